@@ -1,0 +1,227 @@
+import { Type } from '@sinclair/typebox';
+import { Actor, Attributes, Id, IsoTime, Role, UserId } from './common';
+import { ChatProvider } from './streams';
+import { command, event } from './registry';
+
+export const Capability = Type.Union([
+  Type.Literal('SEND_MESSAGE'),
+  Type.Literal('DELETE_MESSAGE'),
+  Type.Literal('DISCONNECT_USER'),
+]);
+
+export const ModerationSettings = Type.Object({
+  /** Words refused (case-insensitive, whole words). */
+  wordFilter: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 1000 }),
+  /** Optional review webhook with the IVS message review handler contract. */
+  reviewWebhookUrl: Type.Optional(Type.String({ format: 'uri' })),
+  fallbackResult: Type.Union([Type.Literal('ALLOW'), Type.Literal('DENY')]),
+});
+
+export const ChatRoomSettings = Type.Object({
+  maximumMessageRatePerSecond: Type.Integer({ minimum: 1, maximum: 100 }),
+  maximumMessageLength: Type.Integer({ minimum: 1, maximum: 500 }),
+  /** Slow mode: at least this many seconds between two messages of one user. 0 = off. */
+  slowModeSeconds: Type.Integer({ minimum: 0, maximum: 3600 }),
+  moderation: ModerationSettings,
+});
+
+export const ChatRoomView = Type.Object({
+  roomId: Id,
+  ownerId: UserId,
+  provider: ChatProvider,
+  name: Type.String({ maxLength: 128 }),
+  arn: Type.Optional(Type.String()),
+  streamId: Type.Optional(Id),
+  settings: ChatRoomSettings,
+  lastSeq: Type.Integer({ minimum: 0 }),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+
+export const ChatRoomCreate = command(
+  'onair.chat.room.create.v1',
+  'chat-svc',
+  'Create a chat room on IVS Chat or natively.',
+  Type.Object({
+    roomId: Id,
+    actor: Actor,
+    provider: ChatProvider,
+    name: Type.String({ maxLength: 128 }),
+    streamId: Type.Optional(Id),
+    settings: Type.Partial(ChatRoomSettings),
+  }),
+);
+export const ChatRoomUpdate = command(
+  'onair.chat.room.update.v1',
+  'chat-svc',
+  'Change a chat room settings.',
+  Type.Object({
+    roomId: Id,
+    actor: Actor,
+    name: Type.Optional(Type.String()),
+    settings: Type.Partial(ChatRoomSettings),
+  }),
+);
+export const ChatRoomDelete = command(
+  'onair.chat.room.delete.v1',
+  'chat-svc',
+  'Delete a chat room. Idempotent.',
+  Type.Object({ roomId: Id, actor: Actor }),
+);
+export const ChatTokenCreate = command(
+  'onair.chat.token.create.v1',
+  'chat-svc',
+  'Mint a chat token; capabilities follow the caller role.',
+  Type.Object({
+    roomId: Type.String({ minLength: 1, maxLength: 256 }),
+    actor: Actor,
+    displayName: Type.Optional(Type.String({ maxLength: 128 })),
+    sessionDurationInMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 180 })),
+    attributes: Type.Optional(Attributes),
+  }),
+);
+export const ChatTokenCreated = event(
+  'onair.chat.token.created.v1',
+  'A chat token (only ever a reply, never published).',
+  Type.Object({
+    roomId: Id,
+    token: Type.String(),
+    sessionExpirationTime: IsoTime,
+    tokenExpirationTime: IsoTime,
+    capabilities: Type.Array(Capability),
+  }),
+);
+
+export const ChatSender = Type.Object({
+  userId: UserId,
+  attributes: Type.Optional(Attributes),
+  role: Type.Optional(Role),
+});
+
+export const ChatMessageSend = command(
+  'onair.chat.message.send.v1',
+  'chat-svc',
+  'A client sent a message to a native room.',
+  Type.Object({
+    roomId: Id,
+    sender: ChatSender,
+    connectionId: Type.String(),
+    gatewayId: Type.String(),
+    requestId: Type.String({ minLength: 1, maxLength: 128 }),
+    content: Type.String(),
+    attributes: Type.Optional(Attributes),
+  }),
+);
+export const ChatMessageSent = event(
+  'onair.chat.message.sent.v1',
+  'A message was accepted and stored with its room sequence number.',
+  Type.Object({
+    roomId: Id,
+    messageId: Type.String(),
+    seq: Type.Integer({ minimum: 1 }),
+    requestId: Type.String(),
+    sender: ChatSender,
+    content: Type.String(),
+    attributes: Type.Optional(Attributes),
+    sendTime: IsoTime,
+  }),
+);
+export const ChatMessageDelete = command(
+  'onair.chat.message.delete.v1',
+  'chat-svc',
+  'Delete a message (moderator).',
+  Type.Object({
+    roomId: Id,
+    messageId: Type.String(),
+    actor: Actor,
+    reason: Type.Optional(Type.String({ maxLength: 256 })),
+    requestId: Type.Optional(Type.String()),
+  }),
+);
+export const ChatMessageDeleted = event(
+  'onair.chat.message.deleted.v1',
+  'A message was deleted (tombstoned).',
+  Type.Object({
+    roomId: Id,
+    messageId: Type.String(),
+    seq: Type.Optional(Type.Integer()),
+    reason: Type.Optional(Type.String()),
+    deletedBy: UserId,
+    requestId: Type.Optional(Type.String()),
+  }),
+);
+export const ChatUserDisconnect = command(
+  'onair.chat.user.disconnect.v1',
+  'chat-svc',
+  'Disconnect every socket of a user from a room.',
+  Type.Object({
+    roomId: Id,
+    userId: UserId,
+    actor: Actor,
+    reason: Type.Optional(Type.String({ maxLength: 256 })),
+    requestId: Type.Optional(Type.String()),
+  }),
+);
+export const ChatUserDisconnected = event(
+  'onair.chat.user.disconnected.v1',
+  'Every socket of a user in a room must close.',
+  Type.Object({
+    roomId: Id,
+    userId: UserId,
+    reason: Type.Optional(Type.String()),
+    requestId: Type.Optional(Type.String()),
+  }),
+);
+export const ChatUserBan = command(
+  'onair.chat.user.ban.v1',
+  'chat-svc',
+  'Ban (or time out, with `until`) a user from a room; lift with `lift: true`.',
+  Type.Object({
+    roomId: Id,
+    userId: UserId,
+    actor: Actor,
+    until: Type.Optional(IsoTime),
+    lift: Type.Optional(Type.Boolean()),
+    reason: Type.Optional(Type.String({ maxLength: 256 })),
+  }),
+);
+export const ChatUserBanned = event(
+  'onair.chat.user.banned.v1',
+  'A user was banned, timed out, or the ban lifted.',
+  Type.Object({
+    roomId: Id,
+    userId: UserId,
+    until: Type.Optional(IsoTime),
+    lifted: Type.Boolean(),
+    reason: Type.Optional(Type.String()),
+  }),
+);
+export const ChatEventSend = command(
+  'onair.chat.event.send.v1',
+  'chat-svc',
+  'Send a custom event to a room.',
+  Type.Object({
+    roomId: Id,
+    actor: Actor,
+    eventName: Type.String({ minLength: 1, maxLength: 100 }),
+    attributes: Type.Optional(Attributes),
+  }),
+);
+export const ChatEventSent = event(
+  'onair.chat.event.sent.v1',
+  'A custom event for every member of a room.',
+  Type.Object({
+    roomId: Id,
+    eventId: Type.String(),
+    eventName: Type.String(),
+    attributes: Type.Optional(Attributes),
+    sendTime: IsoTime,
+  }),
+);
+export const ChatRoomCreated = event('onair.chat.room.created.v1', 'A chat room was created.', ChatRoomView);
+export const ChatRoomUpdated = event('onair.chat.room.updated.v1', 'A chat room changed.', ChatRoomView);
+export const ChatRoomDeleted = event(
+  'onair.chat.room.deleted.v1',
+  'A chat room was deleted.',
+  Type.Object({ roomId: Id, arn: Type.Optional(Type.String()) }),
+);

@@ -1,0 +1,56 @@
+import { Type } from '@sinclair/typebox';
+import { Id, UserId } from './common';
+import { command, event } from './registry';
+
+const Membership = Type.Object({ connectionId: Type.String(), roomId: Id, userId: UserId });
+
+export const PresenceJoined = event(
+  'onair.presence.joined.v1',
+  'A socket on a gateway instance joined a room.',
+  Type.Intersect([Type.Object({ gatewayId: Type.String() }), Membership]),
+);
+export const PresenceLeft = event(
+  'onair.presence.left.v1',
+  'A socket on a gateway instance left a room (or closed).',
+  Type.Intersect([Type.Object({ gatewayId: Type.String() }), Membership]),
+);
+/**
+ * Everything a gateway instance holds, sent at start-up, periodically, and when fanout asks
+ * (after a fanout restart), so the presence index can always be rebuilt from the gateways.
+ */
+export const PresenceSnapshot = event(
+  'onair.presence.snapshot.v1',
+  'All memberships one gateway instance holds now.',
+  Type.Object({
+    gatewayId: Type.String(),
+    memberships: Type.Array(Membership),
+    ttlSeconds: Type.Integer({ minimum: 1 }),
+  }),
+);
+export const PresenceSnapshotRequested = event(
+  'onair.presence.snapshot-requested.v1',
+  'Fanout asks every gateway for a snapshot (it has just started).',
+  Type.Object({ fanoutId: Type.String() }),
+);
+
+/**
+ * Frames for one gateway instance. The frame is serialized once by fanout; the gateway writes
+ * it as is to each local socket in the room (or of the users) named.
+ */
+export const GatewayDeliver = command(
+  'onair.gateway.deliver.v1',
+  'addressed',
+  'Write a frame to local sockets.',
+  Type.Object({
+    gatewayId: Type.String(),
+    roomId: Id,
+    /** Only these users (else every member of the room). */
+    userIds: Type.Optional(Type.Array(UserId)),
+    /** Room sequence number, when the frame is a chat message (for recovery bookkeeping). */
+    seq: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** One frame per client protocol, each serialized once. */
+    frames: Type.Object({ ivs: Type.Optional(Type.String()), seed003: Type.Optional(Type.String()) }),
+    /** Close these users' sockets after writing (disconnect user). */
+    close: Type.Optional(Type.Object({ code: Type.Integer(), reason: Type.String() })),
+  }),
+);

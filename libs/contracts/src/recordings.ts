@@ -1,0 +1,66 @@
+import { Type } from '@sinclair/typebox';
+import { Actor, Id, IsoTime } from './common';
+import { command, event } from './registry';
+
+export const RecordingStatus = Type.Union([
+  Type.Literal('starting'),
+  Type.Literal('recording'),
+  Type.Literal('stopping'),
+  Type.Literal('ready'),
+  Type.Literal('failed'),
+]);
+
+export const RecordingView = Type.Object({
+  recordingId: Id,
+  source: Type.Union([Type.Literal('livekit'), Type.Literal('ivs')]),
+  roomName: Type.Optional(Type.String()),
+  roomId: Type.Optional(Type.String()),
+  streamId: Type.Optional(Type.String()),
+  ownerId: Type.Optional(Type.String()),
+  egressId: Type.Optional(Type.String()),
+  fileName: Type.String(),
+  s3Bucket: Type.String(),
+  s3Key: Type.String(),
+  status: RecordingStatus,
+  startedAt: Type.Optional(IsoTime),
+  endedAt: Type.Optional(IsoTime),
+  durationMs: Type.Optional(Type.Integer({ minimum: 0 })),
+  size: Type.Optional(Type.Integer({ minimum: 0 })),
+  error: Type.Optional(Type.String()),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+
+export const RecordingStart = command(
+  'onair.recording.start.v1',
+  'recording-svc',
+  'Start recording a LiveKit room (room composite egress to S3).',
+  Type.Object({
+    recordingId: Id,
+    actor: Actor,
+    roomName: Type.String({ minLength: 1, maxLength: 256 }),
+    roomId: Type.Optional(Type.String()),
+  }),
+);
+export const RecordingStop = command(
+  'onair.recording.stop.v1',
+  'recording-svc',
+  'Stop the active recording of a room.',
+  Type.Object({ actor: Actor, roomName: Type.String({ minLength: 1, maxLength: 256 }) }),
+);
+export const RecordingDelete = command(
+  'onair.recording.delete.v1',
+  'recording-svc',
+  'Delete a recording: S3 object and metadata.',
+  Type.Object({ recordingId: Id, actor: Actor }),
+);
+export const RecordingUpdated = event(
+  'onair.recording.updated.v1',
+  'A recording changed status.',
+  RecordingView,
+);
+export const RecordingDeleted = event(
+  'onair.recording.deleted.v1',
+  'A recording was deleted.',
+  Type.Object({ recordingId: Id }),
+);

@@ -1,0 +1,83 @@
+import './formats';
+import type { TSchema } from '@sinclair/typebox';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { type Envelope, EnvelopeSchema } from './envelope';
+
+/** The services that own commands. A command is handled by exactly one of them. */
+export type ServiceName = 'gateway' | 'stream-svc' | 'chat-svc' | 'recording-svc' | 'fanout-svc';
+export const SERVICE_NAMES: readonly ServiceName[] = [
+  'gateway',
+  'stream-svc',
+  'chat-svc',
+  'recording-svc',
+  'fanout-svc',
+];
+
+export interface ContractDef<S extends TSchema = TSchema> {
+  type: string;
+  kind: 'command' | 'event';
+  /** For commands: the service whose queue receives it. `addressed` = the sender names the target. */
+  owner?: ServiceName | 'addressed';
+  description: string;
+  schema: S;
+}
+
+export function command<S extends TSchema>(
+  type: string,
+  owner: ServiceName | 'addressed',
+  description: string,
+  schema: S,
+): ContractDef<S> {
+  return { type, kind: 'command', owner, description, schema };
+}
+
+export function event<S extends TSchema>(type: string, description: string, schema: S): ContractDef<S> {
+  return { type, kind: 'event', description, schema };
+}
+
+export interface ValidationResult {
+  ok: boolean;
+  /** A one-line, human-readable reason when not ok. */
+  reason?: string;
+}
+
+const envelopeCheck = TypeCompiler.Compile(EnvelopeSchema);
+
+function firstError(check: TypeCheck<TSchema>, value: unknown, prefix: string): string {
+  const e = check.Errors(value).First();
+  return e ? `${prefix}${e.path || '/'}: ${e.message}` : `${prefix}: invalid`;
+}
+
+/**
+ * Every known contract by type, compiled once. Unknown fields are tolerated (schemas only
+ * grow within a version), unknown types are rejected: a consumer cannot act on them.
+ */
+export class ContractRegistry {
+  private readonly defs = new Map<string, { def: ContractDef; check: TypeCheck<TSchema> }>();
+
+  constructor(defs: ContractDef[]) {
+    for (const def of defs) {
+      if (this.defs.has(def.type)) throw new Error(`duplicate contract type ${def.type}`);
+      this.defs.set(def.type, { def, check: TypeCompiler.Compile(def.schema) });
+    }
+  }
+
+  get(type: string): ContractDef | undefined {
+    return this.defs.get(type)?.def;
+  }
+
+  all(): ContractDef[] {
+    return [...this.defs.values()].map((d) => d.def);
+  }
+
+  validate(message: unknown): ValidationResult {
+    if (!envelopeCheck.Check(message))
+      return { ok: false, reason: firstError(envelopeCheck, message, 'envelope') };
+    const env = message as Envelope;
+    const entry = this.defs.get(env.type);
+    if (!entry) return { ok: false, reason: `unknown message type ${env.type}` };
+    if (!entry.check.Check(env.data))
+      return { ok: false, reason: firstError(entry.check, env.data, `${env.type} data`) };
+    return { ok: true };
+  }
+}
