@@ -1,0 +1,122 @@
+import { type ContractRegistry, type Envelope, makeEnvelope, SystemError } from '@onair/contracts';
+import { isAppError, isRetryable } from '../errors';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import { SeenIds } from './seen-ids';
+import type { MessageHandler } from './types';
+
+/** What a transport must do with a delivery once the handler has run. */
+export type Outcome =
+  | { kind: 'ack'; reply?: Envelope; duplicate?: boolean }
+  | { kind: 'retry'; delayMs: number; error: string }
+  | { kind: 'dead-letter'; reason: 'invalid' | 'failed'; error: string; reply?: Envelope };
+
+export interface DispatcherOptions {
+  queue: string;
+  service: string;
+  registry: ContractRegistry;
+  handler: MessageHandler;
+  logger: Logger;
+  metrics?: Metrics;
+  maxAttempts: number;
+  retryDelaysMs: number[];
+}
+
+/**
+ * The transport-independent half of consuming: parse, validate against the contract, skip
+ * duplicates, run the handler, and decide ack / retry / dead-letter / reply. A bad message
+ * never throws out of here, so it can never crash a consumer.
+ */
+export class Dispatcher {
+  private readonly seen = new SeenIds();
+
+  constructor(private readonly o: DispatcherOptions) {}
+
+  async handle(body: Buffer | string, attempt: number): Promise<Outcome> {
+    let msg: unknown;
+    try {
+      msg = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
+    } catch (e) {
+      return this.invalid(`not JSON: ${(e as Error).message}`);
+    }
+    const check = this.o.registry.validate(msg);
+    if (!check.ok) return this.invalid(check.reason ?? 'invalid message');
+    const env = msg as Envelope;
+
+    if (this.seen.has(env.id)) {
+      this.count(env.type, 'duplicate');
+      return { kind: 'ack', reply: this.seen.reply(env.id), duplicate: true };
+    }
+
+    const log = this.o.logger.child({
+      msgId: env.id,
+      type: env.type,
+      correlationid: env.correlationid,
+      attempt,
+    });
+    const started = process.hrtime.bigint();
+    try {
+      const reply = (await this.o.handler(env, { attempt, log })) ?? undefined;
+      this.o.metrics?.busHandleDuration.observe(
+        { queue: this.o.queue, type: env.type },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+      this.seen.add(env.id, reply);
+      this.count(env.type, 'ack');
+      return { kind: 'ack', reply };
+    } catch (e) {
+      this.o.metrics?.handlerFailures.inc({ queue: this.o.queue, type: env.type });
+      const error = e instanceof Error ? e.message : String(e);
+      if (!isRetryable(e)) {
+        // The caller's mistake (404, 409, 400…): no point trying again. Answer and move on.
+        log.info({ err: e }, 'command refused');
+        const reply = this.errorReply(env, e);
+        this.seen.add(env.id, reply);
+        this.count(env.type, 'refused');
+        return { kind: 'ack', reply };
+      }
+      if (attempt >= this.o.maxAttempts) {
+        log.error({ err: e }, 'handler failed on the last attempt; dead-lettering');
+        this.o.metrics?.deadLettered.inc({ queue: this.o.queue, reason: 'failed' });
+        this.count(env.type, 'dead-letter');
+        return { kind: 'dead-letter', reason: 'failed', error, reply: this.errorReply(env, e) };
+      }
+      const delays = this.o.retryDelaysMs;
+      const delayMs = delays[Math.min(attempt - 1, delays.length - 1)];
+      log.warn({ err: e, delayMs }, 'handler failed; will retry');
+      this.count(env.type, 'retry');
+      return { kind: 'retry', delayMs, error };
+    }
+  }
+
+  private invalid(reason: string): Outcome {
+    this.o.logger.warn({ queue: this.o.queue, reason }, 'invalid message; dead-lettering');
+    this.o.metrics?.deadLettered.inc({ queue: this.o.queue, reason: 'invalid' });
+    this.count('invalid', 'dead-letter');
+    return { kind: 'dead-letter', reason: 'invalid', error: reason };
+  }
+
+  private count(type: string, outcome: string): void {
+    this.o.metrics?.busConsumed.inc({ queue: this.o.queue, type, outcome });
+  }
+
+  private errorReply(cause: Envelope, e: unknown): Envelope {
+    const app = isAppError(e) ? e : undefined;
+    return makeEnvelope({
+      type: SystemError.type,
+      source: this.o.service,
+      correlationid: cause.correlationid,
+      causationid: cause.id,
+      data: {
+        code: app?.code ?? 'INTERNAL',
+        status: app?.status ?? 500,
+        // 5xx details stay in our logs; the caller gets a generic sentence.
+        message: app && app.status < 500 ? app.message : 'The service could not complete this command',
+        ...(app?.details !== undefined ? { details: app.details } : {}),
+      },
+    });
+  }
+}
+
+/** Turn a reply envelope back into a value or a thrown AppError, on the requesting side. */
+export { SeenIds };

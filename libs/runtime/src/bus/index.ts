@@ -1,0 +1,4 @@
+export * from './dispatch';
+export * from './rabbitmq';
+export * from './routing';
+export * from './types';

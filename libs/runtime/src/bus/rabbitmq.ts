@@ -1,0 +1,468 @@
+import { randomUUID } from 'node:crypto';
+import type { Envelope } from '@onair/contracts';
+import * as amqp from 'amqplib';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib';
+import { AppError } from '../errors';
+import { silentLogger, type Logger } from '../logger';
+import { Dispatcher, type Outcome } from './dispatch';
+import { outgoing, replyToResult, resolveTarget } from './routing';
+import {
+  type Bus,
+  type BusOptions,
+  type ConsumeOptions,
+  type Consumer,
+  DEFAULT_RETRY_DELAYS_MS,
+  type MessageHandler,
+  type RequestOptions,
+  type SendOptions,
+} from './types';
+
+const ATTEMPT_HEADER = 'x-onair-attempt';
+const CONTENT_TYPE = 'application/cloudevents+json';
+const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
+/** How long a publish waits for the broker (across reconnects) before failing. */
+const PUBLISH_TIMEOUT_MS = 30_000;
+
+/**
+ * The bus on RabbitMQ.
+ *
+ * Topology (every name prefixed with the namespace):
+ *   commands (direct) --target--> <target>.commands (quorum)
+ *   events (topic)    --pattern-> <subscriber>.events (quorum)
+ *   <queue>.retry.<ms> (TTL = ms, dead-letters back to <queue>): retries wait here, so a
+ *     failing message never blocks the queue and is not held by the consumer meanwhile
+ *   <queue>.dlq: messages that failed maxAttempts times, or failed their schema, with the error
+ *     in headers. The quorum delivery limit routes there too if a consumer keeps crashing.
+ *
+ * Reconnects are amqplib's recovery: `setup` runs after every (re)connect and re-declares the
+ * topology, re-opens channels and resumes every consumer. Publishes wait for the connection and
+ * are re-sent when a channel dies before its confirm arrives (at-least-once; consumers dedupe).
+ */
+export class RabbitBus implements Bus {
+  readonly instanceId: string;
+  private conn?: RecoveringChannelModel;
+  private model?: ChannelModel;
+  private pubCh?: ConfirmChannel;
+  private replyCh?: ConfirmChannel;
+  private readonly consumers = new Set<RabbitConsumer>();
+  private readonly pending = new Map<
+    string,
+    { resolve: (e: Envelope) => void; reject: (e: Error) => void }
+  >();
+  private readonly log: Logger;
+  private readonly retryDelays: number[];
+  private connectedWaiters: Array<() => void> = [];
+  private closed = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly o: BusOptions,
+  ) {
+    this.instanceId = o.instanceId ?? randomUUID().slice(0, 8);
+    this.log = (o.logger ?? silentLogger).child({ component: 'bus', transport: 'rabbitmq' });
+    this.retryDelays = o.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+  }
+
+  private name(...parts: string[]): string {
+    return [this.o.namespace, ...parts].join('.');
+  }
+
+  async start(): Promise<void> {
+    this.conn = await amqp.connect(this.url, {
+      recovery: {
+        initialDelay: 100,
+        maxDelay: 2000,
+        maxRetries: Number.POSITIVE_INFINITY,
+        initialMaxRetries: 30,
+        setup: (model: ChannelModel) => this.setup(model),
+      },
+    });
+    this.conn.on('disconnect', (err: Error) => {
+      this.model = undefined;
+      this.pubCh = undefined;
+      this.replyCh = undefined;
+      this.log.warn({ err: err.message }, 'broker connection lost; reconnecting');
+    });
+    this.conn.on('connect', () => this.log.info('broker connected'));
+    this.conn.on('error', (err: Error) => this.log.warn({ err: err.message }, 'broker connection error'));
+  }
+
+  /** Runs after every (re)connect, before the connection is handed out. */
+  private async setup(model: ChannelModel): Promise<void> {
+    model.on('error', () => {}); // 'close' follows; recovery handles it
+    const ch = await model.createConfirmChannel();
+    await ch.assertExchange(this.name('commands'), 'direct', { durable: true });
+    await ch.assertExchange(this.name('events'), 'topic', { durable: true });
+    this.watchChannel(ch, 'pub');
+    const replyCh = await model.createConfirmChannel();
+    await replyCh.consume(DIRECT_REPLY_TO, (m) => m && this.onReply(m), { noAck: true });
+    this.watchChannel(replyCh, 'reply');
+    for (const c of this.consumers) await c.attach(model);
+    this.model = model;
+    this.pubCh = ch;
+    this.replyCh = replyCh;
+    const waiters = this.connectedWaiters;
+    this.connectedWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** A channel closed by a channel-level error (the connection still up) is re-opened. */
+  private watchChannel(ch: ConfirmChannel, which: 'pub' | 'reply'): void {
+    ch.on('error', (err: Error) => this.log.warn({ err: err.message, which }, 'channel error'));
+    ch.on('close', () => {
+      if (which === 'pub' && this.pubCh === ch) this.pubCh = undefined;
+      if (which === 'reply' && this.replyCh === ch) this.replyCh = undefined;
+      const model = this.model;
+      if (!model || this.closed) return;
+      void (async () => {
+        try {
+          const fresh = await model.createConfirmChannel();
+          if (which === 'reply')
+            await fresh.consume(DIRECT_REPLY_TO, (m) => m && this.onReply(m), { noAck: true });
+          this.watchChannel(fresh, which);
+          if (which === 'pub') this.pubCh = fresh;
+          else this.replyCh = fresh;
+        } catch {
+          // the connection is going down too; setup() will open new channels
+        }
+      })();
+    });
+  }
+
+  private async channel(which: 'pub' | 'reply', deadline: number): Promise<ConfirmChannel> {
+    for (;;) {
+      const ch = which === 'pub' ? this.pubCh : this.replyCh;
+      if (ch) return ch;
+      if (this.closed) throw new AppError('BUS_CLOSED', 503, 'The bus is closed');
+      const left = deadline - Date.now();
+      if (left <= 0) throw new AppError('BUS_UNAVAILABLE', 503, 'The message broker is unreachable');
+      // Wait for the next (re)connect, or re-check soon in case only a channel was re-opened.
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.min(left, 50));
+        this.connectedWaiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Publish with a broker confirm, re-sending on a new channel if the old one dies first. */
+  private async confirmPublish(
+    which: 'pub' | 'reply',
+    exchange: string,
+    routingKey: string,
+    body: Buffer,
+    props: amqp.Options.Publish,
+  ): Promise<void> {
+    const deadline = Date.now() + PUBLISH_TIMEOUT_MS;
+    for (;;) {
+      const ch = await this.channel(which, deadline);
+      try {
+        await new Promise<void>((resolve, reject) => {
+          ch.publish(
+            exchange,
+            routingKey,
+            body,
+            { persistent: true, contentType: CONTENT_TYPE, ...props },
+            (err) => (err ? reject(err) : resolve()),
+          );
+        });
+        return;
+      } catch (err) {
+        if (Date.now() >= deadline || this.closed) throw err;
+        this.log.debug({ err: (err as Error).message }, 'publish not confirmed; re-sending');
+      }
+    }
+  }
+
+  async send(cmd: Envelope, opts: SendOptions = {}): Promise<void> {
+    const target = resolveTarget(this.o.registry, cmd, opts.to);
+    const body = outgoing(this.o.registry, cmd, 'command');
+    const t0 = process.hrtime.bigint();
+    await this.confirmPublish('pub', this.name('commands'), target, body, {
+      messageId: cmd.id,
+      type: cmd.type,
+    });
+    this.observePublish(cmd, 'command', t0);
+  }
+
+  async publish(evt: Envelope): Promise<void> {
+    const body = outgoing(this.o.registry, evt, 'event');
+    const t0 = process.hrtime.bigint();
+    await this.confirmPublish('pub', this.name('events'), evt.type, body, {
+      messageId: evt.id,
+      type: evt.type,
+    });
+    this.observePublish(evt, 'event', t0);
+  }
+
+  private observePublish(env: Envelope, kind: string, t0: bigint): void {
+    this.o.metrics?.busPublished.inc({ type: env.type, kind });
+    this.o.metrics?.busPublishDuration.observe({ kind }, Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+
+  async request(cmd: Envelope, opts: RequestOptions = {}): Promise<Envelope> {
+    const target = resolveTarget(this.o.registry, cmd, opts.to);
+    const body = outgoing(this.o.registry, cmd, 'command');
+    const timeoutMs = opts.timeoutMs ?? this.o.requestTimeoutMs ?? 10_000;
+    const correlationId = randomUUID();
+    const reply = new Promise<Envelope>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(correlationId);
+        reject(new AppError('TIMEOUT', 504, `No answer to ${cmd.type} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(correlationId, {
+        resolve: (e) => {
+          clearTimeout(timer);
+          resolve(e);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+    });
+    // Direct reply-to: the request must be published on the channel that consumes replies.
+    try {
+      await this.confirmPublish('reply', this.name('commands'), target, body, {
+        messageId: cmd.id,
+        type: cmd.type,
+        replyTo: DIRECT_REPLY_TO,
+        correlationId,
+      });
+    } catch (e) {
+      this.pending.get(correlationId)?.reject(e as Error);
+      this.pending.delete(correlationId);
+    }
+    this.o.metrics?.busPublished.inc({ type: cmd.type, kind: 'request' });
+    return replyToResult(await reply);
+  }
+
+  private onReply(m: ConsumeMessage): void {
+    const id = m.properties.correlationId as string | undefined;
+    const waiter = id ? this.pending.get(id) : undefined;
+    if (!id || !waiter) return; // a late reply to a request that timed out
+    this.pending.delete(id);
+    try {
+      waiter.resolve(JSON.parse(m.content.toString('utf8')) as Envelope);
+    } catch (e) {
+      waiter.reject(e as Error);
+    }
+  }
+
+  async consumeCommands(
+    target: string,
+    handler: MessageHandler,
+    opts: ConsumeOptions = {},
+  ): Promise<Consumer> {
+    const queue = this.name(target, 'commands');
+    return this.addConsumer(queue, [{ exchange: this.name('commands'), key: target }], handler, opts);
+  }
+
+  async subscribe(
+    subscriber: string,
+    patterns: string[],
+    handler: MessageHandler,
+    opts: ConsumeOptions = {},
+  ): Promise<Consumer> {
+    const queue = this.name(subscriber, 'events');
+    const exchange = this.name('events');
+    return this.addConsumer(
+      queue,
+      patterns.map((key) => ({ exchange, key })),
+      handler,
+      opts,
+    );
+  }
+
+  private async addConsumer(
+    queue: string,
+    bindings: Binding[],
+    handler: MessageHandler,
+    opts: ConsumeOptions,
+  ): Promise<Consumer> {
+    const maxAttempts = this.o.maxAttempts ?? 5;
+    const dispatcher = new Dispatcher({
+      queue,
+      service: this.o.service,
+      registry: this.o.registry,
+      handler,
+      logger: this.log.child({ queue }),
+      metrics: this.o.metrics,
+      maxAttempts,
+      retryDelaysMs: this.retryDelays,
+    });
+    const consumer = new RabbitConsumer({
+      queue,
+      bindings,
+      dispatcher,
+      concurrency: opts.concurrency ?? 16,
+      ephemeral: opts.ephemeral ?? false,
+      retryDelays: [...new Set(this.retryDelays)],
+      deliveryLimit: maxAttempts + 5,
+      log: this.log.child({ queue }),
+      onStopped: (c) => this.consumers.delete(c),
+    });
+    this.consumers.add(consumer);
+    if (this.model) await consumer.attach(this.model);
+    // else: setup() attaches it when the connection comes (back)
+    return consumer;
+  }
+
+  async isReady(): Promise<boolean> {
+    return Boolean(this.model && this.pubCh);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.stop()));
+    this.closed = true;
+    for (const [id, p] of this.pending) {
+      p.reject(new AppError('BUS_CLOSED', 503, 'The bus closed before a reply came'));
+      this.pending.delete(id);
+    }
+    await this.conn?.close().catch(() => {});
+  }
+}
+
+interface Binding {
+  exchange: string;
+  key: string;
+}
+
+interface ConsumerConfig {
+  queue: string;
+  bindings: Binding[];
+  dispatcher: Dispatcher;
+  concurrency: number;
+  ephemeral: boolean;
+  retryDelays: number[];
+  deliveryLimit: number;
+  log: Logger;
+  onStopped: (c: RabbitConsumer) => void;
+}
+
+/** One queue's consumer; re-attached to a fresh channel after every reconnect. */
+class RabbitConsumer implements Consumer {
+  private ch?: ConfirmChannel;
+  private tag?: string;
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+  private stopped = false;
+
+  constructor(private readonly c: ConsumerConfig) {}
+
+  async attach(model: ChannelModel): Promise<void> {
+    if (this.stopped) return;
+    const { queue, ephemeral } = this.c;
+    const ch = await model.createConfirmChannel();
+    ch.on('error', (err: Error) => this.c.log.warn({ err: err.message }, 'consumer channel error'));
+    // Per-instance queues vanish a while after their consumer is gone; service queues are quorum.
+    const expiry = ephemeral ? { 'x-expires': 60_000 } : {};
+    await ch.assertQueue(`${queue}.dlq`, {
+      durable: true,
+      arguments: ephemeral ? { 'x-expires': 24 * 3600_000 } : { 'x-queue-type': 'quorum' },
+    });
+    await ch.assertQueue(queue, {
+      durable: !ephemeral,
+      arguments: ephemeral
+        ? expiry
+        : {
+            'x-queue-type': 'quorum',
+            'x-delivery-limit': this.c.deliveryLimit,
+            'x-dead-letter-exchange': '',
+            'x-dead-letter-routing-key': `${queue}.dlq`,
+          },
+    });
+    for (const ms of this.c.retryDelays) {
+      await ch.assertQueue(`${queue}.retry.${ms}`, {
+        durable: !ephemeral,
+        arguments: {
+          ...expiry,
+          'x-message-ttl': ms,
+          'x-dead-letter-exchange': '',
+          'x-dead-letter-routing-key': queue,
+        },
+      });
+    }
+    for (const b of this.c.bindings) await ch.bindQueue(queue, b.exchange, b.key);
+    await ch.prefetch(this.c.concurrency);
+    const { consumerTag } = await ch.consume(queue, (m) => {
+      if (m) void this.onMessage(ch, m);
+    });
+    this.ch = ch;
+    this.tag = consumerTag;
+  }
+
+  private async onMessage(ch: ConfirmChannel, m: ConsumeMessage): Promise<void> {
+    this.inFlight++;
+    try {
+      const attempt = Number(m.properties.headers?.[ATTEMPT_HEADER] ?? 1);
+      const outcome = await this.c.dispatcher.handle(m.content, attempt);
+      await this.settle(ch, m, attempt, outcome);
+    } catch (err) {
+      // Only broker trouble lands here (the dispatcher never throws). Leave the message
+      // unacked: the broker redelivers it when this channel closes.
+      this.c.log.warn({ err: (err as Error).message }, 'could not settle a message; it will be redelivered');
+    } finally {
+      this.inFlight--;
+      if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  /** Carry out the outcome. Copies are confirmed before the original is acked: nothing is lost. */
+  private async settle(ch: ConfirmChannel, m: ConsumeMessage, attempt: number, o: Outcome): Promise<void> {
+    const props = m.properties;
+    if ('reply' in o && o.reply && props.replyTo) {
+      ch.publish('', props.replyTo, Buffer.from(JSON.stringify(o.reply)), {
+        correlationId: props.correlationId,
+        contentType: CONTENT_TYPE,
+      });
+    }
+    if (o.kind === 'retry') {
+      const queue = `${this.c.queue}.retry.${o.delayMs}`;
+      await publishConfirmed(ch, queue, m.content, {
+        ...props,
+        headers: {
+          ...props.headers,
+          [ATTEMPT_HEADER]: attempt + 1,
+          'x-onair-last-error': o.error.slice(0, 1000),
+        },
+      });
+    } else if (o.kind === 'dead-letter') {
+      await publishConfirmed(ch, `${this.c.queue}.dlq`, m.content, {
+        ...props,
+        headers: {
+          ...props.headers,
+          'x-onair-reason': o.reason,
+          'x-onair-error': o.error.slice(0, 4000),
+          'x-onair-attempts': attempt,
+          'x-onair-failed-at': new Date().toISOString(),
+          'x-onair-queue': this.c.queue,
+        },
+      });
+    }
+    ch.ack(m);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const ch = this.ch;
+    if (ch && this.tag) await ch.cancel(this.tag).catch(() => {});
+    if (this.inFlight > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
+    await ch?.close().catch(() => {});
+    this.c.onStopped(this);
+  }
+}
+
+function publishConfirmed(
+  ch: ConfirmChannel,
+  queue: string,
+  body: Buffer,
+  props: amqp.Options.Publish,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    ch.sendToQueue(queue, body, { ...props, persistent: true }, (err) => (err ? reject(err) : resolve()));
+  });
+}

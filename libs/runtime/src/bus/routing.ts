@@ -1,0 +1,37 @@
+import { type ContractRegistry, type Envelope, SystemError } from '@onair/contracts';
+import { AppError } from '../errors';
+
+/** The queue target of a command: its owner service, or the address the sender gives. */
+export function resolveTarget(registry: ContractRegistry, cmd: Envelope, to?: string): string {
+  if (to) return to;
+  const def = registry.get(cmd.type);
+  if (!def || def.kind !== 'command')
+    throw new AppError('BUS_UNKNOWN_COMMAND', 500, `${cmd.type} is not a command`);
+  if (def.owner === 'addressed' || !def.owner) {
+    throw new AppError('BUS_NO_TARGET', 500, `${cmd.type} needs an explicit target (send(..., { to }))`);
+  }
+  return def.owner;
+}
+
+/**
+ * Serialize an outgoing message after checking it against its contract: a bug in a producer
+ * is caught where it happens, not in some consumer's DLQ.
+ */
+export function outgoing(registry: ContractRegistry, env: Envelope, kind: 'command' | 'event'): Buffer {
+  const def = registry.get(env.type);
+  if (!def || def.kind !== kind)
+    throw new AppError('BUS_WRONG_KIND', 500, `${env.type} is not a known ${kind}`);
+  const r = registry.validate(env);
+  if (!r.ok)
+    throw new AppError('BUS_INVALID_MESSAGE', 500, `refusing to send an invalid message: ${r.reason}`);
+  return Buffer.from(JSON.stringify(env));
+}
+
+/** A reply is the result envelope, or a system error turned back into the AppError it was. */
+export function replyToResult(reply: Envelope): Envelope {
+  if (reply.type === SystemError.type) {
+    const d = reply.data as { code: string; status: number; message: string; details?: unknown };
+    throw new AppError(d.code, d.status, d.message, { details: d.details });
+  }
+  return reply;
+}

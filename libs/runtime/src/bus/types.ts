@@ -1,0 +1,86 @@
+import type { ContractRegistry, Envelope } from '@onair/contracts';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+
+export interface MessageContext {
+  /** 1 on the first delivery, then 2, 3, … up to maxAttempts. */
+  attempt: number;
+  /** A logger carrying the message id, type and correlation id. */
+  log: Logger;
+}
+
+/**
+ * Handles one message. For a command sent with `request`, the returned envelope is the reply;
+ * a thrown AppError with status < 500 is answered at once (no retry); anything else is retried
+ * with backoff, then dead-lettered with the error.
+ */
+export type MessageHandler = (msg: Envelope, ctx: MessageContext) => Promise<Envelope | undefined | void>;
+
+export interface ConsumeOptions {
+  /** How many messages may be in the handler at once (prefetch). Default 16. */
+  concurrency?: number;
+  /** A queue that lives only as long as this process (per-instance delivery queues). */
+  ephemeral?: boolean;
+}
+
+export interface Consumer {
+  /** Stop taking new messages and wait for the ones in the handler to finish. */
+  stop(): Promise<void>;
+}
+
+export interface SendOptions {
+  /** Target queue when the contract is `addressed` (e.g. `gateway.<instanceId>`), or an override. */
+  to?: string;
+}
+
+export interface RequestOptions extends SendOptions {
+  timeoutMs?: number;
+}
+
+export interface Bus {
+  readonly instanceId: string;
+  /** Connect and declare what publishing needs. */
+  start(): Promise<void>;
+  /** A command to exactly one owner (competing consumers). Resolves when the broker has it. */
+  send(cmd: Envelope, opts?: SendOptions): Promise<void>;
+  /** An event to every subscriber. Resolves when the broker has it. */
+  publish(evt: Envelope): Promise<void>;
+  /** A command whose reply (an event envelope) comes back, or a TIMEOUT AppError. */
+  request(cmd: Envelope, opts?: RequestOptions): Promise<Envelope>;
+  /** Consume the commands addressed to `target` (a service name, or `gateway.<instanceId>`). */
+  consumeCommands(target: string, handler: MessageHandler, opts?: ConsumeOptions): Promise<Consumer>;
+  /**
+   * Consume copies of events whose type matches a pattern. Patterns are exact types or a
+   * prefix ending in `.#` (`onair.stream.#`). One queue per subscriber: instances of the same
+   * subscriber compete, different subscribers each get a copy.
+   */
+  subscribe(
+    subscriber: string,
+    patterns: string[],
+    handler: MessageHandler,
+    opts?: ConsumeOptions,
+  ): Promise<Consumer>;
+  /** Whether the broker is reachable now (for /readyz). */
+  isReady(): Promise<boolean>;
+  /** Stop every consumer (finishing in-flight handlers), then disconnect. */
+  close(): Promise<void>;
+}
+
+export interface BusOptions {
+  /** Prefix of every exchange and queue; tests use a random one to stay apart. */
+  namespace: string;
+  /** The service this bus belongs to: the `source` it stamps and part of queue names. */
+  service: string;
+  instanceId?: string;
+  registry: ContractRegistry;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** Attempts before a failing message goes to the DLQ. Default 5. */
+  maxAttempts?: number;
+  /** Delay before attempt n+1 is retryDelaysMs[n-1] (last value repeats). */
+  retryDelaysMs?: number[];
+  /** Default request timeout. */
+  requestTimeoutMs?: number;
+}
+
+export const DEFAULT_RETRY_DELAYS_MS = [250, 1000, 5000, 15000];

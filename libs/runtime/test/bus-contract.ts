@@ -1,0 +1,305 @@
+import { randomUUID } from 'node:crypto';
+import { type Envelope, makeEnvelope, SystemPong } from '@onair/contracts';
+import type { Bus } from '../src/bus';
+import { AppError } from '../src/errors';
+import { waitFor } from './wait-for';
+
+export interface DeadLetter {
+  body: string;
+  reason: string;
+  error: string;
+  attempts: number;
+}
+
+/** What a transport gives the contract suite. Each harness uses its own namespace. */
+export interface BusHarness {
+  makeBus(service: string): Promise<Bus>;
+  /** Put raw bytes on a command queue, bypassing every check (a poison message). */
+  injectRawCommand(target: string, body: string): Promise<void>;
+  readDeadLetters(target: string): Promise<DeadLetter[]>;
+  cleanup(): Promise<void>;
+}
+
+const ping = (service: string, id?: string): Envelope =>
+  makeEnvelope({
+    type: 'onair.system.ping.v1',
+    source: 'test',
+    id,
+    data: { service, sentAt: new Date().toISOString() },
+  });
+const streamEvent = (streamId: string): Envelope =>
+  makeEnvelope({
+    type: 'onair.stream.state-changed.v1',
+    source: 'test',
+    data: { streamId, status: 'live', at: new Date().toISOString() },
+  });
+const pong = (cause: Envelope, service: string): Envelope =>
+  makeEnvelope({
+    type: SystemPong.type,
+    source: service,
+    correlationid: cause.correlationid,
+    causationid: cause.id,
+    data: {
+      service,
+      instanceId: 'x',
+      sentAt: (cause.data as { sentAt: string }).sentAt,
+      answeredAt: new Date().toISOString(),
+    },
+  });
+
+/**
+ * The promises every transport keeps (ARCHITECTURE.md, "The bus"). Runs unchanged against each
+ * transport; the harness is the only transport-specific part. Buses are built with
+ * maxAttempts 3 and short retry delays.
+ */
+export function busContract(name: string, makeHarness: () => Promise<BusHarness>): void {
+  describe(`bus contract: ${name}`, () => {
+    let h: BusHarness;
+    const buses: Bus[] = [];
+    const bus = async (service: string) => {
+      const b = await h.makeBus(service);
+      buses.push(b);
+      return b;
+    };
+
+    beforeAll(async () => {
+      h = await makeHarness();
+    });
+    afterEach(async () => {
+      await Promise.all(buses.splice(0).map((b) => b.close()));
+    });
+    afterAll(async () => {
+      await h?.cleanup();
+    });
+
+    it('delivers a command to its consumer', async () => {
+      const target = `svc-${randomUUID().slice(0, 6)}`;
+      const consumer = await bus(target);
+      const got: Envelope[] = [];
+      await consumer.consumeCommands(target, async (m) => {
+        got.push(m);
+      });
+      const producer = await bus('producer');
+      const cmd = ping(target);
+      await producer.send(cmd, { to: target });
+      await waitFor(() => got.length === 1, { what: 'the command' });
+      expect(got[0]).toEqual(cmd);
+    });
+
+    it('shares commands between competing consumers, each handled once', async () => {
+      const target = `svc-${randomUUID().slice(0, 6)}`;
+      const seen = new Map<string, string[]>();
+      for (const instance of ['a', 'b']) {
+        const b = await bus(target);
+        await b.consumeCommands(
+          target,
+          async (m) => {
+            seen.set(m.id, [...(seen.get(m.id) ?? []), instance]);
+            await new Promise((r) => setImmediate(r));
+          },
+          { concurrency: 1 },
+        );
+      }
+      const producer = await bus('producer');
+      await Promise.all(Array.from({ length: 40 }, () => producer.send(ping(target), { to: target })));
+      await waitFor(() => seen.size === 40, { what: '40 commands' });
+      expect([...seen.values()].every((v) => v.length === 1)).toBe(true);
+      const byInstance = [...seen.values()].flat();
+      expect(byInstance.filter((i) => i === 'a').length).toBeGreaterThan(0);
+      expect(byInstance.filter((i) => i === 'b').length).toBeGreaterThan(0);
+    });
+
+    it('gives every subscriber a copy, and instances of one subscriber share', async () => {
+      const tag = randomUUID().slice(0, 6);
+      const got: Record<string, string[]> = { one: [], two: [] };
+      for (const [sub, instances] of [
+        ['one', 2],
+        ['two', 1],
+      ] as const) {
+        for (let i = 0; i < instances; i++) {
+          const b = await bus(`sub-${sub}`);
+          await b.subscribe(`sub-${sub}-${tag}`, ['onair.stream.#'], async (m) => {
+            got[sub].push(m.id);
+          });
+        }
+      }
+      const producer = await bus('producer');
+      const events = Array.from({ length: 10 }, (_, i) => streamEvent(`st_${i}`));
+      for (const e of events) await producer.publish(e);
+      await waitFor(() => got.one.length === 10 && got.two.length === 10, { what: 'both subscribers' });
+      expect(new Set(got.one).size).toBe(10);
+      expect(got.two.sort()).toEqual(events.map((e) => e.id).sort());
+    });
+
+    it('routes only the event types a subscriber asked for', async () => {
+      const tag = randomUUID().slice(0, 6);
+      const got: string[] = [];
+      const b = await bus('picky');
+      await b.subscribe(`picky-${tag}`, ['onair.stream.deleted.v1'], async (m) => {
+        got.push(m.type);
+      });
+      const producer = await bus('producer');
+      await producer.publish(streamEvent('st_x'));
+      await producer.publish(
+        makeEnvelope({ type: 'onair.stream.deleted.v1', source: 't', data: { streamId: 'st_x' } }),
+      );
+      await waitFor(() => got.length >= 1, { what: 'the deleted event' });
+      // The state-changed event was published first; had it been routed here it would be first.
+      expect(got).toEqual(['onair.stream.deleted.v1']);
+    });
+
+    it('answers a request, and fails with a TIMEOUT when nobody answers', async () => {
+      const target = `svc-${randomUUID().slice(0, 6)}`;
+      const server = await bus(target);
+      await server.consumeCommands(target, async (m) => pong(m, target));
+      const client = await bus('client');
+      const cmd = ping(target);
+      const reply = await client.request(cmd, { to: target, timeoutMs: 5000 });
+      expect(reply.type).toBe('onair.system.pong.v1');
+      expect(reply.causationid).toBe(cmd.id);
+      await expect(
+        client.request(ping('nobody'), { to: `nobody-${randomUUID().slice(0, 6)}`, timeoutMs: 300 }),
+      ).rejects.toMatchObject({
+        code: 'TIMEOUT',
+        status: 504,
+      });
+    });
+
+    it('answers a refused command with its error at once, without retrying', async () => {
+      const target = `svc-${randomUUID().slice(0, 6)}`;
+      const server = await bus(target);
+      let calls = 0;
+      await server.consumeCommands(target, async () => {
+        calls++;
+        throw new AppError('CONFLICT', 409, 'Stream st_1 is not live');
+      });
+      const client = await bus('client');
+      await expect(client.request(ping(target), { to: target, timeoutMs: 5000 })).rejects.toMatchObject({
+        code: 'CONFLICT',
+        status: 409,
+        message: 'Stream st_1 is not live',
+      });
+      expect(calls).toBe(1);
+      expect(await h.readDeadLetters(target)).toEqual([]);
+    });
+
+    it('retries a failing handler with backoff until it succeeds', async () => {
+      const target = `svc-${randomUUID().slice(0, 6)}`;
+      const server = await bus(target);
+      const attempts: number[] = [];
+      await server.consumeCommands(target, async (_m, ctx) => {
+        attempts.push(ctx.attempt);
+        if (ctx.attempt < 3) throw new Error('transient');
+      });
+      const client = await bus('client');
+      await client.send(ping(target), { to: target });
+      await waitFor(() => attempts.length === 3, { what: 'three attempts' });
+      expect(attempts).toEqual([1, 2, 3]);
+      expect(await h.readDeadLetters(target)).toEqual([]);
+    });
+
+    it('dead-letters a message after maxAttempts with the error and the count, and replies 500', async () => {
+      const target = `svc-${randomUUID().slice(0, 6)}`;
+      const server = await bus(target);
+      let calls = 0;
+      await server.consumeCommands(target, async () => {
+        calls++;
+        throw new Error('database on fire');
+      });
+      const client = await bus('client');
+      const cmd = ping(target);
+      await expect(client.request(cmd, { to: target, timeoutMs: 10_000 })).rejects.toMatchObject({
+        status: 500,
+      });
+      const dl = await waitFor(
+        async () => {
+          const d = await h.readDeadLetters(target);
+          return d.length > 0 ? d : undefined;
+        },
+        { what: 'a dead letter' },
+      );
+      expect(calls).toBe(3);
+      expect(dl).toHaveLength(1);
+      expect(dl[0]).toMatchObject({ reason: 'failed', attempts: 3 });
+      expect(dl[0].error).toContain('database on fire');
+      expect(JSON.parse(dl[0].body).id).toBe(cmd.id);
+    });
+
+    it('dead-letters a poison message at once, with the reason, and keeps consuming', async () => {
+      const target = `svc-${randomUUID().slice(0, 6)}`;
+      const server = await bus(target);
+      const got: string[] = [];
+      await server.consumeCommands(target, async (m) => {
+        got.push(m.id);
+      });
+      await h.injectRawCommand(target, '{"this is": not json');
+      const bad = ping(target);
+      await h.injectRawCommand(
+        target,
+        JSON.stringify({ ...bad, data: { ...(bad.data as object), service: 42 } }),
+      );
+      const client = await bus('client');
+      const good = ping(target);
+      await client.send(good, { to: target });
+      await waitFor(() => got.includes(good.id), { what: 'the good message after the poison' });
+      const dl = await waitFor(
+        async () => {
+          const d = await h.readDeadLetters(target);
+          return d.length >= 2 ? d : undefined;
+        },
+        { what: 'two dead letters' },
+      );
+      expect(dl.map((d) => d.reason)).toEqual(['invalid', 'invalid']);
+      expect(dl[0].error).toMatch(/not JSON/);
+      expect(dl[1].error).toMatch(/onair\.system\.ping\.v1 data\/service/);
+      expect(got).toEqual([good.id]);
+    });
+
+    it('handles a duplicate delivery once (same id)', async () => {
+      const target = `svc-${randomUUID().slice(0, 6)}`;
+      const server = await bus(target);
+      const got: string[] = [];
+      await server.consumeCommands(target, async (m) => {
+        got.push(m.id);
+      });
+      const client = await bus('client');
+      const cmd = ping(target);
+      await client.send(cmd, { to: target });
+      await client.send(cmd, { to: target });
+      const marker = ping(target);
+      await client.send(marker, { to: target });
+      await waitFor(() => got.includes(marker.id), { what: 'the marker' });
+      expect(got.filter((id) => id === cmd.id)).toHaveLength(1);
+    });
+
+    it('refuses to send a message that breaks its contract', async () => {
+      const client = await bus('client');
+      await expect(
+        client.send(makeEnvelope({ type: 'onair.stream.stop.v1', source: 't', data: { streamId: 1 } })),
+      ).rejects.toMatchObject({ code: 'BUS_INVALID_MESSAGE' });
+    });
+
+    it('finishes in-flight handlers before close() returns', async () => {
+      const target = `svc-${randomUUID().slice(0, 6)}`;
+      const server = await h.makeBus(target);
+      let release!: () => void;
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      let started = false;
+      let finished = false;
+      await server.consumeCommands(target, async () => {
+        started = true;
+        await gate;
+        finished = true;
+      });
+      const client = await bus('client');
+      await client.send(ping(target), { to: target });
+      await waitFor(() => started, { what: 'the handler to start' });
+      const closing = server.close();
+      release();
+      await closing;
+      expect(finished).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,4 @@
+import { busContract } from './bus-contract';
+import { rabbitHarness } from './rabbit-harness';
+
+busContract('rabbitmq', rabbitHarness);
