@@ -1,5 +1,6 @@
 // Shared bits for the LiveKit stand-in tests: a tiny webhook receiver that keeps the raw body (as
 // WebhookReceiver needs it) and a deadline-bound poll instead of sleeps.
+import { spawn } from 'node:child_process';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -82,4 +83,45 @@ export async function post(url: string, body: string, headers: Record<string, st
     body,
   });
   return { status: res.status, contentType: res.headers.get('content-type'), text: await res.text() };
+}
+
+export interface FauxqsProcess {
+  /** S3 (and SQS/SNS) endpoint, e.g. http://127.0.0.1:PORT. */
+  address: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * fauxqs is ESM-only, which jest's CommonJS module system cannot load; it runs in a child Node
+ * process instead (same binary as the test), which prints its address and stops when told to.
+ */
+export async function startFauxqsProcess(): Promise<FauxqsProcess> {
+  const script = `
+    import { startFauxqs } from 'fauxqs';
+    const server = await startFauxqs({ port: 0, logger: false });
+    console.log(JSON.stringify({ address: server.address }));
+    process.stdin.on('data', async () => { await server.stop(); process.exit(0); });
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: __dirname,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const address = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve((JSON.parse(line) as { address: string }).address);
+    });
+    child.once('exit', (code) => reject(new Error(`fauxqs exited with ${code}`)));
+  });
+  return {
+    address,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.stdin.write('stop\n');
+      }),
+  };
 }

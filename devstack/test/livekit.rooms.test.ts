@@ -166,7 +166,7 @@ describe('wire format', () => {
 
     const get = await fetch(`${lk.url}/twirp/livekit.RoomService/CreateRoom`, { headers: auth });
     expect(get.status).toBe(404);
-    expect((await get.json()).code).toBe('bad_route');
+    expect(((await get.json()) as { code: string }).code).toBe('bad_route');
 
     const text = await post(`${lk.url}/twirp/livekit.RoomService/CreateRoom`, '{}', {
       ...auth,

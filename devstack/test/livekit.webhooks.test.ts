@@ -152,17 +152,17 @@ describe('webhook faults', () => {
       { type: 'webhook_drop', event: 'room_started', remaining: 1 },
     ]);
     const cleared = await fetch(`${lk.url}/_dev/faults`, { method: 'DELETE' });
-    expect((await cleared.json()).faults).toEqual([]);
+    expect(((await cleared.json()) as { faults: unknown[] }).faults).toEqual([]);
 
     await post(`${lk.url}/_dev/faults`, JSON.stringify({ type: 'webhook_duplicate' }));
     await rooms.createRoom({ name: 'demo' });
     await lk.idle();
     expect(receiver.received).toHaveLength(2);
 
-    const listed = await (await fetch(`${lk.url}/_dev/webhooks`)).json();
-    expect(
-      listed.webhooks.map((w: { event: string; deliveries: number }) => [w.event, w.deliveries]),
-    ).toEqual([['room_started', 2]]);
+    const listed = (await (await fetch(`${lk.url}/_dev/webhooks`)).json()) as {
+      webhooks: Array<{ event: string; deliveries: number }>;
+    };
+    expect(listed.webhooks.map((w) => [w.event, w.deliveries])).toEqual([['room_started', 2]]);
     const url = await post(`${lk.url}/_dev/webhook-url`, JSON.stringify({ url: 'http://127.0.0.1:9/x' }));
     expect(JSON.parse(url.text)).toEqual({ url: 'http://127.0.0.1:9/x' });
   });
