@@ -137,6 +137,7 @@ export class MessagingHub implements ChatHub {
   }
 
   closeRoom(roomArn: string): void {
+    this.sendTimes.delete(roomArn);
     for (const c of this.byRoom.get(roomArn) ?? []) c.ws.close(1000, 'Room deleted');
   }
 
