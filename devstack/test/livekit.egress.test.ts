@@ -5,6 +5,7 @@ import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } fr
 import {
   AccessToken,
   EgressClient,
+  EgressInfo,
   EgressStatus,
   EncodedFileOutput,
   EncodedFileType,
@@ -14,6 +15,7 @@ import {
   WebhookReceiver,
 } from 'livekit-server-sdk';
 import { FIXTURE_PATH, type LiveKitStandIn, startLiveKitStandIn } from '../src/livekit';
+import { expandFilepath } from '../src/livekit/egress';
 import {
   API_KEY,
   API_SECRET,
@@ -302,5 +304,19 @@ describe('egress faults', () => {
     const [info] = await egress.listEgress({ egressId: started.egressId });
     expect(info.status).toBe(EgressStatus.EGRESS_FAILED);
     expect(info.error).toMatch(/^upload failed: /);
+  });
+});
+
+describe('filepath templates', () => {
+  const info = new EgressInfo({ roomName: 'demo', roomId: 'RM_1' });
+  const at = new Date(Date.UTC(2026, 7, 9, 14, 5, 6, 7));
+  it.each([
+    ['rec/{room_name}/{room_id}-{time}.mp4', 'rec/demo/RM_1-2026-08-09T140506.mp4'],
+    ['{utc}', '20260809140506007.mp4'],
+    ['', 'demo-2026-08-09T140506.mp4'],
+    ['dir/', 'dir/demo-2026-08-09T140506.mp4'],
+    ['a.b/c.ogg', 'a.b/c.mp4'],
+  ])('%s -> %s', (template, expected) => {
+    expect(expandFilepath(template, info, undefined, at)).toBe(expected);
   });
 });

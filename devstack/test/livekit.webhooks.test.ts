@@ -32,7 +32,9 @@ describe('signed webhooks', () => {
     await lk.join(await joinToken('demo', 'alice'));
     lk.leave('demo', 'alice');
     await rooms.deleteRoom('demo');
-    await waitFor(() => receiver.received.length === 4, 5_000, 'four webhooks');
+    const finished = await lk.waitForWebhook((w) => w.event === 'room_finished' && w.status === 'delivered');
+    expect(finished.payload).toMatchObject({ event: 'room_finished', roomEndReason: 'ROOM_END_API_DELETE' });
+    expect(receiver.received).toHaveLength(4);
 
     const events = [];
     for (const hook of receiver.received) {
