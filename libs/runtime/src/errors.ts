@@ -21,8 +21,9 @@ export class AppError extends Error {
     this.details = opts.details;
   }
 
+  /** Server-side trouble may pass; 501 (not built yet) and caller mistakes (4xx) will not. */
   get retryable(): boolean {
-    return this.status >= 500;
+    return this.status >= 500 && this.status !== 501;
   }
 }
 

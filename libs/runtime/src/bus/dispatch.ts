@@ -111,7 +111,10 @@ export class Dispatcher {
         code: app?.code ?? 'INTERNAL',
         status: app?.status ?? 500,
         // 5xx details stay in our logs; the caller gets a generic sentence.
-        message: app && app.status < 500 ? app.message : 'The service could not complete this command',
+        message:
+          app && (app.status < 500 || app.status === 501)
+            ? app.message
+            : 'The service could not complete this command',
         ...(app?.details !== undefined ? { details: app.details } : {}),
       },
     });

@@ -2,3 +2,4 @@ export * from './dispatch';
 export * from './rabbitmq';
 export * from './routing';
 export * from './types';
+export * from './sqs';

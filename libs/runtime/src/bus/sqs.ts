@@ -1,0 +1,914 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  CreateEventBusCommand,
+  DeleteRuleCommand,
+  DescribeEventBusCommand,
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  ChangeMessageVisibilityCommand,
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ListQueuesCommand,
+  type Message,
+  type MessageAttributeValue,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
+  SendMessageCommand,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Envelope } from '@onair/contracts';
+import { AppError } from '../errors';
+import { type Logger, silentLogger } from '../logger';
+import { Dispatcher, type Outcome } from './dispatch';
+import { outgoing, replyToResult, resolveTarget } from './routing';
+import { Batcher, type EntryResult } from './sqs-batch';
+import {
+  type Bus,
+  type BusOptions,
+  type ConsumeOptions,
+  type Consumer,
+  DEFAULT_RETRY_DELAYS_MS,
+  type MessageHandler,
+  type RequestOptions,
+  type SendOptions,
+} from './types';
+
+export interface SqsBusClients {
+  sqs: SQSClient;
+  eventBridge: EventBridgeClient;
+}
+
+export interface SqsBusOptions extends BusOptions {
+  /** The EventBridge bus events go through. Default: the namespace (created if missing). */
+  eventBusName?: string;
+  /** With accountId, lets queue ARNs be built instead of asked for (one call less per queue). */
+  region?: string;
+  accountId?: string;
+  /** Long-poll wait of every receive, in seconds (0–20). Default 1, so close() is prompt. */
+  waitTimeSeconds?: number;
+}
+
+/** Message attributes of a request (on the command) and of its reply. */
+export const REPLY_TO_ATTR = 'replyTo';
+export const CORRELATION_ID_ATTR = 'correlationId';
+/** Message attributes a dead letter carries (the DLQ's readers use these names). */
+export const DLQ_ATTRS = {
+  reason: 'onair.reason',
+  error: 'onair.error',
+  attempts: 'onair.attempts',
+  failedAt: 'onair.failed-at',
+  queue: 'onair.queue',
+} as const;
+
+const TYPE_ATTR = 'onair.type';
+/** How long a received message stays invisible; a heartbeat extends it while its handler runs. */
+const VISIBILITY_TIMEOUT_S = 30;
+const HEARTBEAT_MS = 10_000;
+/** How long a send keeps being retried (SQS or EventBridge unreachable) before failing. */
+const PUBLISH_TIMEOUT_MS = 30_000;
+const DLQ_RETENTION_S = 14 * 24 * 3600;
+const MAX_QUEUE_NAME = 80;
+const MAX_RULE_NAME = 64;
+const MAX_BATCH_BYTES = 256 * 1024;
+
+/**
+ * The bus on AWS: SQS for commands, EventBridge for events.
+ *
+ * Topology (every name prefixed with the namespace, characters outside [A-Za-z0-9_-] made `_`):
+ *   <ns>-<target>-commands         SQS queue per command target; send() goes straight to it
+ *   <ns>-<subscriber>-events       SQS queue per subscriber, the single target of the rule
+ *   rule <ns>-<subscriber> on the EventBridge bus <ns>: detail-type matches the subscribed types
+ *   <queue>-dlq                    failed maxAttempts times or failed the schema, with the error
+ *                                  in message attributes; also the queue's RedrivePolicy target
+ *                                  (maxReceiveCount = maxAttempts + 5) for a consumer that crashes
+ *   <ns>-reply-<instanceId>        replies to this instance's requests; deleted on close()
+ *
+ * Retries need no extra queues: a failing message's visibility is set to the backoff delay, so it
+ * comes back by itself with ApproximateReceiveCount (the attempt number) one higher. Queues,
+ * rules and the event bus are created when first needed; every step is idempotent.
+ */
+export class SqsBus implements Bus {
+  readonly instanceId: string;
+  private readonly sqs: SQSClient;
+  private readonly eb: EventBridgeClient;
+  private readonly log: Logger;
+  private readonly retryDelays: number[];
+  private readonly maxAttempts: number;
+  private readonly waitTimeSeconds: number;
+  private readonly eventBusName: string;
+  private readonly queues = new Map<string, Promise<QueueInfo>>();
+  private readonly consumers = new Set<SqsConsumer>();
+  private readonly pending = new Map<
+    string,
+    { resolve: (e: Envelope) => void; reject: (e: Error) => void }
+  >();
+  private readonly sendBatcher: Batcher<SendMessageBatchRequestEntry>;
+  private readonly eventBatcher: Batcher<PutEventsRequestEntry>;
+  private readonly deleteBatcher: Batcher<string>;
+  private replyQueue?: Promise<QueueInfo>;
+  private replyLoop?: Promise<void>;
+  private replyAbort?: AbortController;
+  private busReady?: Promise<void>;
+  private closed = false;
+
+  constructor(
+    clients: SqsBusClients,
+    private readonly o: SqsBusOptions,
+  ) {
+    this.sqs = clients.sqs;
+    this.eb = clients.eventBridge;
+    this.instanceId = o.instanceId ?? randomUUID().slice(0, 8);
+    this.log = (o.logger ?? silentLogger).child({ component: 'bus', transport: 'sqs' });
+    this.retryDelays = o.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    this.maxAttempts = o.maxAttempts ?? 5;
+    this.waitTimeSeconds = Math.max(0, Math.min(20, o.waitTimeSeconds ?? 1));
+    this.eventBusName = o.eventBusName ?? o.namespace;
+
+    const common = {
+      maxBytes: MAX_BATCH_BYTES,
+      retryForMs: PUBLISH_TIMEOUT_MS,
+      isRetryable: isTransient,
+      onRetry: (key: string, tries: number, err: Error) =>
+        this.log.debug({ key, tries, err: err.message }, 'batch entry failed; retrying'),
+    };
+    this.sendBatcher = new Batcher<SendMessageBatchRequestEntry>({
+      ...common,
+      sizeOf: (e) => Buffer.byteLength(e.MessageBody ?? '') + attributesSize(e.MessageAttributes),
+      flush: (queueUrl, entries) => this.sendBatch(queueUrl, entries),
+    });
+    this.eventBatcher = new Batcher<PutEventsRequestEntry>({
+      ...common,
+      sizeOf: (e) =>
+        Buffer.byteLength(e.Detail ?? '') +
+        Buffer.byteLength(e.DetailType ?? '') +
+        Buffer.byteLength(e.Source ?? ''),
+      flush: (_bus, entries) => this.putEvents(entries),
+    });
+    this.deleteBatcher = new Batcher<string>({
+      ...common,
+      flush: (queueUrl, handles) => this.deleteBatch(queueUrl, handles),
+    });
+  }
+
+  // --- naming ---------------------------------------------------------------------------------
+
+  /** `<ns>-<who>-<kind>`, legal for SQS and short enough that `-dlq` still fits. */
+  queueName(who: string, kind: 'commands' | 'events'): string {
+    return fitName(`${this.o.namespace}-${who}-${kind}`, MAX_QUEUE_NAME - 4);
+  }
+
+  ruleName(subscriber: string): string {
+    return fitName(`${this.o.namespace}-${subscriber}`, MAX_RULE_NAME);
+  }
+
+  private replyQueueName(): string {
+    return fitName(`${this.o.namespace}-reply-${this.instanceId}`, MAX_QUEUE_NAME);
+  }
+
+  // --- lifecycle ------------------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    await this.ensureEventBus();
+  }
+
+  private ensureEventBus(): Promise<void> {
+    if (this.eventBusName === 'default') return Promise.resolve();
+    this.busReady ??= (async () => {
+      try {
+        await this.eb.send(new DescribeEventBusCommand({ Name: this.eventBusName }));
+        return;
+      } catch (e) {
+        if (errorName(e) !== 'ResourceNotFoundException') throw e;
+      }
+      try {
+        await this.eb.send(new CreateEventBusCommand({ Name: this.eventBusName }));
+        this.log.info({ eventBus: this.eventBusName }, 'event bus created');
+      } catch (e) {
+        if (errorName(e) !== 'ResourceAlreadyExistsException') throw e;
+      }
+    })().catch((e) => {
+      this.busReady = undefined;
+      throw e;
+    });
+    return this.busReady;
+  }
+
+  // --- queues ---------------------------------------------------------------------------------
+
+  /** A queue and its DLQ (with the redrive policy), created if missing. Cached per name. */
+  private ensureQueue(name: string): Promise<QueueInfo> {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = (async () => {
+        const dlqUrl = await this.createQueue(`${name}-dlq`, {
+          MessageRetentionPeriod: String(DLQ_RETENTION_S),
+        });
+        const dlqArn = await this.queueArn(`${name}-dlq`, dlqUrl);
+        const url = await this.createQueue(name, {
+          VisibilityTimeout: String(VISIBILITY_TIMEOUT_S),
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: dlqArn,
+            maxReceiveCount: this.maxAttempts + 5,
+          }),
+        });
+        return { name, url, dlqUrl };
+      })();
+      this.queues.set(name, q);
+      q.catch(() => this.queues.delete(name));
+    }
+    return q;
+  }
+
+  /** CreateQueue, or the existing queue's URL when one with other attributes is already there. */
+  private async createQueue(name: string, attributes: Record<string, string>): Promise<string> {
+    try {
+      const r = await this.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+      if (!r.QueueUrl) throw new Error(`CreateQueue ${name} returned no URL`);
+      return r.QueueUrl;
+    } catch (e) {
+      if (!/QueueNameExists|QueueAlreadyExists/.test(errorName(e))) throw e;
+      const r = await this.sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+      if (!r.QueueUrl) throw new Error(`GetQueueUrl ${name} returned no URL`);
+      return r.QueueUrl;
+    }
+  }
+
+  private async queueArn(name: string, url: string): Promise<string> {
+    if (this.o.region && this.o.accountId) return `arn:aws:sqs:${this.o.region}:${this.o.accountId}:${name}`;
+    const r = await this.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+    );
+    const arn = r.Attributes?.QueueArn;
+    if (!arn) throw new Error(`no ARN for queue ${name}`);
+    return arn;
+  }
+
+  /** Forget a cached queue whose URL turned out to be gone (deleted by someone), to re-create it. */
+  private forgetQueue(name: string, err: unknown): void {
+    if (/NonExistentQueue|QueueDoesNotExist/.test(errorName(err))) this.queues.delete(name);
+  }
+
+  // --- producing ------------------------------------------------------------------------------
+
+  async send(cmd: Envelope, opts: SendOptions = {}): Promise<void> {
+    const target = resolveTarget(this.o.registry, cmd, opts.to);
+    const body = outgoing(this.o.registry, cmd, 'command').toString('utf8');
+    const t0 = process.hrtime.bigint();
+    await this.sendCommand(target, cmd, body);
+    this.observePublish(cmd, 'command', t0);
+  }
+
+  private async sendCommand(
+    target: string,
+    cmd: Envelope,
+    body: string,
+    attrs: Record<string, MessageAttributeValue> = {},
+  ): Promise<void> {
+    if (this.closed) throw new AppError('BUS_CLOSED', 503, 'The bus is closed');
+    const name = this.queueName(target, 'commands');
+    const q = await this.ensureQueue(name);
+    try {
+      await this.sendBatcher.add(q.url, {
+        Id: '',
+        MessageBody: body,
+        MessageAttributes: { [TYPE_ATTR]: str(cmd.type), ...attrs },
+      });
+    } catch (e) {
+      this.forgetQueue(name, e);
+      throw e;
+    }
+  }
+
+  async publish(evt: Envelope): Promise<void> {
+    const body = outgoing(this.o.registry, evt, 'event').toString('utf8');
+    if (this.closed) throw new AppError('BUS_CLOSED', 503, 'The bus is closed');
+    const t0 = process.hrtime.bigint();
+    await this.ensureEventBus();
+    await this.eventBatcher.add(this.eventBusName, {
+      EventBusName: this.eventBusName,
+      Source: evt.source,
+      DetailType: evt.type,
+      Detail: body,
+    });
+    this.observePublish(evt, 'event', t0);
+  }
+
+  private observePublish(env: Envelope, kind: string, t0: bigint): void {
+    this.o.metrics?.busPublished.inc({ type: env.type, kind });
+    this.o.metrics?.busPublishDuration.observe({ kind }, Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+
+  private async sendBatch(
+    queueUrl: string,
+    entries: SendMessageBatchRequestEntry[],
+  ): Promise<Array<EntryResult<void>>> {
+    const r = await this.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: entries.map((e, i) => ({ ...e, Id: String(i) })),
+      }),
+    );
+    const failed = new Map((r.Failed ?? []).map((f) => [f.Id, f]));
+    return entries.map((_e, i) => {
+      const f = failed.get(String(i));
+      if (!f) return { ok: true, value: undefined };
+      return {
+        ok: false,
+        error: new AppError('BUS_SEND_FAILED', 503, `SendMessage failed: ${f.Code}: ${f.Message ?? ''}`),
+        retryable: !f.SenderFault,
+      };
+    });
+  }
+
+  private async putEvents(entries: PutEventsRequestEntry[]): Promise<Array<EntryResult<void>>> {
+    const r = await this.eb.send(new PutEventsCommand({ Entries: entries }));
+    return entries.map((_e, i) => {
+      const res = r.Entries?.[i];
+      if (res?.EventId && !res.ErrorCode) return { ok: true, value: undefined };
+      const code = res?.ErrorCode ?? 'Unknown';
+      return {
+        ok: false,
+        error: new AppError(
+          'BUS_PUBLISH_FAILED',
+          503,
+          `PutEvents failed: ${code}: ${res?.ErrorMessage ?? ''}`,
+        ),
+        retryable: /Internal|Throttl|Unavailable|Unknown/i.test(code),
+      };
+    });
+  }
+
+  private async deleteBatch(queueUrl: string, handles: string[]): Promise<Array<EntryResult<void>>> {
+    const r = await this.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: handles.map((h, i) => ({ Id: String(i), ReceiptHandle: h })),
+      }),
+    );
+    const failed = new Map((r.Failed ?? []).map((f) => [f.Id, f]));
+    return handles.map((_h, i) => {
+      const f = failed.get(String(i));
+      if (!f) return { ok: true, value: undefined };
+      return {
+        ok: false,
+        error: new Error(`DeleteMessage failed: ${f.Code}: ${f.Message ?? ''}`),
+        retryable: !f.SenderFault,
+      };
+    });
+  }
+
+  /** Delete a received message (batched with the other acks of the same queue). */
+  deleteMessage(queueUrl: string, receiptHandle: string): Promise<void> {
+    return this.deleteBatcher.add(queueUrl, receiptHandle);
+  }
+
+  /** Send one message straight away (replies and dead letters: not worth batching). */
+  async sendNow(queueUrl: string, body: string, attrs: Record<string, MessageAttributeValue>): Promise<void> {
+    await this.sendBatcher.add(queueUrl, { Id: '', MessageBody: body, MessageAttributes: attrs });
+  }
+
+  // --- request / reply ------------------------------------------------------------------------
+
+  async request(cmd: Envelope, opts: RequestOptions = {}): Promise<Envelope> {
+    const target = resolveTarget(this.o.registry, cmd, opts.to);
+    const body = outgoing(this.o.registry, cmd, 'command').toString('utf8');
+    const timeoutMs = opts.timeoutMs ?? this.o.requestTimeoutMs ?? 10_000;
+    const correlationId = randomUUID();
+    const reply = new Promise<Envelope>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(correlationId);
+        reject(new AppError('TIMEOUT', 504, `No answer to ${cmd.type} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(correlationId, {
+        resolve: (e) => {
+          clearTimeout(timer);
+          resolve(e);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+    });
+    try {
+      const rq = await this.ensureReplyQueue();
+      this.pollReplies();
+      await this.sendCommand(target, cmd, body, {
+        [REPLY_TO_ATTR]: str(rq.url),
+        [CORRELATION_ID_ATTR]: str(correlationId),
+      });
+      this.o.metrics?.busPublished.inc({ type: cmd.type, kind: 'request' });
+    } catch (e) {
+      this.pending.get(correlationId)?.reject(e as Error);
+      this.pending.delete(correlationId);
+    }
+    return replyToResult(await reply);
+  }
+
+  private ensureReplyQueue(): Promise<QueueInfo> {
+    if (this.closed) return Promise.reject(new AppError('BUS_CLOSED', 503, 'The bus is closed'));
+    this.replyQueue ??= (async () => {
+      const name = this.replyQueueName();
+      // Replies nobody waits for any more (a timed-out request) expire on their own.
+      const url = await this.createQueue(name, { MessageRetentionPeriod: '300' });
+      return { name, url, dlqUrl: '' };
+    })().catch((e) => {
+      this.replyQueue = undefined;
+      throw e;
+    });
+    return this.replyQueue;
+  }
+
+  /** Long-poll the reply queue while requests are waiting; stops by itself when none are. */
+  private pollReplies(): void {
+    if (this.replyLoop || this.closed) return;
+    this.replyAbort = new AbortController();
+    const signal = this.replyAbort.signal;
+    this.replyLoop = (async () => {
+      let failures = 0;
+      while (!this.closed && this.pending.size > 0) {
+        try {
+          const rq = await this.ensureReplyQueue();
+          const r = await this.sqs.send(
+            new ReceiveMessageCommand({
+              QueueUrl: rq.url,
+              MaxNumberOfMessages: 10,
+              WaitTimeSeconds: this.waitTimeSeconds,
+              MessageAttributeNames: [CORRELATION_ID_ATTR],
+            }),
+            { abortSignal: signal },
+          );
+          failures = 0;
+          for (const m of r.Messages ?? []) {
+            this.onReply(m);
+            if (m.ReceiptHandle) void this.deleteMessage(rq.url, m.ReceiptHandle).catch(() => {});
+          }
+        } catch (e) {
+          if (this.closed) break;
+          failures++;
+          this.log.warn({ err: (e as Error).message }, 'polling the reply queue failed; retrying');
+          await sleep(backoff(failures));
+        }
+      }
+    })().finally(() => {
+      this.replyLoop = undefined;
+      // A request may have come in just as the loop decided to stop.
+      if (!this.closed && this.pending.size > 0) this.pollReplies();
+    });
+  }
+
+  private onReply(m: Message): void {
+    const id = m.MessageAttributes?.[CORRELATION_ID_ATTR]?.StringValue;
+    const waiter = id ? this.pending.get(id) : undefined;
+    if (!id || !waiter) return; // a late reply to a request that timed out
+    this.pending.delete(id);
+    try {
+      waiter.resolve(JSON.parse(m.Body ?? '') as Envelope);
+    } catch (e) {
+      waiter.reject(e as Error);
+    }
+  }
+
+  // --- consuming ------------------------------------------------------------------------------
+
+  async consumeCommands(
+    target: string,
+    handler: MessageHandler,
+    opts: ConsumeOptions = {},
+  ): Promise<Consumer> {
+    const name = this.queueName(target, 'commands');
+    const q = await this.ensureQueue(name);
+    return this.addConsumer(q, false, handler, opts, async () => {
+      if (opts.ephemeral) await this.deleteQueue(q);
+    });
+  }
+
+  async subscribe(
+    subscriber: string,
+    patterns: string[],
+    handler: MessageHandler,
+    opts: ConsumeOptions = {},
+  ): Promise<Consumer> {
+    await this.ensureEventBus();
+    const name = this.queueName(subscriber, 'events');
+    const q = await this.ensureQueue(name);
+    const ruleName = this.ruleName(subscriber);
+    const rule = await this.eb.send(
+      new PutRuleCommand({
+        Name: ruleName,
+        EventBusName: this.eventBusName,
+        EventPattern: JSON.stringify(eventPattern(patterns)),
+        State: 'ENABLED',
+        Description: `onair: ${subscriber} <- ${patterns.join(', ')}`.slice(0, 512),
+      }),
+    );
+    const queueArn = await this.queueArn(name, q.url);
+    // EventBridge may only write to the queue on behalf of this rule.
+    await this.sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl: q.url,
+        Attributes: { Policy: JSON.stringify(queuePolicy(queueArn, rule.RuleArn)) },
+      }),
+    );
+    const t = await this.eb.send(
+      new PutTargetsCommand({
+        Rule: ruleName,
+        EventBusName: this.eventBusName,
+        Targets: [{ Id: 'sqs', Arn: queueArn }],
+      }),
+    );
+    if (t.FailedEntryCount) {
+      const f = t.FailedEntries?.[0];
+      throw new AppError(
+        'BUS_SETUP_FAILED',
+        500,
+        `PutTargets on ${ruleName}: ${f?.ErrorCode}: ${f?.ErrorMessage}`,
+      );
+    }
+    return this.addConsumer(q, true, handler, opts, async () => {
+      if (!opts.ephemeral) return;
+      await this.eb
+        .send(new RemoveTargetsCommand({ Rule: ruleName, EventBusName: this.eventBusName, Ids: ['sqs'] }))
+        .catch(() => {});
+      await this.eb
+        .send(new DeleteRuleCommand({ Name: ruleName, EventBusName: this.eventBusName }))
+        .catch(() => {});
+      await this.deleteQueue(q);
+    });
+  }
+
+  private async deleteQueue(q: QueueInfo): Promise<void> {
+    this.queues.delete(q.name);
+    await this.sqs.send(new DeleteQueueCommand({ QueueUrl: q.url })).catch(() => {});
+  }
+
+  private addConsumer(
+    q: QueueInfo,
+    events: boolean,
+    handler: MessageHandler,
+    opts: ConsumeOptions,
+    onStopped: () => Promise<void>,
+  ): Consumer {
+    if (this.closed) throw new AppError('BUS_CLOSED', 503, 'The bus is closed');
+    const log = this.log.child({ queue: q.name });
+    const dispatcher = new Dispatcher({
+      queue: q.name,
+      service: this.o.service,
+      registry: this.o.registry,
+      handler,
+      logger: log,
+      metrics: this.o.metrics,
+      maxAttempts: this.maxAttempts,
+      retryDelaysMs: this.retryDelays,
+    });
+    const consumer = new SqsConsumer({
+      bus: this,
+      sqs: this.sqs,
+      queue: q,
+      events,
+      dispatcher,
+      concurrency: Math.max(1, opts.concurrency ?? 16),
+      waitTimeSeconds: this.waitTimeSeconds,
+      log,
+      onStopped: async (c) => {
+        this.consumers.delete(c);
+        await onStopped();
+      },
+    });
+    this.consumers.add(consumer);
+    consumer.start();
+    return consumer;
+  }
+
+  async isReady(): Promise<boolean> {
+    try {
+      await this.sqs.send(new ListQueuesCommand({ QueueNamePrefix: this.o.namespace, MaxResults: 1 }), {
+        abortSignal: AbortSignal.timeout(2000),
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await Promise.all([...this.consumers].map((c) => c.stop()));
+    this.closed = true;
+    for (const [id, p] of this.pending) {
+      p.reject(new AppError('BUS_CLOSED', 503, 'The bus closed before a reply came'));
+      this.pending.delete(id);
+    }
+    this.replyAbort?.abort();
+    await this.replyLoop?.catch(() => {});
+    await Promise.all([this.sendBatcher.drain(), this.eventBatcher.drain(), this.deleteBatcher.drain()]);
+    const rq = await this.replyQueue?.catch(() => undefined);
+    if (rq) await this.sqs.send(new DeleteQueueCommand({ QueueUrl: rq.url })).catch(() => {});
+  }
+}
+
+interface QueueInfo {
+  name: string;
+  url: string;
+  dlqUrl: string;
+}
+
+interface ConsumerConfig {
+  bus: SqsBus;
+  sqs: SQSClient;
+  queue: QueueInfo;
+  /** Subscriber queues hold EventBridge envelopes: the message is their `detail`. */
+  events: boolean;
+  dispatcher: Dispatcher;
+  concurrency: number;
+  waitTimeSeconds: number;
+  log: Logger;
+  onStopped: (c: SqsConsumer) => Promise<void>;
+}
+
+/** One queue's long-polling loop; keeps up to `concurrency` messages in the handler. */
+class SqsConsumer implements Consumer {
+  private inFlight = 0;
+  private slotWaiters: Array<() => void> = [];
+  private idleWaiters: Array<() => void> = [];
+  private loop?: Promise<void>;
+  private stopped = false;
+  /** Envelope ids in the handler now: a copy of one (a duplicate send) waits for it to finish. */
+  private readonly active = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly c: ConsumerConfig) {}
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    const { queue, sqs, log } = this.c;
+    let failures = 0;
+    while (!this.stopped) {
+      const free = this.c.concurrency - this.inFlight;
+      if (free <= 0) {
+        await new Promise<void>((r) => this.slotWaiters.push(r));
+        continue;
+      }
+      let messages: Message[];
+      try {
+        const r = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queue.url,
+            MaxNumberOfMessages: Math.min(10, free),
+            WaitTimeSeconds: this.c.waitTimeSeconds,
+            MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+            // Older emulators only know the deprecated name.
+            AttributeNames: ['ApproximateReceiveCount'] as never,
+            MessageAttributeNames: ['All'],
+          }),
+        );
+        messages = r.Messages ?? [];
+        failures = 0;
+      } catch (e) {
+        failures++;
+        log.warn({ err: (e as Error).message, failures }, 'receiving failed; retrying');
+        await sleep(backoff(failures));
+        continue;
+      }
+      if (this.stopped) {
+        // Stopped during the long poll: hand these straight back to the other consumers.
+        await this.release(messages);
+        break;
+      }
+      for (const m of messages) {
+        this.inFlight++;
+        void this.onMessage(m);
+      }
+    }
+  }
+
+  private async release(messages: Message[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.c.sqs
+      .send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: this.c.queue.url,
+          Entries: messages.map((m, i) => ({
+            Id: String(i),
+            ReceiptHandle: m.ReceiptHandle,
+            VisibilityTimeout: 0,
+          })),
+        }),
+      )
+      .catch(() => {});
+  }
+
+  private async onMessage(m: Message): Promise<void> {
+    const { queue, sqs, log } = this.c;
+    // While the handler runs the message must stay invisible, however long it takes.
+    const heartbeat = setInterval(() => {
+      void sqs
+        .send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: queue.url,
+            ReceiptHandle: m.ReceiptHandle,
+            VisibilityTimeout: VISIBILITY_TIMEOUT_S,
+          }),
+        )
+        .catch(() => {});
+    }, HEARTBEAT_MS);
+    heartbeat.unref();
+    try {
+      const attempt = Math.max(1, Number(m.Attributes?.ApproximateReceiveCount ?? 1) || 1);
+      const body = this.c.events ? unwrapEventBridge(m.Body ?? '') : (m.Body ?? '');
+      const outcome = await this.dispatchOnce(body, attempt);
+      clearInterval(heartbeat);
+      await this.settle(m, attempt, outcome);
+    } catch (err) {
+      // Only SQS trouble lands here (the dispatcher never throws). The message was not deleted:
+      // it comes back when its visibility timeout ends.
+      log.warn({ err: (err as Error).message }, 'could not settle a message; it will be redelivered');
+    } finally {
+      clearInterval(heartbeat);
+      this.inFlight--;
+      for (const w of this.slotWaiters.splice(0)) w();
+      if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  /**
+   * The dispatcher skips ids it has seen once their handler finished; two copies received
+   * together would both run. Copies of an id in the handler wait for it, then count as seen.
+   */
+  private async dispatchOnce(body: string, attempt: number): Promise<Outcome> {
+    const id = envelopeId(body);
+    if (id === undefined) return this.c.dispatcher.handle(body, attempt);
+    const before = this.active.get(id);
+    const run = (async () => {
+      if (before) await before.catch(() => {});
+      return this.c.dispatcher.handle(body, attempt);
+    })();
+    this.active.set(id, run);
+    try {
+      return await run;
+    } finally {
+      if (this.active.get(id) === run) this.active.delete(id);
+    }
+  }
+
+  /** Carry out the outcome. Copies are sent before the original is deleted: nothing is lost. */
+  private async settle(m: Message, attempt: number, o: Outcome): Promise<void> {
+    const { bus, queue, sqs, log } = this.c;
+    const attrs = m.MessageAttributes ?? {};
+    const replyTo = attrs[REPLY_TO_ATTR]?.StringValue;
+    if ('reply' in o && o.reply && replyTo) {
+      try {
+        await bus.sendNow(replyTo, JSON.stringify(o.reply), {
+          [CORRELATION_ID_ATTR]: str(attrs[CORRELATION_ID_ATTR]?.StringValue ?? ''),
+        });
+      } catch (e) {
+        // The requester is gone (its reply queue with it): nobody to answer, carry on.
+        if (!/NonExistentQueue|QueueDoesNotExist/.test(errorName(e))) throw e;
+        log.debug({ replyTo }, 'reply queue is gone; reply dropped');
+      }
+    }
+    if (o.kind === 'retry') {
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: queue.url,
+          ReceiptHandle: m.ReceiptHandle,
+          VisibilityTimeout: Math.min(43_200, Math.max(1, Math.ceil(o.delayMs / 1000))),
+        }),
+      );
+      return;
+    }
+    if (o.kind === 'dead-letter') {
+      const keep = Object.fromEntries(
+        Object.entries(attrs).filter(
+          ([k]) => k === REPLY_TO_ATTR || k === CORRELATION_ID_ATTR || k === TYPE_ATTR,
+        ),
+      );
+      await bus.sendNow(queue.dlqUrl, m.Body ?? '', {
+        ...keep,
+        [DLQ_ATTRS.reason]: str(o.reason),
+        [DLQ_ATTRS.error]: str(o.error.slice(0, 4000) || 'unknown error'),
+        [DLQ_ATTRS.attempts]: { DataType: 'Number', StringValue: String(attempt) },
+        [DLQ_ATTRS.failedAt]: str(new Date().toISOString()),
+        [DLQ_ATTRS.queue]: str(queue.name),
+      });
+    }
+    if (m.ReceiptHandle) await bus.deleteMessage(queue.url, m.ReceiptHandle);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const w of this.slotWaiters.splice(0)) w();
+    await this.loop;
+    if (this.inFlight > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
+    await this.c.onStopped(this);
+  }
+}
+
+// --- helpers ------------------------------------------------------------------------------------
+
+/** Legal SQS / rule name of at most `max` characters; a long one keeps a hash of the whole. */
+export function fitName(name: string, max: number): string {
+  const clean = name.replace(/[^A-Za-z0-9_-]/g, '_');
+  if (clean.length <= max) return clean;
+  const hash = createHash('sha1').update(name).digest('hex').slice(0, 8);
+  return `${clean.slice(0, max - 9)}-${hash}`;
+}
+
+/** EventBridge pattern on `detail-type` for bus patterns: exact types, or `prefix.#`. */
+export function eventPattern(patterns: string[]): Record<string, unknown> {
+  if (patterns.length === 0)
+    throw new AppError('BUS_NO_PATTERNS', 500, 'subscribe needs at least one pattern');
+  if (patterns.includes('#')) return { 'detail-type': [{ exists: true }] };
+  const matchers = patterns.map((p) => (p.endsWith('.#') ? { prefix: p.slice(0, -1) } : p));
+  return { 'detail-type': matchers };
+}
+
+function queuePolicy(queueArn: string, ruleArn: string | undefined): Record<string, unknown> {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'eventbridge-rule',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queueArn,
+        ...(ruleArn ? { Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } } } : {}),
+      },
+    ],
+  };
+}
+
+/** The CloudEvent inside an EventBridge envelope; anything else is passed on as it came. */
+function unwrapEventBridge(body: string): string {
+  try {
+    const v = JSON.parse(body) as Record<string, unknown> | null;
+    if (v && typeof v === 'object' && 'detail-type' in v && 'detail' in v) return JSON.stringify(v.detail);
+  } catch {
+    // not JSON: the dispatcher says so
+  }
+  return body;
+}
+
+function envelopeId(body: string): string | undefined {
+  try {
+    const v = JSON.parse(body) as { id?: unknown } | null;
+    return typeof v?.id === 'string' ? v.id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function str(v: string): MessageAttributeValue {
+  return { DataType: 'String', StringValue: v };
+}
+
+function attributesSize(attrs: Record<string, MessageAttributeValue> | undefined): number {
+  let n = 0;
+  for (const [k, v] of Object.entries(attrs ?? {}))
+    n += Buffer.byteLength(k) + Buffer.byteLength(v.DataType ?? '') + Buffer.byteLength(v.StringValue ?? '');
+  return n;
+}
+
+function errorName(e: unknown): string {
+  const x = e as { name?: string; Code?: string; code?: string } | undefined;
+  return `${x?.name ?? ''} ${x?.Code ?? ''} ${x?.code ?? ''}`;
+}
+
+/** Throttling, server faults and lost connections are worth another try; client faults are not. */
+function isTransient(e: unknown): boolean {
+  const x = e as {
+    $retryable?: unknown;
+    $fault?: string;
+    $metadata?: { httpStatusCode?: number };
+    name?: string;
+  };
+  if (x?.$retryable) return true;
+  if (/Throttl|RequestLimitExceeded|TooManyRequests|ServiceUnavailable/i.test(x?.name ?? '')) return true;
+  if (x?.$fault === 'server') return true;
+  // No HTTP status at all: the request never got an answer (connection refused, reset, timeout).
+  return x?.$metadata?.httpStatusCode === undefined && x?.$fault !== 'client';
+}
+
+function backoff(failures: number): number {
+  return Math.min(5000, 100 * 2 ** Math.min(failures - 1, 6));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,65 @@
+import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+/** Settings every service reads. Each service extends this with its own keys. */
+export const CommonConfig = Type.Object({
+  PORT: Type.Integer({
+    minimum: 0,
+    maximum: 65535,
+    description: 'HTTP port (health, metrics; the API on the gateway)',
+  }),
+  HOST: Type.String({ default: '127.0.0.1', description: 'Interface to listen on' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  AMQP_URL: Type.Optional(
+    Type.String({
+      pattern: '^amqps?://',
+      description: 'RabbitMQ URL; when unset the bus is SQS + EventBridge',
+    }),
+  ),
+  BUS_NAMESPACE: Type.String({
+    default: 'onair',
+    pattern: '^[a-z0-9-]+$',
+    description: 'Prefix of every queue',
+  }),
+  AWS_REGION: Type.String({ default: 'us-east-1' }),
+  INSTANCE_ID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9-]+$' })),
+});
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Read the environment into a typed object: defaults applied, numbers converted, and every bad
+ * or missing key reported by name (the service refuses to start on any).
+ */
+export function loadConfig<S extends TObject>(schema: S, env: NodeJS.ProcessEnv = process.env): Static<S> {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(schema.properties)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  const value = Value.Convert(schema, Value.Default(schema, raw));
+  const problems: string[] = [];
+  for (const e of Value.Errors(schema, value)) {
+    const key = e.path.replace(/^\//, '').split('/')[0] || '(root)';
+    const given = raw[key];
+    problems.push(
+      given === undefined
+        ? `${key} is required (${describe(schema.properties[key])})`
+        : `${key}=${JSON.stringify(given)} is invalid: ${e.message}`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
+  return value as Static<S>;
+}
+
+function describe(s: TSchema | undefined): string {
+  return (s?.description as string | undefined) ?? 'no default';
+}

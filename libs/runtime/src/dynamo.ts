@@ -1,0 +1,80 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface TableSpec {
+  name: string;
+  /** Global secondary indexes, each with a string partition key and sort key. */
+  indexes?: Array<{ name: string; pk: string; sk: string }>;
+}
+
+/** A document client; the endpoint comes from AWS_ENDPOINT_URL_DYNAMODB when set (SDK default). */
+export function createDocumentClient(opts: { region: string; endpoint?: string }): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({
+    region: opts.region,
+    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+  });
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/**
+ * Create the table (single-table design: string PK and SK) when it does not exist yet, and
+ * wait until it is ACTIVE. Safe to call from several instances at once.
+ */
+export async function ensureTable(ddb: DynamoDBDocumentClient, spec: TableSpec): Promise<void> {
+  try {
+    await ddb.send(new DescribeTableCommand({ TableName: spec.name }));
+  } catch (e) {
+    if (!(e instanceof ResourceNotFoundException) && (e as Error).name !== 'ResourceNotFoundException')
+      throw e;
+    const attrs = new Set(['PK', 'SK', ...(spec.indexes ?? []).flatMap((i) => [i.pk, i.sk])]);
+    try {
+      await ddb.send(
+        new CreateTableCommand({
+          TableName: spec.name,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [...attrs].map((a) => ({ AttributeName: a, AttributeType: 'S' })),
+          KeySchema: [
+            { AttributeName: 'PK', KeyType: 'HASH' },
+            { AttributeName: 'SK', KeyType: 'RANGE' },
+          ],
+          ...(spec.indexes?.length
+            ? {
+                GlobalSecondaryIndexes: spec.indexes.map((i) => ({
+                  IndexName: i.name,
+                  KeySchema: [
+                    { AttributeName: i.pk, KeyType: 'HASH' },
+                    { AttributeName: i.sk, KeyType: 'RANGE' },
+                  ],
+                  Projection: { ProjectionType: 'ALL' },
+                })),
+              }
+            : {}),
+        }),
+      );
+    } catch (ce) {
+      if ((ce as Error).name !== 'ResourceInUseException') throw ce; // another instance won the race
+    }
+  }
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const d = await ddb.send(new DescribeTableCommand({ TableName: spec.name }));
+    if (d.Table?.TableStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`table ${spec.name} did not become ACTIVE`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Readiness probe for a table. */
+export async function tableReachable(ddb: DynamoDBDocumentClient, name: string): Promise<boolean> {
+  try {
+    await ddb.send(new DescribeTableCommand({ TableName: name }));
+    return true;
+  } catch {
+    return false;
+  }
+}

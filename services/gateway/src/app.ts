@@ -1,0 +1,39 @@
+import type { Bus, Logger, Metrics } from '@onair/runtime';
+import { createHttpBase } from '@onair/runtime';
+import type { FastifyInstance } from 'fastify';
+import type { TokenVerifier } from './auth';
+import { registerPlugins } from './http/plugins';
+import { systemRoutes } from './http/system';
+
+export interface GatewayDeps {
+  bus: Bus;
+  logger: Logger;
+  metrics: Metrics;
+  verifier: TokenVerifier;
+  instanceId: string;
+  corsOrigins?: string;
+  requestTimeoutMs?: number;
+}
+
+/** Every API route on an existing Fastify instance (main.ts passes the runtime's base). */
+export async function registerApi(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
+  await registerPlugins(app, {
+    verifier: deps.verifier,
+    corsOrigins: deps.corsOrigins ?? '',
+    version: '0.1.0',
+  });
+  systemRoutes(app, { bus: deps.bus, timeoutMs: deps.requestTimeoutMs ?? 10_000 });
+}
+
+/** The gateway as a factory, for tests: health, metrics, docs and the whole API, not listening. */
+export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
+  const app = createHttpBase({
+    service: 'gateway',
+    logger: deps.logger,
+    metrics: deps.metrics,
+    readiness: { bus: () => deps.bus.isReady() },
+  });
+  await registerApi(app, deps);
+  await app.ready();
+  return app;
+}

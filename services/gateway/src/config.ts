@@ -1,0 +1,33 @@
+import { CommonConfig } from '@onair/runtime';
+import { Type } from '@sinclair/typebox';
+
+export const Config = Type.Composite([
+  CommonConfig,
+  Type.Object({
+    JWT_SECRET: Type.Optional(
+      Type.String({ minLength: 16, description: 'HS256 secret for bearer tokens (local development)' }),
+    ),
+    JWT_JWKS_URL: Type.Optional(
+      Type.String({
+        pattern: '^https?://',
+        description: 'JWKS URL of the identity provider (production, e.g. Cognito)',
+      }),
+    ),
+    JWT_ISSUER: Type.Optional(
+      Type.String({ description: 'Required `iss` of bearer tokens (with JWT_JWKS_URL)' }),
+    ),
+    JWT_AUDIENCE: Type.Optional(
+      Type.String({ description: 'Required `aud` (or Cognito client_id) of bearer tokens' }),
+    ),
+    CORS_ORIGINS: Type.String({
+      default: '',
+      description: 'Comma-separated allowed origins, or * (empty = none)',
+    }),
+    BODY_LIMIT_BYTES: Type.Integer({ default: 262144, minimum: 1024 }),
+    REQUEST_TIMEOUT_MS: Type.Integer({
+      default: 10000,
+      minimum: 100,
+      description: 'Wait for a service answer',
+    }),
+  }),
+]);

@@ -1,0 +1,41 @@
+import { makeEnvelope, SERVICE_NAMES, SystemPing } from '@onair/contracts';
+import type { Bus } from '@onair/runtime';
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+
+/** GET /v1/system/ping/{service}: a real request/reply through the bus, for wiring checks. */
+export function systemRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs: number }): void {
+  const services = SERVICE_NAMES.filter((s) => s !== 'gateway');
+  app.get(
+    '/v1/system/ping/:service',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Ping a service through the bus',
+        params: Type.Object({ service: Type.Union(services.map((s) => Type.Literal(s))) }),
+        response: {
+          200: Type.Object({ service: Type.String(), instanceId: Type.String(), roundTripMs: Type.Number() }),
+        },
+      },
+    },
+    async (req) => {
+      const { service } = req.params as { service: string };
+      const started = performance.now();
+      const reply = await deps.bus.request(
+        makeEnvelope({
+          type: SystemPing.type,
+          source: 'gateway',
+          correlationid: req.id,
+          data: { service, sentAt: new Date().toISOString() },
+        }),
+        { to: service, timeoutMs: deps.timeoutMs },
+      );
+      const d = reply.data as { service: string; instanceId: string };
+      return {
+        service: d.service,
+        instanceId: d.instanceId,
+        roundTripMs: Math.round((performance.now() - started) * 10) / 10,
+      };
+    },
+  );
+}
