@@ -33,7 +33,7 @@ describe('sqs transport: batching', () => {
   const countingClients = () => {
     const calls = new Map<string, number>();
     const c = h.clients();
-    const count = (name: string) => calls.set(name, (calls.get(name) ?? 0) + 1);
+    const count = (name = '?') => calls.set(name, (calls.get(name) ?? 0) + 1);
     c.sqs.middlewareStack.add(
       (next, context) => async (args) => {
         count(context.commandName);

@@ -101,15 +101,21 @@ export class Batcher<E, R = void> {
         const retryable = this.o.isRetryable?.(e) ?? false;
         results = batch.map(() => ({ ok: false, error: err, retryable }));
       }
-      batch.forEach((p, i) => {
+      for (const [i, p] of batch.entries()) {
         const r = results[i] ?? { ok: false, error: new Error('no result for entry'), retryable: true };
-        if (r.ok) return p.resolve(r.value);
+        if (r.ok) {
+          p.resolve(r.value);
+          continue;
+        }
         p.tries++;
-        if (!r.retryable || Date.now() >= p.deadline) return p.reject(r.error);
+        if (!r.retryable || Date.now() >= p.deadline) {
+          p.reject(r.error);
+          continue;
+        }
         this.o.onRetry?.(key, p.tries, r.error);
         const delay = Math.min(2000, 50 * 2 ** (p.tries - 1));
         setTimeout(() => this.enqueue(key, p), delay);
-      });
+      }
     })();
     this.inFlight.add(run);
     void run.finally(() => this.inFlight.delete(run));

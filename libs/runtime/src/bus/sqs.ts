@@ -24,7 +24,6 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
-  SendMessageCommand,
   SetQueueAttributesCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -190,13 +189,13 @@ export class SqsBus implements Bus {
         await this.eb.send(new DescribeEventBusCommand({ Name: this.eventBusName }));
         return;
       } catch (e) {
-        if (errorName(e) !== 'ResourceNotFoundException') throw e;
+        if (!/ResourceNotFound/.test(errorName(e))) throw e;
       }
       try {
         await this.eb.send(new CreateEventBusCommand({ Name: this.eventBusName }));
         this.log.info({ eventBus: this.eventBusName }, 'event bus created');
       } catch (e) {
-        if (errorName(e) !== 'ResourceAlreadyExistsException') throw e;
+        if (!/ResourceAlreadyExists/.test(errorName(e))) throw e;
       }
     })().catch((e) => {
       this.busReady = undefined;
