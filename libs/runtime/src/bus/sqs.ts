@@ -217,17 +217,18 @@ export class SqsBus implements Bus {
         const dlqArn = await this.queueArn(`${name}-dlq`, dlqUrl);
         const url = await this.createQueue(name, {
           VisibilityTimeout: String(VISIBILITY_TIMEOUT_S),
-          RedrivePolicy: JSON.stringify({
-            deadLetterTargetArn: dlqArn,
-            maxReceiveCount: this.maxAttempts + 5,
-          }),
+          RedrivePolicy: this.redrivePolicy(dlqArn),
         });
-        return { name, url, dlqUrl };
+        return { name, url, dlqUrl, dlqArn };
       })();
       this.queues.set(name, q);
       q.catch(() => this.queues.delete(name));
     }
     return q;
+  }
+
+  private redrivePolicy(dlqArn: string): string {
+    return JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: this.maxAttempts + 5 });
   }
 
   /** CreateQueue, or the existing queue's URL when one with other attributes is already there. */
@@ -255,8 +256,10 @@ export class SqsBus implements Bus {
   }
 
   /** Forget a cached queue whose URL turned out to be gone (deleted by someone), to re-create it. */
-  private forgetQueue(name: string, err: unknown): void {
-    if (/NonExistentQueue|QueueDoesNotExist/.test(errorName(err))) this.queues.delete(name);
+  private forgetQueue(name: string, err: unknown): boolean {
+    if (!isMissingQueue(err)) return false;
+    this.queues.delete(name);
+    return true;
   }
 
   // --- producing ------------------------------------------------------------------------------
@@ -277,16 +280,16 @@ export class SqsBus implements Bus {
   ): Promise<void> {
     if (this.closed) throw new AppError('BUS_CLOSED', 503, 'The bus is closed');
     const name = this.queueName(target, 'commands');
-    const q = await this.ensureQueue(name);
-    try {
-      await this.sendBatcher.add(q.url, {
-        Id: '',
-        MessageBody: body,
-        MessageAttributes: { [TYPE_ATTR]: str(cmd.type), ...attrs },
-      });
-    } catch (e) {
-      this.forgetQueue(name, e);
-      throw e;
+    const entry = { Id: '', MessageBody: body, MessageAttributes: { [TYPE_ATTR]: str(cmd.type), ...attrs } };
+    for (let tries = 1; ; tries++) {
+      const q = await this.ensureQueue(name);
+      try {
+        await this.sendBatcher.add(q.url, entry);
+        return;
+      } catch (e) {
+        // Someone deleted the queue since we looked it up: create it again, once.
+        if (!this.forgetQueue(name, e) || tries > 1) throw e;
+      }
     }
   }
 
@@ -422,7 +425,7 @@ export class SqsBus implements Bus {
       const name = this.replyQueueName();
       // Replies nobody waits for any more (a timed-out request) expire on their own.
       const url = await this.createQueue(name, { MessageRetentionPeriod: '300' });
-      return { name, url, dlqUrl: '' };
+      return { name, url, dlqUrl: '', dlqArn: '' };
     })().catch((e) => {
       this.replyQueue = undefined;
       throw e;
@@ -488,10 +491,26 @@ export class SqsBus implements Bus {
     opts: ConsumeOptions = {},
   ): Promise<Consumer> {
     const name = this.queueName(target, 'commands');
-    const q = await this.ensureQueue(name);
-    return this.addConsumer(q, false, handler, opts, async () => {
-      if (opts.ephemeral) await this.deleteQueue(q);
-    });
+    return this.addConsumer(
+      name,
+      false,
+      handler,
+      opts,
+      async () => {
+        const q = await this.ensureQueue(name);
+        // The consumer's settings win over those of a sender that created the queue first.
+        await this.sqs.send(
+          new SetQueueAttributesCommand({
+            QueueUrl: q.url,
+            Attributes: { RedrivePolicy: this.redrivePolicy(q.dlqArn) },
+          }),
+        );
+        return q;
+      },
+      async (q) => {
+        if (opts.ephemeral) await this.deleteQueue(q);
+      },
+    );
   }
 
   async subscribe(
@@ -500,43 +519,49 @@ export class SqsBus implements Bus {
     handler: MessageHandler,
     opts: ConsumeOptions = {},
   ): Promise<Consumer> {
-    await this.ensureEventBus();
     const name = this.queueName(subscriber, 'events');
-    const q = await this.ensureQueue(name);
     const ruleName = this.ruleName(subscriber);
-    const rule = await this.eb.send(
-      new PutRuleCommand({
-        Name: ruleName,
-        EventBusName: this.eventBusName,
-        EventPattern: JSON.stringify(eventPattern(patterns)),
-        State: 'ENABLED',
-        Description: `onair: ${subscriber} <- ${patterns.join(', ')}`.slice(0, 512),
-      }),
-    );
-    const queueArn = await this.queueArn(name, q.url);
-    // EventBridge may only write to the queue on behalf of this rule.
-    await this.sqs.send(
-      new SetQueueAttributesCommand({
-        QueueUrl: q.url,
-        Attributes: { Policy: JSON.stringify(queuePolicy(queueArn, rule.RuleArn)) },
-      }),
-    );
-    const t = await this.eb.send(
-      new PutTargetsCommand({
-        Rule: ruleName,
-        EventBusName: this.eventBusName,
-        Targets: [{ Id: 'sqs', Arn: queueArn }],
-      }),
-    );
-    if (t.FailedEntryCount) {
-      const f = t.FailedEntries?.[0];
-      throw new AppError(
-        'BUS_SETUP_FAILED',
-        500,
-        `PutTargets on ${ruleName}: ${f?.ErrorCode}: ${f?.ErrorMessage}`,
+    const setup = async (): Promise<QueueInfo> => {
+      await this.ensureEventBus();
+      const q = await this.ensureQueue(name);
+      const rule = await this.eb.send(
+        new PutRuleCommand({
+          Name: ruleName,
+          EventBusName: this.eventBusName,
+          EventPattern: JSON.stringify(eventPattern(patterns)),
+          State: 'ENABLED',
+          Description: `onair: ${subscriber} <- ${patterns.join(', ')}`.slice(0, 512),
+        }),
       );
-    }
-    return this.addConsumer(q, true, handler, opts, async () => {
+      const queueArn = await this.queueArn(name, q.url);
+      // EventBridge may write to the queue only on behalf of this rule.
+      await this.sqs.send(
+        new SetQueueAttributesCommand({
+          QueueUrl: q.url,
+          Attributes: {
+            Policy: JSON.stringify(queuePolicy(queueArn, rule.RuleArn)),
+            RedrivePolicy: this.redrivePolicy(q.dlqArn),
+          },
+        }),
+      );
+      const t = await this.eb.send(
+        new PutTargetsCommand({
+          Rule: ruleName,
+          EventBusName: this.eventBusName,
+          Targets: [{ Id: 'sqs', Arn: queueArn }],
+        }),
+      );
+      if (t.FailedEntryCount) {
+        const f = t.FailedEntries?.[0];
+        throw new AppError(
+          'BUS_SETUP_FAILED',
+          500,
+          `PutTargets on ${ruleName}: ${f?.ErrorCode}: ${f?.ErrorMessage}`,
+        );
+      }
+      return q;
+    };
+    return this.addConsumer(name, true, handler, opts, setup, async (q) => {
       if (!opts.ephemeral) return;
       await this.eb
         .send(new RemoveTargetsCommand({ Rule: ruleName, EventBusName: this.eventBusName, Ids: ['sqs'] }))
@@ -553,17 +578,20 @@ export class SqsBus implements Bus {
     await this.sqs.send(new DeleteQueueCommand({ QueueUrl: q.url })).catch(() => {});
   }
 
-  private addConsumer(
-    q: QueueInfo,
+  /** `setup` declares the queue (and rule); it runs again if the queue vanishes under the consumer. */
+  private async addConsumer(
+    name: string,
     events: boolean,
     handler: MessageHandler,
     opts: ConsumeOptions,
-    onStopped: () => Promise<void>,
-  ): Consumer {
+    setup: () => Promise<QueueInfo>,
+    onStopped: (q: QueueInfo) => Promise<void>,
+  ): Promise<Consumer> {
     if (this.closed) throw new AppError('BUS_CLOSED', 503, 'The bus is closed');
-    const log = this.log.child({ queue: q.name });
+    const q = await setup();
+    const log = this.log.child({ queue: name });
     const dispatcher = new Dispatcher({
-      queue: q.name,
+      queue: name,
       service: this.o.service,
       registry: this.o.registry,
       handler,
@@ -576,14 +604,18 @@ export class SqsBus implements Bus {
       bus: this,
       sqs: this.sqs,
       queue: q,
+      setup: () => {
+        this.queues.delete(name); // the cached URL is what failed
+        return setup();
+      },
       events,
       dispatcher,
       concurrency: Math.max(1, opts.concurrency ?? 16),
       waitTimeSeconds: this.waitTimeSeconds,
       log,
-      onStopped: async (c) => {
+      onStopped: async (c, last) => {
         this.consumers.delete(c);
-        await onStopped();
+        await onStopped(last);
       },
     });
     this.consumers.add(consumer);
@@ -622,19 +654,22 @@ interface QueueInfo {
   name: string;
   url: string;
   dlqUrl: string;
+  dlqArn: string;
 }
 
 interface ConsumerConfig {
   bus: SqsBus;
   sqs: SQSClient;
   queue: QueueInfo;
+  /** Declares the queue again (it was deleted under the consumer). */
+  setup: () => Promise<QueueInfo>;
   /** Subscriber queues hold EventBridge envelopes: the message is their `detail`. */
   events: boolean;
   dispatcher: Dispatcher;
   concurrency: number;
   waitTimeSeconds: number;
   log: Logger;
-  onStopped: (c: SqsConsumer) => Promise<void>;
+  onStopped: (c: SqsConsumer, queue: QueueInfo) => Promise<void>;
 }
 
 /** One queue's long-polling loop; keeps up to `concurrency` messages in the handler. */
@@ -646,17 +681,21 @@ class SqsConsumer implements Consumer {
   private stopped = false;
   /** Envelope ids in the handler now: a copy of one (a duplicate send) waits for it to finish. */
   private readonly active = new Map<string, Promise<unknown>>();
+  private queue: QueueInfo;
 
-  constructor(private readonly c: ConsumerConfig) {}
+  constructor(private readonly c: ConsumerConfig) {
+    this.queue = c.queue;
+  }
 
   start(): void {
     this.loop = this.run();
   }
 
   private async run(): Promise<void> {
-    const { queue, sqs, log } = this.c;
+    const { sqs, log } = this.c;
     let failures = 0;
     while (!this.stopped) {
+      const queue = this.queue;
       const free = this.c.concurrency - this.inFlight;
       if (free <= 0) {
         await new Promise<void>((r) => this.slotWaiters.push(r));
@@ -681,6 +720,14 @@ class SqsConsumer implements Consumer {
         failures++;
         log.warn({ err: (e as Error).message, failures }, 'receiving failed; retrying');
         await sleep(backoff(failures));
+        if (isMissingQueue(e) && !this.stopped) {
+          try {
+            this.queue = await this.c.setup();
+            log.warn('the queue was gone; declared it again');
+          } catch (err) {
+            log.warn({ err: (err as Error).message }, 'could not declare the queue again; retrying');
+          }
+        }
         continue;
       }
       if (this.stopped) {
@@ -690,7 +737,7 @@ class SqsConsumer implements Consumer {
       }
       for (const m of messages) {
         this.inFlight++;
-        void this.onMessage(m);
+        void this.onMessage(m, queue);
       }
     }
   }
@@ -700,7 +747,7 @@ class SqsConsumer implements Consumer {
     await this.c.sqs
       .send(
         new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: this.c.queue.url,
+          QueueUrl: this.queue.url,
           Entries: messages.map((m, i) => ({
             Id: String(i),
             ReceiptHandle: m.ReceiptHandle,
@@ -711,8 +758,8 @@ class SqsConsumer implements Consumer {
       .catch(() => {});
   }
 
-  private async onMessage(m: Message): Promise<void> {
-    const { queue, sqs, log } = this.c;
+  private async onMessage(m: Message, queue: QueueInfo): Promise<void> {
+    const { sqs, log } = this.c;
     // While the handler runs the message must stay invisible, however long it takes.
     const heartbeat = setInterval(() => {
       void sqs
@@ -731,7 +778,7 @@ class SqsConsumer implements Consumer {
       const body = this.c.events ? unwrapEventBridge(m.Body ?? '') : (m.Body ?? '');
       const outcome = await this.dispatchOnce(body, attempt);
       clearInterval(heartbeat);
-      await this.settle(m, attempt, outcome);
+      await this.settle(m, queue, attempt, outcome);
     } catch (err) {
       // Only SQS trouble lands here (the dispatcher never throws). The message was not deleted:
       // it comes back when its visibility timeout ends.
@@ -765,8 +812,8 @@ class SqsConsumer implements Consumer {
   }
 
   /** Carry out the outcome. Copies are sent before the original is deleted: nothing is lost. */
-  private async settle(m: Message, attempt: number, o: Outcome): Promise<void> {
-    const { bus, queue, sqs, log } = this.c;
+  private async settle(m: Message, queue: QueueInfo, attempt: number, o: Outcome): Promise<void> {
+    const { bus, sqs, log } = this.c;
     const attrs = m.MessageAttributes ?? {};
     const replyTo = attrs[REPLY_TO_ATTR]?.StringValue;
     if ('reply' in o && o.reply && replyTo) {
@@ -776,7 +823,7 @@ class SqsConsumer implements Consumer {
         });
       } catch (e) {
         // The requester is gone (its reply queue with it): nobody to answer, carry on.
-        if (!/NonExistentQueue|QueueDoesNotExist/.test(errorName(e))) throw e;
+        if (!isMissingQueue(e)) throw e;
         log.debug({ replyTo }, 'reply queue is gone; reply dropped');
       }
     }
@@ -814,7 +861,7 @@ class SqsConsumer implements Consumer {
     for (const w of this.slotWaiters.splice(0)) w();
     await this.loop;
     if (this.inFlight > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
-    await this.c.onStopped(this);
+    await this.c.onStopped(this, this.queue);
   }
 }
 
@@ -882,6 +929,10 @@ function attributesSize(attrs: Record<string, MessageAttributeValue> | undefined
   for (const [k, v] of Object.entries(attrs ?? {}))
     n += Buffer.byteLength(k) + Buffer.byteLength(v.DataType ?? '') + Buffer.byteLength(v.StringValue ?? '');
   return n;
+}
+
+function isMissingQueue(e: unknown): boolean {
+  return /NonExistentQueue|QueueDoesNotExist/.test(errorName(e));
 }
 
 function errorName(e: unknown): string {
