@@ -70,8 +70,11 @@ export function createHttpBase(o: HttpBaseOptions): FastifyInstance {
       });
   });
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', service: o.service }));
-  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/healthz', { schema: { hide: true }, logLevel: 'silent' }, async () => ({
+    status: 'ok',
+    service: o.service,
+  }));
+  app.get('/readyz', { schema: { hide: true }, logLevel: 'silent' }, async (_req, reply) => {
     const results = Object.fromEntries(
       await Promise.all(
         Object.entries(o.readiness).map(async ([k, check]) => [k, await check().catch(() => false)] as const),
@@ -82,7 +85,7 @@ export function createHttpBase(o: HttpBaseOptions): FastifyInstance {
       .status(ready ? 200 : 503)
       .send({ status: ready ? 'ready' : 'not ready', service: o.service, checks: results });
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { schema: { hide: true }, logLevel: 'silent' }, async (_req, reply) => {
     reply.type(o.metrics.registry.contentType);
     return o.metrics.registry.metrics();
   });

@@ -1,0 +1,186 @@
+// npm start: the whole local stack. In-memory DynamoDB, fauxqs (SQS, S3), the EventBridge, IVS
+// and LiveKit stand-ins in this process; the five services as separate processes, exactly as
+// they run in production (only endpoints differ). The bus is RabbitMQ when AMQP_URL is set,
+// else SQS + EventBridge on the embedded fauxqs. Ctrl-C stops everything.
+//
+//   --check           exit 0 once every service is ready (used by the start-up test)
+//   --port-offset N   add N to every port (run a second stack beside a first one)
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEV_JWT_SECRET, mintDevToken } from '../dev-auth';
+import { IVS_EVENTS_QUEUE, LIVEKIT_DEV, PORTS, RECORDINGS_BUCKET, startLocalInfra } from './stack';
+
+const SERVICES = ['stream-svc', 'chat-svc', 'recording-svc', 'fanout-svc', 'gateway'] as const;
+type Service = (typeof SERVICES)[number];
+
+const { values: args } = parseArgs({
+  options: { check: { type: 'boolean', default: false }, 'port-offset': { type: 'string', default: '0' } },
+});
+const offset = Number(args['port-offset']);
+const ports = Object.fromEntries(Object.entries(PORTS).map(([k, v]) => [k, v + offset])) as Record<
+  keyof typeof PORTS,
+  number
+>;
+const port = (k: keyof typeof PORTS) => ports[k];
+const root = resolve(__dirname, '../../..');
+const started = Date.now();
+const secs = () => ((Date.now() - started) / 1000).toFixed(1);
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const gatewayUrl = `http://127.0.0.1:${port('gateway')}`;
+  say(
+    `onair: starting the local stack (bus: ${process.env.AMQP_URL ? `RabbitMQ ${redact(process.env.AMQP_URL)}` : 'SQS + EventBridge on fauxqs'})`,
+  );
+  const infra = await startLocalInfra({ gatewayUrl, ports });
+  say(
+    `  ✓ stand-ins up (${secs()}s): dynamodb ${infra.endpoints.dynamodb}, sqs/s3 ${infra.endpoints.sqs}, eventbridge ${infra.endpoints.eventbridge}, ivs ${infra.endpoints.ivs}, livekit ${infra.endpoints.livekit}`,
+  );
+
+  const common: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    BUS_NAMESPACE: process.env.BUS_NAMESPACE ?? 'onair',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: infra.endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SQS: infra.endpoints.sqs,
+    AWS_ENDPOINT_URL_S3: infra.endpoints.s3,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: infra.endpoints.eventbridge,
+    AWS_ENDPOINT_URL_IVS: infra.endpoints.ivs,
+    AWS_ENDPOINT_URL_IVSCHAT: infra.endpoints.ivs,
+    IVS_EVENTS_QUEUE_URL: infra.ivsEventsQueueUrl,
+    JWT_SECRET: process.env.JWT_SECRET ?? DEV_JWT_SECRET,
+    LIVEKIT_URL: infra.endpoints.livekit,
+    LIVEKIT_API_KEY: LIVEKIT_DEV.apiKey,
+    LIVEKIT_API_SECRET: LIVEKIT_DEV.apiSecret,
+    S3_BUCKET: RECORDINGS_BUCKET,
+    S3_FORCE_PATH_STYLE: 'true',
+    RECORDINGS_PATH: 'recordings/',
+    CHAT_DEFAULT_PROVIDER: process.env.CHAT_DEFAULT_PROVIDER ?? 'native',
+    CORS_ORIGINS: process.env.CORS_ORIGINS ?? '*',
+  };
+  const children = new Map<Service, ChildProcess>();
+  let stopping = false;
+
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('onair: stopping…');
+    await Promise.all([...children.values()].map((c) => terminate(c)));
+    await infra.close();
+    say('onair: stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  for (const svc of SERVICES) {
+    const child = spawn(process.execPath, [require.resolve('tsx/cli'), `services/${svc}/src/main.ts`], {
+      cwd: root,
+      env: { ...common, PORT: String(port(svc)) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.set(svc, child);
+    pipeLogs(svc, child);
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      say(`  ✗ ${svc} exited (${signal ?? code}); stopping the stack`);
+      void stop(1);
+    });
+  }
+
+  await Promise.all(
+    SERVICES.map(async (svc) => {
+      await waitReady(`http://127.0.0.1:${port(svc)}/readyz`, 60_000);
+      say(`  ✓ ${svc} ready on :${port(svc)} (${secs()}s)`);
+    }),
+  );
+  const token = await mintDevToken({
+    user: 'dev-user',
+    roles: ['streamer', 'moderator'],
+    secret: common.JWT_SECRET,
+  });
+  say('');
+  say(`onair is ready in ${secs()}s`);
+  say(`  API        ${gatewayUrl}   (docs ${gatewayUrl}/docs, OpenAPI ${gatewayUrl}/openapi.json)`);
+  say(`  IVS dev    ${infra.endpoints.ivs}/_dev/broadcasts/start   (simulate a broadcast)`);
+  say(`  LiveKit    ${infra.endpoints.livekit}   (dev key ${LIVEKIT_DEV.apiKey}; join with POST /_dev/join)`);
+  say(`  IVS events queue ${IVS_EVENTS_QUEUE}, recordings bucket ${RECORDINGS_BUCKET}`);
+  say(
+    '  Development token (user dev-user, roles streamer+moderator, 12 h; more with `npm run token -- --user alice --role viewer`):',
+  );
+  say(`  export TOKEN=${token}`);
+  say(`  curl -H "Authorization: Bearer $TOKEN" ${gatewayUrl}/v1/system/ping/stream-svc`);
+  say('Press Ctrl-C to stop.');
+  if (args.check) await stop(0);
+}
+
+async function waitReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const r = await fetch(url);
+      if (r.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} not ready after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function terminate(c: ChildProcess): Promise<void> {
+  if (c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
+  return new Promise((resolveExit) => {
+    const kill = setTimeout(() => c.kill('SIGKILL'), 15_000);
+    c.once('exit', () => {
+      clearTimeout(kill);
+      resolveExit();
+    });
+    c.kill('SIGTERM');
+  });
+}
+
+/** Child logs are pino JSON; show them as one readable line each, prefixed by the service. */
+function pipeLogs(svc: string, c: ChildProcess): void {
+  const levels: Record<number, string> = {
+    10: 'trace',
+    20: 'debug',
+    30: 'info',
+    40: 'WARN',
+    50: 'ERROR',
+    60: 'FATAL',
+  };
+  const onLine = (line: string) => {
+    if (!line.trim()) return;
+    try {
+      const j = JSON.parse(line) as { level: number; msg?: string; err?: { message?: string } };
+      const extra = j.err?.message ? ` (${j.err.message})` : '';
+      say(`  ${svc.padEnd(13)} ${levels[j.level] ?? j.level} ${j.msg ?? ''}${extra}`);
+    } catch {
+      say(`  ${svc.padEnd(13)} ${line}`);
+    }
+  };
+  for (const stream of [c.stdout, c.stderr]) {
+    let buf = '';
+    stream?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const lines = buf.split('\n');
+      buf = lines.pop() ?? '';
+      for (const l of lines) onLine(l);
+    });
+  }
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+main().catch((e) => {
+  process.stderr.write(`onair: could not start: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});
