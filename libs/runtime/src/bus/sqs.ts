@@ -21,6 +21,7 @@ import {
   ListQueuesCommand,
   type Message,
   type MessageAttributeValue,
+  type QueueAttributeName,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
@@ -376,7 +377,7 @@ export class SqsBus implements Bus {
     return this.deleteBatcher.add(queueUrl, receiptHandle);
   }
 
-  /** Send one message straight away (replies and dead letters: not worth batching). */
+  /** Send one message (a reply, a dead letter); it shares a batch call with others to that queue. */
   async sendNow(queueUrl: string, body: string, attrs: Record<string, MessageAttributeValue>): Promise<void> {
     await this.sendBatcher.add(queueUrl, { Id: '', MessageBody: body, MessageAttributes: attrs });
   }
@@ -460,6 +461,8 @@ export class SqsBus implements Bus {
         } catch (e) {
           if (this.closed) break;
           failures++;
+          // Deleted under us: the next round declares it again (requests in flight may time out).
+          if (isMissingQueue(e)) this.replyQueue = undefined;
           this.log.warn({ err: (e as Error).message }, 'polling the reply queue failed; retrying');
           await sleep(backoff(failures));
         }
@@ -710,7 +713,7 @@ class SqsConsumer implements Consumer {
             WaitTimeSeconds: this.c.waitTimeSeconds,
             MessageSystemAttributeNames: ['ApproximateReceiveCount'],
             // Older emulators only know the deprecated name.
-            AttributeNames: ['ApproximateReceiveCount'] as never,
+            AttributeNames: ['ApproximateReceiveCount' as QueueAttributeName],
             MessageAttributeNames: ['All'],
           }),
         );
