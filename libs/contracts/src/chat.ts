@@ -78,6 +78,11 @@ export const ChatTokenCreate = command(
     displayName: Type.Optional(Type.String({ maxLength: 128 })),
     sessionDurationInMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 180 })),
     attributes: Type.Optional(Attributes),
+    /**
+     * Capabilities granted whatever the caller's role (added to those the role gives). The seed
+     * 002 route sets SEND_MESSAGE: in that seed every signed-in user could chat.
+     */
+    defaultCapabilities: Type.Optional(Type.Array(Capability, { maxItems: 3 })),
   }),
 );
 export const ChatTokenCreated = event(

@@ -1,10 +1,23 @@
 import { runService } from '@onair/runtime';
 import { buildService } from './app';
 import { Config } from './config';
+import { SdkIvsChat } from './ivs-chat/sdk-adapter';
+import { CHAT_TABLE_INDEXES } from './rooms/store';
 
 void runService({
   name: 'chat-svc',
   configSchema: Config,
-  table: (c) => ({ name: c.TABLE_NAME }),
-  build: async ({ bus, logger, instanceId }) => buildService({ bus, logger, instanceId }),
+  table: (c) => ({ name: c.TABLE_NAME, indexes: CHAT_TABLE_INDEXES }),
+  build: async ({ bus, logger, instanceId, ddb, config }) => {
+    // The endpoint comes from AWS_ENDPOINT_URL_IVSCHAT when set (the SDK reads it natively).
+    const ivsChat = new SdkIvsChat({ region: config.AWS_REGION });
+    const svc = buildService({ bus, logger, instanceId, ddb, tableName: config.TABLE_NAME, ivsChat });
+    return {
+      start: () => svc.start(),
+      async stop() {
+        await svc.stop();
+        ivsChat.destroy();
+      },
+    };
+  },
 });

@@ -1,0 +1,251 @@
+import {
+  type ChatEventSend,
+  ChatEventSent,
+  type ChatMessageDelete,
+  ChatMessageDeleted,
+  type ChatRoomCreate,
+  ChatRoomCreated,
+  type ChatRoomDelete,
+  ChatRoomDeleted,
+  type ChatRoomUpdate,
+  ChatRoomUpdated,
+  type ChatTokenCreate,
+  ChatTokenCreated,
+  type ChatUserDisconnect,
+  ChatUserDisconnected,
+  type Envelope,
+  follow,
+} from '@onair/contracts';
+import {
+  type Bus,
+  conflict,
+  forbidden,
+  type Logger,
+  type MessageContext,
+  notFound,
+  notImplemented,
+} from '@onair/runtime';
+import type { Static } from '@sinclair/typebox';
+import type { IvsChatPort } from '../ivs-chat/port';
+import { capabilitiesFor, isModerator } from './capabilities';
+import { type RoomRecord, type RoomSettings, type RoomStore, toView } from './store';
+
+type Data<T extends { schema: import('@sinclair/typebox').TSchema }> = Static<T['schema']>;
+
+export const DEFAULT_SETTINGS: RoomSettings = {
+  maximumMessageRatePerSecond: 10,
+  maximumMessageLength: 500,
+  slowModeSeconds: 0,
+  moderation: { wordFilter: [], fallbackResult: 'ALLOW' },
+};
+
+const NATIVE_ENGINE_MISSING =
+  'native chat rooms have no message engine yet (the chat-svc native engine is a later issue)';
+
+export interface RoomHandlerDeps {
+  bus: Bus;
+  store: RoomStore;
+  ivsChat: IvsChatPort;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/**
+ * chat-svc's command handlers for rooms, tokens and IVS Chat moderation. Every handler is
+ * idempotent: creates and deletes go through conditional writes and tombstones, and events are
+ * published with ids derived from the command id, so a redelivered command repeats them exactly.
+ */
+export class RoomHandlers {
+  constructor(private readonly d: RoomHandlerDeps) {}
+
+  private now(): string {
+    return (this.d.now?.() ?? new Date()).toISOString();
+  }
+
+  private reply<T>(cmd: Envelope, type: string, data: T, idParts: string[] = []): Envelope<T> {
+    return follow(cmd, {
+      type,
+      source: 'chat-svc',
+      subject: (data as { roomId?: string }).roomId,
+      data,
+      idParts,
+    });
+  }
+
+  /** A room that exists and is usable, or a 404 naming the id. */
+  private async activeRoom(idOrArn: string): Promise<RoomRecord> {
+    const r = idOrArn.startsWith('arn:')
+      ? await this.d.store.getByArn(idOrArn)
+      : await this.d.store.get(idOrArn);
+    if (!r || r.state !== 'active') throw notFound(`Chat room ${idOrArn} not found`);
+    return r;
+  }
+
+  readonly create = async (cmd: Envelope, ctx: MessageContext): Promise<Envelope> => {
+    const c = cmd.data as Data<typeof ChatRoomCreate>;
+    const now = this.now();
+    const record: RoomRecord = {
+      roomId: c.roomId,
+      ownerId: c.actor.userId,
+      provider: c.provider,
+      name: c.name,
+      settings: { ...DEFAULT_SETTINGS, ...c.settings },
+      lastSeq: 0,
+      createdAt: now,
+      updatedAt: now,
+      state: 'creating',
+      createCommandId: cmd.id,
+      ...(c.streamId ? { streamId: c.streamId } : {}),
+    };
+    if (!(await this.d.store.putCreating(record))) {
+      const existing = await this.d.store.get(c.roomId);
+      if (existing?.state === 'deleted') throw conflict(`Chat room ${c.roomId} was deleted; use a new id`);
+      if (existing?.createCommandId !== cmd.id) throw conflict(`Chat room ${c.roomId} already exists`);
+      if (existing.state === 'active') return this.created(cmd, existing);
+      // The same command, redelivered after a crash half way: resume with the stored record.
+      Object.assign(record, { createdAt: existing.createdAt, updatedAt: existing.createdAt });
+    }
+    if (record.provider === 'ivs') {
+      try {
+        // The IVS room is named after our id, so a resumed create finds the room it made.
+        const room =
+          (await this.d.ivsChat.findRoomByName(record.roomId)) ??
+          (await this.d.ivsChat.createRoom({
+            name: record.roomId,
+            maximumMessageRatePerSecond: record.settings.maximumMessageRatePerSecond,
+            maximumMessageLength: record.settings.maximumMessageLength,
+            tags: { 'onair:roomId': record.roomId, 'onair:ownerId': record.ownerId },
+          }));
+        record.arn = room.arn;
+      } catch (e) {
+        await this.d.store.dropCreating(record.roomId, cmd.id);
+        throw e;
+      }
+    }
+    if (!(await this.d.store.activate(record))) {
+      // Deleted while we were creating it (a compensating delete overtook us): leave nothing behind.
+      if (record.arn) await this.d.ivsChat.deleteRoom(record.arn);
+      throw conflict(`Chat room ${c.roomId} was deleted while it was being created`);
+    }
+    ctx.log.info({ roomId: record.roomId, provider: record.provider }, 'chat room created');
+    return this.created(cmd, { ...record, state: 'active' });
+  };
+
+  private async created(cmd: Envelope, r: RoomRecord): Promise<Envelope> {
+    const evt = this.reply(cmd, ChatRoomCreated.type, toView(r));
+    await this.d.bus.publish(evt);
+    return evt;
+  }
+
+  readonly update = async (cmd: Envelope): Promise<Envelope> => {
+    const c = cmd.data as Data<typeof ChatRoomUpdate>;
+    const room = await this.activeRoom(c.roomId);
+    if (room.ownerId !== c.actor.userId && !c.actor.roles.includes('admin'))
+      throw forbidden(`Only the owner of chat room ${c.roomId} or an admin may change it`);
+    const settings: RoomSettings = { ...room.settings, ...c.settings };
+    const name = c.name ?? room.name;
+    if (room.provider === 'ivs' && room.arn) {
+      await this.d.ivsChat.updateRoom(room.arn, {
+        maximumMessageRatePerSecond: settings.maximumMessageRatePerSecond,
+        maximumMessageLength: settings.maximumMessageLength,
+      });
+    }
+    const updated = await this.d.store.update(room.roomId, name, settings, this.now());
+    if (!updated) throw notFound(`Chat room ${c.roomId} not found`);
+    const evt = this.reply(cmd, ChatRoomUpdated.type, toView(updated));
+    await this.d.bus.publish(evt);
+    return evt;
+  };
+
+  readonly remove = async (cmd: Envelope, ctx: MessageContext): Promise<Envelope> => {
+    const c = cmd.data as Data<typeof ChatRoomDelete>;
+    const existing = await this.d.store.get(c.roomId);
+    if (
+      existing &&
+      existing.state !== 'deleted' &&
+      existing.ownerId !== c.actor.userId &&
+      !c.actor.roles.includes('admin')
+    )
+      throw forbidden(`Only the owner of chat room ${c.roomId} or an admin may delete it`);
+    // Tombstone first: a create still in flight then fails its activation and cleans up itself.
+    const before = await this.d.store.tombstone(c.roomId, c.actor.userId, this.now());
+    const arn = before?.arn ?? existing?.arn;
+    if (arn) await this.d.ivsChat.deleteRoom(arn);
+    ctx.log.info({ roomId: c.roomId, existed: before?.state === 'active' }, 'chat room deleted');
+    const evt = this.reply(cmd, ChatRoomDeleted.type, { roomId: c.roomId, ...(arn ? { arn } : {}) });
+    await this.d.bus.publish(evt);
+    return evt;
+  };
+
+  readonly token = async (cmd: Envelope): Promise<Envelope> => {
+    const c = cmd.data as Data<typeof ChatTokenCreate>;
+    const room = await this.activeRoom(c.roomId);
+    if (room.provider !== 'ivs' || !room.arn)
+      throw notImplemented(`Chat tokens for ${NATIVE_ENGINE_MISSING}`);
+    const capabilities = capabilitiesFor(c.actor, room.ownerId, c.defaultCapabilities ?? []);
+    const attributes: Record<string, string> = { ...c.attributes };
+    if (c.displayName) attributes.displayName = c.displayName;
+    const t = await this.d.ivsChat.createChatToken({
+      roomArn: room.arn,
+      userId: c.actor.userId,
+      capabilities,
+      sessionDurationInMinutes: c.sessionDurationInMinutes,
+      attributes: Object.keys(attributes).length > 0 ? attributes : undefined,
+    });
+    // A reply only: a token is a secret and is never published.
+    return this.reply(cmd, ChatTokenCreated.type, { roomId: room.roomId, ...t, capabilities });
+  };
+
+  /** An IVS room the actor moderates (owner, moderator or admin). */
+  private async moderatedIvsRoom(roomId: string, actor: Data<typeof ChatRoomDelete>['actor'], what: string) {
+    const room = await this.activeRoom(roomId);
+    if (!isModerator(actor, room.ownerId))
+      throw forbidden(`Only moderators of chat room ${roomId} may ${what}`);
+    if (room.provider !== 'ivs' || !room.arn) throw notImplemented(`Moderation in ${NATIVE_ENGINE_MISSING}`);
+    return room as RoomRecord & { arn: string };
+  }
+
+  readonly deleteMessage = async (cmd: Envelope): Promise<Envelope> => {
+    const c = cmd.data as Data<typeof ChatMessageDelete>;
+    const room = await this.moderatedIvsRoom(c.roomId, c.actor, 'delete messages');
+    await this.d.ivsChat.deleteMessage(room.arn, c.messageId, c.reason);
+    const evt = this.reply(cmd, ChatMessageDeleted.type, {
+      roomId: room.roomId,
+      messageId: c.messageId,
+      deletedBy: c.actor.userId,
+      ...(c.reason ? { reason: c.reason } : {}),
+      ...(c.requestId ? { requestId: c.requestId } : {}),
+    });
+    await this.d.bus.publish(evt);
+    return evt;
+  };
+
+  readonly disconnectUser = async (cmd: Envelope): Promise<Envelope> => {
+    const c = cmd.data as Data<typeof ChatUserDisconnect>;
+    const room = await this.moderatedIvsRoom(c.roomId, c.actor, 'disconnect users');
+    await this.d.ivsChat.disconnectUser(room.arn, c.userId, c.reason);
+    const evt = this.reply(cmd, ChatUserDisconnected.type, {
+      roomId: room.roomId,
+      userId: c.userId,
+      ...(c.reason ? { reason: c.reason } : {}),
+      ...(c.requestId ? { requestId: c.requestId } : {}),
+    });
+    await this.d.bus.publish(evt);
+    return evt;
+  };
+
+  readonly sendEvent = async (cmd: Envelope): Promise<Envelope> => {
+    const c = cmd.data as Data<typeof ChatEventSend>;
+    const room = await this.moderatedIvsRoom(c.roomId, c.actor, 'send events');
+    const eventId = await this.d.ivsChat.sendEvent(room.arn, c.eventName, c.attributes);
+    const evt = this.reply(cmd, ChatEventSent.type, {
+      roomId: room.roomId,
+      eventId,
+      eventName: c.eventName,
+      ...(c.attributes ? { attributes: c.attributes } : {}),
+      sendTime: this.now(),
+    });
+    await this.d.bus.publish(evt);
+    return evt;
+  };
+}

@@ -1,0 +1,191 @@
+// chat-svc handlers with fakes: the IVS Chat fake, a recording bus, and dynalite (in-process).
+import { contracts, type Envelope, makeEnvelope } from '@onair/contracts';
+import { AppError, createDocumentClient, ensureTable, silentLogger, type Bus } from '@onair/runtime';
+import { startDynalite } from '../../../test/support/dynalite';
+import { buildService } from '../src/app';
+import { FakeIvsChat } from '../src/ivs-chat/fake';
+import { CHAT_TABLE_INDEXES } from '../src/rooms/store';
+
+function recordingBus(): Bus & { published: Envelope[] } {
+  const published: Envelope[] = [];
+  return {
+    instanceId: 'test',
+    published,
+    start: async () => {},
+    send: async () => {},
+    publish: async (e: Envelope) => {
+      const check = contracts.validate(e);
+      if (!check.ok) throw new Error(check.reason);
+      published.push(e);
+    },
+    request: async () => {
+      throw new Error('not used');
+    },
+    consumeCommands: async () => ({ stop: async () => {} }),
+    subscribe: async () => ({ stop: async () => {} }),
+    isReady: async () => true,
+    close: async () => {},
+  };
+}
+
+describe('chat-svc rooms (fakes)', () => {
+  let db: Awaited<ReturnType<typeof startDynalite>>;
+  let ivs: FakeIvsChat;
+  let bus: ReturnType<typeof recordingBus>;
+  let svc: ReturnType<typeof buildService>;
+  const ctx = { attempt: 1, log: silentLogger };
+  const alice = { userId: 'alice', roles: ['streamer' as const] };
+  const bob = { userId: 'bob', roles: ['viewer' as const] };
+
+  beforeAll(async () => {
+    db = await startDynalite();
+  });
+  afterAll(async () => db.close());
+  beforeEach(async () => {
+    const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
+    const tableName = `chat-${Math.random().toString(36).slice(2)}`;
+    await ensureTable(ddb, { name: tableName, indexes: CHAT_TABLE_INDEXES });
+    ivs = new FakeIvsChat();
+    bus = recordingBus();
+    svc = buildService({ bus, logger: silentLogger, instanceId: 'c1', ddb, tableName, ivsChat: ivs });
+  });
+
+  const cmd = (type: string, data: unknown) => makeEnvelope({ type, source: 'test', data });
+  const run = (e: Envelope) => svc.router.handle(e, ctx) as Promise<Envelope>;
+  const create = (roomId: string, provider: 'ivs' | 'native' = 'ivs') =>
+    cmd('onair.chat.room.create.v1', { roomId, actor: alice, provider, name: roomId, settings: {} });
+
+  test('creates an IVS room once: a redelivered command answers the same event id, no second room', async () => {
+    const c = create('chat_a');
+    const first = await run(c);
+    const again = await run(c);
+    expect(first.type).toBe('onair.chat.room.created.v1');
+    expect(again.id).toBe(first.id);
+    expect(ivs.rooms.size).toBe(1);
+    expect((first.data as { arn: string }).arn).toMatch(/^arn:aws:ivschat:/);
+    expect(bus.published.map((e) => e.id)).toEqual([first.id, first.id]);
+    await expect(run(create('chat_a'))).rejects.toMatchObject({ status: 409 });
+  });
+
+  test('a failed CreateRoom leaves no record, so a retry of the same command succeeds', async () => {
+    ivs.failNext.set('CreateRoom', new AppError('PROVIDER_UNAVAILABLE', 502, 'down'));
+    const c = create('chat_b');
+    await expect(run(c)).rejects.toMatchObject({ status: 502 });
+    await expect(svc.store.get('chat_b')).resolves.toBeUndefined();
+    // The bus retries a 5xx: the same command then goes through and makes exactly one room.
+    await expect(run(c)).resolves.toMatchObject({ type: 'onair.chat.room.created.v1' });
+    expect(ivs.rooms.size).toBe(1);
+  });
+
+  test('a delete that overtakes the create tombstones the id: the late create leaves nothing', async () => {
+    await run(cmd('onair.chat.room.delete.v1', { roomId: 'chat_c', actor: alice }));
+    await expect(run(create('chat_c'))).rejects.toMatchObject({ status: 409 });
+    expect(ivs.rooms.size).toBe(0);
+  });
+
+  test('delete removes the IVS room, is idempotent, and only the owner or an admin may do it', async () => {
+    await run(create('chat_d'));
+    await expect(
+      run(cmd('onair.chat.room.delete.v1', { roomId: 'chat_d', actor: bob })),
+    ).rejects.toMatchObject({
+      status: 403,
+    });
+    await run(cmd('onair.chat.room.delete.v1', { roomId: 'chat_d', actor: alice }));
+    await run(cmd('onair.chat.room.delete.v1', { roomId: 'chat_d', actor: alice }));
+    expect(ivs.rooms.size).toBe(0);
+    await expect(
+      run(cmd('onair.chat.token.create.v1', { roomId: 'chat_d', actor: alice })),
+    ).rejects.toMatchObject({ status: 404 });
+  });
+
+  test('token capabilities follow the role; the owner moderates; attributes carry the display name', async () => {
+    const created = await run(create('chat_e'));
+    const arn = (created.data as { arn: string }).arn;
+    const caps = async (actor: { userId: string; roles: string[] }, extra: object = {}) =>
+      (
+        (await run(cmd('onair.chat.token.create.v1', { roomId: arn, actor, ...extra }))).data as {
+          capabilities: string[];
+        }
+      ).capabilities;
+    expect(await caps(bob)).toEqual([]);
+    expect(await caps({ userId: 'carol', roles: ['streamer'] })).toEqual(['SEND_MESSAGE']);
+    expect(await caps({ userId: 'mo', roles: ['moderator'] })).toEqual([
+      'SEND_MESSAGE',
+      'DELETE_MESSAGE',
+      'DISCONNECT_USER',
+    ]);
+    expect(await caps({ userId: 'root', roles: ['admin'] })).toEqual([
+      'SEND_MESSAGE',
+      'DELETE_MESSAGE',
+      'DISCONNECT_USER',
+    ]);
+    expect(await caps(alice)).toEqual(['SEND_MESSAGE', 'DELETE_MESSAGE', 'DISCONNECT_USER']);
+    expect(await caps(bob, { defaultCapabilities: ['SEND_MESSAGE'] })).toEqual(['SEND_MESSAGE']);
+    await run(
+      cmd('onair.chat.token.create.v1', {
+        roomId: 'chat_e',
+        actor: bob,
+        displayName: 'Bob',
+        sessionDurationInMinutes: 5,
+      }),
+    );
+    expect(ivs.tokens.at(-1)).toMatchObject({
+      userId: 'bob',
+      sessionDurationInMinutes: 5,
+      attributes: { displayName: 'Bob' },
+    });
+  });
+
+  test('native rooms are stored; tokens and moderation answer 501 naming the missing engine', async () => {
+    const created = await run(create('chat_f', 'native'));
+    expect(created.data).toMatchObject({ provider: 'native', roomId: 'chat_f' });
+    expect((created.data as { arn?: string }).arn).toBeUndefined();
+    expect(ivs.calls).toEqual([]);
+    const err = await run(cmd('onair.chat.token.create.v1', { roomId: 'chat_f', actor: alice })).catch(
+      (e) => e,
+    );
+    expect(err).toMatchObject({ status: 501 });
+    expect(err.message).toMatch(/native message engine|message engine/);
+  });
+
+  test('moderation through IVS Chat: viewers are refused, moderators delete, disconnect and send events', async () => {
+    await run(create('chat_g'));
+    const mod = { userId: 'mo', roles: ['moderator'] };
+    await expect(
+      run(cmd('onair.chat.message.delete.v1', { roomId: 'chat_g', messageId: 'abc', actor: bob })),
+    ).rejects.toMatchObject({ status: 403 });
+    const del = await run(
+      cmd('onair.chat.message.delete.v1', { roomId: 'chat_g', messageId: 'abc', actor: mod, reason: 'spam' }),
+    );
+    expect(del.data).toMatchObject({ roomId: 'chat_g', messageId: 'abc', deletedBy: 'mo', reason: 'spam' });
+    const dis = await run(
+      cmd('onair.chat.user.disconnect.v1', { roomId: 'chat_g', userId: 'bob', actor: mod }),
+    );
+    expect(dis.type).toBe('onair.chat.user.disconnected.v1');
+    const ev = await run(
+      cmd('onair.chat.event.send.v1', { roomId: 'chat_g', actor: alice, eventName: 'poll' }),
+    );
+    expect(ev.data).toMatchObject({ roomId: 'chat_g', eventName: 'poll' });
+    expect(ivs.calls).toEqual(expect.arrayContaining(['DeleteMessage', 'DisconnectUser', 'SendEvent']));
+  });
+
+  test('update changes name and settings (IVS limits follow), owner or admin only', async () => {
+    await run(create('chat_h'));
+    await expect(
+      run(cmd('onair.chat.room.update.v1', { roomId: 'chat_h', actor: bob, settings: {} })),
+    ).rejects.toMatchObject({ status: 403 });
+    const up = await run(
+      cmd('onair.chat.room.update.v1', {
+        roomId: 'chat_h',
+        actor: alice,
+        name: 'renamed',
+        settings: { maximumMessageLength: 100 },
+      }),
+    );
+    expect(up.data).toMatchObject({
+      name: 'renamed',
+      settings: { maximumMessageLength: 100, maximumMessageRatePerSecond: 10 },
+    });
+    expect([...ivs.rooms.values()][0]).toMatchObject({ maximumMessageLength: 100 });
+  });
+});
