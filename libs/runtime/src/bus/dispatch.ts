@@ -29,6 +29,8 @@ export interface DispatcherOptions {
  */
 export class Dispatcher {
   private readonly seen = new SeenIds();
+  /** Ids whose handler is running now: a concurrent copy waits for it instead of running twice. */
+  private readonly running = new Map<string, Promise<Outcome>>();
 
   constructor(private readonly o: DispatcherOptions) {}
 
@@ -47,16 +49,44 @@ export class Dispatcher {
       this.count(env.type, 'duplicate');
       return { kind: 'ack', reply: this.seen.reply(env.id), duplicate: true };
     }
+    const first = this.running.get(env.id);
+    if (first) {
+      // The same id is being handled right now (a redelivery racing the original). Whatever
+      // becomes of the original (ack, retry, dead-letter), this copy is done.
+      const o = await first;
+      this.count(env.type, 'duplicate');
+      return { kind: 'ack', reply: 'reply' in o ? o.reply : undefined, duplicate: true };
+    }
+    const run = this.run(env, attempt);
+    this.running.set(env.id, run);
+    try {
+      return await run;
+    } finally {
+      this.running.delete(env.id);
+    }
+  }
 
-    const log = this.o.logger.child({
-      msgId: env.id,
-      type: env.type,
-      correlationid: env.correlationid,
-      attempt,
-    });
+  private async run(env: Envelope, attempt: number): Promise<Outcome> {
+    // A child logger per message costs more than the rest of dispatch: make it on first use.
+    let child: Logger | undefined;
+    const ctxLog = (): Logger => {
+      child ??= this.o.logger.child({
+        msgId: env.id,
+        type: env.type,
+        correlationid: env.correlationid,
+        attempt,
+      });
+      return child;
+    };
     const started = process.hrtime.bigint();
     try {
-      const reply = (await this.o.handler(env, { attempt, log })) ?? undefined;
+      const ctx = {
+        attempt,
+        get log() {
+          return ctxLog();
+        },
+      };
+      const reply = (await this.o.handler(env, ctx)) ?? undefined;
       this.o.metrics?.busHandleDuration.observe(
         { queue: this.o.queue, type: env.type },
         Number(process.hrtime.bigint() - started) / 1e9,
@@ -69,21 +99,21 @@ export class Dispatcher {
       const error = e instanceof Error ? e.message : String(e);
       if (!isRetryable(e)) {
         // The caller's mistake (404, 409, 400…): no point trying again. Answer and move on.
-        log.info({ err: e }, 'command refused');
+        ctxLog().info({ err: e }, 'command refused');
         const reply = this.errorReply(env, e);
         this.seen.add(env.id, reply);
         this.count(env.type, 'refused');
         return { kind: 'ack', reply };
       }
       if (attempt >= this.o.maxAttempts) {
-        log.error({ err: e }, 'handler failed on the last attempt; dead-lettering');
+        ctxLog().error({ err: e }, 'handler failed on the last attempt; dead-lettering');
         this.o.metrics?.deadLettered.inc({ queue: this.o.queue, reason: 'failed' });
         this.count(env.type, 'dead-letter');
         return { kind: 'dead-letter', reason: 'failed', error, reply: this.errorReply(env, e) };
       }
       const delays = this.o.retryDelaysMs;
       const delayMs = delays[Math.min(attempt - 1, delays.length - 1)];
-      log.warn({ err: e, delayMs }, 'handler failed; will retry');
+      ctxLog().warn({ err: e, delayMs }, 'handler failed; will retry');
       this.count(env.type, 'retry');
       return { kind: 'retry', delayMs, error };
     }

@@ -1,0 +1,79 @@
+import { contracts, makeEnvelope } from '@onair/contracts';
+import { Dispatcher } from '../src/bus/dispatch';
+import { AppError } from '../src/errors';
+import { silentLogger } from '../src/logger';
+
+const ping = () =>
+  makeEnvelope({
+    type: 'onair.system.ping.v1',
+    source: 't',
+    data: { service: 'x', sentAt: new Date().toISOString() },
+  });
+
+function dispatcher(handler: ConstructorParameters<typeof Dispatcher>[0]['handler']) {
+  return new Dispatcher({
+    queue: 'q',
+    service: 'test',
+    registry: contracts,
+    handler,
+    logger: silentLogger,
+    maxAttempts: 3,
+    retryDelaysMs: [10, 20],
+  });
+}
+
+describe('Dispatcher', () => {
+  it('runs the handler once when two copies of one id arrive at the same time', async () => {
+    let calls = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const d = dispatcher(async () => {
+      calls++;
+      await gate;
+    });
+    const body = JSON.stringify(ping());
+    const a = d.handle(body, 1);
+    const b = d.handle(body, 1);
+    release();
+    const [oa, ob] = await Promise.all([a, b]);
+    expect(calls).toBe(1);
+    expect(oa).toMatchObject({ kind: 'ack' });
+    expect(ob).toMatchObject({ kind: 'ack', duplicate: true });
+  });
+
+  it('chooses retry with the configured delays, then dead-letter on the last attempt', async () => {
+    const d = dispatcher(async () => {
+      throw new Error('boom');
+    });
+    const body = JSON.stringify(ping());
+    expect(await d.handle(body, 1)).toEqual({ kind: 'retry', delayMs: 10, error: 'boom' });
+    expect(await d.handle(body, 2)).toEqual({ kind: 'retry', delayMs: 20, error: 'boom' });
+    expect(await d.handle(body, 3)).toMatchObject({ kind: 'dead-letter', reason: 'failed', error: 'boom' });
+  });
+
+  it('answers a refused command at once and hides 5xx internals from the reply', async () => {
+    const refused = dispatcher(async () => {
+      throw new AppError('CONFLICT', 409, 'already recording');
+    });
+    const o = await refused.handle(JSON.stringify(ping()), 1);
+    expect(o).toMatchObject({
+      kind: 'ack',
+      reply: { type: 'onair.system.error.v1', data: { status: 409, message: 'already recording' } },
+    });
+    const broken = dispatcher(async () => {
+      throw new Error('password=hunter2 leaked in a driver error');
+    });
+    const last = await broken.handle(JSON.stringify(ping()), 3);
+    expect(last.kind).toBe('dead-letter');
+    expect(JSON.stringify('reply' in last ? last.reply : '')).not.toContain('hunter2');
+  });
+
+  it('never throws on garbage', async () => {
+    const d = dispatcher(async () => undefined);
+    for (const junk of ['', 'null', '[]', '{"specversion":"1.0"}', '\u0000\u0001', '{"a":']) {
+      await expect(d.handle(junk, 1)).resolves.toMatchObject({ kind: 'dead-letter', reason: 'invalid' });
+    }
+  });
+});
