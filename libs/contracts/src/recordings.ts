@@ -15,6 +15,8 @@ export const RecordingView = Type.Object({
   source: Type.Union([Type.Literal('livekit'), Type.Literal('ivs')]),
   roomName: Type.Optional(Type.String()),
   roomId: Type.Optional(Type.String()),
+  /** LiveKit's room sid (`RM_…`), which seed 001 calls `roomId`. */
+  roomSid: Type.Optional(Type.String()),
   streamId: Type.Optional(Type.String()),
   ownerId: Type.Optional(Type.String()),
   egressId: Type.Optional(Type.String()),
@@ -46,7 +48,12 @@ export const RecordingStop = command(
   'onair.recording.stop.v1',
   'recording-svc',
   'Stop the active recording of a room.',
-  Type.Object({ actor: Actor, roomName: Type.String({ minLength: 1, maxLength: 256 }) }),
+  Type.Object({
+    actor: Actor,
+    roomName: Type.String({ minLength: 1, maxLength: 256 }),
+    /** When given, only this recording is stopped (409 unless it is the room's active one). */
+    recordingId: Type.Optional(Id),
+  }),
 );
 export const RecordingDelete = command(
   'onair.recording.delete.v1',

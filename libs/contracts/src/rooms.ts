@@ -8,6 +8,8 @@ export const RoomView = Type.Object({
   livekitName: Type.String(),
   sid: Type.Optional(Type.String()),
   ownerId: UserId,
+  /** The display name the creator gave (seed 004 `userName`), when there was one. */
+  createdBy: Type.Optional(Type.String({ maxLength: 128 })),
   topic: Type.String({ maxLength: 200 }),
   description: Type.String({ maxLength: 2000 }),
   maxParticipants: Type.Integer({ minimum: 1, maximum: 10000 }),
@@ -26,6 +28,7 @@ export const RoomCreate = command(
   Type.Object({
     roomId: Id,
     actor: Actor,
+    createdBy: Type.Optional(Type.String({ maxLength: 128 })),
     topic: Type.String({ maxLength: 200 }),
     description: Type.String({ maxLength: 2000 }),
     maxParticipants: Type.Integer({ minimum: 1, maximum: 10000 }),
@@ -62,5 +65,6 @@ export const LiveKitWebhookReceived = event(
     room: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     participant: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     egressInfo: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    track: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   }),
 );

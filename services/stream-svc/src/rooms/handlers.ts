@@ -1,0 +1,142 @@
+import {
+  type Envelope,
+  follow,
+  type LiveKitWebhookReceived,
+  type RoomCreate,
+  RoomCreated,
+  type RoomDelete,
+  RoomDeleted,
+  RoomUpdated,
+} from '@onair/contracts';
+import { type Bus, conflict, forbidden, type MessageHandler, notFound } from '@onair/runtime';
+import type { Static } from '@sinclair/typebox';
+import type { LiveKitRooms } from '../livekit/rooms-port';
+import type { Room, RoomStore } from './store';
+
+type CreateData = Static<typeof RoomCreate.schema>;
+type DeleteData = Static<typeof RoomDelete.schema>;
+type WebhookData = Static<typeof LiveKitWebhookReceived.schema>;
+
+export interface RoomHandlerDeps {
+  bus: Bus;
+  store: RoomStore;
+  livekit: LiveKitRooms;
+}
+
+const SOURCE = 'stream-svc';
+const canManage = (actor: CreateData['actor'], ownerId: string) =>
+  actor.userId === ownerId || actor.roles.includes('admin');
+
+/**
+ * onair.room.create.v1: LiveKit room first (idempotent by name), then our record, then the
+ * event. A redelivered command finds the room stored and answers the same event (same id).
+ */
+export function createRoom(d: RoomHandlerDeps): MessageHandler {
+  return async (msg) => {
+    const data = msg.data as CreateData;
+    const existing = await d.store.get(data.roomId);
+    if (existing && existing.ownerId !== data.actor.userId)
+      throw conflict(`Room ${data.roomId} already exists`);
+    let room = existing;
+    if (!room) {
+      const lk = await d.livekit.createRoom({
+        name: data.roomId,
+        emptyTimeout: data.emptyTimeout,
+        maxParticipants: data.maxParticipants,
+        metadata: data.metadata,
+      });
+      const now = new Date().toISOString();
+      ({ room } = await d.store.insert({
+        roomId: data.roomId,
+        livekitName: lk.name,
+        sid: lk.sid,
+        ownerId: data.actor.userId,
+        ...(data.createdBy !== undefined ? { createdBy: data.createdBy } : {}),
+        topic: data.topic,
+        description: data.description,
+        maxParticipants: data.maxParticipants,
+        emptyTimeout: data.emptyTimeout,
+        metadata: data.metadata,
+        participantCount: lk.numParticipants,
+        status: 'active',
+        createdAt: now,
+        updatedAt: now,
+      }));
+    }
+    const evt = follow(msg, { type: RoomCreated.type, source: SOURCE, subject: room.roomId, data: room });
+    await d.bus.publish(evt);
+    return evt;
+  };
+}
+
+/** onair.room.delete.v1: owner or admin only; the LiveKit room goes first (it may already be gone). */
+export function deleteRoom(d: RoomHandlerDeps): MessageHandler {
+  return async (msg) => {
+    const data = msg.data as DeleteData;
+    const room = await d.store.get(data.roomId);
+    if (!room) throw notFound(`Room ${data.roomId} does not exist`);
+    if (!canManage(data.actor, room.ownerId)) throw forbidden('Only the owner of the room may delete it');
+    await d.livekit.deleteRoom(room.livekitName);
+    await d.store.remove(room.roomId);
+    const evt = follow(msg, {
+      type: RoomDeleted.type,
+      source: SOURCE,
+      subject: room.roomId,
+      data: { roomId: room.roomId },
+    });
+    await d.bus.publish(evt);
+    return evt;
+  };
+}
+
+/**
+ * Room and participant webhooks keep `status` and `participantCount` current. The count is the
+ * number of participant records (one per identity, removed only by the session that made it),
+ * so a duplicated webhook changes nothing and a lost one is healed by the next event or by
+ * room_finished. Rooms that are not ours (no record) are ignored.
+ */
+export function onRoomWebhook(d: RoomHandlerDeps): MessageHandler {
+  return async (msg) => {
+    const data = msg.data as WebhookData;
+    const name = typeof data.room?.name === 'string' ? data.room.name : undefined;
+    if (!name) return;
+    const room = await d.store.get(name);
+    if (!room) return;
+    const sid = typeof data.room?.sid === 'string' ? data.room.sid : room.sid;
+    const participant = data.participant as { identity?: string; sid?: string } | undefined;
+    let fields: Partial<Room> | undefined;
+    switch (data.event) {
+      case 'room_started':
+        fields = { status: 'active', sid };
+        break;
+      case 'room_finished':
+        await d.store.clearParticipants(room.roomId);
+        fields = { status: 'finished', participantCount: 0 };
+        break;
+      case 'participant_joined':
+        if (!participant?.identity) return;
+        await d.store.participantJoined(room.roomId, participant.identity, participant.sid ?? '');
+        fields = { status: 'active', sid };
+        break;
+      case 'participant_left':
+      case 'participant_connection_aborted':
+        if (!participant?.identity) return;
+        await d.store.participantLeft(room.roomId, participant.identity, participant.sid ?? '');
+        break;
+      default:
+        return;
+    }
+    if (data.event.startsWith('participant_'))
+      fields = { ...fields, participantCount: (await d.store.participantIdentities(room.roomId)).length };
+    const updated = await d.store.update(room.roomId, { ...fields, updatedAt: new Date().toISOString() });
+    if (!updated) return; // deleted meanwhile
+    await d.bus.publish(
+      follow(msg as Envelope, {
+        type: RoomUpdated.type,
+        source: SOURCE,
+        subject: room.roomId,
+        data: updated,
+      }),
+    );
+  };
+}
