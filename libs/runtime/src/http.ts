@@ -27,6 +27,8 @@ export function createHttpBase(o: HttpBaseOptions): FastifyInstance {
     loggerInstance: o.logger,
     bodyLimit: o.bodyLimit ?? 256 * 1024,
     requestIdHeader: 'x-request-id',
+    // The request id is the correlation id of every command it causes: one name in every log line.
+    requestIdLogLabel: 'correlationid',
     genReqId: () => randomUUID(),
     disableRequestLogging: false,
     connectionTimeout: 30_000,

@@ -38,6 +38,8 @@ export interface RunServiceOptions<S extends TObject> {
   /** The service's own DynamoDB table, created at start-up when missing. */
   table?: (config: Static<S>) => TableSpec;
   build: (ctx: ServiceContext<Static<S> & Common>) => Promise<Worker>;
+  /** Request body limit in bytes (default 256 KiB). */
+  bodyLimit?: (config: Static<S>) => number;
 }
 
 /**
@@ -77,6 +79,7 @@ export async function runService<S extends TObject>(o: RunServiceOptions<S>): Pr
     service: o.name,
     logger,
     metrics,
+    bodyLimit: o.bodyLimit?.(config),
     readiness: {
       bus: () => bus.isReady(),
       ...(table ? { store: () => tableReachable(ddb, table.name) } : {}),

@@ -6,6 +6,7 @@ import { Config } from './config';
 void runService({
   name: 'gateway',
   configSchema: Config,
+  bodyLimit: (c) => c.BODY_LIMIT_BYTES,
   build: async ({ bus, logger, metrics, instanceId, config }) => {
     const verifier = createTokenVerifier(config);
     return {
