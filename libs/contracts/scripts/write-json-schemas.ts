@@ -1,22 +1,14 @@
-// Writes one JSON Schema file per contract (the CloudEvents envelope with `type` fixed and
-// `data` typed) to libs/contracts/schemas/, for non-TypeScript consumers.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Writes one JSON Schema file per contract to libs/contracts/schemas/, for consumers that do
+// not use TypeScript. A test fails when the files and the TypeBox schemas disagree.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ALL_CONTRACTS, EnvelopeSchema } from '../src';
+import { ALL_CONTRACTS } from '../src';
+import { jsonSchemaOf } from '../src/json-schemas';
 
 const dir = join(__dirname, '..', 'schemas');
 mkdirSync(dir, { recursive: true });
+for (const f of readdirSync(dir)) rmSync(join(dir, f));
 for (const c of ALL_CONTRACTS) {
-  const schema = {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: `https://onair.dev/schemas/${c.type}.json`,
-    title: c.type,
-    description: c.description,
-    'x-onair-kind': c.kind,
-    ...(c.owner ? { 'x-onair-owner': c.owner } : {}),
-    ...EnvelopeSchema,
-    properties: { ...EnvelopeSchema.properties, type: { const: c.type }, data: c.schema },
-  };
-  writeFileSync(join(dir, `${c.type}.json`), `${JSON.stringify(schema, null, 2)}\n`);
+  writeFileSync(join(dir, `${c.type}.json`), `${JSON.stringify(jsonSchemaOf(c), null, 2)}\n`);
 }
 console.log(`wrote ${ALL_CONTRACTS.length} schemas to ${dir}`);
