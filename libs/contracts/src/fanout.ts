@@ -50,7 +50,16 @@ export const GatewayDeliver = command(
     seq: Type.Optional(Type.Integer({ minimum: 1 })),
     /** One frame per client protocol, each serialized once. */
     frames: Type.Object({ ivs: Type.Optional(Type.String()), seed003: Type.Optional(Type.String()) }),
-    /** Close these users' sockets after writing (disconnect user). */
-    close: Type.Optional(Type.Object({ code: Type.Integer(), reason: Type.String() })),
+    /**
+     * After writing, close sockets: those of `close.userIds` when given (everyone else keeps the
+     * frame), else those of `userIds`, else every socket of the room.
+     */
+    close: Type.Optional(
+      Type.Object({
+        code: Type.Integer(),
+        reason: Type.String(),
+        userIds: Type.Optional(Type.Array(UserId)),
+      }),
+    ),
   }),
 );

@@ -28,3 +28,4 @@ export const ALL_CONTRACTS: ContractDef[] = [system, streams, rooms, chat, fanou
   defsOf(m as Record<string, unknown>),
 );
 export const contracts = new ContractRegistry(ALL_CONTRACTS);
+export * as wire from './wire';

@@ -1,0 +1,2 @@
+export * from './ivs-chat';
+export * from './seed003';
