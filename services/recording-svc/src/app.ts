@@ -1,10 +1,13 @@
 import type { Bus, Consumer, Logger } from '@onair/runtime';
 import { MessageRouter } from '@onair/runtime';
+import { type RecordingsModuleDeps, recordingsModule, recordingsNotConfigured } from './recordings';
 
 export interface Deps {
   bus: Bus;
   logger: Logger;
   instanceId: string;
+  /** LiveKit recordings; without them the recording commands answer 501 naming the missing settings. */
+  recordings?: Omit<RecordingsModuleDeps, 'bus' | 'logger'>;
 }
 
 /**
@@ -13,14 +16,21 @@ export interface Deps {
  */
 export function buildService(deps: Deps) {
   const router = new MessageRouter('recording-svc').withPing(deps.instanceId);
+  const recordings =
+    deps.recordings && recordingsModule({ bus: deps.bus, logger: deps.logger, ...deps.recordings });
+  if (recordings) recordings.register(router);
+  else recordingsNotConfigured(router);
   let commands: Consumer | undefined;
   return {
     router,
+    recordings,
     async start() {
+      await recordings?.start();
       commands = await deps.bus.consumeCommands('recording-svc', router.handle);
     },
     async stop() {
       await commands?.stop();
+      await recordings?.stop();
     },
   };
 }

@@ -1,10 +1,44 @@
 import { runService } from '@onair/runtime';
 import { buildService } from './app';
 import { Config } from './config';
+import { LiveKitEgressAdapter } from './livekit/egress-adapter';
+import { recordingsTable } from './recordings/table';
+import { S3RecordingObjects } from './storage/s3-adapter';
 
 void runService({
   name: 'recording-svc',
   configSchema: Config,
-  table: (c) => ({ name: c.TABLE_NAME }),
-  build: async ({ bus, logger, instanceId }) => buildService({ bus, logger, instanceId }),
+  table: (c) => recordingsTable(c.TABLE_NAME),
+  build: async ({ bus, logger, instanceId, ddb, config: c }) => {
+    if (!c.LIVEKIT_URL || !c.LIVEKIT_API_KEY || !c.LIVEKIT_API_SECRET)
+      return buildService({ bus, logger, instanceId });
+    const egress = new LiveKitEgressAdapter({
+      url: c.LIVEKIT_URL,
+      apiKey: c.LIVEKIT_API_KEY,
+      apiSecret: c.LIVEKIT_API_SECRET,
+      s3: {
+        bucket: c.S3_BUCKET,
+        region: c.AWS_REGION,
+        endpoint: c.EGRESS_S3_ENDPOINT ?? c.AWS_ENDPOINT_URL_S3,
+        forcePathStyle: c.S3_FORCE_PATH_STYLE,
+        // Egress uploads with its own credentials; by default the ones this service has.
+        accessKey: c.EGRESS_S3_ACCESS_KEY ?? process.env.AWS_ACCESS_KEY_ID,
+        secret: c.EGRESS_S3_SECRET ?? process.env.AWS_SECRET_ACCESS_KEY,
+      },
+    });
+    return buildService({
+      bus,
+      logger,
+      instanceId,
+      recordings: {
+        ddb,
+        table: c.TABLE_NAME,
+        egress,
+        objects: new S3RecordingObjects({ region: c.AWS_REGION, forcePathStyle: c.S3_FORCE_PATH_STYLE }),
+        bucket: c.S3_BUCKET,
+        prefix: c.RECORDINGS_PATH,
+        reconcileMs: c.EGRESS_RECONCILE_MS,
+      },
+    });
+  },
 });

@@ -1,0 +1,30 @@
+import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { AppError } from '@onair/runtime';
+import type { RecordingObjects } from './objects-port';
+
+/** RecordingObjects on the real S3 client; the endpoint comes from AWS_ENDPOINT_URL_S3 unless given. */
+export class S3RecordingObjects implements RecordingObjects {
+  private readonly s3: S3Client;
+
+  constructor(o: { region: string; forcePathStyle: boolean; endpoint?: string }) {
+    this.s3 = new S3Client({
+      region: o.region,
+      forcePathStyle: o.forcePathStyle,
+      ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+    });
+  }
+
+  async delete(bucket: string, key: string): Promise<void> {
+    try {
+      await this.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (e) {
+      throw new AppError('STORAGE_UNAVAILABLE', 502, `S3 DeleteObject failed: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+  }
+
+  close(): void {
+    this.s3.destroy();
+  }
+}
