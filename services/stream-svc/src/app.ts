@@ -3,6 +3,7 @@ import type { Bus, Consumer, Logger } from '@onair/runtime';
 import { MessageRouter } from '@onair/runtime';
 import type { LiveKitRooms } from './livekit/rooms-port';
 import { roomsModule, roomsNotConfigured } from './rooms';
+import { type StreamsDeps, streamsModule } from './streams';
 
 export interface Deps {
   bus: Bus;
@@ -10,6 +11,8 @@ export interface Deps {
   instanceId: string;
   /** LiveKit rooms; without it the room commands answer 501 naming the missing settings. */
   rooms?: { ddb: DynamoDBDocumentClient; table: string; livekit: LiveKitRooms };
+  /** IVS streams; without it the stream commands answer 501 (the router's default). */
+  streams?: Omit<StreamsDeps, 'bus' | 'logger'>;
 }
 
 /**
@@ -21,16 +24,21 @@ export function buildService(deps: Deps) {
   const rooms = deps.rooms && roomsModule({ bus: deps.bus, ...deps.rooms });
   if (rooms) rooms.register(router);
   else roomsNotConfigured(router);
+  const streams = deps.streams && streamsModule({ bus: deps.bus, logger: deps.logger, ...deps.streams });
+  streams?.register(router);
   let commands: Consumer | undefined;
   return {
     router,
+    streams,
     async start() {
       await rooms?.start();
+      await streams?.start();
       commands = await deps.bus.consumeCommands('stream-svc', router.handle);
     },
     async stop() {
       await commands?.stop();
       await rooms?.stop();
+      await streams?.stop();
     },
   };
 }

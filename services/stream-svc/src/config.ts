@@ -1,6 +1,7 @@
 import { CommonConfig } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import { LiveKitConfig } from './livekit/config';
+import { StreamsConfig } from './streams/config';
 
 export const Config = Type.Composite([
   CommonConfig,
@@ -8,4 +9,5 @@ export const Config = Type.Composite([
     TABLE_NAME: Type.String({ default: 'onair-stream-svc', description: "This service's DynamoDB table" }),
   }),
   LiveKitConfig,
+  StreamsConfig,
 ]);

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { AppError } from '@onair/runtime';
+import type { IvsChannel, IvsChannelInput, IvsLiveStream, IvsPort, IvsStreamKey } from './port';
+
+/** In-memory IVS for unit tests: the adapter's contract, with failures on demand. */
+export class FakeIvs implements IvsPort {
+  readonly channels = new Map<string, IvsChannel & { live?: IvsLiveStream }>();
+  readonly calls: string[] = [];
+  /** Operation name -> error thrown by its next call (then cleared). */
+  readonly failNext = new Map<string, AppError>();
+  /** When true, CreateChannel answers without a stream key (so the saga must make one). */
+  omitStreamKey = false;
+
+  private step(op: string): void {
+    this.calls.push(op);
+    const e = this.failNext.get(op);
+    if (e) {
+      this.failNext.delete(op);
+      throw e;
+    }
+  }
+
+  private key(channelArn: string): IvsStreamKey {
+    return {
+      arn: `${channelArn.replace(':channel/', ':stream-key/')}k`,
+      value: `sk_us-east-1_${randomBytes(12).toString('hex')}`,
+    };
+  }
+
+  async createChannel(input: IvsChannelInput) {
+    this.step('CreateChannel');
+    const id = randomBytes(6).toString('hex');
+    const channel = {
+      arn: `arn:aws:ivs:us-east-1:123456789012:channel/${id}`,
+      name: input.name,
+      ingestEndpoint: `${id}.global-contribute.live-video.net`,
+      playbackUrl: `https://${id}.us-east-1.playback.live-video.net/api/video/v1/us-east-1.123456789012.channel.${id}.m3u8`,
+    };
+    this.channels.set(channel.arn, channel);
+    return { channel, ...(this.omitStreamKey ? {} : { streamKey: this.key(channel.arn) }) };
+  }
+
+  async createStreamKey(channelArn: string) {
+    this.step('CreateStreamKey');
+    return this.key(channelArn);
+  }
+
+  async getChannel(arn: string) {
+    this.step('GetChannel');
+    const c = this.channels.get(arn);
+    return c && { arn: c.arn, name: c.name, ingestEndpoint: c.ingestEndpoint, playbackUrl: c.playbackUrl };
+  }
+
+  async findChannelsByName(name: string) {
+    this.step('ListChannels');
+    return [...this.channels.values()].filter((c) => c.name === name).map((c) => c.arn);
+  }
+
+  async deleteChannel(arn: string) {
+    this.step('DeleteChannel');
+    this.channels.delete(arn);
+  }
+
+  async stopStream(channelArn: string) {
+    this.step('StopStream');
+    const c = this.channels.get(channelArn);
+    if (!c?.live)
+      throw new AppError('NOT_LIVE', 409, `IVS StopStream failed: Channel ${channelArn} is not live`);
+    c.live = undefined;
+  }
+
+  async getStream(channelArn: string) {
+    this.step('GetStream');
+    return this.channels.get(channelArn)?.live;
+  }
+}

@@ -1,0 +1,46 @@
+// The IVS control plane as stream-svc needs it. sdk-adapter.ts wraps the real
+// @aws-sdk/client-ivs (production and integration tests); fake.ts is for unit tests.
+// Every method throws AppError, never an SDK error.
+
+export interface IvsChannelInput {
+  /** stream-svc names channels after the stream id: IVS events carry the name (`channel_name`). */
+  name: string;
+  latencyMode: 'LOW' | 'NORMAL';
+  type: 'BASIC' | 'STANDARD' | 'ADVANCED_SD' | 'ADVANCED_HD';
+  recordingConfigurationArn?: string;
+  tags?: Record<string, string>;
+}
+
+export interface IvsStreamKey {
+  arn: string;
+  value: string;
+}
+
+export interface IvsChannel {
+  arn: string;
+  name: string;
+  ingestEndpoint: string;
+  playbackUrl: string;
+}
+
+export interface IvsLiveStream {
+  streamId: string;
+  state: 'LIVE' | 'OFFLINE';
+  startTime?: string;
+}
+
+export interface IvsPort {
+  /** IVS makes the channel's stream key with it; `streamKey` is absent only if it did not. */
+  createChannel(input: IvsChannelInput): Promise<{ channel: IvsChannel; streamKey?: IvsStreamKey }>;
+  createStreamKey(channelArn: string): Promise<IvsStreamKey>;
+  /** undefined when the channel does not exist. */
+  getChannel(arn: string): Promise<IvsChannel | undefined>;
+  /** Channels with exactly this name (a create that timed out may still have made one). */
+  findChannelsByName(name: string): Promise<string[]>;
+  /** Idempotent: a channel already gone is not an error. Stops a live broadcast first. */
+  deleteChannel(arn: string): Promise<void>;
+  /** 409 NOT_LIVE when the channel is not broadcasting. */
+  stopStream(channelArn: string): Promise<void>;
+  /** undefined when the channel is not broadcasting. */
+  getStream(channelArn: string): Promise<IvsLiveStream | undefined>;
+}

@@ -1,0 +1,122 @@
+import {
+  type Channel,
+  CreateChannelCommand,
+  CreateStreamKeyCommand,
+  DeleteChannelCommand,
+  GetChannelCommand,
+  GetStreamCommand,
+  IvsClient,
+  type IvsClientConfig,
+  ListChannelsCommand,
+  StopStreamCommand,
+} from '@aws-sdk/client-ivs';
+import { fromIvsError } from './errors';
+import type { IvsChannel, IvsChannelInput, IvsLiveStream, IvsPort, IvsStreamKey } from './port';
+
+const toChannel = (c: Channel | undefined): IvsChannel => ({
+  arn: c?.arn ?? '',
+  name: c?.name ?? '',
+  ingestEndpoint: c?.ingestEndpoint ?? '',
+  playbackUrl: c?.playbackUrl ?? '',
+});
+
+/**
+ * IVS through the real @aws-sdk/client-ivs. The endpoint comes from AWS_ENDPOINT_URL_IVS when set
+ * (the SDK reads it natively), which is how the local stand-in is used.
+ */
+export class SdkIvs implements IvsPort {
+  readonly client: IvsClient;
+
+  constructor(config: IvsClientConfig = {}) {
+    this.client = new IvsClient(config);
+  }
+
+  private async call<T>(what: string, f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } catch (e) {
+      throw fromIvsError(e, what);
+    }
+  }
+
+  async createChannel(input: IvsChannelInput) {
+    const out = await this.call('CreateChannel', () => this.client.send(new CreateChannelCommand(input)));
+    const key =
+      out.streamKey?.arn && out.streamKey.value
+        ? { arn: out.streamKey.arn, value: out.streamKey.value }
+        : undefined;
+    return { channel: toChannel(out.channel), ...(key ? { streamKey: key } : {}) };
+  }
+
+  async createStreamKey(channelArn: string): Promise<IvsStreamKey> {
+    const out = await this.call('CreateStreamKey', () =>
+      this.client.send(new CreateStreamKeyCommand({ channelArn })),
+    );
+    return { arn: out.streamKey?.arn ?? '', value: out.streamKey?.value ?? '' };
+  }
+
+  async getChannel(arn: string): Promise<IvsChannel | undefined> {
+    try {
+      return toChannel((await this.client.send(new GetChannelCommand({ arn }))).channel);
+    } catch (e) {
+      if ((e as Error).name === 'ResourceNotFoundException') return undefined;
+      throw fromIvsError(e, 'GetChannel');
+    }
+  }
+
+  async findChannelsByName(name: string): Promise<string[]> {
+    const arns: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const out = await this.call('ListChannels', () =>
+        this.client.send(new ListChannelsCommand({ filterByName: name, nextToken, maxResults: 100 })),
+      );
+      for (const c of out.channels ?? []) if (c.name === name && c.arn) arns.push(c.arn);
+      nextToken = out.nextToken;
+    } while (nextToken);
+    return arns;
+  }
+
+  async deleteChannel(arn: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteChannelCommand({ arn }));
+      return;
+    } catch (e) {
+      const name = (e as Error).name;
+      if (name === 'ResourceNotFoundException') return; // already gone: the goal holds
+      if (name !== 'ConflictException') throw fromIvsError(e, 'DeleteChannel');
+    }
+    // A live channel cannot be deleted (409): end the broadcast, then delete.
+    await this.stopStream(arn).catch((e) => {
+      if ((e as { code?: string }).code !== 'NOT_LIVE') throw e;
+    });
+    try {
+      await this.client.send(new DeleteChannelCommand({ arn }));
+    } catch (e) {
+      if ((e as Error).name !== 'ResourceNotFoundException') throw fromIvsError(e, 'DeleteChannel');
+    }
+  }
+
+  async stopStream(channelArn: string): Promise<void> {
+    await this.call('StopStream', () => this.client.send(new StopStreamCommand({ channelArn })));
+  }
+
+  async getStream(channelArn: string): Promise<IvsLiveStream | undefined> {
+    try {
+      const s = (await this.client.send(new GetStreamCommand({ channelArn }))).stream;
+      return {
+        streamId: s?.streamId ?? '',
+        state: s?.state === 'LIVE' ? 'LIVE' : 'OFFLINE',
+        ...(s?.startTime ? { startTime: s.startTime.toISOString() } : {}),
+      };
+    } catch (e) {
+      const name = (e as Error).name;
+      if (name === 'ChannelNotBroadcasting' || name === 'ResourceNotFoundException') return undefined;
+      throw fromIvsError(e, 'GetStream');
+    }
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+}

@@ -1,0 +1,187 @@
+import {
+  type Envelope,
+  follow,
+  type StreamCreate,
+  StreamCreated,
+  type StreamDelete,
+  StreamDeleted,
+  StreamStateChanged,
+  type StreamStop,
+  type StreamUpdate,
+  StreamUpdated,
+} from '@onair/contracts';
+import { conflict, forbidden, type MessageContext, notFound } from '@onair/runtime';
+import type { Static, TSchema } from '@sinclair/typebox';
+import { compensate, provision, reasonOf, type SagaDeps } from './saga';
+import { type StreamRecord, toView } from './store';
+
+type Data<T extends { schema: TSchema }> = Static<T['schema']>;
+type Actor = Data<typeof StreamDelete>['actor'];
+
+/** The chat room of a stream gets an id derived from the stream's, so a retried create reuses it. */
+export const chatRoomIdFor = (streamId: string) => `chat_${streamId.replace(/^strm_/, '')}`;
+
+/** Ranks order IVS events that share a timestamp (IVS times have whole seconds): end after start. */
+export const EVENT_RANK = { reconcile: 0, start: 1, end: 2, failure: 3 } as const;
+export const eventKey = (at: Date | string, rank: number) => `${new Date(at).toISOString()}#${rank}`;
+
+/**
+ * stream-svc's stream commands. Replies are the stream view: `onair.stream.created.v1` when the
+ * create saga finished, `onair.stream.updated.v1` otherwise (a failed create is a reply too, with
+ * status `failed` and the reason, never a retried error: the saga has already cleaned up).
+ */
+export class StreamHandlers {
+  constructor(private readonly d: SagaDeps) {}
+
+  private now(): string {
+    return this.d.now().toISOString();
+  }
+
+  private event<T>(
+    cause: Envelope,
+    type: string,
+    streamId: string,
+    data: T,
+    idParts: string[] = [],
+  ): Envelope<T> {
+    return follow(cause, { type, source: 'stream-svc', subject: streamId, data, idParts });
+  }
+
+  /** The stream, if the actor may manage it; 404 and 403 name the id. */
+  private async owned(streamId: string, actor: Actor): Promise<StreamRecord> {
+    const r = await this.d.store.get(streamId);
+    if (!r || r.deleting) throw notFound(`Stream ${streamId} not found`);
+    if (r.ownerId !== actor.userId && !actor.roles.includes('admin'))
+      throw forbidden(`Stream ${streamId} belongs to another user`);
+    return r;
+  }
+
+  readonly create = async (cmd: Envelope, ctx: MessageContext): Promise<Envelope> => {
+    const c = cmd.data as Data<typeof StreamCreate>;
+    const now = this.now();
+    const rec: StreamRecord = {
+      streamId: c.streamId,
+      ownerId: c.actor.userId,
+      title: c.title,
+      status: 'provisioning',
+      latencyMode: c.latencyMode,
+      channelType: c.channelType,
+      chatProvider: c.chatProvider,
+      chatRoomId: chatRoomIdFor(c.streamId),
+      createdAt: now,
+      updatedAt: now,
+      createCommandId: cmd.id,
+      ...(c.recordingConfigurationArn ? { recordingConfigurationArn: c.recordingConfigurationArn } : {}),
+    };
+    if (!(await this.d.store.putProvisioning(rec))) {
+      const existing = await this.d.store.get(c.streamId);
+      if (!existing || existing.createCommandId !== cmd.id)
+        throw conflict(`Stream ${c.streamId} already exists`);
+      // A redelivered create: answer with where the first delivery got (the reconciler finishes
+      // one that crashed half way).
+      return existing.status === 'ready'
+        ? this.event(cmd, StreamCreated.type, c.streamId, toView(existing))
+        : this.event(cmd, StreamUpdated.type, c.streamId, toView(existing));
+    }
+    let ready: StreamRecord;
+    try {
+      ready = await provision(this.d, rec, cmd, c.actor);
+    } catch (e) {
+      ctx.log.warn({ err: e, streamId: c.streamId }, 'provisioning failed; compensating');
+      const latest = (await this.d.store.get(c.streamId)) ?? rec;
+      const failed = await compensate(this.d, latest, reasonOf(e), cmd);
+      return this.event(cmd, StreamUpdated.type, c.streamId, toView(failed));
+    }
+    const created = this.event(cmd, StreamCreated.type, c.streamId, toView(ready));
+    await this.d.bus.publish(created);
+    await this.d.bus.publish(
+      this.event(cmd, StreamStateChanged.type, c.streamId, {
+        streamId: c.streamId,
+        chatRoomId: ready.chatRoomId,
+        status: 'ready' as const,
+        previousStatus: 'provisioning' as const,
+        at: ready.updatedAt,
+      }),
+    );
+    ctx.log.info({ streamId: c.streamId }, 'stream ready');
+    return created;
+  };
+
+  readonly update = async (cmd: Envelope): Promise<Envelope> => {
+    const c = cmd.data as Data<typeof StreamUpdate>;
+    await this.owned(c.streamId, c.actor);
+    const next = await this.d.store.patch(
+      c.streamId,
+      { set: { title: c.title }, ifNotDeleting: true },
+      this.now(),
+    );
+    if (!next) throw notFound(`Stream ${c.streamId} not found`);
+    const evt = this.event(cmd, StreamUpdated.type, c.streamId, toView(next));
+    await this.d.bus.publish(evt);
+    return evt;
+  };
+
+  readonly stop = async (cmd: Envelope): Promise<Envelope> => {
+    const c = cmd.data as Data<typeof StreamStop>;
+    const r = await this.owned(c.streamId, c.actor);
+    if (r.status !== 'live' || !r.channelArn)
+      throw conflict(
+        `Stream ${c.streamId} is not live (it is ${r.status}); only a live stream can be stopped`,
+      );
+    await this.d.ivs.stopStream(r.channelArn); // 409 NOT_LIVE when IVS says it is not broadcasting
+    // The Stream End event follows; record the end now so a read right after the answer agrees.
+    const now = this.d.now();
+    const ended = await this.d.store.patch(
+      c.streamId,
+      {
+        set: { status: 'ended', previousStatus: 'live', lastEventKey: eventKey(now, EVENT_RANK.end) },
+        ifStatus: ['live'],
+        ifNotDeleting: true,
+        ifEventNewerThan: eventKey(now, EVENT_RANK.end),
+      },
+      now.toISOString(),
+    );
+    if (ended) {
+      await this.d.bus.publish(
+        this.event(cmd, StreamStateChanged.type, c.streamId, {
+          streamId: c.streamId,
+          chatRoomId: ended.chatRoomId,
+          status: 'ended' as const,
+          previousStatus: 'live' as const,
+          reason: 'Stopped by its owner',
+          at: now.toISOString(),
+        }),
+      );
+    }
+    return this.event(
+      cmd,
+      StreamUpdated.type,
+      c.streamId,
+      toView(ended ?? (await this.d.store.get(c.streamId)) ?? r),
+    );
+  };
+
+  readonly remove = async (cmd: Envelope, ctx: MessageContext): Promise<Envelope> => {
+    const c = cmd.data as Data<typeof StreamDelete>;
+    const r = await this.d.store.get(c.streamId);
+    if (r && r.ownerId !== c.actor.userId && !c.actor.roles.includes('admin'))
+      throw forbidden(`Stream ${c.streamId} belongs to another user`);
+    if (r) {
+      // Mark first: from here the saga and IVS events leave this stream alone. Every step below
+      // is idempotent, so a failure is retried by the bus from the top.
+      await this.d.store.patch(c.streamId, { set: { deleting: true } }, this.now());
+      const arns = new Set(await this.d.ivs.findChannelsByName(c.streamId));
+      if (r.channelArn) arns.add(r.channelArn);
+      for (const arn of arns) await this.d.ivs.deleteChannel(arn);
+      await this.d.chat.remove(r.chatRoomId, c.actor, cmd);
+      await this.d.store.remove(c.streamId);
+      ctx.log.info({ streamId: c.streamId }, 'stream deleted');
+    }
+    const evt = this.event(cmd, StreamDeleted.type, c.streamId, {
+      streamId: c.streamId,
+      ...(r ? { chatRoomId: r.chatRoomId } : {}),
+    });
+    await this.d.bus.publish(evt);
+    return evt;
+  };
+}
