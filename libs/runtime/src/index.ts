@@ -7,3 +7,4 @@ export * from './logger';
 export * from './metrics';
 export * from './router';
 export * from './service';
+export * from './chat-token';

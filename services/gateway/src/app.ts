@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TokenVerifier } from './auth';
 import { registerPlugins } from './http/plugins';
 import { systemRoutes } from './http/system';
+import { type ChatSocketOptions, registerChatSockets } from './ws/routes';
 
 export interface GatewayDeps {
   bus: Bus;
@@ -13,6 +14,8 @@ export interface GatewayDeps {
   instanceId: string;
   corsOrigins?: string;
   requestTimeoutMs?: number;
+  /** Native chat over WebSocket; off when no chat token secret is configured. */
+  chat?: Omit<ChatSocketOptions, 'bus' | 'logger' | 'gatewayId' | 'userVerifier'>;
 }
 
 /** Every API route on an existing Fastify instance (main.ts passes the runtime's base). */
@@ -23,6 +26,15 @@ export async function registerApi(app: FastifyInstance, deps: GatewayDeps): Prom
     version: '0.1.0',
   });
   systemRoutes(app, { bus: deps.bus, timeoutMs: deps.requestTimeoutMs ?? 10_000 });
+  if (deps.chat) {
+    await registerChatSockets(app, {
+      ...deps.chat,
+      bus: deps.bus,
+      logger: deps.logger,
+      gatewayId: deps.instanceId,
+      userVerifier: deps.verifier,
+    });
+  }
 }
 
 /** The gateway as a factory, for tests: health, metrics, docs and the whole API, not listening. */

@@ -24,6 +24,12 @@ export const Config = Type.Composite([
       description: 'Comma-separated allowed origins, or * (empty = none)',
     }),
     BODY_LIMIT_BYTES: Type.Integer({ default: 262144, minimum: 1024 }),
+    CHAT_TOKEN_SECRET: Type.Optional(
+      Type.String({
+        minLength: 16,
+        description: 'HS256 secret of native chat tokens (shared with chat-svc); unset = no native chat',
+      }),
+    ),
     REQUEST_TIMEOUT_MS: Type.Integer({
       default: 10000,
       minimum: 100,

@@ -21,6 +21,7 @@ void runService({
           instanceId,
           corsOrigins: config.CORS_ORIGINS,
           requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+          chat: config.CHAT_TOKEN_SECRET ? { chatTokenSecret: config.CHAT_TOKEN_SECRET } : undefined,
         }),
     };
   },

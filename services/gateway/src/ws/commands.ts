@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ChatMessageDelete,
+  ChatMessageSend,
+  ChatUserDisconnect,
+  type Envelope,
+  makeEnvelope,
+  wire,
+} from '@onair/contracts';
+import { type Bus, type ChatCapability, isAppError } from '@onair/runtime';
+
+/** What a socket's user may do, and who they are (from the chat token or the user JWT). */
+export interface SocketIdentity {
+  userId: string;
+  roomId: string;
+  capabilities: ChatCapability[];
+  attributes: Record<string, string>;
+}
+
+export interface ChatCommandContext {
+  bus: Bus;
+  gatewayId: string;
+  connectionId: string;
+  timeoutMs: number;
+}
+
+/** The chat commands a socket can cause, sent to chat-svc and awaited (its refusals come back). */
+export async function sendChatMessage(
+  ctx: ChatCommandContext,
+  who: SocketIdentity,
+  m: { requestId: string; content: string; attributes?: Record<string, string> },
+): Promise<void> {
+  await ctx.bus.request(
+    envelope(ChatMessageSend.type, who, {
+      roomId: who.roomId,
+      sender: {
+        userId: who.userId,
+        ...(Object.keys(who.attributes).length ? { attributes: who.attributes } : {}),
+      },
+      connectionId: ctx.connectionId,
+      gatewayId: ctx.gatewayId,
+      requestId: m.requestId,
+      content: m.content,
+      ...(m.attributes ? { attributes: m.attributes } : {}),
+    }),
+    { timeoutMs: ctx.timeoutMs },
+  );
+}
+
+export async function deleteChatMessage(
+  ctx: ChatCommandContext,
+  who: SocketIdentity,
+  m: { requestId: string; messageId: string; reason?: string },
+): Promise<void> {
+  await ctx.bus.request(
+    envelope(ChatMessageDelete.type, who, {
+      roomId: who.roomId,
+      messageId: m.messageId,
+      actor: actorOf(who),
+      requestId: m.requestId,
+      ...(m.reason ? { reason: m.reason } : {}),
+    }),
+    { timeoutMs: ctx.timeoutMs },
+  );
+}
+
+export async function disconnectChatUser(
+  ctx: ChatCommandContext,
+  who: SocketIdentity,
+  m: { requestId: string; userId: string; reason?: string },
+): Promise<void> {
+  await ctx.bus.request(
+    envelope(ChatUserDisconnect.type, who, {
+      roomId: who.roomId,
+      userId: m.userId,
+      actor: actorOf(who),
+      requestId: m.requestId,
+      ...(m.reason ? { reason: m.reason } : {}),
+    }),
+    { timeoutMs: ctx.timeoutMs },
+  );
+}
+
+/** Moderation capabilities were granted by chat-svc when it minted the token for a moderator. */
+function actorOf(who: SocketIdentity) {
+  const mod = who.capabilities.includes('DELETE_MESSAGE') || who.capabilities.includes('DISCONNECT_USER');
+  return { userId: who.userId, roles: mod ? (['moderator'] as const) : (['viewer'] as const) } as {
+    userId: string;
+    roles: Array<'viewer' | 'moderator'>;
+  };
+}
+
+function envelope(type: string, who: SocketIdentity, data: unknown): Envelope {
+  return makeEnvelope({ type, source: 'gateway', subject: who.roomId, data, id: randomUUID() });
+}
+
+/** The ERROR code a refused command maps to on the IVS Chat protocol. */
+export function errorCodeOf(e: unknown): wire.ErrorCode {
+  const status = isAppError(e) ? e.status : 500;
+  return (wire.ERROR_CODES as readonly number[]).includes(status) ? (status as wire.ErrorCode) : 500;
+}
+
+export function errorMessageOf(e: unknown): string {
+  if (isAppError(e) && e.status < 500) return e.message;
+  if (isAppError(e) && e.code === 'TIMEOUT') return 'The chat service did not answer in time; try again';
+  return 'The message could not be processed';
+}

@@ -1,0 +1,112 @@
+export type ClientProtocol = 'ivs' | 'seed003';
+
+/** One client socket as the hub sees it (a thin view over a `ws` WebSocket). */
+export interface HubConnection {
+  readonly id: string;
+  readonly userId: string;
+  readonly protocol: ClientProtocol;
+  /** The room it is in; seed 003 sockets join one after connecting. */
+  roomId?: string;
+  /** Highest room sequence number written to it: recovery and live writes skip anything at or below. */
+  lastSeq: number;
+  /** While recovery replays history, live frames wait here so nothing is out of order. */
+  pending?: Array<{ seq?: number; frame: string }>;
+  send(frame: string): void;
+  close(code: number, reason: string): void;
+  bufferedAmount(): number;
+}
+
+export interface Delivery {
+  roomId: string;
+  userIds?: string[];
+  seq?: number;
+  frames: { ivs?: string; seed003?: string };
+  close?: { code: number; reason: string; userIds?: string[] };
+}
+
+/**
+ * The sockets this gateway instance holds, by room. It writes each delivery's frame (already
+ * serialized by fanout) to the local sockets, and drops a client whose send buffer has grown
+ * past the bound instead of letting memory grow.
+ */
+export class Hub {
+  private readonly rooms = new Map<string, Set<HubConnection>>();
+  private readonly all = new Set<HubConnection>();
+
+  constructor(
+    private readonly o: { maxBufferedBytes: number; onSlowConsumer?: (c: HubConnection) => void },
+  ) {}
+
+  add(c: HubConnection): void {
+    this.all.add(c);
+    if (c.roomId) this.join(c, c.roomId);
+  }
+
+  join(c: HubConnection, roomId: string): void {
+    if (c.roomId && c.roomId !== roomId) this.rooms.get(c.roomId)?.delete(c);
+    c.roomId = roomId;
+    let set = this.rooms.get(roomId);
+    if (!set) {
+      set = new Set();
+      this.rooms.set(roomId, set);
+    }
+    set.add(c);
+  }
+
+  remove(c: HubConnection): void {
+    this.all.delete(c);
+    if (!c.roomId) return;
+    const set = this.rooms.get(c.roomId);
+    set?.delete(c);
+    if (set?.size === 0) this.rooms.delete(c.roomId);
+  }
+
+  connections(): HubConnection[] {
+    return [...this.all];
+  }
+
+  inRoom(roomId: string): HubConnection[] {
+    return [...(this.rooms.get(roomId) ?? [])];
+  }
+
+  /** Write a delivery to the local sockets it is for. Returns how many frames were written. */
+  deliver(d: Delivery): number {
+    const users = d.userIds ? new Set(d.userIds) : undefined;
+    let written = 0;
+    const closing: HubConnection[] = [];
+    for (const c of this.rooms.get(d.roomId) ?? []) {
+      if (users && !users.has(c.userId)) continue;
+      const frame = d.frames[c.protocol];
+      if (frame && this.write(c, frame, d.seq)) written++;
+      if (d.close && (!d.close.userIds || d.close.userIds.includes(c.userId))) closing.push(c);
+    }
+    for (const c of closing) c.close(d.close?.code ?? 1000, d.close?.reason ?? '');
+    return written;
+  }
+
+  /** Write one frame in sequence order; false when skipped (duplicate) or the client was dropped. */
+  write(c: HubConnection, frame: string, seq?: number): boolean {
+    if (c.pending) {
+      c.pending.push({ seq, frame });
+      return true;
+    }
+    if (seq !== undefined) {
+      if (seq <= c.lastSeq) return false; // already sent (recovery overlap or a redelivery)
+      c.lastSeq = seq;
+    }
+    if (c.bufferedAmount() > this.o.maxBufferedBytes) {
+      this.o.onSlowConsumer?.(c);
+      c.close(1013, 'send buffer full: the client is not reading fast enough');
+      return false;
+    }
+    c.send(frame);
+    return true;
+  }
+
+  /** End a recovery: write what arrived meanwhile, in order, skipping what history covered. */
+  flushPending(c: HubConnection): void {
+    const queued = (c.pending ?? []).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+    c.pending = undefined;
+    for (const p of queued) this.write(c, p.frame, p.seq);
+  }
+}

@@ -1,0 +1,110 @@
+import { wire } from '@onair/contracts';
+import type { Logger } from '@onair/runtime';
+import {
+  type ChatCommandContext,
+  deleteChatMessage,
+  disconnectChatUser,
+  errorCodeOf,
+  errorMessageOf,
+  type SocketIdentity,
+  sendChatMessage,
+} from './commands';
+import type { TokenBucket } from './rate-limit';
+
+/** The IVS Chat hard limit; a room's own, lower limit is enforced by chat-svc. */
+const MAX_CONTENT_CODE_POINTS = 500;
+
+type Reply = (frame: string) => void;
+
+/**
+ * One client frame of the IVS Chat messaging protocol (shared/reference/ivs.md part c):
+ * validated here, capability-checked against the token, then carried out by chat-svc. Every
+ * refusal is an ERROR frame carrying the request's RequestId; nothing a client sends can throw.
+ */
+export async function handleIvsFrame(
+  raw: string,
+  who: SocketIdentity,
+  ctx: ChatCommandContext & { limiter: TokenBucket; log: Logger },
+  reply: Reply,
+): Promise<void> {
+  let req: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('not an object');
+    req = parsed as Record<string, unknown>;
+  } catch {
+    return reply(wire.errorFrame({ code: 400, message: 'The request is not a JSON object' }));
+  }
+  const requestId =
+    typeof req.RequestId === 'string' && req.RequestId.length <= 128 ? req.RequestId : undefined;
+  const fail = (code: wire.ErrorCode, message: string) =>
+    reply(wire.errorFrame({ requestId, code, message }));
+
+  if (req.RequestId !== undefined && requestId === undefined)
+    return fail(400, 'RequestId must be a string of at most 128 characters');
+  const action = req.Action;
+  const need = (cap: 'SEND_MESSAGE' | 'DELETE_MESSAGE' | 'DISCONNECT_USER') => who.capabilities.includes(cap);
+  const rid = requestId ?? crypto.randomUUID();
+
+  try {
+    switch (action) {
+      case 'SEND_MESSAGE': {
+        if (!need('SEND_MESSAGE')) return fail(403, 'This token does not allow sending messages');
+        if (typeof req.Content !== 'string' || req.Content.length === 0)
+          return fail(400, 'Content must be a non-empty string');
+        if ([...req.Content].length > MAX_CONTENT_CODE_POINTS)
+          return fail(413, `Content is longer than ${MAX_CONTENT_CODE_POINTS} characters`);
+        const attributes = stringMap(req.Attributes);
+        if (attributes === null) return fail(400, 'Attributes must be an object of string values');
+        if (!ctx.limiter.take()) return fail(429, 'Too many messages from this connection; slow down');
+        await sendChatMessage(ctx, who, { requestId: rid, content: req.Content, attributes });
+        return;
+      }
+      case 'DELETE_MESSAGE': {
+        if (!need('DELETE_MESSAGE')) return fail(403, 'This token does not allow deleting messages');
+        if (typeof req.Id !== 'string' || req.Id.length === 0)
+          return fail(400, 'Id (the message id) is required');
+        if (req.Reason !== undefined && typeof req.Reason !== 'string')
+          return fail(400, 'Reason must be a string');
+        await deleteChatMessage(ctx, who, {
+          requestId: rid,
+          messageId: req.Id,
+          reason: req.Reason as string | undefined,
+        });
+        return;
+      }
+      case 'DISCONNECT_USER': {
+        if (!need('DISCONNECT_USER')) return fail(403, 'This token does not allow disconnecting users');
+        if (typeof req.UserId !== 'string' || req.UserId.length === 0) return fail(400, 'UserId is required');
+        if (req.Reason !== undefined && typeof req.Reason !== 'string')
+          return fail(400, 'Reason must be a string');
+        await disconnectChatUser(ctx, who, {
+          requestId: rid,
+          userId: req.UserId,
+          reason: req.Reason as string | undefined,
+        });
+        return;
+      }
+      default:
+        return fail(400, 'Action must be SEND_MESSAGE, DELETE_MESSAGE or DISCONNECT_USER');
+    }
+  } catch (e) {
+    if (errorCodeOf(e) === 500) ctx.log.warn({ err: e, action }, 'chat command failed');
+    return fail(errorCodeOf(e), errorMessageOf(e));
+  }
+}
+
+/** A string -> string map, undefined when absent, null when malformed. */
+function stringMap(v: unknown): Record<string, string> | undefined | null {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const entries = Object.entries(v as Record<string, unknown>);
+  if (
+    entries.length > 10 ||
+    !entries.every(([k, x]) => typeof x === 'string' && k.length <= 128 && x.length <= 1000)
+  ) {
+    return null;
+  }
+  return v as Record<string, string>;
+}

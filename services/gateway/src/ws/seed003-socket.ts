@@ -1,0 +1,64 @@
+import { wire } from '@onair/contracts';
+import type { Logger } from '@onair/runtime';
+import {
+  type ChatCommandContext,
+  errorCodeOf,
+  errorMessageOf,
+  type SocketIdentity,
+  sendChatMessage,
+} from './commands';
+import type { HubConnection } from './hub';
+import type { TokenBucket } from './rate-limit';
+
+/**
+ * Seed 003's actions: `{"action":"joinGroup","groupId"}` then `{"action":"sendMessage","message"}`.
+ * The group is a native chat room; members receive each stored message as
+ * {messageId, groupId, message, sender, createdAt}.
+ */
+export async function handleSeed003Frame(
+  raw: string,
+  conn: HubConnection,
+  who: Omit<SocketIdentity, 'roomId'>,
+  ctx: ChatCommandContext & { limiter: TokenBucket; log: Logger; join: (roomId: string) => Promise<void> },
+  reply: (frame: string) => void,
+): Promise<void> {
+  let req: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('not an object');
+    req = parsed as Record<string, unknown>;
+  } catch {
+    return reply(wire.seed003ErrorFrame({ code: 400, message: 'The request is not a JSON object' }));
+  }
+  const action = typeof req.action === 'string' ? req.action : undefined;
+  const fail = (code: number, message: string) => reply(wire.seed003ErrorFrame({ code, message, action }));
+  try {
+    if (action === 'joinGroup') {
+      const groupId = req.groupId;
+      if (typeof groupId !== 'string' || !/^[A-Za-z0-9_.:/-]{1,128}$/.test(groupId)) {
+        return fail(400, 'groupId must be 1-128 letters, digits or _.:/-');
+      }
+      await ctx.join(groupId);
+      return reply(JSON.stringify({ action: 'joinGroup', groupId, joined: true }));
+    }
+    if (action === 'sendMessage') {
+      if (!conn.roomId) return fail(400, 'Join a group first: {"action":"joinGroup","groupId":"…"}');
+      if (!who.capabilities.includes('SEND_MESSAGE')) return fail(403, 'Viewers cannot send messages');
+      if (typeof req.message !== 'string' || req.message.length === 0)
+        return fail(400, 'message must be a non-empty string');
+      if ([...req.message].length > 500) return fail(413, 'message is longer than 500 characters');
+      if (!ctx.limiter.take()) return fail(429, 'Too many messages from this connection; slow down');
+      await sendChatMessage(
+        ctx,
+        { ...who, roomId: conn.roomId },
+        { requestId: crypto.randomUUID(), content: req.message },
+      );
+      return;
+    }
+    return fail(400, 'action must be joinGroup or sendMessage');
+  } catch (e) {
+    if (errorCodeOf(e) === 500) ctx.log.warn({ err: e, action }, 'seed 003 command failed');
+    return fail(errorCodeOf(e), errorMessageOf(e));
+  }
+}

@@ -1,0 +1,294 @@
+import type { AddressInfo } from 'node:net';
+import { type Envelope, follow, makeEnvelope } from '@onair/contracts';
+import { AppError, Metrics, mintChatToken, silentLogger } from '@onair/runtime';
+import { ChatRoom } from 'amazon-ivs-chat-messaging';
+import type { FastifyInstance } from 'fastify';
+import WebSocket from 'ws';
+import { buildService as buildFanout } from '../../fanout-svc/src/app';
+import { testBuses, waitFor } from '../../../test/support';
+import { buildApp } from '../src/app';
+import { createTokenVerifier } from '../src/auth';
+import { TEST_SECRET, tokenFor } from './helpers';
+
+// The IVS Chat client library uses the global WebSocket (Node 24 has one; ws is what we test with).
+(globalThis as { WebSocket?: unknown }).WebSocket = WebSocket;
+
+const CHAT_SECRET = 'chat-token-secret-for-tests';
+const ROOM = 'room-ws-1';
+
+/**
+ * A minimal chat-svc for the edge's tests: stamps a sequence number and publishes what the real
+ * pipeline publishes. (chat-svc's own pipeline is tested in chat-svc.)
+ */
+function fakeChatSvc(bus: Awaited<ReturnType<Awaited<ReturnType<typeof testBuses>>['make']>>) {
+  let seq = 0;
+  return bus.consumeCommands('chat-svc', async (cmd: Envelope) => {
+    const d = cmd.data as Record<string, unknown> & { roomId: string };
+    if (cmd.type === 'onair.chat.message.send.v1') {
+      if (String(d.content).includes('badword'))
+        throw new AppError('MESSAGE_REJECTED', 406, 'Message rejected by moderation');
+      seq += 1;
+      const evt = follow(cmd, {
+        type: 'onair.chat.message.sent.v1',
+        source: 'chat-svc',
+        data: {
+          roomId: d.roomId,
+          messageId: `msg-${seq}`,
+          seq,
+          requestId: d.requestId,
+          sender: d.sender,
+          content: d.content,
+          ...(d.attributes ? { attributes: d.attributes } : {}),
+          sendTime: new Date().toISOString(),
+        },
+      });
+      await bus.publish(evt);
+      return evt;
+    }
+    if (cmd.type === 'onair.chat.message.delete.v1') {
+      const evt = follow(cmd, {
+        type: 'onair.chat.message.deleted.v1',
+        source: 'chat-svc',
+        data: {
+          roomId: d.roomId,
+          messageId: d.messageId,
+          deletedBy: (d.actor as { userId: string }).userId,
+          requestId: d.requestId,
+          reason: d.reason,
+        },
+      });
+      await bus.publish(evt);
+      return evt;
+    }
+    if (cmd.type === 'onair.chat.user.disconnect.v1') {
+      const evt = follow(cmd, {
+        type: 'onair.chat.user.disconnected.v1',
+        source: 'chat-svc',
+        data: { roomId: d.roomId, userId: d.userId, requestId: d.requestId, reason: d.reason },
+      });
+      await bus.publish(evt);
+      return evt;
+    }
+    return undefined;
+  });
+}
+
+type Caps = Array<'SEND_MESSAGE' | 'DELETE_MESSAGE' | 'DISCONNECT_USER'>;
+
+describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging client', () => {
+  let buses: Awaited<ReturnType<typeof testBuses>>;
+  let app: FastifyInstance;
+  let url: string;
+  let fanout: ReturnType<typeof buildFanout>;
+  const rooms: ChatRoom[] = [];
+
+  const connect = async (userId: string, capabilities: Caps, sessionSeconds = 600) => {
+    const room = new ChatRoom({
+      regionOrUrl: `${url}/v1/chat/ws`,
+      tokenProvider: async () => {
+        const { token, grant } = await mintChatToken(
+          CHAT_SECRET,
+          {
+            roomId: ROOM,
+            userId,
+            capabilities,
+            attributes: { displayName: userId },
+            sessionExpirationTime: new Date(Date.now() + sessionSeconds * 1000).toISOString(),
+          },
+          300,
+        );
+        return {
+          token,
+          sessionExpirationTime: new Date(grant.sessionExpirationTime),
+          tokenExpirationTime: new Date(grant.tokenExpirationTime),
+        };
+      },
+    });
+    const messages: Array<{ content: string; sender: string }> = [];
+    const deletes: string[] = [];
+    const disconnects: string[] = [];
+    const states: string[] = [];
+    room.addListener('message', (m) => messages.push({ content: m.content, sender: m.sender.userId }));
+    room.addListener('messageDelete', (d) => deletes.push(d.messageId));
+    room.addListener('userDisconnect', (d) => disconnects.push(d.userId));
+    room.addListener('disconnect', (reason) => states.push(`disconnect:${reason}`));
+    room.addListener('connect', () => states.push('connect'));
+    room.connect();
+    rooms.push(room);
+    await waitFor(() => states.includes('connect'), { what: `${userId} to connect` });
+    return { room, messages, deletes, disconnects, states };
+  };
+
+  beforeAll(async () => {
+    buses = await testBuses();
+    const gwBus = await buses.make('gateway', 'gw-test-1');
+    await fakeChatSvc(await buses.make('chat-svc'));
+    fanout = buildFanout({
+      bus: await buses.make('fanout-svc', 'fan-1'),
+      logger: silentLogger,
+      instanceId: 'fan-1',
+    });
+    await fanout.start();
+    app = await buildApp({
+      bus: gwBus,
+      logger: silentLogger,
+      metrics: new Metrics({ defaultMetrics: false }),
+      verifier: createTokenVerifier({ JWT_SECRET: TEST_SECRET }),
+      instanceId: 'gw-test-1',
+      chat: { chatTokenSecret: CHAT_SECRET, pingIntervalMs: 60_000, messagesPerSecond: 50 },
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    url = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    for (const r of rooms) r.disconnect();
+    await app?.close();
+    await fanout?.stop();
+    await buses?.cleanup();
+  });
+
+  it('connects, sends, every member receives; moderation refusals come back as 406; viewers get 403', async () => {
+    const alice = await connect('alice', ['SEND_MESSAGE']);
+    const bob = await connect('bob', ['SEND_MESSAGE']);
+    const viewer = await connect('vera', []);
+    // Presence reaches fanout before messages can be routed to this gateway.
+    await waitFor(() => fanout.index.gatewaysFor(ROOM).includes('gw-test-1'), { what: 'presence' });
+
+    const sent = await alice.room.sendMessage(
+      new (await import('amazon-ivs-chat-messaging')).SendMessageRequest('hello room'),
+    );
+    expect(sent.content).toBe('hello room');
+    expect(sent.attributes?.['onair:seq']).toBe('1');
+    for (const m of [alice, bob, viewer]) {
+      await waitFor(() => m.messages.some((x) => x.content === 'hello room' && x.sender === 'alice'), {
+        what: 'delivery',
+      });
+    }
+
+    const { SendMessageRequest, DeleteMessageRequest, DisconnectUserRequest } = await import(
+      'amazon-ivs-chat-messaging'
+    );
+    await expect(bob.room.sendMessage(new SendMessageRequest('you badword'))).rejects.toMatchObject({
+      errorCode: 406,
+    });
+    await expect(viewer.room.sendMessage(new SendMessageRequest('hi'))).rejects.toMatchObject({
+      errorCode: 403,
+    });
+    await expect(alice.room.deleteMessage(new DeleteMessageRequest(sent.id))).rejects.toMatchObject({
+      errorCode: 403,
+    });
+    void DisconnectUserRequest;
+  });
+
+  it('deletes a message for everyone and disconnects a user on every socket (clean close, no reconnect)', async () => {
+    const { SendMessageRequest, DeleteMessageRequest, DisconnectUserRequest } = await import(
+      'amazon-ivs-chat-messaging'
+    );
+    const mod = await connect('mod', ['SEND_MESSAGE', 'DELETE_MESSAGE', 'DISCONNECT_USER']);
+    const carol = await connect('carol', ['SEND_MESSAGE']);
+    const carol2 = await connect('carol', ['SEND_MESSAGE']);
+    await waitFor(() => fanout.index.size() >= 5, { what: 'presence of the new sockets' });
+    const m = await carol.room.sendMessage(new SendMessageRequest('delete me'));
+    await waitFor(() => mod.messages.some((x) => x.content === 'delete me'), {
+      what: 'the message at the moderator',
+    });
+    await mod.room.deleteMessage(new DeleteMessageRequest(m.id, 'spam'));
+    await waitFor(() => carol.deletes.includes(m.id) && mod.deletes.includes(m.id), {
+      what: 'the deletion everywhere',
+    });
+    await mod.room.disconnectUser(new DisconnectUserRequest('carol', 'rude'));
+    await waitFor(
+      () =>
+        carol.states.includes('disconnect:serverDisconnect') &&
+        carol2.states.includes('disconnect:serverDisconnect'),
+      { what: "both of carol's sockets closed" },
+    );
+    await waitFor(() => mod.disconnects.includes('carol'), { what: 'the disconnect event at the moderator' });
+  });
+
+  it('refuses the handshake with 401 for a bad or missing token, and answers each invalid frame with an ERROR', async () => {
+    const port = (app.server.address() as AddressInfo).port;
+    const status = (protocols?: string) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/v1/chat/ws`, protocols);
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('open', () => {
+          ws.close();
+          resolve(101);
+        });
+        ws.on('error', () => {});
+      });
+    expect(await status()).toBe(401);
+    expect(await status('not-a-token')).toBe(401);
+
+    const { token } = await mintChatToken(
+      CHAT_SECRET,
+      {
+        roomId: ROOM,
+        userId: 'raw',
+        capabilities: ['SEND_MESSAGE'],
+        attributes: {},
+        sessionExpirationTime: new Date(Date.now() + 60_000).toISOString(),
+      },
+      60,
+    );
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/v1/chat/ws`, token);
+    const frames: Array<Record<string, unknown>> = [];
+    ws.on('message', (d) => frames.push(JSON.parse(d.toString())));
+    await new Promise((r) => ws.once('open', r));
+    expect(ws.protocol).toBe(token);
+    const bad = [
+      'nope',
+      '[]',
+      '{"Action":"DANCE","RequestId":"r1"}',
+      '{"Action":"SEND_MESSAGE","RequestId":"r2"}',
+      `{"Action":"SEND_MESSAGE","RequestId":"r3","Content":"${'x'.repeat(501)}"}`,
+      '{"Action":"SEND_MESSAGE","RequestId":"r4","Content":"a","Attributes":{"n":5}}',
+    ];
+    for (const b of bad) ws.send(b);
+    await waitFor(() => frames.length >= bad.length, { what: 'an ERROR per bad frame' });
+    expect(frames.every((f) => f.Type === 'ERROR' && typeof f.Id === 'string')).toBe(true);
+    expect(frames.map((f) => f.ErrorCode)).toEqual([400, 400, 400, 400, 413, 400]);
+    expect(frames.slice(2).map((f) => f.RequestId)).toEqual(['r1', 'r2', 'r3', 'r4']);
+    expect(new Set(frames.map((f) => f.Id)).size).toBe(frames.length);
+    ws.close();
+  });
+
+  it('speaks seed 003: joinGroup then sendMessage, members receive the stored record', async () => {
+    const port = (app.server.address() as AddressInfo).port;
+    const open = async (user: string) => {
+      const ws = new WebSocket(
+        `ws://127.0.0.1:${port}/v1/chat/seed003?token=${await tokenFor(user, ['streamer'])}`,
+      );
+      const got: Array<Record<string, unknown>> = [];
+      ws.on('message', (d) => got.push(JSON.parse(d.toString())));
+      await new Promise((r) => ws.once('open', r));
+      return { ws, got };
+    };
+    const a = await open('sam');
+    const b = await open('tia');
+    for (const c of [a, b]) c.ws.send(JSON.stringify({ action: 'joinGroup', groupId: 'group1' }));
+    await waitFor(() => a.got.some((f) => f.joined) && b.got.some((f) => f.joined), { what: 'both joined' });
+    await waitFor(() => fanout.index.gatewaysFor('group1').length === 1, { what: 'presence for group1' });
+    a.ws.send(JSON.stringify({ action: 'sendMessage', message: '안녕하세요!' }));
+    for (const c of [a, b]) {
+      await waitFor(() => c.got.some((f) => f.message === '안녕하세요!'), { what: 'the seed 003 record' });
+      const rec = c.got.find((f) => f.message === '안녕하세요!') as Record<string, unknown>;
+      expect(rec).toMatchObject({ groupId: 'group1', sender: 'sam' });
+      expect(typeof rec.messageId).toBe('string');
+      expect(Number.isNaN(Date.parse(String(rec.createdAt)))).toBe(false);
+    }
+    a.ws.send(JSON.stringify({ action: 'sendMessage' }));
+    await waitFor(() => a.got.some((f) => (f.error as { code?: number })?.code === 400), {
+      what: 'a seed 003 error',
+    });
+    const anon = new WebSocket(`ws://127.0.0.1:${port}/v1/chat/seed003`);
+    const code = await new Promise<number>((r) =>
+      anon.on('unexpected-response', (_q, res) => r(res.statusCode ?? 0)),
+    );
+    expect(code).toBe(401);
+    a.ws.close();
+    b.ws.close();
+  });
+});
