@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { TokenVerifier } from './auth';
 import { registerPlugins } from './http/plugins';
 import { systemRoutes } from './http/system';
+import type { LiveKitApiDeps } from './livekit/deps';
+import { registerLiveKitApi } from './livekit/routes';
 import { type ChatSocketOptions, registerChatSockets } from './ws/routes';
 
 export interface GatewayDeps {
@@ -14,6 +16,8 @@ export interface GatewayDeps {
   instanceId: string;
   corsOrigins?: string;
   requestTimeoutMs?: number;
+  /** LiveKit rooms, tokens, recordings, the LiveKit webhook and the seed 001 / 004 routes. */
+  livekit?: LiveKitApiDeps;
   /** Native chat over WebSocket; off when no chat token secret is configured. */
   chat?: Omit<ChatSocketOptions, 'bus' | 'logger' | 'gatewayId' | 'userVerifier'>;
 }
@@ -26,6 +30,7 @@ export async function registerApi(app: FastifyInstance, deps: GatewayDeps): Prom
     version: '0.1.0',
   });
   systemRoutes(app, { bus: deps.bus, timeoutMs: deps.requestTimeoutMs ?? 10_000 });
+  if (deps.livekit) await registerLiveKitApi(app, deps.livekit);
   if (deps.chat) {
     await registerChatSockets(app, {
       ...deps.chat,

@@ -1,5 +1,6 @@
 import { CommonConfig } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
+import { LiveKitGatewayConfig } from './livekit/config';
 
 export const Config = Type.Composite([
   CommonConfig,
@@ -36,4 +37,5 @@ export const Config = Type.Composite([
       description: 'Wait for a service answer',
     }),
   }),
+  LiveKitGatewayConfig,
 ]);

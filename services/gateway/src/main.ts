@@ -2,12 +2,13 @@ import { runService } from '@onair/runtime';
 import { registerApi } from './app';
 import { createTokenVerifier } from './auth';
 import { Config } from './config';
+import { liveKitApiDeps } from './livekit/wiring';
 
 void runService({
   name: 'gateway',
   configSchema: Config,
   bodyLimit: (c) => c.BODY_LIMIT_BYTES,
-  build: async ({ bus, logger, metrics, instanceId, config }) => {
+  build: async ({ bus, logger, metrics, instanceId, config, ddb }) => {
     const verifier = createTokenVerifier(config);
     return {
       async start() {},
@@ -21,6 +22,7 @@ void runService({
           instanceId,
           corsOrigins: config.CORS_ORIGINS,
           requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+          livekit: liveKitApiDeps(config, { bus, ddb }),
           chat: config.CHAT_TOKEN_SECRET ? { chatTokenSecret: config.CHAT_TOKEN_SECRET } : undefined,
         }),
     };

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { RecordingView } from '@onair/contracts';
+import { AppError, conflict, notFound } from '@onair/runtime';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { command, type LiveKitApiDeps } from '../livekit/deps';
+import { parseRange } from '../livekit/range';
+import type { RecordingMedia } from '../livekit/recording-media';
+import type { RecordingRecord } from '../read-models/recordings';
+
+const recordingNotFound = (id: string) => notFound(`Recording ${id} does not exist`);
+const IdParams = Type.Object({ recordingId: Type.String({ minLength: 1, maxLength: 128 }) });
+const Status = Type.Union(
+  ['starting', 'recording', 'stopping', 'ready', 'failed'].map((s) => Type.Literal(s)),
+);
+
+/**
+ * Answers GET/HEAD for a recording's bytes: 200 (whole file) or 206 for one byte range, 416 when
+ * the range cannot be satisfied, 304 when If-None-Match matches; ETag and Last-Modified from S3.
+ * Shared by /v1/recordings/{id}/media and seed 001's GET /recordings/:recordingName.
+ */
+export async function sendRecordingMedia(
+  media: RecordingMedia,
+  rec: RecordingRecord,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  if (rec.status !== 'ready')
+    throw conflict(`Recording ${rec.recordingId} is ${rec.status}, not ready to play yet`);
+  const info = await media.head(rec.s3Bucket, rec.s3Key);
+  reply.header('accept-ranges', 'bytes').header('content-type', 'video/mp4');
+  if (info.etag) reply.header('etag', info.etag);
+  if (info.lastModified) reply.header('last-modified', info.lastModified.toUTCString());
+  if (info.etag && req.headers['if-none-match'] === info.etag) return reply.status(304).send();
+
+  // If-Range with a validator that no longer matches: the client's piece is stale, send it all.
+  const ifRange = req.headers['if-range'];
+  const rangeHeader =
+    ifRange && ifRange !== info.etag && ifRange !== info.lastModified?.toUTCString()
+      ? undefined
+      : req.headers.range;
+  const range = parseRange(rangeHeader, info.size);
+  if (range === 'unsatisfiable') {
+    return reply
+      .status(416)
+      .header('content-range', `bytes */${info.size}`)
+      .type('application/problem+json')
+      .send({
+        type: 'about:blank',
+        title: 'Range Not Satisfiable',
+        status: 416,
+        code: 'RANGE_NOT_SATISFIABLE',
+        detail: `The recording has ${info.size} bytes; ${req.headers.range} is outside it`,
+      });
+  }
+  const length = range ? range.end - range.start + 1 : info.size;
+  reply.header('content-length', String(length));
+  if (range) reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${info.size}`);
+  if (req.method === 'HEAD') return reply.send();
+  return reply.send(await media.read(rec.s3Bucket, rec.s3Key, range));
+}
+
+/** /v1/recordings: LiveKit recordings (recording-svc owns them), their bytes and download URLs. */
+export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
+  app.post(
+    '/v1/recordings',
+    {
+      schema: {
+        tags: ['recordings'],
+        summary: 'Start recording a room (409 when it is already being recorded)',
+        body: Type.Object({
+          roomId: Type.String({
+            minLength: 1,
+            maxLength: 256,
+            description: 'our room id = LiveKit room name',
+          }),
+        }),
+        response: { 201: RecordingView },
+      },
+    },
+    async (req, reply) => {
+      const { roomId } = req.body as { roomId: string };
+      const room = await d.rooms.get(roomId);
+      const res = await command(d, req, 'onair.recording.start.v1', {
+        recordingId: `rec_${randomUUID()}`,
+        roomName: room?.livekitName ?? roomId,
+        roomId,
+      });
+      const rec = res.data as RecordingRecord;
+      return reply.status(201).header('location', `/v1/recordings/${rec.recordingId}`).send(rec);
+    },
+  );
+
+  app.get(
+    '/v1/recordings',
+    {
+      schema: {
+        tags: ['recordings'],
+        summary: 'List recordings, newest first',
+        querystring: Type.Object({
+          roomName: Type.Optional(Type.String({ maxLength: 256 })),
+          roomId: Type.Optional(Type.String({ maxLength: 256 })),
+          status: Type.Optional(Status),
+          limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+          cursor: Type.Optional(Type.String({ maxLength: 2000 })),
+        }),
+        response: {
+          200: Type.Object({ items: Type.Array(RecordingView), nextCursor: Type.Optional(Type.String()) }),
+        },
+      },
+    },
+    async (req) => d.recordings.list(req.query as Parameters<typeof d.recordings.list>[0]),
+  );
+
+  app.get(
+    '/v1/recordings/:recordingId',
+    {
+      schema: {
+        tags: ['recordings'],
+        summary: 'Get a recording',
+        params: IdParams,
+        response: { 200: RecordingView },
+      },
+    },
+    async (req) => {
+      const { recordingId } = req.params as { recordingId: string };
+      const rec = await d.recordings.get(recordingId);
+      if (!rec) throw recordingNotFound(recordingId);
+      return rec;
+    },
+  );
+
+  app.post(
+    '/v1/recordings/:recordingId/stop',
+    {
+      schema: {
+        tags: ['recordings'],
+        summary: 'Stop a recording (409 when it is not recording)',
+        params: IdParams,
+        response: { 200: RecordingView },
+      },
+    },
+    async (req) => {
+      const { recordingId } = req.params as { recordingId: string };
+      const rec = await d.recordings.get(recordingId);
+      if (!rec?.roomName) throw recordingNotFound(recordingId);
+      return (await command(d, req, 'onair.recording.stop.v1', { roomName: rec.roomName, recordingId })).data;
+    },
+  );
+
+  app.delete(
+    '/v1/recordings/:recordingId',
+    {
+      schema: {
+        tags: ['recordings'],
+        summary: 'Delete a recording: file and metadata (409 while recording)',
+        params: IdParams,
+      },
+    },
+    async (req, reply) => {
+      const { recordingId } = req.params as { recordingId: string };
+      await command(d, req, 'onair.recording.delete.v1', { recordingId });
+      return reply.status(204).send();
+    },
+  );
+
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/v1/recordings/:recordingId/media',
+    schema: {
+      tags: ['recordings'],
+      summary: 'The MP4, with Range (206), HEAD, ETag and Last-Modified',
+      params: IdParams,
+    },
+    handler: async (req, reply) => {
+      const { recordingId } = req.params as { recordingId: string };
+      const rec = await d.recordings.get(recordingId);
+      if (!rec) throw recordingNotFound(recordingId);
+      return sendRecordingMedia(d.media, rec, req, reply);
+    },
+  });
+
+  app.get(
+    '/v1/recordings/:recordingId/download-url',
+    {
+      schema: {
+        tags: ['recordings'],
+        summary: 'A presigned S3 URL to play or download the MP4 without a bearer token',
+        params: IdParams,
+        response: { 200: Type.Object({ url: Type.String(), expiresAt: Type.String() }) },
+      },
+    },
+    async (req) => {
+      const { recordingId } = req.params as { recordingId: string };
+      const rec = await d.recordings.get(recordingId);
+      if (!rec) throw recordingNotFound(recordingId);
+      if (rec.status !== 'ready') throw conflict(`Recording ${recordingId} is ${rec.status}, not ready yet`);
+      const url = await d.media
+        .presign(rec.s3Bucket, rec.s3Key, d.downloadUrlTtlSeconds, rec.fileName)
+        .catch((e: unknown) => {
+          throw new AppError('STORAGE_UNAVAILABLE', 502, 'Could not sign a download URL', { cause: e });
+        });
+      return { url, expiresAt: new Date(Date.now() + d.downloadUrlTtlSeconds * 1000).toISOString() };
+    },
+  );
+}

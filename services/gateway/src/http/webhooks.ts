@@ -1,0 +1,76 @@
+import { deriveId, LiveKitWebhookReceived, makeEnvelope } from '@onair/contracts';
+import { AppError, unauthorized } from '@onair/runtime';
+import type { FastifyInstance } from 'fastify';
+import { type LiveKitApiDeps, need } from '../livekit/deps';
+import { RecentIds } from '../livekit/webhooks';
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json | undefined =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
+
+/**
+ * POST /v1/webhooks/livekit: public (LiveKit has no bearer token) but verified. The signature
+ * covers the exact bytes, so this scope keeps the body as a string: LiveKit sends
+ * `application/webhook+json`, which a JSON parser would leave empty or re-serialize (livekit#1635).
+ * Each webhook becomes one onair.livekit.webhook-received.v1 whose id derives from the webhook id,
+ * so copies (LiveKit retries, duplicates, several gateways) are skipped downstream too.
+ */
+export async function webhookRoutes(app: FastifyInstance, d: LiveKitApiDeps): Promise<void> {
+  await app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser(
+      ['application/webhook+json', 'application/json'],
+      { parseAs: 'string', bodyLimit: 1024 * 1024 },
+      (_req, body, done) => done(null, body),
+    );
+    const recent = new RecentIds();
+    scope.post(
+      '/v1/webhooks/livekit',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['webhooks'],
+          summary: 'LiveKit webhook receiver (signed; raw body verified)',
+          security: [],
+        },
+      },
+      async (req, reply) => {
+        const verifier = need(d.webhooks, 'LIVEKIT_API_KEY and LIVEKIT_API_SECRET');
+        const raw = typeof req.body === 'string' ? req.body : '';
+        try {
+          await verifier.verify(raw, req.headers.authorization);
+        } catch (e) {
+          throw unauthorized(`The webhook could not be verified: ${(e as Error).message}`);
+        }
+        let body: Json;
+        try {
+          body = JSON.parse(raw) as Json;
+        } catch {
+          throw new AppError('BAD_REQUEST', 400, 'The webhook body is not JSON');
+        }
+        const id = typeof body.id === 'string' ? body.id : '';
+        const event = typeof body.event === 'string' ? body.event : '';
+        if (!id || !event) throw new AppError('BAD_REQUEST', 400, 'The webhook has no id or event');
+        if (recent.has(id)) return reply.send({ received: true, duplicate: true });
+        const data: Json = { webhookId: id, event };
+        if (typeof body.createdAt === 'string' || typeof body.createdAt === 'number')
+          data.createdAt = String(body.createdAt);
+        for (const k of ['room', 'participant', 'egressInfo', 'track'] as const) {
+          const v = obj(body[k]);
+          if (v) data[k] = v;
+        }
+        await d.bus.publish(
+          makeEnvelope({
+            id: deriveId('livekit-webhook', id),
+            type: LiveKitWebhookReceived.type,
+            source: 'gateway',
+            correlationid: req.id,
+            data,
+          }),
+        );
+        recent.add(id); // only once published: a failed publish answers 5xx and LiveKit retries
+        return reply.send({ received: true });
+      },
+    );
+  });
+}

@@ -1,0 +1,55 @@
+import { type Envelope, makeEnvelope } from '@onair/contracts';
+import { type Bus, notImplemented } from '@onair/runtime';
+import type { FastifyRequest } from 'fastify';
+import { principalOf } from '../http/plugins';
+import type { RecordingsReadModel } from '../read-models/recordings';
+import type { RoomsReadModel } from '../read-models/rooms';
+import type { RecordingMedia } from './recording-media';
+import type { JoinTokens } from './tokens';
+import type { WebhookVerifier } from './webhooks';
+
+/** What the rooms / recordings / webhook / seed 001 / seed 004 routes need. */
+export interface LiveKitApiDeps {
+  bus: Bus;
+  /** How long a route waits for the owning service's answer. */
+  timeoutMs: number;
+  rooms: RoomsReadModel;
+  recordings: RecordingsReadModel;
+  media: RecordingMedia;
+  /** Absent without LIVEKIT_API_KEY / LIVEKIT_API_SECRET: token routes answer 501. */
+  tokens?: JoinTokens;
+  /** Absent without LIVEKIT_API_KEY / LIVEKIT_API_SECRET: the webhook route answers 501. */
+  webhooks?: WebhookVerifier;
+  /** The ws(s) URL clients connect to with their token. */
+  livekitUrl?: string;
+  tokenTtlSeconds: number;
+  downloadUrlTtlSeconds: number;
+}
+
+/** A part that needs configuration, or a 501 naming the settings that are missing. */
+export function need<T>(
+  part: T | undefined,
+  settings = 'LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET',
+): T {
+  if (part === undefined) throw notImplemented(`LiveKit is not configured in the gateway: set ${settings}`);
+  return part;
+}
+
+/** A command on behalf of the caller (actor = the authenticated principal), waiting for its answer. */
+export async function command(
+  d: Pick<LiveKitApiDeps, 'bus' | 'timeoutMs'>,
+  req: FastifyRequest,
+  type: string,
+  data: Record<string, unknown>,
+): Promise<Envelope> {
+  const p = principalOf(req);
+  return d.bus.request(
+    makeEnvelope({
+      type,
+      source: 'gateway',
+      correlationid: req.id,
+      data: { ...data, actor: { userId: p.userId, roles: p.roles } },
+    }),
+    { timeoutMs: d.timeoutMs },
+  );
+}

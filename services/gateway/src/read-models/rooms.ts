@@ -1,0 +1,85 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { RoomView } from '@onair/contracts';
+import type { Static } from '@sinclair/typebox';
+
+export type RoomRecord = Static<typeof RoomView>;
+
+/**
+ * LiveKit rooms as stream-svc stores them (layout: services/stream-svc/src/rooms/store.ts):
+ * PK=LKROOM, SK=<roomId>. Only stream-svc writes; the gateway reads.
+ */
+const ROOMS_PK = 'LKROOM';
+
+export interface RoomPage {
+  items: RoomRecord[];
+  nextCursor?: string;
+}
+
+export class RoomsReadModel {
+  constructor(
+    private readonly ddb: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(roomId: string): Promise<RoomRecord | undefined> {
+    const r = await this.ddb.send(
+      new GetCommand({ TableName: this.table, Key: { PK: ROOMS_PK, SK: roomId } }),
+    );
+    return r.Item ? strip(r.Item) : undefined;
+  }
+
+  /** By our id, or by LiveKit's sid (seed 004 documents `roomId` as the sid). */
+  async find(idOrSid: string): Promise<RoomRecord | undefined> {
+    const byId = await this.get(idOrSid);
+    if (byId || !idOrSid.startsWith('RM_')) return byId;
+    let cursor: string | undefined;
+    do {
+      const page = await this.list({ limit: 100, cursor });
+      const hit = page.items.find((r) => r.sid === idOrSid);
+      if (hit) return hit;
+      cursor = page.nextCursor;
+    } while (cursor);
+    return undefined;
+  }
+
+  /** Rooms in id order, optionally only one status; `cursor` continues a previous page. */
+  async list(o: { limit: number; cursor?: string; status?: RoomRecord['status'] }): Promise<RoomPage> {
+    const items: RoomRecord[] = [];
+    let start = decodeCursor(o.cursor);
+    do {
+      const r = await this.ddb.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': ROOMS_PK, ...(o.status ? { ':s': o.status } : {}) },
+          ...(o.status ? { FilterExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' } } : {}),
+          ExclusiveStartKey: start,
+          Limit: o.limit - items.length,
+        }),
+      );
+      items.push(...(r.Items ?? []).map(strip));
+      start = r.LastEvaluatedKey;
+    } while (start && items.length < o.limit);
+    return { items, ...(start ? { nextCursor: encodeCursor(start) } : {}) };
+  }
+}
+
+function strip(item: Record<string, unknown>): RoomRecord {
+  const { PK: _pk, SK: _sk, ...rest } = item;
+  return rest as RoomRecord;
+}
+
+export function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+/** An opaque cursor from a previous page; garbage is treated as "from the start". */
+export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return v && typeof v === 'object' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
