@@ -2,10 +2,16 @@ import type { Bus, Logger, Metrics } from '@onair/runtime';
 import { createHttpBase } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
 import type { TokenVerifier } from './auth';
+import { chatRoutes } from './http/chat';
 import { registerPlugins } from './http/plugins';
+import { seed000Routes } from './http/seed000';
+import { seed002Routes } from './http/seed002';
+import { streamRoutes } from './http/streams';
 import { systemRoutes } from './http/system';
 import type { LiveKitApiDeps } from './livekit/deps';
 import { registerLiveKitApi } from './livekit/routes';
+import type { ChatRoomsReadModel } from './read-models/chat-rooms';
+import type { StreamsReadModel } from './read-models/streams';
 import { type ChatSocketOptions, registerChatSockets } from './ws/routes';
 
 export interface GatewayDeps {
@@ -18,6 +24,12 @@ export interface GatewayDeps {
   requestTimeoutMs?: number;
   /** LiveKit rooms, tokens, recordings, the LiveKit webhook and the seed 001 / 004 routes. */
   livekit?: LiveKitApiDeps;
+  /** IVS streams and chat rooms (/v1/streams, /v1/chat/rooms, seed 000 and 002 routes). */
+  streams?: {
+    streams: StreamsReadModel;
+    chatRooms: ChatRoomsReadModel;
+    chatDefaultProvider: 'ivs' | 'native';
+  };
   /** Native chat over WebSocket; off when no chat token secret is configured. */
   chat?: Omit<ChatSocketOptions, 'bus' | 'logger' | 'gatewayId' | 'userVerifier'>;
 }
@@ -31,6 +43,16 @@ export async function registerApi(app: FastifyInstance, deps: GatewayDeps): Prom
   });
   systemRoutes(app, { bus: deps.bus, timeoutMs: deps.requestTimeoutMs ?? 10_000 });
   if (deps.livekit) await registerLiveKitApi(app, deps.livekit);
+  if (deps.streams) {
+    const { streams, chatRooms, chatDefaultProvider } = deps.streams;
+    const timeoutMs = deps.requestTimeoutMs ?? 10_000;
+    const s = { bus: deps.bus, streams, chatDefaultProvider, timeoutMs };
+    const c = { bus: deps.bus, rooms: chatRooms, defaultProvider: chatDefaultProvider, timeoutMs };
+    streamRoutes(app, s);
+    chatRoutes(app, c);
+    seed000Routes(app, { ...s, createTimeoutMs: timeoutMs * 3 });
+    seed002Routes(app, { ...c, verifier: deps.verifier });
+  }
   if (deps.chat) {
     await registerChatSockets(app, {
       ...deps.chat,

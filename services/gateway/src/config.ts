@@ -31,6 +31,18 @@ export const Config = Type.Composite([
         description: 'HS256 secret of native chat tokens (shared with chat-svc); unset = no native chat',
       }),
     ),
+    STREAMS_TABLE: Type.String({
+      default: 'onair-stream-svc',
+      description: "stream-svc's table (read model of streams)",
+    }),
+    CHAT_TABLE: Type.String({
+      default: 'onair-chat-svc',
+      description: "chat-svc's table (read model of chat rooms)",
+    }),
+    CHAT_DEFAULT_PROVIDER: Type.Union([Type.Literal('ivs'), Type.Literal('native')], {
+      default: 'native',
+      description: 'Chat provider of streams and rooms whose request names none',
+    }),
     REQUEST_TIMEOUT_MS: Type.Integer({
       default: 10000,
       minimum: 100,

@@ -3,6 +3,8 @@ import { registerApi } from './app';
 import { createTokenVerifier } from './auth';
 import { Config } from './config';
 import { liveKitApiDeps } from './livekit/wiring';
+import { ChatRoomsReadModel } from './read-models/chat-rooms';
+import { StreamsReadModel } from './read-models/streams';
 
 void runService({
   name: 'gateway',
@@ -23,6 +25,11 @@ void runService({
           corsOrigins: config.CORS_ORIGINS,
           requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
           livekit: liveKitApiDeps(config, { bus, ddb }),
+          streams: {
+            streams: new StreamsReadModel(ddb, config.STREAMS_TABLE),
+            chatRooms: new ChatRoomsReadModel(ddb, config.CHAT_TABLE),
+            chatDefaultProvider: config.CHAT_DEFAULT_PROVIDER,
+          },
           chat: config.CHAT_TOKEN_SECRET ? { chatTokenSecret: config.CHAT_TOKEN_SECRET } : undefined,
         }),
     };

@@ -1,0 +1,302 @@
+import { randomBytes } from 'node:crypto';
+import {
+  Attributes,
+  Capability,
+  ChatEventSend,
+  ChatMessageDelete,
+  ChatProvider,
+  ChatRoomCreate,
+  ChatRoomDelete,
+  ChatRoomSettings,
+  ChatRoomUpdate,
+  ChatRoomView,
+  ChatTokenCreate,
+  ChatUserDisconnect,
+  IsoTime,
+} from '@onair/contracts';
+import { type Bus, forbidden, notFound } from '@onair/runtime';
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { canManage, type Principal } from '../auth';
+import { type ChatRoomsReadModel, roomView, type StoredChatRoom } from '../read-models/chat-rooms';
+import { principalOf } from './plugins';
+import { actorOf, command } from './streams';
+
+export interface ChatRoutesDeps {
+  bus: Bus;
+  rooms: ChatRoomsReadModel;
+  defaultProvider: 'ivs' | 'native';
+  timeoutMs: number;
+}
+
+const RoomId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' });
+const idParams = Type.Object({ roomId: RoomId });
+
+export const ChatToken = Type.Object({
+  roomId: Type.String(),
+  token: Type.String(),
+  tokenExpirationTime: IsoTime,
+  sessionExpirationTime: IsoTime,
+  capabilities: Type.Array(Capability),
+});
+
+export interface TokenInput {
+  displayName?: string;
+  sessionDurationInMinutes?: number;
+  attributes?: Record<string, string>;
+  defaultCapabilities?: Array<Static<typeof Capability>>;
+}
+
+/** onair.chat.token.create.v1 for the caller; `room` is a room id or an IVS Chat room ARN. */
+export async function createChatToken(
+  deps: Pick<ChatRoutesDeps, 'bus' | 'timeoutMs'>,
+  req: FastifyRequest,
+  room: string,
+  input: TokenInput,
+): Promise<Static<typeof ChatToken>> {
+  const who = principalOf(req);
+  const displayName = input.displayName ?? who.displayName;
+  const reply = await deps.bus.request(
+    command(req, ChatTokenCreate.type, room, {
+      roomId: room,
+      actor: actorOf(who),
+      ...(displayName ? { displayName } : {}),
+      ...(input.sessionDurationInMinutes ? { sessionDurationInMinutes: input.sessionDurationInMinutes } : {}),
+      ...(input.attributes ? { attributes: input.attributes } : {}),
+      ...(input.defaultCapabilities ? { defaultCapabilities: input.defaultCapabilities } : {}),
+    }),
+    { timeoutMs: deps.timeoutMs },
+  );
+  return reply.data as Static<typeof ChatToken>;
+}
+
+async function roomFor(
+  deps: ChatRoutesDeps,
+  roomId: string,
+  who: Principal,
+  manage: boolean,
+): Promise<StoredChatRoom> {
+  const r = await deps.rooms.get(roomId);
+  if (!r) throw notFound(`Chat room ${roomId} not found`);
+  if (manage && !canManage(who, r.ownerId)) throw forbidden(`Chat room ${roomId} belongs to another user`);
+  return r;
+}
+
+/** /v1/chat/rooms: chat rooms (IVS Chat or native), chat tokens and IVS Chat moderation. */
+export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
+  const tags = ['chat'];
+  const opts = () => ({ timeoutMs: deps.timeoutMs });
+
+  app.post(
+    '/v1/chat/rooms',
+    {
+      schema: {
+        tags,
+        summary: 'Create a chat room',
+        body: Type.Object({
+          name: Type.String({ minLength: 1, maxLength: 128 }),
+          provider: Type.Optional(ChatProvider),
+          settings: Type.Optional(Type.Partial(ChatRoomSettings)),
+        }),
+        response: { 201: ChatRoomView },
+      },
+    },
+    async (req, reply) => {
+      const who = principalOf(req);
+      const b = req.body as { name: string; provider?: 'ivs' | 'native'; settings?: object };
+      const roomId = `chat_${randomBytes(8).toString('hex')}`;
+      const res = await deps.bus.request(
+        command(req, ChatRoomCreate.type, roomId, {
+          roomId,
+          actor: actorOf(who),
+          provider: b.provider ?? deps.defaultProvider,
+          name: b.name,
+          settings: b.settings ?? {},
+        }),
+        opts(),
+      );
+      return reply.status(201).header('location', `/v1/chat/rooms/${roomId}`).send(res.data);
+    },
+  );
+
+  app.get(
+    '/v1/chat/rooms',
+    {
+      schema: {
+        tags,
+        summary: "The caller's chat rooms, newest first",
+        querystring: Type.Object({
+          limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+          cursor: Type.Optional(Type.String({ maxLength: 2048 })),
+        }),
+        response: {
+          200: Type.Object({ items: Type.Array(ChatRoomView), nextCursor: Type.Optional(Type.String()) }),
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query as { limit: number; cursor?: string };
+      const page = await deps.rooms.listByOwner(principalOf(req).userId, q);
+      return { items: page.items.map(roomView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    },
+  );
+
+  app.get(
+    '/v1/chat/rooms/:roomId',
+    { schema: { tags, summary: 'Get a chat room', params: idParams, response: { 200: ChatRoomView } } },
+    async (req) =>
+      roomView(await roomFor(deps, (req.params as { roomId: string }).roomId, principalOf(req), false)),
+  );
+
+  app.patch(
+    '/v1/chat/rooms/:roomId',
+    {
+      schema: {
+        tags,
+        summary: 'Change a chat room name or settings',
+        params: idParams,
+        body: Type.Object({
+          name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+          settings: Type.Optional(Type.Partial(ChatRoomSettings)),
+        }),
+        response: { 200: ChatRoomView },
+      },
+    },
+    async (req) => {
+      const who = principalOf(req);
+      const { roomId } = req.params as { roomId: string };
+      await roomFor(deps, roomId, who, true);
+      const b = req.body as { name?: string; settings?: object };
+      const res = await deps.bus.request(
+        command(req, ChatRoomUpdate.type, roomId, {
+          roomId,
+          actor: actorOf(who),
+          ...(b.name ? { name: b.name } : {}),
+          settings: b.settings ?? {},
+        }),
+        opts(),
+      );
+      return res.data;
+    },
+  );
+
+  app.delete(
+    '/v1/chat/rooms/:roomId',
+    { schema: { tags, summary: 'Delete a chat room', params: idParams, response: { 204: Type.Null() } } },
+    async (req, reply) => {
+      const who = principalOf(req);
+      const { roomId } = req.params as { roomId: string };
+      await roomFor(deps, roomId, who, true);
+      await deps.bus.request(
+        command(req, ChatRoomDelete.type, roomId, { roomId, actor: actorOf(who) }),
+        opts(),
+      );
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/v1/chat/rooms/:roomId/tokens',
+    {
+      schema: {
+        tags,
+        summary: 'Mint a chat token (capabilities follow your role; IVS Chat rooms)',
+        params: idParams,
+        body: Type.Object({
+          displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+          sessionDurationInMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 180 })),
+          attributes: Type.Optional(Attributes),
+        }),
+        response: { 201: ChatToken },
+      },
+    },
+    async (req, reply) => {
+      const { roomId } = req.params as { roomId: string };
+      await roomFor(deps, roomId, principalOf(req), false);
+      return reply.status(201).send(await createChatToken(deps, req, roomId, (req.body ?? {}) as TokenInput));
+    },
+  );
+
+  const Reason = Type.Optional(Type.String({ minLength: 1, maxLength: 256 }));
+  app.delete(
+    '/v1/chat/rooms/:roomId/messages/:messageId',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a message (moderators; IVS Chat rooms)',
+        params: Type.Object({ roomId: RoomId, messageId: Type.String({ minLength: 1, maxLength: 128 }) }),
+        querystring: Type.Object({ reason: Reason }),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (req, reply) => {
+      const { roomId, messageId } = req.params as { roomId: string; messageId: string };
+      const { reason } = req.query as { reason?: string };
+      await roomFor(deps, roomId, principalOf(req), false);
+      await deps.bus.request(
+        command(req, ChatMessageDelete.type, roomId, {
+          roomId,
+          messageId,
+          actor: actorOf(principalOf(req)),
+          ...(reason ? { reason } : {}),
+        }),
+        opts(),
+      );
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/v1/chat/rooms/:roomId/disconnections',
+    {
+      schema: {
+        tags,
+        summary: "Disconnect a user's connections from a room (moderators; IVS Chat rooms)",
+        params: idParams,
+        body: Type.Object({ userId: Type.String({ minLength: 1, maxLength: 128 }), reason: Reason }),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (req, reply) => {
+      const { roomId } = req.params as { roomId: string };
+      const b = req.body as { userId: string; reason?: string };
+      await roomFor(deps, roomId, principalOf(req), false);
+      await deps.bus.request(
+        command(req, ChatUserDisconnect.type, roomId, {
+          roomId,
+          userId: b.userId,
+          actor: actorOf(principalOf(req)),
+          ...(b.reason ? { reason: b.reason } : {}),
+        }),
+        opts(),
+      );
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/v1/chat/rooms/:roomId/events',
+    {
+      schema: {
+        tags,
+        summary: 'Send a custom event to everyone in a room (moderators; IVS Chat rooms)',
+        params: idParams,
+        body: Type.Object({
+          eventName: Type.String({ minLength: 1, maxLength: 100 }),
+          attributes: Type.Optional(Attributes),
+        }),
+        response: { 201: Type.Object({ eventId: Type.String() }) },
+      },
+    },
+    async (req, reply) => {
+      const { roomId } = req.params as { roomId: string };
+      const b = req.body as { eventName: string; attributes?: Record<string, string> };
+      await roomFor(deps, roomId, principalOf(req), false);
+      const res = await deps.bus.request(
+        command(req, ChatEventSend.type, roomId, { roomId, actor: actorOf(principalOf(req)), ...b }),
+        opts(),
+      );
+      return reply.status(201).send({ eventId: (res.data as { eventId: string }).eventId });
+    },
+  );
+}

@@ -1,0 +1,125 @@
+import { Title } from '@onair/contracts';
+import { AppError } from '@onair/runtime';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import {
+  createStream,
+  deleteStream,
+  provisioningFailed,
+  type StreamRoutesDeps,
+  stopStream,
+  streamFor,
+} from './streams';
+import { principalOf } from './plugins';
+
+/**
+ * Seed 000's API, unchanged (seeds/000: POST /stream, GET /stream/:streamId,
+ * POST /stream/:streamId/stop, DELETE /stream/:streamId), over the same commands and read model
+ * as /v1/streams. That seed made IVS Chat rooms (its responses carry `arn:aws:ivschat` ARNs), so
+ * its streams always get an `ivs` room. POST /stream is synchronous there: it waits for the saga.
+ */
+export function seed000Routes(
+  app: FastifyInstance,
+  deps: StreamRoutesDeps & { createTimeoutMs: number },
+): void {
+  const tags = ['seed 000 (IVS streams)'];
+  const params = Type.Object({
+    streamId: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }),
+  });
+  const Message = Type.Object({ message: Type.String() });
+
+  app.post(
+    '/stream',
+    {
+      schema: {
+        tags,
+        summary: 'Create an IVS stream and its chat room (waits until both exist)',
+        body: Type.Object({ title: Title }),
+        response: {
+          200: Type.Object({
+            stream: Type.Object({
+              title: Type.String(),
+              streamId: Type.String(),
+              streamKey: Type.String(),
+              playbackUrl: Type.String(),
+              rtmpUrl: Type.String(),
+            }),
+            chat: Type.Object({ chatRoomId: Type.String(), chatRoomArn: Type.String() }),
+          }),
+        },
+      },
+    },
+    async (req, reply) => {
+      const { title } = req.body as { title: string };
+      const { streamId, result } = await createStream(
+        deps,
+        req,
+        { title, chatProvider: 'ivs' },
+        deps.createTimeoutMs,
+      );
+      if (!result || result.status === 'provisioning')
+        throw new AppError(
+          'TIMEOUT',
+          504,
+          `Stream ${streamId} is still being created; GET /stream/${streamId} shortly`,
+        );
+      if (result.status === 'failed') return provisioningFailed(reply, req, result);
+      return {
+        stream: {
+          title: result.title,
+          streamId: result.streamId,
+          streamKey: result.streamKey ?? '',
+          playbackUrl: result.playbackUrl ?? '',
+          rtmpUrl: `rtmps://${result.ingestEndpoint}:443/app/`,
+        },
+        chat: { chatRoomId: result.chatRoomId ?? '', chatRoomArn: result.chatRoomArn ?? '' },
+      };
+    },
+  );
+
+  app.get(
+    '/stream/:streamId',
+    {
+      schema: {
+        tags,
+        summary: 'Get an IVS stream with its chat room',
+        params,
+        response: {
+          200: Type.Object({
+            streamId: Type.String(),
+            channelArn: Type.String(),
+            chatRoomId: Type.String(),
+            chatRoomArn: Type.String(),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const s = await streamFor(deps, (req.params as { streamId: string }).streamId, principalOf(req), false);
+      return {
+        streamId: s.streamId,
+        channelArn: s.channelArn ?? '',
+        chatRoomId: s.chatRoomId ?? '',
+        chatRoomArn: s.chatRoomArn ?? '',
+      };
+    },
+  );
+
+  app.post(
+    '/stream/:streamId/stop',
+    { schema: { tags, summary: 'Stop a live stream', params, response: { 200: Message } } },
+    async (req) => {
+      await stopStream(deps, req, (req.params as { streamId: string }).streamId);
+      return { message: 'Stream stopped successfully' };
+    },
+  );
+
+  app.delete(
+    '/stream/:streamId',
+    { schema: { tags, summary: 'Delete a stream and its chat room', params, response: { 200: Message } } },
+    async (req) => {
+      await deleteStream(deps, req, (req.params as { streamId: string }).streamId);
+      return { message: 'Stream and chat room deleted successfully' };
+    },
+  );
+}
