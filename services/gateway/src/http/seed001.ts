@@ -13,8 +13,11 @@ import { sendRecordingMedia } from './recordings';
 
 type Body = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
-const ms = (iso: string | undefined) => (iso ? Date.parse(iso) : undefined);
-const startedAtMs = (r: RecordingRecord) => ms(r.startedAt) ?? Date.parse(r.createdAt);
+/**
+ * Seed 001's `startedAt` (ms) is when the recording was started, the same in every answer: our
+ * createdAt. (The egress reports its own start a moment later, in /v1's `startedAt`.)
+ */
+const startedAtMs = (r: RecordingRecord) => Date.parse(r.createdAt);
 /** Recording file names are ours (room-derived, safe characters): anything else cannot exist. */
 const FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,254}$/;
 const recordingNotFound = () => notFound('Recording not found');
