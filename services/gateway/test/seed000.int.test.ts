@@ -14,20 +14,29 @@ describe('seed 000: IVS stream and chat room API', () => {
 
   const channelNames = async () =>
     ((await h.ivsClient.send(new ListChannelsCommand({}))).channels ?? []).map((c) => c.name);
-  const roomArns = async () => ((await h.chatClient.send(new ListRoomsCommand({}))).rooms ?? []).map((r) => r.arn);
+  const roomArns = async () =>
+    ((await h.chatClient.send(new ListRoomsCommand({}))).rooms ?? []).map((r) => r.arn);
 
   test('POST /stream creates the channel and its IVS chat room and answers every documented field', async () => {
     const res = await h.api('POST', '/stream', { body: { title: 'My Live Stream' } });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(Object.keys(body).sort()).toEqual(['chat', 'stream']);
-    expect(Object.keys(body.stream).sort()).toEqual(['playbackUrl', 'rtmpUrl', 'streamId', 'streamKey', 'title']);
+    expect(Object.keys(body.stream).sort()).toEqual([
+      'playbackUrl',
+      'rtmpUrl',
+      'streamId',
+      'streamKey',
+      'title',
+    ]);
     expect(Object.keys(body.chat).sort()).toEqual(['chatRoomArn', 'chatRoomId']);
     expect(body.stream).toMatchObject({
       title: 'My Live Stream',
       streamId: expect.stringMatching(/^strm_[0-9a-f]{16}$/),
       streamKey: expect.stringMatching(/^sk_us-east-1_/),
-      playbackUrl: expect.stringMatching(/^https:\/\/[a-z0-9]+\.us-east-1\.playback\.live-video\.net\/.+\.m3u8$/),
+      playbackUrl: expect.stringMatching(
+        /^https:\/\/[a-z0-9]+\.us-east-1\.playback\.live-video\.net\/.+\.m3u8$/,
+      ),
       rtmpUrl: expect.stringMatching(/^rtmps:\/\/[a-z0-9]+\.global-contribute\.live-video\.net:443\/app\/$/),
     });
     expect(body.chat).toMatchObject({
@@ -56,9 +65,12 @@ describe('seed 000: IVS stream and chat room API', () => {
 
     const { channelArn } = (await h.api('GET', `/stream/${stream.streamId}`)).json();
     await h.ivs.startBroadcast(channelArn);
-    await waitFor(async () => (await h.api('GET', `/v1/streams/${stream.streamId}`)).json().status === 'live', {
-      what: 'the stream to go live from the IVS Stream Start event',
-    });
+    await waitFor(
+      async () => (await h.api('GET', `/v1/streams/${stream.streamId}`)).json().status === 'live',
+      {
+        what: 'the stream to go live from the IVS Stream Start event',
+      },
+    );
     const other = await h.api('POST', `/stream/${stream.streamId}/stop`, { user: 'mallory' });
     expect(other.statusCode).toBe(403);
 

@@ -42,9 +42,14 @@ export async function startStreamsHarness(opts: { chatDefaultProvider?: 'ivs' | 
   const sqs = new SQSClient({ region, endpoint: fauxqs.address, credentials });
   const queueName = `ivs-events-${randomUUID().slice(0, 8)}`;
   const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: queueName }))).QueueUrl as string;
-  const eb = await startEventBridgeStandIn({ sqsEndpoint: fauxqs.address, logger: { warn: () => {}, error: () => {} } });
+  const eb = await startEventBridgeStandIn({
+    sqsEndpoint: fauxqs.address,
+    logger: { warn: () => {}, error: () => {} },
+  });
   const ebClient = new EventBridgeClient({ region, endpoint: eb.url, credentials });
-  await ebClient.send(new PutRuleCommand({ Name: 'ivs-events', EventPattern: JSON.stringify({ source: ['aws.ivs'] }) }));
+  await ebClient.send(
+    new PutRuleCommand({ Name: 'ivs-events', EventPattern: JSON.stringify({ source: ['aws.ivs'] }) }),
+  );
   await ebClient.send(
     new PutTargetsCommand({
       Rule: 'ivs-events',
@@ -119,7 +124,12 @@ export async function startStreamsHarness(opts: { chatDefaultProvider?: 'ivs' | 
     const user = o.user === undefined ? 'alice' : o.user;
     const headers: Record<string, string> = { ...o.headers };
     if (user) headers.authorization = `Bearer ${await tokenFor(user, o.roles ?? ['streamer'])}`;
-    return app.inject({ method, url, headers, ...(o.body !== undefined ? { payload: o.body as object } : {}) });
+    return app.inject({
+      method,
+      url,
+      headers,
+      ...(o.body !== undefined ? { payload: o.body as object } : {}),
+    });
   }
 
   return {
