@@ -64,7 +64,7 @@ describe('seed 002: IVS Chat token route and chat rooms with streams', () => {
         maxReconnectAttempts: 0,
         tokenProvider: async () => (await token(chat.chatRoomArn, user)).json(),
       });
-      room.logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+      room.logger = { debug: () => {}, info: () => {}, error: () => {} };
       rooms.push(room);
       const got: string[] = [];
       room.addListener('message', (m) => got.push(`${m.sender.userId}: ${m.content}`));
