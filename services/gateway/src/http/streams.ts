@@ -187,7 +187,7 @@ export function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void
       },
     },
     async (req, reply) => {
-      const wait = preferWait([req.headers.prefer ?? []].flat().join(","));
+      const wait = preferWait([req.headers.prefer ?? []].flat().join(','));
       const { streamId, result } = await createStream(
         deps,
         req,
