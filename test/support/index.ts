@@ -5,3 +5,4 @@ export { requireRabbit, AMQP_URL } from '../../libs/runtime/test/rabbit-harness'
 export { waitFor } from '../../libs/runtime/test/wait-for';
 export { testBuses } from './bus';
 export { startDynalite } from './dynalite';
+export { recordingBus } from './recording-bus';

@@ -1,7 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { badRequest } from '@onair/runtime';
 import {
   ChatEventSend,
   ChatMessageDelete,
+  ChatMessageSend,
+  ChatUserBan,
   ChatRoomCreate,
   ChatRoomDelete,
   ChatRoomUpdate,
@@ -11,6 +14,9 @@ import {
 import type { Bus, Consumer, Logger } from '@onair/runtime';
 import { MessageRouter } from '@onair/runtime';
 import type { IvsChatPort } from './ivs-chat/port';
+import { NativeChat } from './messages/handlers';
+import type { ReviewCall } from './messages/moderation';
+import { MessageStore } from './messages/store';
 import { RoomHandlers } from './rooms/handlers';
 import { RoomStore } from './rooms/store';
 
@@ -21,6 +27,9 @@ export interface Deps {
   ddb: DynamoDBDocumentClient;
   tableName: string;
   ivsChat: IvsChatPort;
+  /** HS256 secret of native chat tokens (the gateway checks them with the same secret). */
+  chatTokenSecret?: string;
+  review?: ReviewCall;
   now?: () => Date;
 }
 
@@ -30,7 +39,16 @@ export interface Deps {
  */
 export function buildService(deps: Deps) {
   const store = new RoomStore(deps.ddb, deps.tableName);
+  const messages = new MessageStore(deps.ddb, deps.tableName);
+  const native = new NativeChat({
+    bus: deps.bus,
+    store: messages,
+    chatTokenSecret: deps.chatTokenSecret,
+    review: deps.review,
+    now: deps.now,
+  });
   const rooms = new RoomHandlers({
+    native,
     bus: deps.bus,
     store,
     ivsChat: deps.ivsChat,
@@ -45,11 +63,22 @@ export function buildService(deps: Deps) {
     .on(ChatTokenCreate, rooms.token)
     .on(ChatMessageDelete, rooms.deleteMessage)
     .on(ChatUserDisconnect, rooms.disconnectUser)
-    .on(ChatEventSend, rooms.sendEvent);
+    .on(ChatEventSend, rooms.sendEvent)
+    .on(ChatMessageSend, async (cmd) => native.send(cmd, await nativeRoomOf(cmd)))
+    .on(ChatUserBan, async (cmd) => native.ban(cmd, await nativeRoomOf(cmd)));
+
+  /** Sends and bans go through onair only for native rooms; IVS rooms are moderated on IVS. */
+  async function nativeRoomOf(cmd: { data: unknown }) {
+    const roomId = (cmd.data as { roomId: string }).roomId;
+    const room = await rooms.nativeRoom(roomId);
+    if (!room) throw badRequest(`Chat room ${roomId} is an IVS Chat room: clients send through IVS Chat`);
+    return room;
+  }
   let commands: Consumer | undefined;
   return {
     router,
     store,
+    messages,
     async start() {
       commands = await deps.bus.consumeCommands('chat-svc', router.handle);
     },

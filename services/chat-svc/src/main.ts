@@ -11,7 +11,15 @@ void runService({
   build: async ({ bus, logger, instanceId, ddb, config }) => {
     // The endpoint comes from AWS_ENDPOINT_URL_IVSCHAT when set (the SDK reads it natively).
     const ivsChat = new SdkIvsChat({ region: config.AWS_REGION });
-    const svc = buildService({ bus, logger, instanceId, ddb, tableName: config.TABLE_NAME, ivsChat });
+    const svc = buildService({
+      bus,
+      logger,
+      instanceId,
+      ddb,
+      tableName: config.TABLE_NAME,
+      ivsChat,
+      chatTokenSecret: config.CHAT_TOKEN_SECRET,
+    });
     return {
       start: () => svc.start(),
       async stop() {

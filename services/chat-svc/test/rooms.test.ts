@@ -1,32 +1,11 @@
 // chat-svc handlers with fakes: the IVS Chat fake, a recording bus, and dynalite (in-process).
-import { contracts, type Envelope, makeEnvelope } from '@onair/contracts';
-import { AppError, createDocumentClient, ensureTable, silentLogger, type Bus } from '@onair/runtime';
+import { type Envelope, makeEnvelope } from '@onair/contracts';
+import { AppError, createDocumentClient, ensureTable, silentLogger } from '@onair/runtime';
 import { startDynalite } from '../../../test/support/dynalite';
+import { recordingBus } from '../../../test/support/recording-bus';
 import { buildService } from '../src/app';
 import { FakeIvsChat } from '../src/ivs-chat/fake';
 import { CHAT_TABLE_INDEXES } from '../src/rooms/store';
-
-function recordingBus(): Bus & { published: Envelope[] } {
-  const published: Envelope[] = [];
-  return {
-    instanceId: 'test',
-    published,
-    start: async () => {},
-    send: async () => {},
-    publish: async (e: Envelope) => {
-      const check = contracts.validate(e);
-      if (!check.ok) throw new Error(check.reason);
-      published.push(e);
-    },
-    request: async () => {
-      throw new Error('not used');
-    },
-    consumeCommands: async () => ({ stop: async () => {} }),
-    subscribe: async () => ({ stop: async () => {} }),
-    isReady: async () => true,
-    close: async () => {},
-  };
-}
 
 describe('chat-svc rooms (fakes)', () => {
   let db: Awaited<ReturnType<typeof startDynalite>>;
@@ -136,7 +115,7 @@ describe('chat-svc rooms (fakes)', () => {
     });
   });
 
-  test('native rooms are stored; tokens and moderation answer 501 naming the missing engine', async () => {
+  test('native rooms are stored in onair only; without CHAT_TOKEN_SECRET their tokens answer 501 saying so', async () => {
     const created = await run(create('chat_f', 'native'));
     expect(created.data).toMatchObject({ provider: 'native', roomId: 'chat_f' });
     expect((created.data as { arn?: string }).arn).toBeUndefined();
@@ -145,7 +124,7 @@ describe('chat-svc rooms (fakes)', () => {
       (e) => e,
     );
     expect(err).toMatchObject({ status: 501 });
-    expect(err.message).toMatch(/native message engine|message engine/);
+    expect(err.message).toMatch(/CHAT_TOKEN_SECRET/);
   });
 
   test('moderation through IVS Chat: viewers are refused, moderators delete, disconnect and send events', async () => {

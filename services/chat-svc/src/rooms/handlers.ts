@@ -27,6 +27,7 @@ import {
 } from '@onair/runtime';
 import type { Static } from '@sinclair/typebox';
 import type { IvsChatPort } from '../ivs-chat/port';
+import type { NativeChat } from '../messages/handlers';
 import { capabilitiesFor, isModerator } from './capabilities';
 import { type RoomRecord, type RoomSettings, type RoomStore, toView } from './store';
 
@@ -46,6 +47,8 @@ export interface RoomHandlerDeps {
   bus: Bus;
   store: RoomStore;
   ivsChat: IvsChatPort;
+  /** The native message engine; without it native rooms answer 501 for messaging. */
+  native?: NativeChat;
   logger: Logger;
   now?: () => Date;
 }
@@ -180,6 +183,9 @@ export class RoomHandlers {
   readonly token = async (cmd: Envelope): Promise<Envelope> => {
     const c = cmd.data as Data<typeof ChatTokenCreate>;
     const room = await this.activeRoom(c.roomId);
+    if (room.provider === 'native' && this.d.native) {
+      return this.d.native.token(cmd, room, c.defaultCapabilities ?? []);
+    }
     if (room.provider !== 'ivs' || !room.arn)
       throw notImplemented(`Chat tokens for ${NATIVE_ENGINE_MISSING}`);
     const capabilities = capabilitiesFor(c.actor, room.ownerId, c.defaultCapabilities ?? []);
@@ -196,6 +202,12 @@ export class RoomHandlers {
     return this.reply(cmd, ChatTokenCreated.type, { roomId: room.roomId, ...t, capabilities });
   };
 
+  /** The room when it is an active native room (handled by the native engine), else undefined. */
+  async nativeRoom(roomId: string): Promise<RoomRecord | undefined> {
+    const room = await this.activeRoom(roomId);
+    return room.provider === 'native' ? room : undefined;
+  }
+
   /** An IVS room the actor moderates (owner, moderator or admin). */
   private async moderatedIvsRoom(roomId: string, actor: Data<typeof ChatRoomDelete>['actor'], what: string) {
     const room = await this.activeRoom(roomId);
@@ -207,6 +219,8 @@ export class RoomHandlers {
 
   readonly deleteMessage = async (cmd: Envelope): Promise<Envelope> => {
     const c = cmd.data as Data<typeof ChatMessageDelete>;
+    const native = await this.nativeRoom(c.roomId);
+    if (native && this.d.native) return this.d.native.deleteMessage(cmd, native);
     const room = await this.moderatedIvsRoom(c.roomId, c.actor, 'delete messages');
     await this.d.ivsChat.deleteMessage(room.arn, c.messageId, c.reason);
     const evt = this.reply(cmd, ChatMessageDeleted.type, {
@@ -222,6 +236,8 @@ export class RoomHandlers {
 
   readonly disconnectUser = async (cmd: Envelope): Promise<Envelope> => {
     const c = cmd.data as Data<typeof ChatUserDisconnect>;
+    const native = await this.nativeRoom(c.roomId);
+    if (native && this.d.native) return this.d.native.disconnectUser(cmd, native);
     const room = await this.moderatedIvsRoom(c.roomId, c.actor, 'disconnect users');
     await this.d.ivsChat.disconnectUser(room.arn, c.userId, c.reason);
     const evt = this.reply(cmd, ChatUserDisconnected.type, {
@@ -236,6 +252,8 @@ export class RoomHandlers {
 
   readonly sendEvent = async (cmd: Envelope): Promise<Envelope> => {
     const c = cmd.data as Data<typeof ChatEventSend>;
+    const native = await this.nativeRoom(c.roomId);
+    if (native && this.d.native) return this.d.native.sendEvent(cmd, native);
     const room = await this.moderatedIvsRoom(c.roomId, c.actor, 'send events');
     const eventId = await this.d.ivsChat.sendEvent(room.arn, c.eventName, c.attributes);
     const evt = this.reply(cmd, ChatEventSent.type, {

@@ -1,0 +1,270 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type ChatEventSend,
+  ChatEventSent,
+  type ChatMessageDelete,
+  ChatMessageDeleted,
+  type ChatMessageSend,
+  ChatMessageSent,
+  type ChatTokenCreate,
+  ChatTokenCreated,
+  type ChatUserBan,
+  ChatUserBanned,
+  type ChatUserDisconnect,
+  ChatUserDisconnected,
+  deriveId,
+  type Envelope,
+  follow,
+  makeEnvelope,
+} from '@onair/contracts';
+import { AppError, type Bus, badRequest, forbidden, mintChatToken, notFound } from '@onair/runtime';
+import type { Static, TSchema } from '@sinclair/typebox';
+import { capabilitiesFor, isModerator } from '../rooms/capabilities';
+import type { RoomRecord } from '../rooms/store';
+import { moderate, type ReviewCall } from './moderation';
+import { RateLimits } from './rate-limits';
+import type { MessageStore, StoredMessage } from './store';
+
+type Data<T extends { schema: TSchema }> = Static<T['schema']>;
+
+export interface NativeChatDeps {
+  bus: Bus;
+  store: MessageStore;
+  /** Secret the gateway checks native chat tokens with. */
+  chatTokenSecret?: string;
+  /** How long a native chat token lasts before the client refreshes it (the session lasts longer). */
+  tokenTtlSeconds?: number;
+  review?: ReviewCall;
+  now?: () => Date;
+}
+
+/** The message engine of native rooms: what IVS Chat does for `ivs` rooms, plus history. */
+export class NativeChat {
+  private readonly limits = new RateLimits();
+
+  constructor(private readonly d: NativeChatDeps) {}
+
+  private now(): Date {
+    return this.d.now?.() ?? new Date();
+  }
+
+  readonly send = async (cmd: Envelope, room: RoomRecord): Promise<Envelope> => {
+    const c = cmd.data as Data<typeof ChatMessageSend>;
+    const s = room.settings;
+    const userId = c.sender.userId;
+    const ban = await this.d.store.activeBan(room.roomId, userId, this.now());
+    if (ban) {
+      throw new AppError(
+        'BANNED',
+        403,
+        ban.until ? `You are timed out in this room until ${ban.until}` : 'You are banned from this room',
+      );
+    }
+    const length = [...c.content].length;
+    if (length === 0) throw badRequest('The message is empty');
+    if (length > s.maximumMessageLength) {
+      throw new AppError(
+        'TOO_LONG',
+        413,
+        `The message has ${length} characters; this room allows ${s.maximumMessageLength}`,
+      );
+    }
+    // A client's retry of a request it already made gets the same message back.
+    const earlier = await this.d.store.requestClaim(room.roomId, userId, c.requestId);
+    if (earlier) return this.replay(room.roomId, earlier.seq);
+
+    const refusal = this.limits.check(room.roomId, userId, s, this.now().getTime());
+    if (refusal) throw new AppError('RATE_LIMITED', 429, refusal);
+    const messageId = randomBytes(9).toString('base64url');
+    const verdict = await moderate(
+      s.moderation,
+      { content: c.content, attributes: c.attributes, roomId: room.roomId, userId, messageId },
+      this.d.review,
+    );
+    if (verdict.result === 'DENY')
+      throw new AppError('MESSAGE_REJECTED', 406, 'Message rejected by moderation');
+
+    const seq = await this.d.store.nextSeq(room.roomId);
+    const raced = await this.d.store.claimRequest(room.roomId, userId, c.requestId, { seq, messageId });
+    if (raced) return this.replay(room.roomId, raced.seq);
+    const message: StoredMessage = {
+      roomId: room.roomId,
+      messageId,
+      seq,
+      requestId: c.requestId,
+      sender: c.sender,
+      content: verdict.content,
+      ...(verdict.attributes && Object.keys(verdict.attributes).length
+        ? { attributes: verdict.attributes }
+        : {}),
+      sendTime: this.now().toISOString(),
+    };
+    await this.d.store.putMessage(message);
+    const evt = this.messageEvent(message, cmd.correlationid, cmd.id);
+    await this.d.bus.publish(evt);
+    return evt;
+  };
+
+  /** The event of a stored message: its id derives from the message, so a replay publishes the same one. */
+  private messageEvent(m: StoredMessage, correlationid?: string, causationid?: string): Envelope {
+    const { deleted: _d, ...data } = m;
+    return makeEnvelope({
+      id: deriveId('chat.message', m.roomId, m.messageId),
+      type: ChatMessageSent.type,
+      source: 'chat-svc',
+      subject: m.roomId,
+      correlationid,
+      causationid,
+      time: new Date(m.sendTime),
+      data,
+    });
+  }
+
+  private async replay(roomId: string, seq: number): Promise<Envelope> {
+    const m = await this.d.store.getMessage(roomId, seq);
+    // The first attempt has claimed the request but not stored the message yet: try again soon.
+    if (!m) throw new AppError('IN_PROGRESS', 503, 'This request is still being processed');
+    const evt = this.messageEvent(m);
+    await this.d.bus.publish(evt);
+    return evt;
+  }
+
+  readonly deleteMessage = async (cmd: Envelope, room: RoomRecord): Promise<Envelope> => {
+    const c = cmd.data as Data<typeof ChatMessageDelete>;
+    this.mustModerate(c.actor, room, 'delete messages');
+    const seq = await this.d.store.seqOf(room.roomId, c.messageId);
+    if (seq === undefined) throw notFound(`Message ${c.messageId} not found in room ${room.roomId}`);
+    await this.d.store.tombstone(room.roomId, seq);
+    const evt = follow(cmd, {
+      type: ChatMessageDeleted.type,
+      source: 'chat-svc',
+      subject: room.roomId,
+      data: {
+        roomId: room.roomId,
+        messageId: c.messageId,
+        seq,
+        deletedBy: c.actor.userId,
+        ...(c.reason ? { reason: c.reason } : {}),
+        ...(c.requestId ? { requestId: c.requestId } : {}),
+      },
+    });
+    await this.d.bus.publish(evt);
+    return evt;
+  };
+
+  readonly disconnectUser = async (cmd: Envelope, room: RoomRecord): Promise<Envelope> => {
+    const c = cmd.data as Data<typeof ChatUserDisconnect>;
+    this.mustModerate(c.actor, room, 'disconnect users');
+    const evt = follow(cmd, {
+      type: ChatUserDisconnected.type,
+      source: 'chat-svc',
+      subject: room.roomId,
+      data: {
+        roomId: room.roomId,
+        userId: c.userId,
+        ...(c.reason ? { reason: c.reason } : {}),
+        ...(c.requestId ? { requestId: c.requestId } : {}),
+      },
+    });
+    await this.d.bus.publish(evt);
+    return evt;
+  };
+
+  /** Ban (no `until`), time out (`until`), or lift (`lift`). Bans are stored: they survive reconnects. */
+  readonly ban = async (cmd: Envelope, room: RoomRecord): Promise<Envelope> => {
+    const c = cmd.data as Data<typeof ChatUserBan>;
+    this.mustModerate(c.actor, room, 'ban users');
+    if (c.until && Date.parse(c.until) <= this.now().getTime())
+      throw badRequest('`until` must be in the future');
+    if (c.lift) await this.d.store.liftBan(room.roomId, c.userId);
+    else await this.d.store.ban(room.roomId, c.userId, c.until, c.reason);
+    const evt = follow(cmd, {
+      type: ChatUserBanned.type,
+      source: 'chat-svc',
+      subject: room.roomId,
+      data: {
+        roomId: room.roomId,
+        userId: c.userId,
+        lifted: Boolean(c.lift),
+        ...(c.until ? { until: c.until } : {}),
+        ...(c.reason ? { reason: c.reason } : {}),
+      },
+    });
+    await this.d.bus.publish(evt);
+    return evt;
+  };
+
+  readonly sendEvent = async (cmd: Envelope, room: RoomRecord): Promise<Envelope> => {
+    const c = cmd.data as Data<typeof ChatEventSend>;
+    this.mustModerate(c.actor, room, 'send events');
+    const evt = follow(cmd, {
+      type: ChatEventSent.type,
+      source: 'chat-svc',
+      subject: room.roomId,
+      data: {
+        roomId: room.roomId,
+        eventId: deriveId(cmd.id, 'event'),
+        eventName: c.eventName,
+        ...(c.attributes ? { attributes: c.attributes } : {}),
+        sendTime: this.now().toISOString(),
+      },
+    });
+    await this.d.bus.publish(evt);
+    return evt;
+  };
+
+  readonly token = async (
+    cmd: Envelope,
+    room: RoomRecord,
+    floor: Array<'SEND_MESSAGE' | 'DELETE_MESSAGE' | 'DISCONNECT_USER'> = [],
+  ): Promise<Envelope> => {
+    const c = cmd.data as Data<typeof ChatTokenCreate>;
+    if (!this.d.chatTokenSecret) {
+      throw new AppError(
+        'NOT_CONFIGURED',
+        501,
+        'Native chat tokens need CHAT_TOKEN_SECRET on chat-svc and the gateway',
+      );
+    }
+    const ban = await this.d.store.activeBan(room.roomId, c.actor.userId, this.now());
+    if (ban)
+      throw new AppError(
+        'BANNED',
+        403,
+        ban.until ? `You are timed out in this room until ${ban.until}` : 'You are banned from this room',
+      );
+    const capabilities = capabilitiesFor(c.actor, room.ownerId, floor);
+    const attributes: Record<string, string> = { ...c.attributes };
+    if (c.displayName) attributes.displayName = c.displayName;
+    const minutes = c.sessionDurationInMinutes ?? 60;
+    const { token, grant } = await mintChatToken(
+      this.d.chatTokenSecret,
+      {
+        roomId: room.roomId,
+        userId: c.actor.userId,
+        capabilities,
+        attributes,
+        sessionExpirationTime: new Date(this.now().getTime() + minutes * 60_000).toISOString(),
+      },
+      this.d.tokenTtlSeconds ?? 15 * 60,
+    );
+    return follow(cmd, {
+      type: ChatTokenCreated.type,
+      source: 'chat-svc',
+      subject: room.roomId,
+      data: {
+        roomId: room.roomId,
+        token,
+        sessionExpirationTime: grant.sessionExpirationTime,
+        tokenExpirationTime: grant.tokenExpirationTime,
+        capabilities,
+      },
+    });
+  };
+
+  private mustModerate(actor: { userId: string; roles: string[] }, room: RoomRecord, what: string): void {
+    if (!isModerator(actor as Parameters<typeof isModerator>[0], room.ownerId)) {
+      throw forbidden(`Only moderators of chat room ${room.roomId} may ${what}`);
+    }
+  }
+}

@@ -1,0 +1,243 @@
+// The native message pipeline with fakes: dynalite (in-process), the IVS Chat fake, a recording bus.
+import { type Envelope, makeEnvelope } from '@onair/contracts';
+import { createDocumentClient, ensureTable, silentLogger, verifyChatToken } from '@onair/runtime';
+import { recordingBus, startDynalite } from '../../../test/support';
+import { buildService } from '../src/app';
+import { FakeIvsChat } from '../src/ivs-chat/fake';
+import type { ReviewCall } from '../src/messages/moderation';
+import { CHAT_TABLE_INDEXES } from '../src/rooms/store';
+
+const SECRET = 'chat-secret-for-the-tests';
+
+describe('chat-svc native message pipeline', () => {
+  let db: Awaited<ReturnType<typeof startDynalite>>;
+  let bus: ReturnType<typeof recordingBus>;
+  let svc: ReturnType<typeof buildService>;
+  let clock: Date;
+  let review: ReviewCall;
+  const ctx = { attempt: 1, log: silentLogger };
+  const owner = { userId: 'owner', roles: ['streamer' as const] };
+  const mod = { userId: 'mo', roles: ['moderator' as const] };
+  const bob = { userId: 'bob', roles: ['streamer' as const] };
+
+  beforeAll(async () => {
+    db = await startDynalite();
+  });
+  afterAll(async () => db.close());
+  beforeEach(async () => {
+    const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
+    const tableName = `chat-${Math.random().toString(36).slice(2)}`;
+    await ensureTable(ddb, { name: tableName, indexes: CHAT_TABLE_INDEXES });
+    bus = recordingBus();
+    clock = new Date(); // tokens are JWTs checked against the real clock
+    review = async () => ({ ReviewResult: 'ALLOW' });
+    svc = buildService({
+      bus,
+      logger: silentLogger,
+      instanceId: 'c1',
+      ddb,
+      tableName,
+      ivsChat: new FakeIvsChat(),
+      chatTokenSecret: SECRET,
+      review: (...a) => review(...a),
+      now: () => clock,
+    });
+  });
+
+  const cmd = (type: string, data: unknown) => makeEnvelope({ type, source: 'test', data });
+  const run = (e: Envelope) => svc.router.handle(e, ctx) as Promise<Envelope>;
+  const room = (roomId: string, settings: Record<string, unknown> = {}) =>
+    run(
+      cmd('onair.chat.room.create.v1', { roomId, actor: owner, provider: 'native', name: roomId, settings }),
+    );
+  let rid = 0;
+  const send = (roomId: string, content: string, userId = 'bob', requestId = `r${++rid}`) =>
+    run(
+      cmd('onair.chat.message.send.v1', {
+        roomId,
+        sender: { userId, attributes: { displayName: userId } },
+        connectionId: 'c1',
+        gatewayId: 'gw-1',
+        requestId,
+        content,
+      }),
+    );
+  const tick = (ms: number) => {
+    clock = new Date(clock.getTime() + ms);
+  };
+
+  it('stores each message with a strictly increasing room sequence number and publishes it', async () => {
+    await room('r1', { maximumMessageRatePerSecond: 100 });
+    const seqs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const e = await send('r1', `hello ${i}`, `user${i}`);
+      seqs.push((e.data as { seq: number }).seq);
+    }
+    expect(seqs).toEqual([1, 2, 3, 4, 5]);
+    const events = bus.published.filter((e) => e.type === 'onair.chat.message.sent.v1');
+    expect(events.map((e) => (e.data as { content: string }).content)).toEqual([
+      'hello 0',
+      'hello 1',
+      'hello 2',
+      'hello 3',
+      'hello 4',
+    ]);
+    const history = await svc.messages.after('r1', 2, 10);
+    expect(history.messages.map((m) => m.seq)).toEqual([3, 4, 5]);
+  });
+
+  it('answers a retried RequestId with the same message and the same event id', async () => {
+    await room('r2');
+    const a = await send('r2', 'once', 'bob', 'same-request');
+    tick(2000);
+    const b = await send('r2', 'once', 'bob', 'same-request');
+    expect(b.id).toBe(a.id);
+    expect(b.data).toEqual(a.data);
+    expect((await svc.messages.after('r2', 0, 10)).messages).toHaveLength(1);
+  });
+
+  it('refuses: too long (413, in code points), word filter (406), banned (403), IVS room (400)', async () => {
+    await room('r3', {
+      maximumMessageLength: 7,
+      moderation: { wordFilter: ['Darn'], fallbackResult: 'ALLOW' },
+    });
+    await expect(send('r3', '🎉🎉🎉🎉🎉🎉🎉')).resolves.toBeDefined(); // 7 code points, 14 UTF-16 units
+    tick(1000);
+    await expect(send('r3', 'abcdefgh')).rejects.toMatchObject({
+      status: 413,
+      message: expect.stringMatching(/8 characters.*allows 7/),
+    });
+    await expect(send('r3', 'oh DARN')).rejects.toMatchObject({
+      status: 406,
+      message: 'Message rejected by moderation',
+    });
+    await expect(send('r3', 'darning')).resolves.toBeDefined(); // whole words only
+    await run(cmd('onair.chat.user.ban.v1', { roomId: 'r3', userId: 'bob', actor: mod, reason: 'spam' }));
+    await expect(send('r3', 'hi')).rejects.toMatchObject({
+      status: 403,
+      message: 'You are banned from this room',
+    });
+    await expect(run(cmd('onair.chat.token.create.v1', { roomId: 'r3', actor: bob }))).rejects.toMatchObject({
+      status: 403,
+    });
+    await run(cmd('onair.chat.user.ban.v1', { roomId: 'r3', userId: 'bob', actor: mod, lift: true }));
+    tick(1000);
+    await expect(send('r3', 'back')).resolves.toBeDefined();
+    await expect(
+      run(cmd('onair.chat.user.ban.v1', { roomId: 'r3', userId: 'mo', actor: bob })),
+    ).rejects.toMatchObject({ status: 403 });
+    await run(
+      cmd('onair.chat.room.create.v1', {
+        roomId: 'ivs1',
+        actor: owner,
+        provider: 'ivs',
+        name: 'x',
+        settings: {},
+      }),
+    );
+    await expect(send('ivs1', 'hi')).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('times a user out until a time, then lets them back', async () => {
+    await room('r4');
+    const until = new Date(clock.getTime() + 60_000).toISOString();
+    await run(cmd('onair.chat.user.ban.v1', { roomId: 'r4', userId: 'bob', actor: mod, until }));
+    await expect(send('r4', 'hi')).rejects.toMatchObject({
+      status: 403,
+      message: `You are timed out in this room until ${until}`,
+    });
+    tick(61_000);
+    await expect(send('r4', 'hi')).resolves.toBeDefined();
+    const banned = bus.published.find((e) => e.type === 'onair.chat.user.banned.v1');
+    expect(banned?.data).toMatchObject({ roomId: 'r4', userId: 'bob', until, lifted: false });
+  });
+
+  it('limits the rate per user and per room (429), and enforces slow mode', async () => {
+    await room('r5', { maximumMessageRatePerSecond: 2 });
+    await send('r5', 'a', 'bob');
+    await send('r5', 'b', 'bob');
+    await expect(send('r5', 'c', 'bob')).rejects.toMatchObject({ status: 429 });
+    tick(1000);
+    await expect(send('r5', 'd', 'bob')).resolves.toBeDefined();
+    await room('r6', { slowModeSeconds: 10 });
+    await send('r6', 'first', 'carl');
+    tick(3000);
+    await expect(send('r6', 'again', 'carl')).rejects.toMatchObject({
+      status: 429,
+      message: 'Slow mode is on: wait 7 s before your next message',
+    });
+    await expect(send('r6', 'me too', 'dora')).resolves.toBeDefined();
+    tick(7000);
+    await expect(send('r6', 'again', 'carl')).resolves.toBeDefined();
+  });
+
+  it('lets a review handler rewrite or deny, and falls back when it is slow or down', async () => {
+    await room('r7', {
+      maximumMessageRatePerSecond: 100,
+      moderation: { wordFilter: [], reviewWebhookUrl: 'http://review.local/hook', fallbackResult: 'DENY' },
+    });
+    review = async (_url, body) => ({
+      ReviewResult: 'ALLOW',
+      Content: `${(body as { Content: string }).Content} (reviewed)`,
+    });
+    const ok = await send('r7', 'hi');
+    expect((ok.data as { content: string }).content).toBe('hi (reviewed)');
+    review = async () => ({ ReviewResult: 'DENY' });
+    await expect(send('r7', 'no', 'u2')).rejects.toMatchObject({ status: 406 });
+    review = async () => {
+      throw new Error('timeout');
+    };
+    await expect(send('r7', 'down', 'u3')).rejects.toMatchObject({ status: 406 });
+  });
+
+  it('tombstones a deleted message (history skips it) and publishes the deletion with its seq', async () => {
+    await room('r8', { maximumMessageRatePerSecond: 100 });
+    const m = await send('r8', 'oops');
+    await send('r8', 'fine', 'ann');
+    const messageId = (m.data as { messageId: string }).messageId;
+    await expect(
+      run(cmd('onair.chat.message.delete.v1', { roomId: 'r8', messageId, actor: bob })),
+    ).rejects.toMatchObject({ status: 403 });
+    const del = await run(
+      cmd('onair.chat.message.delete.v1', { roomId: 'r8', messageId, actor: mod, reason: 'typo' }),
+    );
+    expect(del.data).toMatchObject({ roomId: 'r8', messageId, seq: 1, deletedBy: 'mo', reason: 'typo' });
+    expect((await svc.messages.after('r8', 0, 10)).messages.map((x) => x.content)).toEqual(['fine']);
+    await expect(
+      run(cmd('onair.chat.message.delete.v1', { roomId: 'r8', messageId: 'nope', actor: mod })),
+    ).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('mints native chat tokens the gateway accepts, with capabilities from the role', async () => {
+    await room('r9');
+    const t = await run(
+      cmd('onair.chat.token.create.v1', {
+        roomId: 'r9',
+        actor: { userId: 'vic', roles: ['viewer'] },
+        displayName: 'Vic',
+        sessionDurationInMinutes: 30,
+      }),
+    );
+    const d = t.data as {
+      token: string;
+      capabilities: string[];
+      sessionExpirationTime: string;
+      tokenExpirationTime: string;
+    };
+    expect(d.capabilities).toEqual([]);
+    const grant = await verifyChatToken(SECRET, d.token);
+    expect(grant).toMatchObject({
+      roomId: 'r9',
+      userId: 'vic',
+      capabilities: [],
+      attributes: { displayName: 'Vic' },
+    });
+    expect(Date.parse(d.tokenExpirationTime)).toBeLessThanOrEqual(Date.parse(d.sessionExpirationTime));
+    const m = await run(cmd('onair.chat.token.create.v1', { roomId: 'r9', actor: mod }));
+    expect((m.data as { capabilities: string[] }).capabilities).toEqual([
+      'SEND_MESSAGE',
+      'DELETE_MESSAGE',
+      'DISCONNECT_USER',
+    ]);
+  });
+});
