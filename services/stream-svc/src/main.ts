@@ -26,7 +26,9 @@ void runService({
         ...(config.IVS_EVENTS_QUEUE_URL
           ? {
               events: {
-                sqs: new SQSClient({ region: config.AWS_REGION }),
+                // The endpoint (AWS_ENDPOINT_URL_SQS when set), not the queue URL's host: local queue
+                // URLs such as http://sqs.us-east-1.127.0.0.1:4566/... are not valid URLs.
+                sqs: new SQSClient({ region: config.AWS_REGION, useQueueUrlAsEndpoint: false }),
                 queueUrl: config.IVS_EVENTS_QUEUE_URL,
                 waitSeconds: config.IVS_EVENTS_WAIT_SECONDS,
               },
