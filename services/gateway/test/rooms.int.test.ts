@@ -20,7 +20,7 @@ describe('/v1/rooms', () => {
     alice = await stack.auth('alice', ['streamer']);
     bob = await stack.auth('bob', ['viewer']);
   });
-  const mint = (headers: object, payload: object = {}, id = roomId) =>
+  const mint = (headers: Record<string, string>, payload: object = {}, id = roomId) =>
     stack.app.inject({ method: 'POST', url: `/v1/rooms/${id}/tokens`, payload, headers });
 
   it('creates, gets and lists a room', async () => {

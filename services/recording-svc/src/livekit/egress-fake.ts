@@ -3,9 +3,13 @@ import type { EgressSnapshot, LiveKitEgress } from './egress-port';
 /** In-memory LiveKitEgress for unit tests: egresses go ACTIVE at once and COMPLETE when stopped. */
 export class FakeLiveKitEgress implements LiveKitEgress {
   readonly egresses = new Map<string, EgressSnapshot>();
+  /** Rooms LiveKit knows; starting an egress elsewhere fails like LiveKit (404 not_found). */
+  rooms = new Set<string>(['demo']);
   private seq = 0;
 
   async startRoomRecording(o: { roomName: string; s3Key: string }): Promise<EgressSnapshot> {
+    if (!this.rooms.has(o.roomName))
+      throw Object.assign(new Error('requested room does not exist'), { code: 'not_found', status: 404 });
     const snap: EgressSnapshot = {
       egressId: `EG_fake${++this.seq}`,
       roomName: o.roomName,

@@ -80,7 +80,13 @@ export function startRecording(d: RecordingDeps): MessageHandler {
   return async (msg) => {
     const data = msg.data as Static<typeof RecordingStart.schema>;
     const existing = await d.store.get(data.recordingId);
-    if (existing) return updated(msg, existing); // redelivered
+    if (existing) {
+      // Redelivered: publish again (same event id, consumers skip it) in case the first try
+      // stopped before publishing.
+      const again = updated(msg, existing);
+      await d.bus.publish(again);
+      return again;
+    }
     const holder = await d.store.lockHolder(data.roomName);
     let stale: string | undefined;
     if (holder && holder !== data.recordingId) {
