@@ -139,6 +139,9 @@ export async function startStreamsHarness(opts: { chatDefaultProvider?: 'ivs' | 
     eb,
     ivsClient,
     chatClient,
+    /** The IVS events queue stream-svc reads, and a client for it. */
+    sqs,
+    queueUrl,
     events,
     streamSvc,
     chatSvc,

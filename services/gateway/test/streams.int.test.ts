@@ -2,6 +2,7 @@
 // IVS stand-ins (real SDKs) -> dynalite; IVS events through EventBridge -> SQS -> stream-svc.
 import { DeleteChannelCommand, ListChannelsCommand } from '@aws-sdk/client-ivs';
 import { ListRoomsCommand } from '@aws-sdk/client-ivschat';
+import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { waitFor } from '../../../test/support';
 import { type Harness, startStreamsHarness } from './streams-harness';
 
@@ -32,6 +33,7 @@ describe('/v1/streams and /v1/chat/rooms', () => {
     expect(res.statusCode).toBe(202);
     const { streamId } = res.json();
     expect(res.headers.location).toBe(`/v1/streams/${streamId}`);
+    expect((await get(streamId)).statusCode).toBe(200); // the Location resolves at once
     const ready = await waitFor(
       async () => {
         const r = await get(streamId);
@@ -215,6 +217,35 @@ describe('/v1/streams and /v1/chat/rooms', () => {
     await waitFor(async () => (await get(streamId)).json().status === 'failed', { what: 'the probe' });
     await waitFor(() => statesOf(streamId).includes('failed'), { what: 'the failed event' });
     expect(statesOf(streamId)).toEqual(['ready', 'live', 'ended', 'failed']);
+  });
+
+  test('unreadable messages on the IVS events queue are logged and deleted; the consumer keeps going', async () => {
+    const { streamId, channelArn } = (await create({ title: 'Garbage' })).json();
+    for (const body of [
+      'not json',
+      '{"source":"aws.ivs"}',
+      JSON.stringify({ id: 'x', time: 'later', detail: {} }),
+    ])
+      await h.sqs.send(new SendMessageCommand({ QueueUrl: h.queueUrl, MessageBody: body }));
+    await h.ivs.startBroadcast(channelArn);
+    await waitFor(async () => (await get(streamId)).json().status === 'live', {
+      what: 'live after the garbage',
+    });
+    await waitFor(
+      async () => {
+        const a = (
+          await h.sqs.send(
+            new GetQueueAttributesCommand({
+              QueueUrl: h.queueUrl,
+              AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+            }),
+          )
+        ).Attributes;
+        return a?.ApproximateNumberOfMessages === '0' && a.ApproximateNumberOfMessagesNotVisible === '0';
+      },
+      { what: 'the queue to be empty' },
+    );
+    await h.ivs.endBroadcast(channelArn);
   });
 
   test('the reconciler fails a stream whose channel was deleted behind our back', async () => {

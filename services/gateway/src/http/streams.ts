@@ -108,6 +108,11 @@ export async function createStream(
   });
   if (!waitMs) {
     await deps.bus.send(cmd);
+    // stream-svc writes the record before any provider call: wait for it (briefly) so the
+    // Location answered with 202 resolves at once instead of 404 for a moment.
+    const deadline = Date.now() + Math.min(2000, deps.timeoutMs);
+    while (Date.now() < deadline && !(await deps.streams.get(streamId)))
+      await new Promise((r) => setTimeout(r, 25));
     return { streamId };
   }
   try {
