@@ -6,6 +6,9 @@ import { SignJWT } from 'jose';
  */
 export const DEV_JWT_SECRET = 'onair-local-development-secret-not-for-production';
 
+/** Native chat tokens are signed by chat-svc and checked by the gateway with this (development only). */
+export const DEV_CHAT_TOKEN_SECRET = 'onair-local-chat-token-secret-not-for-production';
+
 export const ROLES = ['viewer', 'streamer', 'moderator', 'admin'] as const;
 
 export async function mintDevToken(opts: {

@@ -8,7 +8,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEV_JWT_SECRET, mintDevToken } from '../dev-auth';
+import { DEV_CHAT_TOKEN_SECRET, DEV_JWT_SECRET, mintDevToken } from '../dev-auth';
 import { IVS_EVENTS_QUEUE, LIVEKIT_DEV, PORTS, RECORDINGS_BUCKET, startLocalInfra } from './stack';
 
 const SERVICES = ['stream-svc', 'chat-svc', 'recording-svc', 'fanout-svc', 'gateway'] as const;
@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     S3_FORCE_PATH_STYLE: 'true',
     RECORDINGS_PATH: 'recordings/',
     CHAT_DEFAULT_PROVIDER: process.env.CHAT_DEFAULT_PROVIDER ?? 'native',
+    CHAT_TOKEN_SECRET: process.env.CHAT_TOKEN_SECRET ?? DEV_CHAT_TOKEN_SECRET,
     CORS_ORIGINS: process.env.CORS_ORIGINS ?? '*',
   };
   const children = new Map<Service, ChildProcess>();

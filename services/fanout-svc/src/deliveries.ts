@@ -34,33 +34,7 @@ export function deliveryFor(evt: Envelope): Delivery | undefined {
   switch (evt.type) {
     case ChatMessageSent.type: {
       const d = evt.data as Data<typeof ChatMessageSent>;
-      const senderAttrs = { ...d.sender.attributes };
-      return {
-        roomId: d.roomId,
-        seq: d.seq,
-        frames: {
-          ivs: wire.messageFrame({
-            id: d.messageId,
-            requestId: d.requestId,
-            content: d.content,
-            attributes: d.attributes,
-            sendTime: d.sendTime,
-            sender: {
-              userId: d.sender.userId,
-              attributes: Object.keys(senderAttrs).length ? senderAttrs : undefined,
-            },
-            seq: d.seq,
-          }),
-          seed003: wire.seed003MessageFrame({
-            messageId: d.messageId,
-            groupId: d.roomId,
-            message: d.content,
-            sender: d.sender.userId,
-            createdAt: d.sendTime,
-            seq: d.seq,
-          }),
-        },
-      };
+      return { roomId: d.roomId, seq: d.seq, frames: wire.chatMessageFrames(d) };
     }
     case ChatMessageDeleted.type: {
       const d = evt.data as Data<typeof ChatMessageDeleted>;

@@ -3,6 +3,7 @@ import { createHttpBase } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
 import type { TokenVerifier } from './auth';
 import { chatRoutes } from './http/chat';
+import { chatHistoryRoutes } from './http/chat-history';
 import { registerPlugins } from './http/plugins';
 import { seed000Routes } from './http/seed000';
 import { seed002Routes } from './http/seed002';
@@ -10,6 +11,7 @@ import { streamRoutes } from './http/streams';
 import { systemRoutes } from './http/system';
 import type { LiveKitApiDeps } from './livekit/deps';
 import { registerLiveKitApi } from './livekit/routes';
+import type { ChatHistoryReadModel } from './read-models/chat-history';
 import type { ChatRoomsReadModel } from './read-models/chat-rooms';
 import type { StreamsReadModel } from './read-models/streams';
 import { type ChatSocketOptions, registerChatSockets } from './ws/routes';
@@ -32,6 +34,8 @@ export interface GatewayDeps {
   };
   /** Native chat over WebSocket; off when no chat token secret is configured. */
   chat?: Omit<ChatSocketOptions, 'bus' | 'logger' | 'gatewayId' | 'userVerifier'>;
+  /** Native rooms' message history (GET …/messages, and recovery on reconnect). */
+  chatHistory?: ChatHistoryReadModel;
 }
 
 /** Every API route on an existing Fastify instance (main.ts passes the runtime's base). */
@@ -53,8 +57,10 @@ export async function registerApi(app: FastifyInstance, deps: GatewayDeps): Prom
     seed000Routes(app, { ...s, createTimeoutMs: timeoutMs * 3 });
     seed002Routes(app, { ...c, verifier: deps.verifier });
   }
+  if (deps.chatHistory) chatHistoryRoutes(app, { history: deps.chatHistory });
   if (deps.chat) {
     await registerChatSockets(app, {
+      history: deps.chatHistory,
       ...deps.chat,
       bus: deps.bus,
       logger: deps.logger,

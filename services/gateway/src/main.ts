@@ -3,6 +3,7 @@ import { registerApi } from './app';
 import { createTokenVerifier } from './auth';
 import { Config } from './config';
 import { liveKitApiDeps } from './livekit/wiring';
+import { ChatHistoryReadModel } from './read-models/chat-history';
 import { ChatRoomsReadModel } from './read-models/chat-rooms';
 import { StreamsReadModel } from './read-models/streams';
 
@@ -31,6 +32,7 @@ void runService({
             chatDefaultProvider: config.CHAT_DEFAULT_PROVIDER,
           },
           chat: config.CHAT_TOKEN_SECRET ? { chatTokenSecret: config.CHAT_TOKEN_SECRET } : undefined,
+          chatHistory: new ChatHistoryReadModel(ddb, config.CHAT_TABLE),
         }),
     };
   },

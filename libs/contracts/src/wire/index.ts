@@ -1,2 +1,3 @@
 export * from './ivs-chat';
 export * from './seed003';
+export * from './chat-message';

@@ -32,9 +32,23 @@ export interface Delivery {
 export class Hub {
   private readonly rooms = new Map<string, Set<HubConnection>>();
   private readonly all = new Set<HubConnection>();
+  /**
+   * Per room: the next sequence number to write and the deliveries that arrived early. Messages
+   * can overtake each other (several fanout instances, concurrent chat-svc handlers); every
+   * socket must still see a room in sequence order, and nothing may be dropped.
+   */
+  private readonly order = new Map<
+    string,
+    { next: number; held: Map<number, Delivery>; timer?: NodeJS.Timeout }
+  >();
 
   constructor(
-    private readonly o: { maxBufferedBytes: number; onSlowConsumer?: (c: HubConnection) => void },
+    private readonly o: {
+      maxBufferedBytes: number;
+      onSlowConsumer?: (c: HubConnection) => void;
+      /** How long an early message waits for the one before it (a gap may be a sequence number never used). */
+      gapWaitMs?: number;
+    },
   ) {}
 
   add(c: HubConnection): void {
@@ -58,7 +72,12 @@ export class Hub {
     if (!c.roomId) return;
     const set = this.rooms.get(c.roomId);
     set?.delete(c);
-    if (set?.size === 0) this.rooms.delete(c.roomId);
+    if (set?.size === 0) {
+      this.rooms.delete(c.roomId);
+      const o = this.order.get(c.roomId);
+      if (o?.timer) clearTimeout(o.timer);
+      this.order.delete(c.roomId);
+    }
   }
 
   connections(): HubConnection[] {
@@ -69,8 +88,47 @@ export class Hub {
     return [...(this.rooms.get(roomId) ?? [])];
   }
 
-  /** Write a delivery to the local sockets it is for. Returns how many frames were written. */
+  /**
+   * Take a delivery from fanout. Sequenced ones (chat messages) are written in room order, held
+   * until the one before arrives (or gapWaitMs passes). The first sequence number this instance
+   * sees for a room starts its order; a client that needs what came before asks with `since`.
+   */
   deliver(d: Delivery): number {
+    if (d.seq === undefined) return this.writeOut(d);
+    let o = this.order.get(d.roomId);
+    if (!o) {
+      o = { next: d.seq, held: new Map() };
+      this.order.set(d.roomId, o);
+    } else if (d.seq < o.next) {
+      return 0; // written already (a redelivery)
+    }
+    o.held.set(d.seq, d);
+    return this.drain(o);
+  }
+
+  private drain(o: { next: number; held: Map<number, Delivery>; timer?: NodeJS.Timeout }): number {
+    let written = 0;
+    for (let d = o.held.get(o.next); d; d = o.held.get(o.next)) {
+      o.held.delete(o.next);
+      o.next++;
+      written += this.writeOut(d);
+    }
+    if (o.held.size === 0 && o.timer) {
+      clearTimeout(o.timer);
+      o.timer = undefined;
+    } else if (o.held.size > 0 && !o.timer) {
+      o.timer = setTimeout(() => {
+        o.timer = undefined;
+        o.next = Math.min(...o.held.keys()); // give up on the gap; recovery covers a real loss
+        this.drain(o);
+      }, this.o.gapWaitMs ?? 200);
+      o.timer.unref?.();
+    }
+    return written;
+  }
+
+  /** Write a delivery to the local sockets it is for. Returns how many frames were written. */
+  private writeOut(d: Delivery): number {
     const users = d.userIds ? new Set(d.userIds) : undefined;
     let written = 0;
     const closing: HubConnection[] = [];

@@ -1,0 +1,48 @@
+import { ChatMessageSent, Id } from '@onair/contracts';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { ChatHistoryReadModel } from '../read-models/chat-history';
+
+/**
+ * GET /v1/chat/rooms/{roomId}/messages?after=SEQ&limit=N: a native room's history, oldest first,
+ * paged by sequence number (pass the last `seq` you got as the next `after`).
+ */
+export function chatHistoryRoutes(app: FastifyInstance, deps: { history: ChatHistoryReadModel }): void {
+  app.get(
+    '/v1/chat/rooms/:roomId/messages',
+    {
+      schema: {
+        tags: ['chat'],
+        summary: 'Message history of a native chat room, paged by sequence number',
+        params: Type.Object({ roomId: Id }),
+        querystring: Type.Object({
+          after: Type.Integer({
+            minimum: 0,
+            default: 0,
+            description: 'Return messages with seq greater than this',
+          }),
+          limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+        }),
+        response: {
+          200: Type.Object({
+            roomId: Type.String(),
+            messages: Type.Array(ChatMessageSent.schema),
+            hasMore: Type.Boolean(),
+            nextAfter: Type.Integer({ description: 'The `after` of the next page' }),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const { roomId } = req.params as { roomId: string };
+      const { after, limit } = req.query as { after: number; limit: number };
+      const { messages, hasMore } = await deps.history.page(roomId, after, limit);
+      return {
+        roomId,
+        messages,
+        hasMore,
+        nextAfter: messages.length ? messages[messages.length - 1].seq : after,
+      };
+    },
+  );
+}
