@@ -128,6 +128,8 @@ export function onRoomWebhook(d: RoomHandlerDeps): MessageHandler {
     }
     if (data.event.startsWith('participant_'))
       fields = { ...fields, participantCount: (await d.store.participantIdentities(room.roomId)).length };
+    // Nothing new (room_started right after our create, a repeated event): no write, no event.
+    if (Object.entries(fields ?? {}).every(([k, v]) => room[k as keyof Room] === v)) return;
     const updated = await d.store.update(room.roomId, { ...fields, updatedAt: new Date().toISOString() });
     if (!updated) return; // deleted meanwhile
     await d.bus.publish(
