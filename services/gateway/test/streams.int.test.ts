@@ -275,6 +275,27 @@ describe('/v1/streams and /v1/chat/rooms', () => {
     );
   });
 
+  test('OpenAPI documents every stream, chat and seed route', async () => {
+    const spec = (await h.app.inject({ url: '/openapi.json' })).json();
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/streams',
+        '/v1/streams/{streamId}',
+        '/v1/streams/{streamId}/stop',
+        '/v1/chat/rooms',
+        '/v1/chat/rooms/{roomId}',
+        '/v1/chat/rooms/{roomId}/tokens',
+        '/stream',
+        '/stream/{streamId}',
+        '/stream/{streamId}/stop',
+        '/api/chat/token',
+      ]),
+    );
+    expect(
+      spec.paths['/v1/streams'].post.requestBody.content['application/json'].schema.properties,
+    ).toHaveProperty('latencyMode');
+  });
+
   test('chat rooms: create, read, list, tokens by role, native 501, update, delete', async () => {
     const ivsRoom = await h.api('POST', '/v1/chat/rooms', { body: { name: 'lobby', provider: 'ivs' } });
     expect(ivsRoom.statusCode).toBe(201);

@@ -32,9 +32,12 @@ export class FakeChatRooms implements ChatRoomsPort {
   readonly removed: string[] = [];
   failCreate?: AppError;
   failRemoveTimes = 0;
+  /** Runs inside create, before it answers (to interleave another command mid-saga). */
+  during?: () => Promise<unknown>;
 
   async create(input: Parameters<ChatRoomsPort['create']>[0]) {
     if (this.failCreate) throw this.failCreate;
+    await this.during?.();
     const room =
       input.provider === 'ivs' ? { arn: `arn:aws:ivschat:us-east-1:123456789012:room/${input.roomId}` } : {};
     this.rooms.set(input.roomId, room);

@@ -257,6 +257,20 @@ describe('stream-svc streams (fakes)', () => {
     });
   });
 
+  test('a delete that arrives mid-saga wins: the saga stops, nothing is left, the record is gone', async () => {
+    let deleted: Envelope | undefined;
+    chat.during = async () => {
+      deleted = await run(cmd('onair.stream.delete.v1', { streamId: 'strm_x', actor: alice }));
+    };
+    const reply = await run(createCmd('strm_x'));
+    expect(deleted?.type).toBe('onair.stream.deleted.v1');
+    expect(reply.data.status).not.toBe('ready');
+    expect(ivs.channels.size).toBe(0);
+    expect(chat.rooms.size).toBe(0);
+    expect(await mod.store.get('strm_x')).toBeUndefined();
+    expect(bus.published.some((e) => e.type === 'onair.stream.created.v1')).toBe(false);
+  });
+
   test('reconciler: a channel deleted behind our back fails the stream; a missed start is caught up', async () => {
     await run(createCmd('strm_r1'));
     await run(createCmd('strm_r2'));
