@@ -72,6 +72,9 @@ describe('/v1/streams and /v1/chat/rooms', () => {
     expect(res.headers['preference-applied']).toBe('wait=10');
     expect(res.json()).toMatchObject({ status: 'ready', channelType: 'BASIC', chatProvider: 'ivs' });
     expect(res.json().chatRoomArn).toMatch(/^arn:aws:ivschat:/);
+    const alone = await h.api('DELETE', `/v1/chat/rooms/${res.json().chatRoomId}`);
+    expect(alone.statusCode).toBe(409);
+    expect(alone.json().detail).toMatch(/belongs to stream .*delete the stream instead/);
   });
 
   test('bad input and other users get clear problem+json 4xx', async () => {

@@ -14,7 +14,7 @@ import {
   ChatUserDisconnect,
   IsoTime,
 } from '@onair/contracts';
-import { type Bus, forbidden, notFound } from '@onair/runtime';
+import { type Bus, conflict, forbidden, notFound } from '@onair/runtime';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { canManage, type Principal } from '../auth';
@@ -186,7 +186,10 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
     async (req, reply) => {
       const who = principalOf(req);
       const { roomId } = req.params as { roomId: string };
-      await roomFor(deps, roomId, who, true);
+      const room = await roomFor(deps, roomId, who, true);
+      // A stream's room goes with its stream; deleting it alone would leave the stream pointing at nothing.
+      if (room.streamId)
+        throw conflict(`Chat room ${roomId} belongs to stream ${room.streamId}; delete the stream instead`);
       await deps.bus.request(
         command(req, ChatRoomDelete.type, roomId, { roomId, actor: actorOf(who) }),
         opts(),
