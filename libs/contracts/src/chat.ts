@@ -14,6 +14,13 @@ export const ModerationSettings = Type.Object({
   wordFilter: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 1000 }),
   /** Optional review webhook with the IVS message review handler contract. */
   reviewWebhookUrl: Type.Optional(Type.String({ format: 'uri' })),
+  /**
+   * IVS Chat rooms: the Lambda IVS Chat calls to review each message (the room's message review
+   * handler); `fallbackResult` applies when it fails or times out.
+   */
+  reviewHandlerArn: Type.Optional(
+    Type.String({ maxLength: 170, pattern: '^arn:aws:lambda:[a-z0-9-]+:[0-9]{12}:function:.+$' }),
+  ),
   fallbackResult: Type.Union([Type.Literal('ALLOW'), Type.Literal('DENY')]),
 });
 

@@ -148,6 +148,28 @@ describe('chat-svc rooms (fakes)', () => {
     expect(ivs.calls).toEqual(expect.arrayContaining(['DeleteMessage', 'DisconnectUser', 'SendEvent']));
   });
 
+  test('IVS rooms get the review Lambda as their message review handler; an update can remove it', async () => {
+    const lambda = 'arn:aws:lambda:us-east-1:123456789012:function:review';
+    await run(
+      cmd('onair.chat.room.create.v1', {
+        roomId: 'chat_r',
+        actor: alice,
+        provider: 'ivs',
+        name: 'reviewed',
+        settings: { moderation: { wordFilter: [], reviewHandlerArn: lambda, fallbackResult: 'DENY' } },
+      }),
+    );
+    expect([...ivs.rooms.values()][0].messageReviewHandler).toEqual({ uri: lambda, fallbackResult: 'DENY' });
+    await run(
+      cmd('onair.chat.room.update.v1', {
+        roomId: 'chat_r',
+        actor: alice,
+        settings: { moderation: { wordFilter: [], fallbackResult: 'ALLOW' } },
+      }),
+    );
+    expect([...ivs.rooms.values()][0].messageReviewHandler).toEqual({ uri: '', fallbackResult: 'ALLOW' });
+  });
+
   test('update changes name and settings (IVS limits follow), owner or admin only', async () => {
     await run(create('chat_h'));
     await expect(

@@ -6,6 +6,7 @@ interface FakeRoom extends IvsRoom {
   name: string;
   maximumMessageRatePerSecond: number;
   maximumMessageLength: number;
+  messageReviewHandler?: { uri: string; fallbackResult: string };
 }
 
 /** In-memory IVS Chat for unit tests: same contract as the SDK adapter, failures on demand. */
@@ -40,6 +41,7 @@ export class FakeIvsChat implements IvsChatPort {
       name: input.name,
       maximumMessageRatePerSecond: input.maximumMessageRatePerSecond ?? 10,
       maximumMessageLength: input.maximumMessageLength ?? 500,
+      ...(input.messageReviewHandler ? { messageReviewHandler: input.messageReviewHandler } : {}),
     };
     this.rooms.set(room.arn, room);
     return { arn: room.arn, id };

@@ -9,6 +9,8 @@ export interface IvsRoomInput {
   name: string;
   maximumMessageRatePerSecond?: number;
   maximumMessageLength?: number;
+  /** The room's review Lambda; `uri: ""` removes it on update (ivs.md part b, UpdateRoom). */
+  messageReviewHandler?: { uri: string; fallbackResult: 'ALLOW' | 'DENY' };
   tags?: Record<string, string>;
 }
 

@@ -40,6 +40,16 @@ export const DEFAULT_SETTINGS: RoomSettings = {
   moderation: { wordFilter: [], fallbackResult: 'ALLOW' },
 };
 
+/**
+ * The IVS message review handler for these settings. On update an empty uri removes a handler the
+ * room had; on create no handler means no field at all.
+ */
+function reviewHandlerOf(s: RoomSettings, update: boolean) {
+  const arn = s.moderation.reviewHandlerArn;
+  if (!arn && !update) return {};
+  return { messageReviewHandler: { uri: arn ?? '', fallbackResult: s.moderation.fallbackResult } };
+}
+
 const NATIVE_ENGINE_MISSING =
   'native chat rooms have no message engine yet (the chat-svc native engine is a later issue)';
 
@@ -117,6 +127,7 @@ export class RoomHandlers {
             name: record.roomId,
             maximumMessageRatePerSecond: record.settings.maximumMessageRatePerSecond,
             maximumMessageLength: record.settings.maximumMessageLength,
+            ...reviewHandlerOf(record.settings, false),
             tags: { 'onair:roomId': record.roomId, 'onair:ownerId': record.ownerId },
           }));
         record.arn = room.arn;
@@ -151,6 +162,7 @@ export class RoomHandlers {
       await this.d.ivsChat.updateRoom(room.arn, {
         maximumMessageRatePerSecond: settings.maximumMessageRatePerSecond,
         maximumMessageLength: settings.maximumMessageLength,
+        ...reviewHandlerOf(settings, true),
       });
     }
     const updated = await this.d.store.update(room.roomId, name, settings, this.now());
