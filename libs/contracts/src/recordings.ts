@@ -23,6 +23,8 @@ export const RecordingView = Type.Object({
   fileName: Type.String(),
   s3Bucket: Type.String(),
   s3Key: Type.String(),
+  /** IVS auto-recordings: the S3 prefix IVS wrote the session under (HLS in `media/hls/`). */
+  s3Prefix: Type.Optional(Type.String()),
   status: RecordingStatus,
   startedAt: Type.Optional(IsoTime),
   endedAt: Type.Optional(IsoTime),

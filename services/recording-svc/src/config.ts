@@ -21,6 +21,18 @@ export const Config = Type.Composite([
       minimum: 100,
       description: 'How often open recordings are compared with ListEgress',
     }),
+    IVS_RECORDING_EVENTS_QUEUE_URL: Type.Optional(
+      Type.String({
+        pattern: '^https?://',
+        description: 'SQS queue of IVS Recording State Change events (IVS auto-recordings); unset = off',
+      }),
+    ),
+    IVS_EVENTS_WAIT_SECONDS: Type.Integer({
+      default: 20,
+      minimum: 0,
+      maximum: 20,
+      description: 'SQS long poll',
+    }),
     EGRESS_S3_ENDPOINT: Type.Optional(
       Type.String({ description: 'S3 endpoint as egress reaches it (default AWS_ENDPOINT_URL_S3)' }),
     ),

@@ -1,3 +1,4 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { runService } from '@onair/runtime';
 import { buildService } from './app';
 import { Config } from './config';
@@ -38,6 +39,16 @@ void runService({
         bucket: c.S3_BUCKET,
         prefix: c.RECORDINGS_PATH,
         reconcileMs: c.EGRESS_RECONCILE_MS,
+        ...(c.IVS_RECORDING_EVENTS_QUEUE_URL
+          ? {
+              ivsEvents: {
+                // The SQS endpoint (AWS_ENDPOINT_URL_SQS when set), not the queue URL's host.
+                sqs: new SQSClient({ region: c.AWS_REGION, useQueueUrlAsEndpoint: false }),
+                queueUrl: c.IVS_RECORDING_EVENTS_QUEUE_URL,
+                waitSeconds: c.IVS_EVENTS_WAIT_SECONDS,
+              },
+            }
+          : {}),
       },
     });
   },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RecordingView } from '@onair/contracts';
-import { AppError, conflict, notFound } from '@onair/runtime';
+import { AppError, conflict, notFound, notImplemented } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { command, type LiveKitApiDeps } from '../livekit/deps';
@@ -9,6 +9,11 @@ import type { RecordingMedia } from '../livekit/recording-media';
 import type { RecordingRecord } from '../read-models/recordings';
 
 const recordingNotFound = (id: string) => notFound(`Recording ${id} does not exist`);
+/** IVS writes HLS (a playlist and many segments), not one MP4 that a Range request can serve. */
+const ivsNotPlayable = (rec: RecordingRecord) =>
+  notImplemented(
+    `Recording ${rec.recordingId} is an IVS recording (HLS under s3://${rec.s3Bucket}/${rec.s3Prefix}/); playing it through onair is not built yet`,
+  );
 const IdParams = Type.Object({ recordingId: Type.String({ minLength: 1, maxLength: 128 }) });
 const Status = Type.Union(
   ['starting', 'recording', 'stopping', 'ready', 'failed'].map((s) => Type.Literal(s)),
@@ -25,6 +30,7 @@ export async function sendRecordingMedia(
   req: FastifyRequest,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
+  if (rec.source !== 'livekit') throw ivsNotPlayable(rec);
   if (rec.status !== 'ready')
     throw conflict(`Recording ${rec.recordingId} is ${rec.status}, not ready to play yet`);
   const info = await media.head(rec.s3Bucket, rec.s3Key);
@@ -194,6 +200,7 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
       const { recordingId } = req.params as { recordingId: string };
       const rec = await d.recordings.get(recordingId);
       if (!rec) throw recordingNotFound(recordingId);
+      if (rec.source !== 'livekit') throw ivsNotPlayable(rec);
       if (rec.status !== 'ready') throw conflict(`Recording ${recordingId} is ${rec.status}, not ready yet`);
       const url = await d.media
         .presign(rec.s3Bucket, rec.s3Key, d.downloadUrlTtlSeconds, rec.fileName)

@@ -110,6 +110,7 @@ export async function seed001Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
         } while (cursor && out.length < 1000);
         return {
           recordings: out
+            .filter((r) => r.source === 'livekit') // seed 001 records LiveKit rooms only
             // Seed 001's roomId is LiveKit's room sid; our own room id is accepted too.
             .filter((r) => !q.roomId || r.roomSid === q.roomId || r.roomId === q.roomId)
             .map((r) => ({

@@ -176,7 +176,8 @@ export function deleteRecording(d: RecordingDeps): MessageHandler {
     if (!rec) throw notFound(`Recording ${data.recordingId} does not exist`);
     if (!isTerminal(rec)) throw conflict(`Recording ${data.recordingId} is still recording; stop it first`);
     if (!canManage(data.actor, rec.ownerId)) throw forbidden('Only who made the recording may delete it');
-    await d.objects.delete(rec.s3Bucket, rec.s3Key);
+    if (rec.s3Prefix) await d.objects.deletePrefix(rec.s3Bucket, rec.s3Prefix);
+    else await d.objects.delete(rec.s3Bucket, rec.s3Key);
     await d.store.delete(rec.recordingId);
     const evt = follow(msg, {
       type: RecordingDeleted.type,
@@ -223,6 +224,7 @@ const LOST_AFTER_MS = 5 * 60_000;
 export async function reconcile(d: RecordingDeps): Promise<number> {
   let repaired = 0;
   for (const rec of await d.store.open()) {
+    if (rec.source !== 'livekit') continue; // IVS recordings are not egresses
     const age = Date.now() - Date.parse(rec.createdAt);
     let snap: EgressSnapshot | undefined;
     if (rec.egressId) [snap] = await d.egress.list({ egressId: rec.egressId });

@@ -6,4 +6,7 @@ export class FakeRecordingObjects implements RecordingObjects {
   async delete(bucket: string, key: string): Promise<void> {
     this.objects.delete(`${bucket}/${key}`);
   }
+  async deletePrefix(bucket: string, prefix: string): Promise<void> {
+    for (const k of [...this.objects]) if (k.startsWith(`${bucket}/${prefix}/`)) this.objects.delete(k);
+  }
 }

@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { AppError } from '@onair/runtime';
 import type { RecordingObjects } from './objects-port';
 
@@ -19,6 +19,29 @@ export class S3RecordingObjects implements RecordingObjects {
       await this.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     } catch (e) {
       throw new AppError('STORAGE_UNAVAILABLE', 502, `S3 DeleteObject failed: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+  }
+
+  async deletePrefix(bucket: string, prefix: string): Promise<void> {
+    // A trailing slash so `…/abc` never takes `…/abcd` with it; an empty prefix would be the bucket.
+    if (!prefix) throw new AppError('BAD_PREFIX', 500, 'refusing to delete an empty prefix');
+    const base = prefix.endsWith('/') ? prefix : `${prefix}/`;
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.s3.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: base, ContinuationToken: token }),
+        );
+        // One DeleteObject per key: S3-compatible stores do not all have DeleteObjects.
+        for (const o of page.Contents ?? []) {
+          if (o.Key) await this.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: o.Key }));
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    } catch (e) {
+      throw new AppError('STORAGE_UNAVAILABLE', 502, `S3 delete of ${base} failed: ${(e as Error).message}`, {
         cause: e,
       });
     }
