@@ -84,6 +84,7 @@ describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging cli
 
   const connect = async (userId: string, capabilities: Caps, sessionSeconds = 600) => {
     const room = new ChatRoom({
+      logLevel: 'error',
       regionOrUrl: `${url}/v1/chat/ws`,
       tokenProvider: async () => {
         const { token, grant } = await mintChatToken(

@@ -1,0 +1,248 @@
+import type { AddressInfo } from 'node:net';
+import { makeEnvelope } from '@onair/contracts';
+import { createDocumentClient, ensureTable, Metrics, silentLogger } from '@onair/runtime';
+import type { FastifyInstance } from 'fastify';
+import WebSocket from 'ws';
+import { buildService as buildChat } from '../../chat-svc/src/app';
+import { FakeIvsChat } from '../../chat-svc/src/ivs-chat/fake';
+import { CHAT_TABLE_INDEXES } from '../../chat-svc/src/rooms/store';
+import { buildService as buildFanout } from '../../fanout-svc/src/app';
+import { startDynalite, testBuses, waitFor } from '../../../test/support';
+import { buildApp } from '../src/app';
+import { createTokenVerifier } from '../src/auth';
+import { ChatHistoryReadModel } from '../src/read-models/chat-history';
+import { TEST_SECRET } from './helpers';
+
+const CHAT_SECRET = 'chat-token-secret-e2e-tests';
+const ROOM = 'lobby';
+
+interface Client {
+  ws: WebSocket;
+  frames: Array<Record<string, unknown>>;
+  seqs: () => number[];
+  lastSeq: () => number;
+}
+
+/**
+ * Native chat end to end with real parts: chat-svc (dynalite), two fanout-svc instances, two
+ * gateway instances, RabbitMQ, and WebSocket clients speaking the IVS Chat protocol.
+ */
+describe('native chat across two gateways and two fanout instances', () => {
+  jest.setTimeout(60_000);
+  let db: Awaited<ReturnType<typeof startDynalite>>;
+  let buses: Awaited<ReturnType<typeof testBuses>>;
+  const gateways: Record<string, { app: FastifyInstance; port: number }> = {};
+  const stops: Array<() => Promise<unknown>> = [];
+  let client: Awaited<ReturnType<typeof buses.make>>;
+  let fanouts: Array<ReturnType<typeof buildFanout>>;
+
+  const token = async (userId: string, roles: Array<'viewer' | 'streamer' | 'moderator'> = ['streamer']) => {
+    const r = await client.request(
+      makeEnvelope({
+        type: 'onair.chat.token.create.v1',
+        source: 'test',
+        data: { roomId: ROOM, actor: { userId, roles } },
+      }),
+    );
+    return (r.data as { token: string }).token;
+  };
+
+  const connect = async (gw: string, userId: string, since?: number): Promise<Client> => {
+    const url = `ws://127.0.0.1:${gateways[gw].port}/v1/chat/ws${since !== undefined ? `?since=${since}` : ''}`;
+    const ws = new WebSocket(url, await token(userId));
+    const frames: Array<Record<string, unknown>> = [];
+    ws.on('message', (d) => frames.push(JSON.parse(d.toString())));
+    await new Promise((r, j) => {
+      ws.once('open', r);
+      ws.once('error', j);
+    });
+    const seqs = () =>
+      frames
+        .filter((f) => f.Type === 'MESSAGE')
+        .map((f) => Number((f.Attributes as Record<string, string>)['onair:seq']));
+    return { ws, frames, seqs, lastSeq: () => Math.max(0, ...seqs()) };
+  };
+
+  const say = (c: Client, content: string) =>
+    c.ws.send(
+      JSON.stringify({ Action: 'SEND_MESSAGE', RequestId: `${content}-${Math.random()}`, Content: content }),
+    );
+
+  const inIndex = (n: number) =>
+    waitFor(() => fanouts.every((f) => f.index.size() >= n), { what: `${n} sockets in every fanout index` });
+
+  beforeAll(async () => {
+    db = await startDynalite();
+    buses = await testBuses();
+    const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
+    const table = 'onair-chat-e2e';
+    await ensureTable(ddb, { name: table, indexes: CHAT_TABLE_INDEXES });
+    const chat = buildChat({
+      bus: await buses.make('chat-svc'),
+      logger: silentLogger,
+      instanceId: 'chat-1',
+      ddb,
+      tableName: table,
+      ivsChat: new FakeIvsChat(),
+      chatTokenSecret: CHAT_SECRET,
+    });
+    await chat.start();
+    stops.push(() => chat.stop());
+    fanouts = [];
+    for (const id of ['fan-1', 'fan-2']) {
+      const f = buildFanout({
+        bus: await buses.make('fanout-svc', id),
+        logger: silentLogger,
+        instanceId: id,
+      });
+      await f.start();
+      fanouts.push(f);
+      stops.push(() => f.stop());
+    }
+    for (const gw of ['gw-1', 'gw-2']) {
+      const app = await buildApp({
+        bus: await buses.make('gateway', gw),
+        logger: silentLogger,
+        metrics: new Metrics({ defaultMetrics: false }),
+        verifier: createTokenVerifier({ JWT_SECRET: TEST_SECRET }),
+        instanceId: gw,
+        chat: { chatTokenSecret: CHAT_SECRET, messagesPerSecond: 100 },
+        chatHistory: new ChatHistoryReadModel(ddb, table),
+      });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      gateways[gw] = { app, port: (app.server.address() as AddressInfo).port };
+    }
+    client = await buses.make('test-client');
+    await client.request(
+      makeEnvelope({
+        type: 'onair.chat.room.create.v1',
+        source: 'test',
+        data: {
+          roomId: ROOM,
+          actor: { userId: 'owner', roles: ['streamer'] },
+          provider: 'native',
+          name: 'Lobby',
+          settings: { maximumMessageRatePerSecond: 100 },
+        },
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    for (const g of Object.values(gateways)) await g.app.close().catch(() => {});
+    for (const s of stops) await s();
+    await buses?.cleanup();
+    await db?.close();
+  });
+
+  it('delivers every message exactly once to members on both gateways, all in the same order', async () => {
+    const a = await connect('gw-1', 'ann');
+    const b = await connect('gw-2', 'ben');
+    const c = await connect('gw-1', 'cat');
+    await inIndex(3);
+    for (let i = 0; i < 10; i++) {
+      say(a, `a${i}`);
+      say(b, `b${i}`);
+    }
+    for (const x of [a, b, c])
+      await waitFor(() => x.seqs().length >= 20, { what: '20 messages at every member' });
+    const first = a.seqs();
+    expect(first).toHaveLength(20);
+    expect(new Set(first).size).toBe(20);
+    expect([...first].sort((p, q) => p - q)).toEqual(first); // in sequence order
+    expect(b.seqs()).toEqual(first);
+    expect(c.seqs()).toEqual(first);
+    for (const x of [a, b, c]) x.ws.close();
+  });
+
+  it('recovers everything a client missed, in order, then tells it recovery was complete', async () => {
+    const listener = await connect('gw-2', 'dan');
+    const talker = await connect('gw-1', 'eve');
+    await inIndex(2);
+    say(talker, 'before');
+    await waitFor(() => listener.frames.some((f) => f.Content === 'before'), { what: 'the first message' });
+    const seen = listener.lastSeq();
+    listener.ws.close();
+    for (let i = 0; i < 5; i++) say(talker, `missed ${i}`);
+    await waitFor(() => talker.frames.filter((f) => String(f.Content).startsWith('missed')).length === 5, {
+      what: 'the missed messages stored',
+    });
+
+    const back = await connect('gw-2', 'dan', seen);
+    await waitFor(() => back.frames.some((f) => f.EventName === 'onair:RECOVERY'), {
+      what: 'the recovery event',
+    });
+    const rec = back.frames.find((f) => f.EventName === 'onair:RECOVERY') as {
+      Attributes: Record<string, string>;
+    };
+    expect(rec.Attributes.complete).toBe('true');
+    const recovered = back.frames.filter((f) => f.Type === 'MESSAGE').map((f) => f.Content);
+    expect(recovered).toEqual(['missed 0', 'missed 1', 'missed 2', 'missed 3', 'missed 4']);
+    // Live messages follow, without duplicates.
+    await inIndex(2);
+    say(talker, 'live again');
+    await waitFor(() => back.frames.some((f) => f.Content === 'live again'), {
+      what: 'a live message after recovery',
+    });
+    expect(new Set(back.seqs()).size).toBe(back.seqs().length);
+    expect(back.seqs()).toEqual([...back.seqs()].sort((p, q) => p - q));
+    back.ws.close();
+    talker.ws.close();
+  });
+
+  it('serves the history over REST, paged by sequence number', async () => {
+    const { SignJWT } = await import('jose');
+    const jwt = await new SignJWT({ roles: ['viewer'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('reader')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(TEST_SECRET));
+    const page = async (after: number) =>
+      (
+        await gateways['gw-1'].app.inject({
+          url: `/v1/chat/rooms/${ROOM}/messages?after=${after}&limit=10`,
+          headers: { authorization: `Bearer ${jwt}` },
+        })
+      ).json() as {
+        messages: Array<{ seq: number }>;
+        hasMore: boolean;
+        nextAfter: number;
+      };
+    const p1 = await page(0);
+    expect(p1.messages).toHaveLength(10);
+    expect(p1.hasMore).toBe(true);
+    const p2 = await page(p1.nextAfter);
+    expect(p2.messages[0].seq).toBeGreaterThan(p1.messages[9].seq);
+    expect((await gateways['gw-1'].app.inject({ url: `/v1/chat/rooms/${ROOM}/messages` })).statusCode).toBe(
+      401,
+    );
+  });
+
+  it('a gateway killed mid-conversation: its clients reconnect to the other one and recover', async () => {
+    const onDoomed = await connect('gw-1', 'fay');
+    const other = await connect('gw-2', 'gus');
+    await inIndex(2);
+    say(other, 'hello fay');
+    await waitFor(() => onDoomed.frames.some((f) => f.Content === 'hello fay'), {
+      what: 'a message before the crash',
+    });
+    const seen = onDoomed.lastSeq();
+    const closed = new Promise((r) => onDoomed.ws.once('close', r));
+    await gateways['gw-1'].app.close();
+    await closed;
+    say(other, 'while you were away');
+    await waitFor(() => other.frames.some((f) => f.Content === 'while you were away'), {
+      what: 'the message during the outage',
+    });
+    const again = await connect('gw-2', 'fay', seen);
+    await waitFor(() => again.frames.some((f) => f.Content === 'while you were away'), {
+      what: 'recovery on the other gateway',
+    });
+    await waitFor(() => again.frames.some((f) => f.EventName === 'onair:RECOVERY'), {
+      what: 'the recovery event',
+    });
+    expect(again.frames.filter((f) => f.Content === 'hello fay')).toHaveLength(0); // seen before: not repeated
+    again.ws.close();
+    other.ws.close();
+  });
+});
