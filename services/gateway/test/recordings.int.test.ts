@@ -52,6 +52,13 @@ describe('/v1/recordings', () => {
     });
     expect(res.headers.location).toBe(`/v1/recordings/${id}`);
     expect((await start()).statusCode).toBe(409);
+    const byViewer = await stack.app.inject({
+      method: 'POST',
+      url: '/v1/recordings',
+      payload: { roomId },
+      headers: bob,
+    });
+    expect(byViewer.statusCode).toBe(403);
 
     await untilStatus(id, 'recording'); // from egress_updated (delivered twice)
     const del = await stack.app.inject({ method: 'DELETE', url: `/v1/recordings/${id}`, headers: alice });

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { RecordingView } from '@onair/contracts';
-import { AppError, conflict, notFound, notImplemented } from '@onair/runtime';
+import { AppError, conflict, forbidden, notFound, notImplemented } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { command, type LiveKitApiDeps } from '../livekit/deps';
 import { parseRange } from '../livekit/range';
+import { mayPublish } from '../livekit/room-access';
+import { principalOf } from './plugins';
 import type { RecordingMedia } from '../livekit/recording-media';
 import type { RecordingRecord } from '../read-models/recordings';
 
@@ -73,7 +75,8 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
     {
       schema: {
         tags: ['recordings'],
-        summary: 'Start recording a room (409 when it is already being recorded)',
+        summary:
+          'Start recording a room (owner, streamers, moderators; 409 when it is already being recorded)',
         body: Type.Object({
           roomId: Type.String({
             minLength: 1,
@@ -87,6 +90,10 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
     async (req, reply) => {
       const { roomId } = req.body as { roomId: string };
       const room = await d.rooms.get(roomId);
+      // Recording is for those who may publish there; a viewer may not record a room.
+      const p = principalOf(req);
+      if (room ? !mayPublish(p, room) : p.roles.every((r) => r === 'viewer'))
+        throw forbidden('Only the owner, streamers and moderators may record this room');
       const res = await command(d, req, 'onair.recording.start.v1', {
         recordingId: `rec_${randomUUID()}`,
         roomName: room?.livekitName ?? roomId,
