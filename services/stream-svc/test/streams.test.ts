@@ -289,5 +289,12 @@ describe('stream-svc streams (fakes)', () => {
     clock = new Date(clock.getTime() + 1000);
     await mod.reconciler.runOnce();
     expect((await mod.store.get('strm_r2'))?.status).toBe('ended');
+    // A new broadcast whose Stream Start was lost: the recently ended stream goes live again.
+    ivs.channels.get(r2)!.live = { streamId: 'st-3', state: 'LIVE' };
+    clock = new Date(clock.getTime() + 1000);
+    await mod.reconciler.runOnce();
+    expect((await mod.store.get('strm_r2'))?.status).toBe('live');
+    // Two list calls per pass, whatever the number of streams.
+    expect(ivs.calls.filter((c) => c === 'GetChannel' || c === 'GetStream')).toEqual([]);
   });
 });

@@ -45,10 +45,9 @@ export class FakeIvs implements IvsPort {
     return this.key(channelArn);
   }
 
-  async getChannel(arn: string) {
-    this.step('GetChannel');
-    const c = this.channels.get(arn);
-    return c && { arn: c.arn, name: c.name, ingestEndpoint: c.ingestEndpoint, playbackUrl: c.playbackUrl };
+  async missingChannels(arns: string[]) {
+    this.step('BatchGetChannel');
+    return new Set(arns.filter((a) => !this.channels.has(a)));
   }
 
   async findChannelsByName(name: string) {
@@ -69,8 +68,10 @@ export class FakeIvs implements IvsPort {
     c.live = undefined;
   }
 
-  async getStream(channelArn: string) {
-    this.step('GetStream');
-    return this.channels.get(channelArn)?.live;
+  async liveChannels() {
+    this.step('ListStreams');
+    const live = new Map<string, IvsLiveStream>();
+    for (const c of this.channels.values()) if (c.live) live.set(c.arn, c.live);
+    return live;
   }
 }

@@ -33,14 +33,17 @@ export interface IvsPort {
   /** IVS makes the channel's stream key with it; `streamKey` is absent only if it did not. */
   createChannel(input: IvsChannelInput): Promise<{ channel: IvsChannel; streamKey?: IvsStreamKey }>;
   createStreamKey(channelArn: string): Promise<IvsStreamKey>;
-  /** undefined when the channel does not exist. */
-  getChannel(arn: string): Promise<IvsChannel | undefined>;
+  /**
+   * Which of these channels no longer exist (BatchGetChannel, 50 per call: the reconciler checks
+   * every stream without spending the 5 TPS quota one channel at a time).
+   */
+  missingChannels(arns: string[]): Promise<Set<string>>;
   /** Channels with exactly this name (a create that timed out may still have made one). */
   findChannelsByName(name: string): Promise<string[]>;
   /** Idempotent: a channel already gone is not an error. Stops a live broadcast first. */
   deleteChannel(arn: string): Promise<void>;
   /** 409 NOT_LIVE when the channel is not broadcasting. */
   stopStream(channelArn: string): Promise<void>;
-  /** undefined when the channel is not broadcasting. */
-  getStream(channelArn: string): Promise<IvsLiveStream | undefined>;
+  /** Every channel broadcasting now (ListStreams), by channel ARN. */
+  liveChannels(): Promise<Map<string, IvsLiveStream>>;
 }

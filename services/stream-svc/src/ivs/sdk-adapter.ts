@@ -1,13 +1,13 @@
 import {
+  BatchGetChannelCommand,
   type Channel,
   CreateChannelCommand,
   CreateStreamKeyCommand,
   DeleteChannelCommand,
-  GetChannelCommand,
-  GetStreamCommand,
   IvsClient,
   type IvsClientConfig,
   ListChannelsCommand,
+  ListStreamsCommand,
   StopStreamCommand,
 } from '@aws-sdk/client-ivs';
 import { fromIvsError } from './errors';
@@ -55,13 +55,17 @@ export class SdkIvs implements IvsPort {
     return { arn: out.streamKey?.arn ?? '', value: out.streamKey?.value ?? '' };
   }
 
-  async getChannel(arn: string): Promise<IvsChannel | undefined> {
-    try {
-      return toChannel((await this.client.send(new GetChannelCommand({ arn }))).channel);
-    } catch (e) {
-      if ((e as Error).name === 'ResourceNotFoundException') return undefined;
-      throw fromIvsError(e, 'GetChannel');
+  async missingChannels(arns: string[]): Promise<Set<string>> {
+    const missing = new Set<string>();
+    for (let i = 0; i < arns.length; i += 50) {
+      const out = await this.call('BatchGetChannel', () =>
+        this.client.send(new BatchGetChannelCommand({ arns: arns.slice(i, i + 50) })),
+      );
+      // Only a definite "not found" counts; any other per-channel error means "unknown, keep it".
+      for (const e of out.errors ?? [])
+        if (e.arn && e.code === 'ResourceNotFoundException') missing.add(e.arn);
     }
+    return missing;
   }
 
   async findChannelsByName(name: string): Promise<string[]> {
@@ -101,19 +105,24 @@ export class SdkIvs implements IvsPort {
     await this.call('StopStream', () => this.client.send(new StopStreamCommand({ channelArn })));
   }
 
-  async getStream(channelArn: string): Promise<IvsLiveStream | undefined> {
-    try {
-      const s = (await this.client.send(new GetStreamCommand({ channelArn }))).stream;
-      return {
-        streamId: s?.streamId ?? '',
-        state: s?.state === 'LIVE' ? 'LIVE' : 'OFFLINE',
-        ...(s?.startTime ? { startTime: s.startTime.toISOString() } : {}),
-      };
-    } catch (e) {
-      const name = (e as Error).name;
-      if (name === 'ChannelNotBroadcasting' || name === 'ResourceNotFoundException') return undefined;
-      throw fromIvsError(e, 'GetStream');
-    }
+  async liveChannels(): Promise<Map<string, IvsLiveStream>> {
+    const live = new Map<string, IvsLiveStream>();
+    let nextToken: string | undefined;
+    do {
+      const out = await this.call('ListStreams', () =>
+        this.client.send(new ListStreamsCommand({ nextToken, maxResults: 100 })),
+      );
+      for (const s of out.streams ?? []) {
+        if (!s.channelArn) continue;
+        live.set(s.channelArn, {
+          streamId: s.streamId ?? '',
+          state: s.state === 'OFFLINE' ? 'OFFLINE' : 'LIVE',
+          ...(s.startTime ? { startTime: s.startTime.toISOString() } : {}),
+        });
+      }
+      nextToken = out.nextToken;
+    } while (nextToken);
+    return live;
   }
 
   destroy(): void {

@@ -3,6 +3,9 @@ import { EVENT_RANK, eventKey } from './handlers';
 import { compensate, type SagaDeps } from './saga';
 import type { Status, StreamRecord } from './store';
 
+/** How long an ended stream is still compared with IVS (a missed Stream Start after it). */
+const RECENTLY_ENDED_MS = 60 * 60_000;
+
 export interface ReconcilerOptions {
   /** A stream still provisioning after this long is failed and compensated. */
   provisioningTimeoutMs: number;
@@ -14,7 +17,7 @@ export interface ReconcilerOptions {
  * - a stream stuck in `provisioning` (a crash mid-saga, a compensation that kept failing) is
  *   compensated and fails with the reason;
  * - a `ready`/`live` stream whose channel was deleted behind our back fails;
- * - a missed Stream Start / Stream End is caught up from GetStream.
+ * - a missed Stream Start / Stream End is caught up from ListStreams.
  * Repairs are conditional writes like every other, so a real event racing a repair is safe.
  */
 export class Reconciler {
@@ -58,11 +61,19 @@ export class Reconciler {
       await this.guard(r, () => compensate(this.d, r, reason, this.cause(r, 'stuck')));
     }
     const all = `${now.toISOString()}~`;
-    for (const status of ['ready', 'live'] as const) {
-      for (const r of await this.d.store.byStatus(status, all)) {
-        if (!r.deleting && r.channelArn) await this.guard(r, () => this.check(r, status));
-      }
-    }
+    // Recently ended streams too: a Stream Start we missed (or an end we inferred from a lagging
+    // ListStreams) is corrected on the next pass.
+    const recent = new Date(now.getTime() - RECENTLY_ENDED_MS).toISOString();
+    const candidates = [
+      ...(await this.d.store.byStatus('ready', all)),
+      ...(await this.d.store.byStatus('live', all)),
+      ...(await this.d.store.byStatus('ended', all, { since: recent })),
+    ].filter((r) => !r.deleting && r.channelArn);
+    if (candidates.length === 0) return;
+    // Two list calls for every stream at once (IVS allows 5 TPS per operation).
+    const missing = await this.d.ivs.missingChannels(candidates.map((r) => r.channelArn as string));
+    const live = await this.d.ivs.liveChannels();
+    for (const r of candidates) await this.guard(r, () => this.check(r, missing, live));
   }
 
   private async guard(r: StreamRecord, f: () => Promise<unknown>): Promise<void> {
@@ -78,17 +89,14 @@ export class Reconciler {
     return { id, correlationid: id };
   }
 
-  private async check(r: StreamRecord, status: 'ready' | 'live'): Promise<void> {
+  private async check(r: StreamRecord, missing: Set<string>, liveNow: Map<string, unknown>): Promise<void> {
     const arn = r.channelArn as string;
+    const status = r.status as 'ready' | 'live' | 'ended';
     let next: { status: Status; reason?: string } | undefined;
-    if (!(await this.d.ivs.getChannel(arn))) {
-      next = { status: 'failed', reason: 'The IVS channel was deleted outside onair' };
-    } else {
-      const live = await this.d.ivs.getStream(arn);
-      if (status === 'ready' && live?.state === 'LIVE') next = { status: 'live' };
-      if (status === 'live' && !live)
-        next = { status: 'ended', reason: 'The broadcast ended (missed Stream End)' };
-    }
+    if (missing.has(arn)) next = { status: 'failed', reason: 'The IVS channel was deleted outside onair' };
+    else if (status !== 'live' && liveNow.has(arn)) next = { status: 'live' };
+    else if (status === 'live' && !liveNow.has(arn))
+      next = { status: 'ended', reason: 'The broadcast ended (missed Stream End)' };
     if (!next) return;
     const now = this.d.now();
     const key = eventKey(now, EVENT_RANK.reconcile);

@@ -198,17 +198,36 @@ export class StreamStore {
     await this.ddb.send(new DeleteCommand({ TableName: this.tableName, Key: key(streamId) }));
   }
 
-  /** Streams in a status whose last change is older than `before` (ISO time), oldest first. */
-  async byStatus(status: Status, before: string, limit = 100): Promise<StreamRecord[]> {
-    const out = await this.ddb.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'GSI2',
-        KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :before',
-        ExpressionAttributeValues: { ':pk': `STATUS#${status}`, ':before': before },
-        Limit: limit,
-      }),
-    );
-    return (out.Items ?? []).map((i) => strip(i) as StreamRecord);
+  /**
+   * Streams in a status whose last change is before `before` (and not before `since`), oldest
+   * first, every page up to `max`.
+   */
+  async byStatus(
+    status: Status,
+    before: string,
+    opts: { since?: string; max?: number } = {},
+  ): Promise<StreamRecord[]> {
+    const out: StreamRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.ddb.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'GSI2',
+          KeyConditionExpression: opts.since
+            ? 'GSI2PK = :pk AND GSI2SK BETWEEN :since AND :before'
+            : 'GSI2PK = :pk AND GSI2SK < :before',
+          ExpressionAttributeValues: {
+            ':pk': `STATUS#${status}`,
+            ':before': before,
+            ...(opts.since ? { ':since': opts.since } : {}),
+          },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of page.Items ?? []) out.push(strip(i) as StreamRecord);
+      start = page.LastEvaluatedKey;
+    } while (start && out.length < (opts.max ?? 1000));
+    return out.slice(0, opts.max ?? 1000);
   }
 }
