@@ -11,22 +11,24 @@ void runService({
   configSchema: Config,
   table: (c) => recordingsTable(c.TABLE_NAME),
   build: async ({ bus, logger, instanceId, ddb, config: c }) => {
-    if (!c.LIVEKIT_URL || !c.LIVEKIT_API_KEY || !c.LIVEKIT_API_SECRET)
-      return buildService({ bus, logger, instanceId });
-    const egress = new LiveKitEgressAdapter({
-      url: c.LIVEKIT_URL,
-      apiKey: c.LIVEKIT_API_KEY,
-      apiSecret: c.LIVEKIT_API_SECRET,
-      s3: {
-        bucket: c.S3_BUCKET,
-        region: c.AWS_REGION,
-        endpoint: c.EGRESS_S3_ENDPOINT ?? c.AWS_ENDPOINT_URL_S3,
-        forcePathStyle: c.S3_FORCE_PATH_STYLE,
-        // Egress uploads with its own credentials; by default the ones this service has.
-        accessKey: c.EGRESS_S3_ACCESS_KEY ?? process.env.AWS_ACCESS_KEY_ID,
-        secret: c.EGRESS_S3_SECRET ?? process.env.AWS_SECRET_ACCESS_KEY,
-      },
-    });
+    const { LIVEKIT_URL: url, LIVEKIT_API_KEY: apiKey, LIVEKIT_API_SECRET: apiSecret } = c;
+    const egress =
+      url && apiKey && apiSecret
+        ? new LiveKitEgressAdapter({
+            url,
+            apiKey,
+            apiSecret,
+            s3: {
+              bucket: c.S3_BUCKET,
+              region: c.AWS_REGION,
+              endpoint: c.EGRESS_S3_ENDPOINT ?? c.AWS_ENDPOINT_URL_S3,
+              forcePathStyle: c.S3_FORCE_PATH_STYLE,
+              // Egress uploads with its own credentials; by default the ones this service has.
+              accessKey: c.EGRESS_S3_ACCESS_KEY ?? process.env.AWS_ACCESS_KEY_ID,
+              secret: c.EGRESS_S3_SECRET ?? process.env.AWS_SECRET_ACCESS_KEY,
+            },
+          })
+        : undefined;
     return buildService({
       bus,
       logger,
@@ -34,7 +36,7 @@ void runService({
       recordings: {
         ddb,
         table: c.TABLE_NAME,
-        egress,
+        ...(egress ? { egress } : {}),
         objects: new S3RecordingObjects({ region: c.AWS_REGION, forcePathStyle: c.S3_FORCE_PATH_STYLE }),
         bucket: c.S3_BUCKET,
         prefix: c.RECORDINGS_PATH,

@@ -1,8 +1,9 @@
 // recording-svc's handlers with fakes for LiveKit egress, S3 and the bus; dynalite for the table.
 import { type Envelope, makeEnvelope } from '@onair/contracts';
-import { createDocumentClient, ensureTable, silentLogger } from '@onair/runtime';
+import { createDocumentClient, ensureTable, MessageRouter, silentLogger } from '@onair/runtime';
 import { recordingBus, startDynalite } from '../../../test/support';
 import { FakeLiveKitEgress } from '../src/livekit/egress-fake';
+import { recordingsModule } from '../src/recordings';
 import {
   deleteRecording,
   onEgressWebhook,
@@ -130,5 +131,33 @@ describe('recording handlers', () => {
     expect(await store.get('r4')).toMatchObject({ status: 'ready', size: 1234 });
     expect(await reconcile(d)).toBe(0);
     expect(bus.published.at(-1)?.data).toMatchObject({ recordingId: 'r4', status: 'ready' });
+  });
+});
+
+describe('without LiveKit settings', () => {
+  it('start and stop answer 501 naming the settings; delete still works', async () => {
+    const ddb = createDocumentClient({ region: 'us-east-1', endpoint: dyn.endpoint });
+    const mod = recordingsModule({
+      bus: recordingBus(),
+      logger: silentLogger,
+      ddb,
+      table: 'recs',
+      objects: new FakeRecordingObjects(),
+      bucket: 'b',
+      prefix: 'p/',
+      reconcileMs: 1000,
+    });
+    const router = new MessageRouter('recording-svc');
+    mod.register(router);
+    await expect(
+      router.handle(cmd('onair.recording.start.v1', { recordingId: 'x', actor, roomName: 'demo' }), ctx),
+    ).rejects.toMatchObject({
+      status: 501,
+      message: expect.stringMatching(/LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET/),
+    });
+    await expect(
+      router.handle(cmd('onair.recording.delete.v1', { recordingId: 'missing', actor }), ctx),
+    ).rejects.toMatchObject({ status: 404 });
+    expect(await mod.reconcile()).toBe(0);
   });
 });

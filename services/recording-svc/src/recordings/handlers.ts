@@ -169,7 +169,7 @@ export function stopRecording(d: RecordingDeps): MessageHandler {
 }
 
 /** onair.recording.delete.v1: the S3 object, then the metadata; 409 while it is still recording. */
-export function deleteRecording(d: RecordingDeps): MessageHandler {
+export function deleteRecording(d: Omit<RecordingDeps, 'egress'>): MessageHandler {
   return async (msg) => {
     const data = msg.data as Static<typeof RecordingDelete.schema>;
     const rec = await d.store.get(data.recordingId);

@@ -14,7 +14,8 @@ export interface RecordingsModuleDeps {
   logger: Logger;
   ddb: DynamoDBDocumentClient;
   table: string;
-  egress: LiveKitEgress;
+  /** LiveKit egress; without it start/stop answer 501 (IVS auto-recordings and delete still work). */
+  egress?: LiveKitEgress;
   objects: RecordingObjects;
   bucket: string;
   prefix: string;
@@ -27,7 +28,9 @@ export interface RecordingsModuleDeps {
 /** The recording commands, the egress webhook subscription and the reconciliation timer. */
 export function recordingsModule(o: RecordingsModuleDeps) {
   const store = new RecordingStore(o.ddb, o.table);
-  const d = { ...o, store };
+  const base = { ...o, store };
+  const egress = o.egress;
+  const d = egress && { ...base, egress };
   let webhooks: Consumer | undefined;
   const ivsQueue =
     o.ivsEvents &&
@@ -43,6 +46,7 @@ export function recordingsModule(o: RecordingsModuleDeps) {
   let stopped = false;
 
   const tick = () => {
+    if (!d) return;
     running = reconcile(d)
       .catch((err) => o.logger.warn({ err }, 'reconciliation with ListEgress failed; will try again'))
       .finally(() => {
@@ -52,17 +56,18 @@ export function recordingsModule(o: RecordingsModuleDeps) {
 
   return {
     store,
-    reconcile: () => reconcile(d),
+    reconcile: async () => (d ? reconcile(d) : 0),
     register(router: MessageRouter): void {
-      router
-        .on(RecordingStart, startRecording(d))
-        .on(RecordingStop, stopRecording(d))
-        .on(RecordingDelete, deleteRecording(d));
+      router.on(RecordingDelete, deleteRecording(base));
+      if (d) router.on(RecordingStart, startRecording(d)).on(RecordingStop, stopRecording(d));
+      else refuseLiveKitCommands(router);
     },
     async start(): Promise<void> {
       stopped = false;
-      webhooks = await o.bus.subscribe('recording-svc', [LiveKitWebhookReceived.type], onEgressWebhook(d));
-      timer = setTimeout(tick, o.reconcileMs);
+      if (d) {
+        webhooks = await o.bus.subscribe('recording-svc', [LiveKitWebhookReceived.type], onEgressWebhook(d));
+        timer = setTimeout(tick, o.reconcileMs);
+      }
       ivsQueue?.start();
     },
     async stop(): Promise<void> {
@@ -75,12 +80,21 @@ export function recordingsModule(o: RecordingsModuleDeps) {
   };
 }
 
-/** Without LiveKit settings the recording commands say what is missing instead of pretending. */
+const LIVEKIT_MISSING =
+  'LiveKit recordings are not configured in recording-svc: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET';
+
+/** Without LiveKit settings, starting and stopping say what is missing instead of pretending. */
+function refuseLiveKitCommands(router: MessageRouter): void {
+  const refuse = async () => {
+    throw notImplemented(LIVEKIT_MISSING);
+  };
+  router.on(RecordingStart, refuse).on(RecordingStop, refuse);
+}
+
+/** Without a table and S3 (tests of other services) every recording command says so. */
 export function recordingsNotConfigured(router: MessageRouter): void {
   const refuse = async () => {
-    throw notImplemented(
-      'LiveKit recordings are not configured in recording-svc: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET',
-    );
+    throw notImplemented(LIVEKIT_MISSING);
   };
   router.on(RecordingStart, refuse).on(RecordingStop, refuse).on(RecordingDelete, refuse);
 }
