@@ -29,7 +29,9 @@ const region = 'us-east-1';
 
 export type Harness = Awaited<ReturnType<typeof startStreamsHarness>>;
 
-export async function startStreamsHarness(opts: { chatDefaultProvider?: 'ivs' | 'native' } = {}) {
+export async function startStreamsHarness(
+  opts: { chatDefaultProvider?: 'ivs' | 'native'; provisioningTimeoutMs?: number } = {},
+) {
   const buses = await testBuses();
   const db = await startDynalite();
   const fauxqs = await startFauxqsProcess();
@@ -89,6 +91,8 @@ export async function startStreamsHarness(opts: { chatDefaultProvider?: 'ivs' | 
       chatRequestTimeoutMs: 5000,
       events: { sqs, queueUrl, waitSeconds: 1 },
       compensationDelaysMs: [20, 50],
+      // The timer stays long: tests run passes themselves with reconciler().runOnce().
+      reconcile: { intervalMs: 3_600_000, provisioningTimeoutMs: opts.provisioningTimeoutMs ?? 120_000 },
     },
   });
   await streamSvc.start();
