@@ -68,8 +68,14 @@ describe('native chat across two gateways and two fanout instances', () => {
       JSON.stringify({ Action: 'SEND_MESSAGE', RequestId: `${content}-${Math.random()}`, Content: content }),
     );
 
-  const inIndex = (n: number) =>
-    waitFor(() => fanouts.every((f) => f.index.size() >= n), { what: `${n} sockets in every fanout index` });
+  /** Wait until every fanout instance routes ROOM to each user's gateway (joins are events: they take a moment). */
+  const present = (...who: Array<[gw: string, user: string]>) =>
+    waitFor(
+      () => fanouts.every((f) => who.every(([gw, user]) => f.index.gatewaysFor(ROOM, [user]).includes(gw))),
+      {
+        what: `${who.map((w) => w[1]).join(', ')} in every fanout index`,
+      },
+    );
 
   beforeAll(async () => {
     db = await startDynalite();
@@ -139,7 +145,7 @@ describe('native chat across two gateways and two fanout instances', () => {
     const a = await connect('gw-1', 'ann');
     const b = await connect('gw-2', 'ben');
     const c = await connect('gw-1', 'cat');
-    await inIndex(3);
+    await present(['gw-1', 'ann'], ['gw-2', 'ben'], ['gw-1', 'cat']);
     for (let i = 0; i < 10; i++) {
       say(a, `a${i}`);
       say(b, `b${i}`);
@@ -158,7 +164,7 @@ describe('native chat across two gateways and two fanout instances', () => {
   it('recovers everything a client missed, in order, then tells it recovery was complete', async () => {
     const listener = await connect('gw-2', 'dan');
     const talker = await connect('gw-1', 'eve');
-    await inIndex(2);
+    await present(['gw-2', 'dan'], ['gw-1', 'eve']);
     say(talker, 'before');
     await waitFor(() => listener.frames.some((f) => f.Content === 'before'), { what: 'the first message' });
     const seen = listener.lastSeq();
@@ -179,7 +185,7 @@ describe('native chat across two gateways and two fanout instances', () => {
     const recovered = back.frames.filter((f) => f.Type === 'MESSAGE').map((f) => f.Content);
     expect(recovered).toEqual(['missed 0', 'missed 1', 'missed 2', 'missed 3', 'missed 4']);
     // Live messages follow, without duplicates.
-    await inIndex(2);
+    await present(['gw-2', 'dan']);
     say(talker, 'live again');
     await waitFor(() => back.frames.some((f) => f.Content === 'live again'), {
       what: 'a live message after recovery',
@@ -218,10 +224,34 @@ describe('native chat across two gateways and two fanout instances', () => {
     );
   });
 
+  it('pushes stream state (live, ended) to the members of the stream chat room', async () => {
+    const member = await connect('gw-2', 'hal');
+    await waitFor(() => fanouts.every((f) => f.index.gatewaysFor(ROOM, ['hal']).includes('gw-2')), {
+      what: 'hal in every fanout index',
+    });
+    for (const status of ['live', 'ended'] as const) {
+      await client.publish(
+        makeEnvelope({
+          type: 'onair.stream.state-changed.v1',
+          source: 'stream-svc',
+          data: { streamId: 'st_1', chatRoomId: ROOM, status, at: new Date().toISOString() },
+        }),
+      );
+    }
+    await waitFor(() => member.frames.filter((f) => f.EventName === 'onair:STREAM_STATE').length === 2, {
+      what: 'two stream state events',
+    });
+    const states = member.frames
+      .filter((f) => f.EventName === 'onair:STREAM_STATE')
+      .map((f) => (f.Attributes as Record<string, string>).status);
+    expect(states).toEqual(['live', 'ended']);
+    member.ws.close();
+  });
+
   it('a gateway killed mid-conversation: its clients reconnect to the other one and recover', async () => {
     const onDoomed = await connect('gw-1', 'fay');
     const other = await connect('gw-2', 'gus');
-    await inIndex(2);
+    await present(['gw-1', 'fay'], ['gw-2', 'gus']);
     say(other, 'hello fay');
     await waitFor(() => onDoomed.frames.some((f) => f.Content === 'hello fay'), {
       what: 'a message before the crash',
