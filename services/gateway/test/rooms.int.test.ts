@@ -129,3 +129,25 @@ describe('/v1/rooms', () => {
     ).toBe(404);
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the rooms, recordings, webhook and seed routes', async () => {
+    const spec = await stack.app.inject({ url: '/openapi.json' });
+    expect(spec.statusCode).toBe(200);
+    const paths = Object.keys(spec.json().paths);
+    for (const p of [
+      '/v1/rooms',
+      '/v1/rooms/{roomId}/tokens',
+      '/v1/recordings',
+      '/v1/recordings/{recordingId}/media',
+      '/v1/recordings/{recordingId}/download-url',
+      '/v1/webhooks/livekit',
+      '/api/room/create',
+      '/recordings/{recordingName}',
+    ])
+      expect(paths).toContain(p);
+    // The webhook and the seed health check need no bearer token.
+    expect(spec.json().paths['/v1/webhooks/livekit'].post.security).toEqual([]);
+    expect(spec.json().paths['/api/health'].get.security).toEqual([]);
+  });
+});
