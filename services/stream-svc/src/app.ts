@@ -1,8 +1,6 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Bus, Consumer, Logger } from '@onair/runtime';
 import { MessageRouter } from '@onair/runtime';
-import type { LiveKitRooms } from './livekit/rooms-port';
-import { roomsModule, roomsNotConfigured } from './rooms';
+import { type RoomsDeps, roomsModule, roomsNotConfigured } from './rooms';
 import { type StreamsDeps, streamsModule } from './streams';
 
 export interface Deps {
@@ -10,7 +8,7 @@ export interface Deps {
   logger: Logger;
   instanceId: string;
   /** LiveKit rooms; without it the room commands answer 501 naming the missing settings. */
-  rooms?: { ddb: DynamoDBDocumentClient; table: string; livekit: LiveKitRooms };
+  rooms?: Omit<RoomsDeps, 'bus' | 'logger'>;
   /** IVS streams; without it the stream commands answer 501 (the router's default). */
   streams?: Omit<StreamsDeps, 'bus' | 'logger'>;
 }
@@ -21,7 +19,7 @@ export interface Deps {
  */
 export function buildService(deps: Deps) {
   const router = new MessageRouter('stream-svc').withPing(deps.instanceId);
-  const rooms = deps.rooms && roomsModule({ bus: deps.bus, ...deps.rooms });
+  const rooms = deps.rooms && roomsModule({ bus: deps.bus, logger: deps.logger, ...deps.rooms });
   if (rooms) rooms.register(router);
   else roomsNotConfigured(router);
   const streams = deps.streams && streamsModule({ bus: deps.bus, logger: deps.logger, ...deps.streams });
@@ -29,6 +27,7 @@ export function buildService(deps: Deps) {
   let commands: Consumer | undefined;
   return {
     router,
+    rooms,
     streams,
     async start() {
       await rooms?.start();

@@ -39,7 +39,16 @@ void runService({
           provisioningTimeoutMs: config.PROVISIONING_TIMEOUT_MS,
         },
       },
-      ...(lk ? { rooms: { ddb, table: config.TABLE_NAME, livekit: new LiveKitRoomsAdapter(lk) } } : {}),
+      ...(lk
+        ? {
+            rooms: {
+              ddb,
+              table: config.TABLE_NAME,
+              livekit: new LiveKitRoomsAdapter(lk),
+              reconcileMs: config.ROOMS_RECONCILE_MS,
+            },
+          }
+        : {}),
     });
   },
 });

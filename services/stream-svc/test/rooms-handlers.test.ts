@@ -4,6 +4,7 @@ import { AppError, createDocumentClient, ensureTable, silentLogger } from '@onai
 import { recordingBus, startDynalite } from '../../../test/support';
 import { FakeLiveKitRooms } from '../src/livekit/rooms-fake';
 import { createRoom, deleteRoom, onRoomWebhook } from '../src/rooms/handlers';
+import { reconcileRooms } from '../src/rooms/reconcile';
 import { RoomStore } from '../src/rooms/store';
 
 const actor = { userId: 'alice', roles: ['streamer'] };
@@ -68,5 +69,29 @@ describe('room handlers', () => {
     await deleteRoom(d)(cmd('onair.room.delete.v1', { roomId: 'r1', actor }), ctx);
     expect(livekit.rooms.has('r1')).toBe(false);
     expect(await store.participantIdentities('r1')).toEqual([]);
+  });
+});
+
+describe('room reconciliation with ListRooms', () => {
+  it('finishes a room LiveKit closed without telling us, and empties one LiveKit reports empty', async () => {
+    const livekit = new FakeLiveKitRooms();
+    const bus = recordingBus();
+    const d = { bus, store, livekit };
+    await createRoom(d)(create('gone'), ctx);
+    await createRoom(d)(create('empty'), ctx);
+    await createRoom(d)(create('busy'), ctx);
+    const on = onRoomWebhook(d);
+    await on(webhook('J1', 'participant_joined', 'empty', 'ann'), ctx);
+    await on(webhook('J2', 'participant_joined', 'busy', 'bob'), ctx);
+    livekit.rooms.get('busy')!.numParticipants = 1;
+    livekit.rooms.delete('gone'); // closed (emptyTimeout), room_finished lost
+    const later = () => Date.now() + 120_000;
+    const young = await reconcileRooms({ ...d, logger: silentLogger });
+    expect(young).toBe(0); // within the grace period nothing is touched
+    expect(await reconcileRooms({ ...d, logger: silentLogger, now: later })).toBe(2);
+    expect(await store.get('gone')).toMatchObject({ status: 'finished', participantCount: 0 });
+    expect(await store.get('empty')).toMatchObject({ status: 'active', participantCount: 0 });
+    expect(await store.get('busy')).toMatchObject({ status: 'active', participantCount: 1 });
+    expect(await reconcileRooms({ ...d, logger: silentLogger, now: later })).toBe(0);
   });
 });

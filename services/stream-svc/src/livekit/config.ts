@@ -10,6 +10,11 @@ export const LiveKitConfig = Type.Object({
   ),
   LIVEKIT_API_KEY: Type.Optional(Type.String({ minLength: 1, description: 'LiveKit API key' })),
   LIVEKIT_API_SECRET: Type.Optional(Type.String({ minLength: 1, description: 'LiveKit API secret' })),
+  ROOMS_RECONCILE_MS: Type.Integer({
+    default: 60000,
+    minimum: 100,
+    description: 'How often active rooms are compared with LiveKit ListRooms',
+  }),
 });
 
 export function liveKitCredentials(c: {

@@ -1,4 +1,4 @@
-import { RoomServiceClient } from 'livekit-server-sdk';
+import { type Room, RoomServiceClient } from 'livekit-server-sdk';
 import { fromLiveKit } from './errors';
 import type { LiveKitRoomInfo, LiveKitRoomSpec, LiveKitRooms } from './rooms-port';
 
@@ -25,14 +25,17 @@ export class LiveKitRoomsAdapter implements LiveKitRooms {
         maxParticipants: spec.maxParticipants,
         metadata: spec.metadata,
       });
-      return {
-        sid: r.sid,
-        name: r.name,
-        numParticipants: r.numParticipants,
-        creationTimeMs: Number(r.creationTimeMs || r.creationTime * 1000n),
-      };
+      return toInfo(r);
     } catch (e) {
       throw fromLiveKit(e, 'LiveKit CreateRoom failed');
+    }
+  }
+
+  async listRooms(names: string[]): Promise<LiveKitRoomInfo[]> {
+    try {
+      return (await this.client.listRooms(names)).map(toInfo);
+    } catch (e) {
+      throw fromLiveKit(e, 'LiveKit ListRooms failed');
     }
   }
 
@@ -44,4 +47,13 @@ export class LiveKitRoomsAdapter implements LiveKitRooms {
       if (err.status !== 404) throw err; // already gone (closed by emptyTimeout): fine
     }
   }
+}
+
+function toInfo(r: Room): LiveKitRoomInfo {
+  return {
+    sid: r.sid,
+    name: r.name,
+    numParticipants: r.numParticipants,
+    creationTimeMs: Number(r.creationTimeMs || r.creationTime * 1000n),
+  };
 }

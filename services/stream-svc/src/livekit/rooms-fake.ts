@@ -25,6 +25,11 @@ export class FakeLiveKitRooms implements LiveKitRooms {
     this.rooms.delete(name);
   }
 
+  async listRooms(names: string[]): Promise<LiveKitRoomInfo[]> {
+    this.throwIfFailing();
+    return [...this.rooms.values()].filter((r) => names.includes(r.name));
+  }
+
   private throwIfFailing(): void {
     const f = this.fail;
     this.fail = undefined;

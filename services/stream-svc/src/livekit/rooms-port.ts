@@ -23,4 +23,6 @@ export interface LiveKitRooms {
   createRoom(spec: LiveKitRoomSpec): Promise<LiveKitRoomInfo>;
   /** Resolves also when the room is already gone (deleting is idempotent for us). */
   deleteRoom(name: string): Promise<void>;
+  /** The rooms LiveKit has open now among `names` (closed ones are simply absent). */
+  listRooms(names: string[]): Promise<LiveKitRoomInfo[]>;
 }

@@ -1,8 +1,9 @@
 import { LiveKitWebhookReceived, RoomCreate, RoomDelete } from '@onair/contracts';
-import { type Bus, type Consumer, type MessageRouter, notImplemented } from '@onair/runtime';
+import { type Bus, type Consumer, type Logger, type MessageRouter, notImplemented } from '@onair/runtime';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LiveKitRooms } from '../livekit/rooms-port';
 import { createRoom, deleteRoom, onRoomWebhook } from './handlers';
+import { reconcileRooms } from './reconcile';
 import { RoomStore } from './store';
 
 export interface RoomsDeps {
@@ -10,6 +11,9 @@ export interface RoomsDeps {
   ddb: DynamoDBDocumentClient;
   table: string;
   livekit: LiveKitRooms;
+  logger: Logger;
+  /** How often active rooms are compared with ListRooms (ROOMS_RECONCILE_MS). */
+  reconcileMs?: number;
 }
 
 /** Its own subscriber queue, so IVS event consumers of stream-svc never compete with it. */
@@ -20,15 +24,32 @@ export function roomsModule(deps: RoomsDeps) {
   const store = new RoomStore(deps.ddb, deps.table);
   const d = { bus: deps.bus, store, livekit: deps.livekit };
   let webhooks: Consumer | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const reconcile = () => reconcileRooms({ ...d, logger: deps.logger });
+  const tick = () => {
+    running = reconcile()
+      .catch((err) => deps.logger.warn({ err }, 'room reconciliation with ListRooms failed; will try again'))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, deps.reconcileMs ?? 60_000);
+      });
+  };
   return {
     store,
+    reconcile,
     register(router: MessageRouter): void {
       router.on(RoomCreate, createRoom(d)).on(RoomDelete, deleteRoom(d));
     },
     async start(): Promise<void> {
       webhooks = await deps.bus.subscribe(ROOMS_SUBSCRIBER, [LiveKitWebhookReceived.type], onRoomWebhook(d));
+      stopped = false;
+      timer = setTimeout(tick, deps.reconcileMs ?? 60_000);
     },
     async stop(): Promise<void> {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
       await webhooks?.stop();
     },
   };

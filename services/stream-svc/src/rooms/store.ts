@@ -127,6 +127,25 @@ export class RoomStore {
     return out;
   }
 
+  /** Every room (one partition, see above). */
+  async all(): Promise<Room[]> {
+    const out: Room[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.ddb.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': ROOMS_PK },
+          ExclusiveStartKey: start,
+        }),
+      );
+      out.push(...(r.Items ?? []).map(strip));
+      start = r.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
   /** Sets fields of a room that exists; answers the new room, or undefined when it is gone. */
   async update(roomId: string, fields: Partial<Room>): Promise<Room | undefined> {
     const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
