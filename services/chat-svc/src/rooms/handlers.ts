@@ -90,7 +90,7 @@ export class RoomHandlers {
     const r = idOrArn.startsWith('arn:')
       ? await this.d.store.getByArn(idOrArn)
       : await this.d.store.get(idOrArn);
-    if (!r || r.state !== 'active') throw notFound(`Chat room ${idOrArn} not found`);
+    if (r?.state !== 'active') throw notFound(`Chat room ${idOrArn} not found`);
     return r;
   }
 
