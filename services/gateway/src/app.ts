@@ -3,6 +3,7 @@ import { createHttpBase } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
 import type { TokenVerifier } from './auth';
 import { chatRoutes } from './http/chat';
+import { chatBanRoutes } from './http/chat-bans';
 import { chatHistoryRoutes } from './http/chat-history';
 import { registerPlugins } from './http/plugins';
 import { seed000Routes } from './http/seed000';
@@ -58,6 +59,7 @@ export async function registerApi(app: FastifyInstance, deps: GatewayDeps): Prom
     seed002Routes(app, { ...c, verifier: deps.verifier });
   }
   if (deps.chatHistory) chatHistoryRoutes(app, { history: deps.chatHistory });
+  chatBanRoutes(app, { bus: deps.bus, timeoutMs: deps.requestTimeoutMs ?? 10_000 });
   if (deps.chat) {
     await registerChatSockets(app, {
       history: deps.chatHistory,

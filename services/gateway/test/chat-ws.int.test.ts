@@ -84,7 +84,6 @@ describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging cli
 
   const connect = async (userId: string, capabilities: Caps, sessionSeconds = 600) => {
     const room = new ChatRoom({
-      logLevel: 'error',
       regionOrUrl: `${url}/v1/chat/ws`,
       tokenProvider: async () => {
         const { token, grant } = await mintChatToken(
@@ -105,6 +104,7 @@ describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging cli
         };
       },
     });
+    room.logLevel = 'error' as typeof room.logLevel; // the library logs every frame at debug
     const messages: Array<{ content: string; sender: string }> = [];
     const deletes: string[] = [];
     const disconnects: string[] = [];

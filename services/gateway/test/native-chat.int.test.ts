@@ -248,6 +248,43 @@ describe('native chat across two gateways and two fanout instances', () => {
     member.ws.close();
   });
 
+  it("a ban over REST closes the user's sockets, refuses new tokens and survives reconnects; lifting it lets them back", async () => {
+    const { SignJWT } = await import('jose');
+    const bearer = async (sub: string, roles: string[]) =>
+      `Bearer ${await new SignJWT({ roles }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setExpirationTime('5m').sign(new TextEncoder().encode(TEST_SECRET))}`;
+    const troll = await connect('gw-2', 'troll');
+    await present(['gw-2', 'troll']);
+    const closed = new Promise<number>((r) => troll.ws.once('close', (code) => r(code)));
+    const gw = gateways['gw-2'].app;
+    const asViewer = await gw.inject({
+      method: 'POST',
+      url: `/v1/chat/rooms/${ROOM}/bans`,
+      headers: { authorization: await bearer('vic', ['viewer']) },
+      payload: { userId: 'troll' },
+    });
+    expect(asViewer.statusCode).toBe(403);
+    const ban = await gw.inject({
+      method: 'POST',
+      url: `/v1/chat/rooms/${ROOM}/bans`,
+      headers: { authorization: await bearer('boss', ['admin']) },
+      payload: { userId: 'troll', reason: 'spam' },
+    });
+    expect(ban.statusCode).toBe(204);
+    expect(await closed).toBe(1000);
+    await expect(token('troll')).rejects.toMatchObject({
+      status: 403,
+      message: 'You are banned from this room',
+    });
+    const lift = await gw.inject({
+      method: 'DELETE',
+      url: `/v1/chat/rooms/${ROOM}/bans/troll`,
+      headers: { authorization: await bearer('boss', ['admin']) },
+    });
+    expect(lift.statusCode).toBe(204);
+    const back = await connect('gw-2', 'troll');
+    back.ws.close();
+  });
+
   it('a gateway killed mid-conversation: its clients reconnect to the other one and recover', async () => {
     const onDoomed = await connect('gw-1', 'fay');
     const other = await connect('gw-2', 'gus');

@@ -1,0 +1,66 @@
+import { ChatUserBan, IsoTime } from '@onair/contracts';
+import type { Bus } from '@onair/runtime';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { principalOf } from './plugins';
+import { actorOf, command } from './streams';
+
+const RoomId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:/-]+$' });
+const UserId = Type.String({ minLength: 1, maxLength: 128 });
+
+/**
+ * Bans and timeouts in native chat rooms (moderators, admins, the room owner). A ban is stored:
+ * it holds across reconnects, refuses new chat tokens, and closes the user's open sockets.
+ */
+export function chatBanRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs: number }): void {
+  app.post(
+    '/v1/chat/rooms/:roomId/bans',
+    {
+      schema: {
+        tags: ['chat'],
+        summary: 'Ban a user from a native room, or time them out with `until`',
+        params: Type.Object({ roomId: RoomId }),
+        body: Type.Object({
+          userId: UserId,
+          until: Type.Optional(IsoTime),
+          reason: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+        }),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (req, reply) => {
+      const { roomId } = req.params as { roomId: string };
+      const b = req.body as { userId: string; until?: string; reason?: string };
+      await deps.bus.request(
+        command(req, ChatUserBan.type, roomId, { roomId, actor: actorOf(principalOf(req)), ...b }),
+        { timeoutMs: deps.timeoutMs },
+      );
+      return reply.status(204).send();
+    },
+  );
+
+  app.delete(
+    '/v1/chat/rooms/:roomId/bans/:userId',
+    {
+      schema: {
+        tags: ['chat'],
+        summary: 'Lift a ban or timeout',
+        params: Type.Object({ roomId: RoomId, userId: UserId }),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (req, reply) => {
+      const { roomId, userId } = req.params as { roomId: string; userId: string };
+      await deps.bus.request(
+        command(req, ChatUserBan.type, roomId, {
+          roomId,
+          userId,
+          lift: true,
+          actor: actorOf(principalOf(req)),
+        }),
+        { timeoutMs: deps.timeoutMs },
+      );
+      return reply.status(204).send();
+    },
+  );
+}
