@@ -12,7 +12,9 @@ export function createBus(cfg: { AMQP_URL?: string; AWS_REGION: string }, opts: 
   if (cfg.AMQP_URL) return new RabbitBus(cfg.AMQP_URL, opts);
   return new SqsBus(
     {
-      sqs: new SQSClient({ region: cfg.AWS_REGION }),
+      // Send to the configured endpoint, not the host inside each queue URL: local SQS servers
+      // hand out queue URLs whose host does not resolve (on AWS both are the regional endpoint).
+      sqs: new SQSClient({ region: cfg.AWS_REGION, useQueueUrlAsEndpoint: false }),
       eventBridge: new EventBridgeClient({ region: cfg.AWS_REGION }),
     },
     { ...opts, region: cfg.AWS_REGION },
