@@ -4,7 +4,7 @@
 // and delete (409 while recording, then the S3 object is gone).
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { waitFor } from '../../../test/support';
-import { BUCKET, type Stack, startStack } from './rooms.harness';
+import { BUCKET, type Stack, startStack, STACK_START_MS } from './rooms.harness';
 
 let stack: Stack;
 let alice: { authorization: string };
@@ -17,10 +17,10 @@ beforeAll(async () => {
   roomId = (
     await stack.app.inject({ method: 'POST', url: '/v1/rooms', payload: { topic: 'rec' }, headers: alice })
   ).json().roomId;
-});
+}, STACK_START_MS);
 afterAll(async () => {
   await stack?.stop();
-});
+}, STACK_START_MS);
 
 const start = () =>
   stack.app.inject({ method: 'POST', url: '/v1/recordings', payload: { roomId }, headers: alice });

@@ -26,6 +26,8 @@ import { TEST_SECRET, tokenFor } from './helpers';
 export const API_KEY = 'devkey';
 export const API_SECRET = 'devsecret-that-is-long-enough-for-hs256';
 export const BUCKET = 'onair-recordings';
+/** Starting the stack takes about a second; a busy machine (shared RabbitMQ, benchmarks) can take far longer. */
+export const STACK_START_MS = 90_000;
 
 export interface Stack {
   app: FastifyInstance;

@@ -2,15 +2,15 @@
 // grants by role (verified with livekit-server-sdk's TokenVerifier); participant counts from the
 // signed webhooks the LiveKit stand-in sends when the token is used.
 import { waitFor } from '../../../test/support';
-import { type Stack, startStack } from './rooms.harness';
+import { type Stack, startStack, STACK_START_MS } from './rooms.harness';
 
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack();
-});
+}, STACK_START_MS);
 afterAll(async () => {
   await stack?.stop();
-});
+}, STACK_START_MS);
 
 describe('/v1/rooms', () => {
   let roomId: string;

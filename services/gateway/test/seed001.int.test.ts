@@ -3,7 +3,7 @@
 // ETag, 416, path traversal and unknown names (404), and delete removing the object from S3.
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { RoomServiceClient } from 'livekit-server-sdk';
-import { API_KEY, API_SECRET, BUCKET, type Stack, startStack } from './rooms.harness';
+import { API_KEY, API_SECRET, BUCKET, type Stack, startStack, STACK_START_MS } from './rooms.harness';
 
 let stack: Stack;
 let auth: { authorization: string };
@@ -12,10 +12,10 @@ beforeAll(async () => {
   auth = await stack.auth('alice');
   // Seed 001 records rooms that exist in LiveKit (clients created them by joining).
   await new RoomServiceClient(stack.lk.url, API_KEY, API_SECRET).createRoom({ name: 'fight-1' });
-});
+}, STACK_START_MS);
 afterAll(async () => {
   await stack?.stop();
-});
+}, STACK_START_MS);
 
 const post = (url: string, payload: object) =>
   stack.app.inject({ method: 'POST', url, payload, headers: auth });

@@ -1,14 +1,14 @@
 // Seed 004's documented test scenario (create, join, get, list) replayed against onair, every
 // documented field asserted, plus the errors it documents (now 400/404 with the same texts).
-import { type Stack, startStack } from './rooms.harness';
+import { type Stack, startStack, STACK_START_MS } from './rooms.harness';
 
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack();
-});
+}, STACK_START_MS);
 afterAll(async () => {
   await stack?.stop();
-});
+}, STACK_START_MS);
 
 const post = async (url: string, payload: unknown, user = 'host-user') =>
   stack.app.inject({ method: 'POST', url, payload: payload as object, headers: await stack.auth(user) });

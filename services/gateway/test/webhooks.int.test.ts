@@ -4,15 +4,15 @@
 import { createHash } from 'node:crypto';
 import { AccessToken } from 'livekit-server-sdk';
 import { waitFor } from '../../../test/support';
-import { API_KEY, API_SECRET, type Stack, startStack } from './rooms.harness';
+import { API_KEY, API_SECRET, type Stack, startStack, STACK_START_MS } from './rooms.harness';
 
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack();
-});
+}, STACK_START_MS);
 afterAll(async () => {
   await stack?.stop();
-});
+}, STACK_START_MS);
 
 async function sign(body: string, secret = API_SECRET): Promise<string> {
   const at = new AccessToken(API_KEY, secret);
