@@ -69,14 +69,14 @@ beforeAll(async () => {
     ivsEvents: { sqs, queueUrl, waitSeconds: 1 },
   });
   await mod.start();
-});
+}, 90_000);
 afterAll(async () => {
   await mod?.stop();
   objects?.close();
   sqs?.destroy();
   s3?.destroy();
   await Promise.all([dyn?.close(), fauxqs?.stop()]);
-});
+}, 90_000);
 
 const send = (body: string) => sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
 

@@ -70,7 +70,7 @@ describe('recording-svc: LiveKit egress to S3', () => {
       },
     });
     await svc.start();
-  });
+  }, 90_000);
   afterAll(async () => {
     await svc?.stop();
     await buses?.cleanup();
@@ -78,7 +78,7 @@ describe('recording-svc: LiveKit egress to S3', () => {
     objects?.close();
     s3?.destroy();
     await Promise.all([dyn?.close(), fauxqs?.stop()]);
-  });
+  }, 90_000);
 
   const command = (type: string, data: unknown) =>
     gw.request(makeEnvelope({ type, source: 'test', data }), { timeoutMs: 8000 });

@@ -45,13 +45,13 @@ describe('stream-svc: LiveKit rooms', () => {
       },
     });
     await svc.start();
-  });
+  }, 90_000);
   afterAll(async () => {
     await svc?.stop();
     await buses?.cleanup();
     await lk?.close();
     await dyn?.close();
-  });
+  }, 90_000);
 
   const command = (type: string, data: unknown) =>
     gw.request(makeEnvelope({ type, source: 'test', data }), { timeoutMs: 5000 });
