@@ -82,10 +82,12 @@ describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging cli
   let fanout: ReturnType<typeof buildFanout>;
   const rooms: ChatRoom[] = [];
 
-  const connect = async (userId: string, capabilities: Caps, sessionSeconds = 600) => {
+  const connect = async (userId: string, capabilities: Caps, sessionSeconds = 600, tokenSeconds = 300) => {
+    let tokenCalls = 0;
     const room = new ChatRoom({
       regionOrUrl: `${url}/v1/chat/ws`,
       tokenProvider: async () => {
+        tokenCalls++;
         const { token, grant } = await mintChatToken(
           CHAT_SECRET,
           {
@@ -95,7 +97,7 @@ describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging cli
             attributes: { displayName: userId },
             sessionExpirationTime: new Date(Date.now() + sessionSeconds * 1000).toISOString(),
           },
-          300,
+          tokenSeconds,
         );
         return {
           token,
@@ -117,7 +119,7 @@ describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging cli
     room.connect();
     rooms.push(room);
     await waitFor(() => states.includes('connect'), { what: `${userId} to connect` });
-    return { room, messages, deletes, disconnects, states };
+    return { room, messages, deletes, disconnects, states, tokenCalls: () => tokenCalls };
   };
 
   beforeAll(async () => {
@@ -206,6 +208,33 @@ describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging cli
       { what: "both of carol's sockets closed" },
     );
     await waitFor(() => mod.disconnects.includes('carol'), { what: 'the disconnect event at the moderator' });
+  });
+
+  it('refreshes a token before it expires without dropping the user (the client opens a new socket first)', async () => {
+    const { SendMessageRequest } = await import('amazon-ivs-chat-messaging');
+    // With 60 s or less left, the library reconnects at (remaining - 30 s): about now for a 31 s token.
+    const rita = await connect('rita', ['SEND_MESSAGE'], 600, 31);
+    await waitFor(() => rita.tokenCalls() >= 2, { what: 'a token refresh', timeoutMs: 15_000 });
+    const m = await rita.room.sendMessage(new SendMessageRequest('after refresh'));
+    expect(m.content).toBe('after refresh');
+    await waitFor(() => rita.messages.some((x) => x.content === 'after refresh'), {
+      what: 'the message on the new socket',
+    });
+    expect(rita.states.filter((x) => x.startsWith('disconnect'))).toEqual([]);
+  });
+
+  it('answers 429 to a client that sends faster than its connection may', async () => {
+    const { SendMessageRequest } = await import('amazon-ivs-chat-messaging');
+    const fast = await connect('flash', ['SEND_MESSAGE']);
+    const results = await Promise.allSettled(
+      Array.from({ length: 130 }, (_, i) => fast.room.sendMessage(new SendMessageRequest(`burst ${i}`))),
+    );
+    const refused = results
+      .filter((r) => r.status === 'rejected')
+      .map((r) => (r as PromiseRejectedResult).reason.errorCode);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(new Set(refused)).toEqual(new Set([429]));
+    expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThanOrEqual(100);
   });
 
   it('refuses the handshake with 401 for a bad or missing token, and answers each invalid frame with an ERROR', async () => {
