@@ -8,3 +8,4 @@ export * from './metrics';
 export * from './router';
 export * from './service';
 export * from './chat-token';
+export * from './sqs-event-queue';

@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { LiveKitWebhookReceived, RecordingDelete, RecordingStart, RecordingStop } from '@onair/contracts';
 import { type Bus, type Consumer, type Logger, type MessageRouter, notImplemented } from '@onair/runtime';
-import { SqsEventQueue } from '../ivs/events-queue';
+import { SqsEventQueue } from '@onair/runtime';
 import { ivsRecordingHandler } from '../ivs/recording-events';
 import type { LiveKitEgress } from '../livekit/egress-port';
 import type { RecordingObjects } from '../storage/objects-port';

@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { StreamCreate, StreamDelete, StreamStop, StreamUpdate } from '@onair/contracts';
 import type { Bus, Logger, MessageRouter } from '@onair/runtime';
-import { SqsEventQueue } from '../ivs/events-queue';
+import { SqsEventQueue } from '@onair/runtime';
 import type { IvsPort } from '../ivs/port';
 import { BusChatRooms, type ChatRoomsPort } from './chat-rooms';
 import { StreamHandlers } from './handlers';

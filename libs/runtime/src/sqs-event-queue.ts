@@ -1,6 +1,5 @@
-// Same long-poll loop as stream-svc/src/ivs/events-queue.ts; a candidate for libs/runtime.
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { Logger } from '@onair/runtime';
+import type { Logger } from './logger';
 
 export interface EventQueueOptions {
   client: SQSClient;
