@@ -21,10 +21,12 @@ export const PORTS = {
 export const LIVEKIT_DEV = { apiKey: 'devkey', apiSecret: 'onair-dev-livekit-secret-0123456789' };
 export const RECORDINGS_BUCKET = 'onair-recordings';
 export const IVS_EVENTS_QUEUE = 'onair-ivs-events';
+export const IVS_RECORDING_EVENTS_QUEUE = 'onair-ivs-recording-events';
 
 export interface LocalInfra {
   endpoints: { dynamodb: string; sqs: string; s3: string; eventbridge: string; ivs: string; livekit: string };
   ivsEventsQueueUrl: string;
+  ivsRecordingEventsQueueUrl: string;
   close(): Promise<void>;
 }
 
@@ -73,32 +75,39 @@ export async function startLocalInfra(opts: {
     });
     closers.push(() => livekit.close());
 
-    // IVS events reach stream-svc as AWS delivers them: EventBridge rule -> SQS queue.
+    // IVS events reach the services as AWS delivers them: an EventBridge rule -> an SQS queue.
     const sqsClient = new SQSClient(aws);
-    const q = await sqsClient.send(new CreateQueueCommand({ QueueName: IVS_EVENTS_QUEUE }));
-    const attrs = await sqsClient.send(
-      new GetQueueAttributesCommand({ QueueUrl: q.QueueUrl, AttributeNames: ['QueueArn'] }),
-    );
     const { EventBridgeClient, PutRuleCommand, PutTargetsCommand } = await import(
       '@aws-sdk/client-eventbridge'
     );
     const ebClient = new EventBridgeClient({ ...aws, endpoint: eb.url });
-    await ebClient.send(
-      new PutRuleCommand({ Name: 'onair-ivs-events', EventPattern: JSON.stringify({ source: ['aws.ivs'] }) }),
-    );
-    await ebClient.send(
-      new PutTargetsCommand({
-        Rule: 'onair-ivs-events',
-        Targets: [{ Id: 'stream-svc', Arn: attrs.Attributes?.QueueArn as string }],
-      }),
-    );
+    const ruleToQueue = async (name: string, pattern: object): Promise<string> => {
+      const q = await sqsClient.send(new CreateQueueCommand({ QueueName: name }));
+      const attrs = await sqsClient.send(
+        new GetQueueAttributesCommand({ QueueUrl: q.QueueUrl, AttributeNames: ['QueueArn'] }),
+      );
+      await ebClient.send(new PutRuleCommand({ Name: name, EventPattern: JSON.stringify(pattern) }));
+      await ebClient.send(
+        new PutTargetsCommand({
+          Rule: name,
+          Targets: [{ Id: name, Arn: attrs.Attributes?.QueueArn as string }],
+        }),
+      );
+      return q.QueueUrl as string;
+    };
+    const ivsEventsQueueUrl = await ruleToQueue(IVS_EVENTS_QUEUE, { source: ['aws.ivs'] });
+    const ivsRecordingEventsQueueUrl = await ruleToQueue(IVS_RECORDING_EVENTS_QUEUE, {
+      source: ['aws.ivs'],
+      'detail-type': ['IVS Recording State Change'],
+    });
     await new S3Client({ ...aws, forcePathStyle: true }).send(
       new CreateBucketCommand({ Bucket: RECORDINGS_BUCKET }),
     );
 
     return {
       endpoints: { dynamodb, sqs, s3: sqs, eventbridge: eb.url, ivs: ivs.url, livekit: livekit.url },
-      ivsEventsQueueUrl: q.QueueUrl as string,
+      ivsEventsQueueUrl,
+      ivsRecordingEventsQueueUrl,
       async close() {
         for (const c of closers.reverse()) await c().catch(() => {});
       },

@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     AWS_ENDPOINT_URL_IVS: infra.endpoints.ivs,
     AWS_ENDPOINT_URL_IVSCHAT: infra.endpoints.ivs,
     IVS_EVENTS_QUEUE_URL: infra.ivsEventsQueueUrl,
+    IVS_RECORDING_EVENTS_QUEUE_URL: infra.ivsRecordingEventsQueueUrl,
     JWT_SECRET: process.env.JWT_SECRET ?? DEV_JWT_SECRET,
     LIVEKIT_URL: infra.endpoints.livekit,
     LIVEKIT_API_KEY: LIVEKIT_DEV.apiKey,
