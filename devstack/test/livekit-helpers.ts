@@ -91,37 +91,4 @@ export interface FauxqsProcess {
   stop(): Promise<void>;
 }
 
-/**
- * fauxqs is ESM-only, which jest's CommonJS module system cannot load; it runs in a child Node
- * process instead (same binary as the test), which prints its address and stops when told to.
- */
-export async function startFauxqsProcess(): Promise<FauxqsProcess> {
-  const script = `
-    import { startFauxqs } from 'fauxqs';
-    const server = await startFauxqs({ port: 0, logger: false });
-    console.log(JSON.stringify({ address: server.address }));
-    process.stdin.on('data', async () => { await server.stop(); process.exit(0); });
-  `;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: __dirname,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const address = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve((JSON.parse(line) as { address: string }).address);
-    });
-    child.once('exit', (code) => reject(new Error(`fauxqs exited with ${code}`)));
-  });
-  return {
-    address,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.stdin.write('stop\n');
-      }),
-  };
-}
+export { startFauxqsProcess } from './eventbridge-fauxqs';

@@ -9,3 +9,4 @@ export * from './router';
 export * from './service';
 export * from './chat-token';
 export * from './sqs-event-queue';
+export * from './provider-errors';

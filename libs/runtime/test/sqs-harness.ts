@@ -1,3 +1,4 @@
+import { startFauxqsProcess } from '../../../devstack/test/eventbridge-fauxqs';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
@@ -142,64 +143,4 @@ export async function sqsHarness(): Promise<SqsHarness> {
       }
     },
   };
-}
-
-interface FauxqsProcess {
-  address: string;
-  stop(): Promise<void>;
-}
-
-const BOOTSTRAP = `
-const { startFauxqs } = await import('fauxqs');
-const server = await startFauxqs({ port: 0, logger: false, host: '127.0.0.1' });
-process.stdout.write(JSON.stringify({ address: server.address }) + '\\n');
-process.stdin.on('end', async () => { await server.stop(); process.exit(0); });
-process.stdin.resume();
-`;
-
-async function startFauxqsProcess(timeoutMs = 15_000): Promise<FauxqsProcess> {
-  // Bare 'fauxqs' resolves from the devstack workspace, whose dependency it is.
-  const cwd = dirname(require.resolve('@onair/devstack/package.json'));
-  const child = spawn(process.execPath, ['--input-type=module', '-e', BOOTSTRAP], {
-    cwd,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  const address = await new Promise<string>((ok, fail) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`fauxqs did not start within ${timeoutMs} ms: ${err}`));
-    }, timeoutMs);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (!out.includes('\n')) return;
-      clearTimeout(timer);
-      try {
-        ok((JSON.parse(out.split('\n')[0]) as { address: string }).address);
-      } catch {
-        fail(new Error(`unexpected fauxqs output: ${out}`));
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`fauxqs exited with ${code}: ${err}`));
-    });
-  });
-  return { address, stop: () => stopChild(child) };
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      done();
-    });
-    child.stdin?.end();
-  });
 }
