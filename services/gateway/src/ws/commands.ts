@@ -105,3 +105,15 @@ export function errorMessageOf(e: unknown): string {
   if (isAppError(e) && e.code === 'TIMEOUT') return 'The chat service did not answer in time; try again';
   return 'The message could not be processed';
 }
+
+/** A client frame as a JSON object, or undefined for anything else (text, arrays, null). */
+export function parseObject(raw: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(raw);
+    return typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -8,6 +8,7 @@ import {
   errorMessageOf,
   type SocketIdentity,
   sendChatMessage,
+  parseObject,
 } from './commands';
 import type { TokenBucket } from './rate-limit';
 
@@ -27,15 +28,8 @@ export async function handleIvsFrame(
   ctx: ChatCommandContext & { limiter: TokenBucket; log: Logger },
   reply: Reply,
 ): Promise<void> {
-  let req: Record<string, unknown>;
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      throw new Error('not an object');
-    req = parsed as Record<string, unknown>;
-  } catch {
-    return reply(wire.errorFrame({ code: 400, message: 'The request is not a JSON object' }));
-  }
+  const req = parseObject(raw);
+  if (!req) return reply(wire.errorFrame({ code: 400, message: 'The request is not a JSON object' }));
   const requestId =
     typeof req.RequestId === 'string' && req.RequestId.length <= 128 ? req.RequestId : undefined;
   const fail = (code: wire.ErrorCode, message: string) =>

@@ -6,6 +6,7 @@ import {
   errorMessageOf,
   type SocketIdentity,
   sendChatMessage,
+  parseObject,
 } from './commands';
 import type { HubConnection } from './hub';
 import type { TokenBucket } from './rate-limit';
@@ -22,15 +23,8 @@ export async function handleSeed003Frame(
   ctx: ChatCommandContext & { limiter: TokenBucket; log: Logger; join: (roomId: string) => Promise<void> },
   reply: (frame: string) => void,
 ): Promise<void> {
-  let req: Record<string, unknown>;
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      throw new Error('not an object');
-    req = parsed as Record<string, unknown>;
-  } catch {
-    return reply(wire.seed003ErrorFrame({ code: 400, message: 'The request is not a JSON object' }));
-  }
+  const req = parseObject(raw);
+  if (!req) return reply(wire.seed003ErrorFrame({ code: 400, message: 'The request is not a JSON object' }));
   const action = typeof req.action === 'string' ? req.action : undefined;
   const fail = (code: number, message: string) => reply(wire.seed003ErrorFrame({ code, message, action }));
   try {
