@@ -9,9 +9,13 @@ import { AMQP_URL } from '../../libs/runtime/test/rabbit-harness';
  * cleanly. Once on SQS + EventBridge (fauxqs), once on RabbitMQ. Ports are offset so a stack
  * a developer has running is not disturbed.
  */
+// Random offsets (multiples of 100 between 10,000 and 25,000) so a stack someone else is running
+// on fixed ports (a developer's, a benchmark's) does not collide with this one.
+const offset = () => 10_000 + 100 * Math.floor(Math.random() * 150);
+
 describe.each([
-  ['SQS + EventBridge', 30000, {}],
-  ['RabbitMQ', 30100, { AMQP_URL, BUS_NAMESPACE: `start-${process.pid}` }],
+  ['SQS + EventBridge', offset(), {}],
+  ['RabbitMQ', offset(), { AMQP_URL, BUS_NAMESPACE: `start-${process.pid}` }],
 ] as const)('npm start on %s', (_name, offset, env) => {
   jest.setTimeout(90_000);
   let child: ChildProcess;
