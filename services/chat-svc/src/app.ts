@@ -68,11 +68,20 @@ export function buildService(deps: Deps) {
     .on(ChatUserBan, async (cmd) => native.ban(cmd, await nativeRoomOf(cmd)));
 
   /** Sends and bans go through onair only for native rooms; IVS rooms are moderated on IVS. */
+  // Every message needs its room's settings; a second-old copy is fine (a deleted room still
+  // refuses messages: its sequence counter only moves while the room is active).
+  const recentRooms = new Map<string, { room: Awaited<ReturnType<typeof rooms.nativeRoom>>; at: number }>();
   async function nativeRoomOf(cmd: { data: unknown }) {
     const roomId = (cmd.data as { roomId: string }).roomId;
-    const room = await rooms.nativeRoom(roomId);
-    if (!room) throw badRequest(`Chat room ${roomId} is an IVS Chat room: clients send through IVS Chat`);
-    return room;
+    const now = Date.now();
+    let hit = recentRooms.get(roomId);
+    if (!hit || now - hit.at > 1000) {
+      hit = { room: await rooms.nativeRoom(roomId), at: now };
+      recentRooms.set(roomId, hit);
+      if (recentRooms.size > 10_000) recentRooms.clear();
+    }
+    if (!hit.room) throw badRequest(`Chat room ${roomId} is an IVS Chat room: clients send through IVS Chat`);
+    return hit.room;
   }
   let commands: Consumer | undefined;
   return {

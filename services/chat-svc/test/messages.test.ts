@@ -208,6 +208,17 @@ describe('chat-svc native message pipeline', () => {
     ).rejects.toMatchObject({ status: 404 });
   });
 
+  it('refuses a message to a room deleted a moment ago (even while its settings are cached) with 404', async () => {
+    await room('r10');
+    await send('r10', 'first'); // caches the room
+    await run(cmd('onair.chat.room.delete.v1', { roomId: 'r10', actor: owner }));
+    tick(1000);
+    await expect(send('r10', 'too late', 'ann')).rejects.toMatchObject({
+      status: 404,
+      message: 'Chat room r10 not found',
+    });
+  });
+
   it('mints native chat tokens the gateway accepts, with capabilities from the role', async () => {
     await room('r9');
     const t = await run(

@@ -69,10 +69,6 @@ export class NativeChat {
         `The message has ${length} characters; this room allows ${s.maximumMessageLength}`,
       );
     }
-    // A client's retry of a request it already made gets the same message back.
-    const earlier = await this.d.store.requestClaim(room.roomId, userId, c.requestId);
-    if (earlier) return this.replay(room.roomId, earlier.seq);
-
     const refusal = this.limits.check(room.roomId, userId, s, this.now().getTime());
     if (refusal) throw new AppError('RATE_LIMITED', 429, refusal);
     const messageId = randomBytes(9).toString('base64url');
@@ -84,9 +80,11 @@ export class NativeChat {
     if (verdict.result === 'DENY')
       throw new AppError('MESSAGE_REJECTED', 406, 'Message rejected by moderation');
 
+    // The claim is conditional: a client's retry of a request it already made gets the first
+    // message back (its own sequence number then stays unused, which readers skip).
     const seq = await this.d.store.nextSeq(room.roomId);
-    const raced = await this.d.store.claimRequest(room.roomId, userId, c.requestId, { seq, messageId });
-    if (raced) return this.replay(room.roomId, raced.seq);
+    const earlier = await this.d.store.claimRequest(room.roomId, userId, c.requestId, { seq, messageId });
+    if (earlier) return this.replay(room.roomId, earlier.seq);
     const message: StoredMessage = {
       roomId: room.roomId,
       messageId,

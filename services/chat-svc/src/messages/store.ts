@@ -6,6 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ChatMessageSent } from '@onair/contracts';
+import { notFound } from '@onair/runtime';
 import type { Static } from '@sinclair/typebox';
 
 export type StoredMessage = Static<(typeof ChatMessageSent)['schema']> & { deleted?: boolean };
@@ -30,18 +31,24 @@ export class MessageStore {
 
   /** The next sequence number of an active room: strictly increasing, never reused. */
   async nextSeq(roomId: string): Promise<number> {
-    const out = await this.ddb.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { PK: pk(roomId), SK: 'ROOM' },
-        UpdateExpression: 'SET lastSeq = if_not_exists(lastSeq, :zero) + :one',
-        ConditionExpression: '#s = :active',
-        ExpressionAttributeNames: { '#s': 'state' },
-        ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':active': 'active' },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    return Number(out.Attributes?.lastSeq);
+    try {
+      const out = await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { PK: pk(roomId), SK: 'ROOM' },
+          UpdateExpression: 'SET lastSeq = if_not_exists(lastSeq, :zero) + :one',
+          ConditionExpression: '#s = :active',
+          ExpressionAttributeNames: { '#s': 'state' },
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':active': 'active' },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(out.Attributes?.lastSeq);
+    } catch (e) {
+      if ((e as Error).name === 'ConditionalCheckFailedException')
+        throw notFound(`Chat room ${roomId} not found`);
+      throw e;
+    }
   }
 
   /** Claim a client request id; the existing claim when it was claimed before. */
@@ -78,15 +85,18 @@ export class MessageStore {
   }
 
   async putMessage(m: StoredMessage): Promise<void> {
-    await this.ddb.send(
-      new PutCommand({ TableName: this.table, Item: { PK: pk(m.roomId), SK: msgSk(m.seq), ...m } }),
-    );
-    await this.ddb.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { PK: pk(m.roomId), SK: `MID#${m.messageId}`, seq: m.seq },
-      }),
-    );
+    // Two independent items: written at once (the request claim already made the seq this message's).
+    await Promise.all([
+      this.ddb.send(
+        new PutCommand({ TableName: this.table, Item: { PK: pk(m.roomId), SK: msgSk(m.seq), ...m } }),
+      ),
+      this.ddb.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { PK: pk(m.roomId), SK: `MID#${m.messageId}`, seq: m.seq },
+        }),
+      ),
+    ]);
   }
 
   async getMessage(roomId: string, seq: number): Promise<StoredMessage | undefined> {
