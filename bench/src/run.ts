@@ -7,6 +7,7 @@
  * Flags (`--…`) are passed to each benchmark. Add a benchmark by adding an entry below.
  */
 import { runBusBenchmark } from './bus';
+import { runChatFanoutBenchmark } from './chat-fanout';
 
 interface Benchmark {
   description: string;
@@ -19,7 +20,16 @@ const BENCHMARKS: Record<string, Benchmark> = {
     run: (flags) =>
       runBusBenchmark({ profile: flags.includes('--profile'), mixed: flags.includes('--mixed') }),
   },
-  // 'chat-fanout': { description: '…', run: (flags) => runChatFanoutBenchmark(…) },
+  'chat-fanout': {
+    description:
+      'native chat fanout through the whole stack (gateway CPU, latency, idle memory) against raw ws',
+    run: (flags) =>
+      runChatFanoutBenchmark({
+        profile: flags.includes('--profile'),
+        rawString: flags.includes('--raw-string'),
+        noDelay: flags.includes('--nodelay'),
+      }),
+  },
 };
 
 async function main(): Promise<void> {
