@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import websocket from '@fastify/websocket';
+import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import {
   type Envelope,
   GatewayDeliver,
@@ -9,15 +10,21 @@ import {
   PresenceSnapshot,
   wire,
 } from '@onair/contracts';
-import { type Bus, type ChatGrant, type Consumer, type Logger, verifyChatToken } from '@onair/runtime';
-import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { WebSocket } from 'ws';
+import {
+  AppError,
+  type Bus,
+  type ChatGrant,
+  type Consumer,
+  type Logger,
+  verifyChatToken,
+} from '@onair/runtime';
+import type { FastifyInstance } from 'fastify';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { bearer, type Principal, type TokenVerifier } from '../auth';
 import type { ChatCommandContext, SocketIdentity } from './commands';
+import { WsConnection } from './connection';
 import { type Delivery, Hub, type HubConnection } from './hub';
 import { handleIvsFrame } from './ivs-socket';
-import { TokenBucket } from './rate-limit';
 import { handleSeed003Frame } from './seed003-socket';
 
 /** Reads a native room's history (chat-svc's table) for recovery after a reconnect. */
@@ -45,12 +52,6 @@ export interface ChatSocketOptions {
   messagesPerSecond?: number;
 }
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    chatGrant?: ChatGrant;
-  }
-}
-
 /** Most messages a reconnecting client is sent from history before it is told recovery was partial. */
 const RECOVERY_LIMIT = 1000;
 
@@ -58,6 +59,10 @@ const RECOVERY_LIMIT = 1000;
  * The WebSocket edge: `/v1/chat/ws` speaks the IVS Chat messaging protocol (token as the
  * subprotocol, echoed back), `/v1/chat/seed003` speaks seed 003's joinGroup/sendMessage.
  * Frames for local sockets arrive as deliveries from fanout-svc on this instance's own queue.
+ *
+ * Upgrades are handled on the HTTP server's `upgrade` event with a plain `ws` server, and the
+ * token is checked before the handshake completes (a refused client gets an HTTP status, as IVS
+ * Chat clients expect). Nothing of the upgrade request is kept once the socket is open.
  */
 export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOptions): Promise<{ hub: Hub }> {
   const log = o.logger.child({ component: 'chat-ws' });
@@ -66,16 +71,16 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
     onSlowConsumer: (c) => log.warn({ connectionId: c.id, userId: c.userId }, 'dropping a slow consumer'),
   });
   const consumers: Consumer[] = [];
-  const sockets = new Map<HubConnection, WebSocket>();
-
-  await app.register(websocket, {
-    options: {
-      // Measured: compression cuts raw fanout throughput ~5x and balloons memory per socket.
-      perMessageDeflate: false,
-      maxPayload: o.maxPayloadBytes ?? 16 * 1024,
-      // IVS Chat clients put the token in Sec-WebSocket-Protocol and require it echoed back.
-      handleProtocols: (protocols: Set<string>) => protocols.values().next().value ?? false,
-    },
+  const sockets = new Set<WsConnection>();
+  const pingIntervalMs = o.pingIntervalMs ?? 30_000;
+  const messagesPerSecond = o.messagesPerSecond ?? 10;
+  const wss = new WebSocketServer({
+    noServer: true,
+    // Measured: compression cuts raw fanout throughput ~5x and balloons memory per socket.
+    perMessageDeflate: false,
+    maxPayload: o.maxPayloadBytes ?? 16 * 1024,
+    // IVS Chat clients put the token in Sec-WebSocket-Protocol and require it echoed back.
+    handleProtocols: (protocols: Set<string>) => protocols.values().next().value ?? false,
   });
 
   const ctxFor = (connectionId: string): ChatCommandContext => ({
@@ -96,45 +101,45 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
       )
       .catch((err) => log.warn({ err }, 'could not publish presence'));
 
-  function attach(socket: WebSocket, c: HubConnection): void {
-    sockets.set(c, socket);
+  function attach(c: WsConnection): void {
+    sockets.add(c);
     hub.add(c);
-    let alive = true;
-    socket.on('pong', () => {
-      alive = true;
+    c.ws.on('pong', () => {
+      c.alive = true;
     });
-    const ping = setInterval(() => {
-      // A socket that did not answer the last ping within a whole interval is dead.
-      if (!alive) return socket.terminate();
-      alive = false;
-      socket.ping();
-    }, o.pingIntervalMs ?? 30_000);
-    socket.on('close', () => {
-      clearInterval(ping);
+    c.ws.on('close', () => {
       sockets.delete(c);
       const wasIn = c.roomId;
       hub.remove(c);
       if (wasIn) void presence(PresenceLeft.type, c);
     });
-    socket.on('error', (err) => log.debug({ err: err.message }, 'socket error'));
+    c.ws.on('error', (err) => log.debug({ err: err.message }, 'socket error'));
   }
 
-  function connection(
-    socket: WebSocket,
-    id: string,
-    userId: string,
-    protocol: 'ivs' | 'seed003',
-  ): HubConnection {
-    return {
-      id,
-      userId,
-      protocol,
-      lastSeq: 0,
-      send: (f) => socket.send(f),
-      close: (code, reason) => socket.close(code, reason.slice(0, 120)),
-      bufferedAmount: () => socket.bufferedAmount,
-    };
-  }
+  /**
+   * One timer for every socket: ends sessions that expired, pings, and drops a socket that did
+   * not answer the previous ping within a whole interval.
+   */
+  const sweep = setInterval(
+    () => {
+      const now = Date.now();
+      for (const c of sockets) {
+        if (c.sessionEndsAt !== undefined && now >= c.sessionEndsAt) {
+          c.close(1000, 'session expired');
+        } else if (now - c.lastPingAt >= pingIntervalMs) {
+          if (!c.alive) {
+            c.ws.terminate();
+            continue;
+          }
+          c.alive = false;
+          c.lastPingAt = now;
+          c.ws.ping();
+        }
+      }
+    },
+    Math.min(pingIntervalMs, 1000),
+  );
+  sweep.unref();
 
   /**
    * Replay what the client missed (seq > since) from history, then release the live frames that
@@ -167,115 +172,105 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
     hub.flushPending(c);
   }
 
-  // --- IVS Chat protocol ---------------------------------------------------------------------
-  app.get(
-    '/v1/chat/ws',
-    {
-      websocket: true,
-      config: { public: true },
-      schema: {
-        tags: ['chat'],
-        summary: 'Native chat WebSocket (IVS Chat messaging protocol); chat token as Sec-WebSocket-Protocol',
-        querystring: Type.Object({
-          since: Type.Optional(
-            Type.Integer({
-              minimum: 0,
-              description: 'Last room sequence number seen: recover everything after it',
-            }),
-          ),
-        }),
-      },
-      preValidation: async (req: FastifyRequest, reply) => {
-        const token = String(req.headers['sec-websocket-protocol'] ?? '')
-          .split(',')[0]
-          ?.trim();
-        if (!token)
-          return reply.code(401).send({ message: 'Send the chat token as the WebSocket subprotocol' });
-        try {
-          req.chatGrant = await verifyChatToken(o.chatTokenSecret, token);
-        } catch (e) {
-          return reply.code(401).send({ message: (e as Error).message });
-        }
-        if (Date.parse(req.chatGrant.sessionExpirationTime) <= Date.now()) {
-          return reply.code(401).send({ message: 'The chat session has ended' });
-        }
-      },
-    },
-    (socket, req) => {
-      const grant = req.chatGrant as ChatGrant;
-      const c = connection(socket, randomUUID(), grant.userId, 'ivs');
-      c.roomId = grant.roomId;
-      const since = (req.query as { since?: number }).since;
-      if (since !== undefined) c.pending = []; // hold live frames until history is replayed
-      attach(socket, c);
-      void presence(PresenceJoined.type, c);
-      if (since !== undefined) void recover(c, grant.roomId, since);
-      const end = setTimeout(
-        () => socket.close(1000, 'session expired'),
-        Date.parse(grant.sessionExpirationTime) - Date.now(),
+  // --- upgrades -----------------------------------------------------------------------------
+  const onIvsSocket = (ws: WebSocket, grant: ChatGrant, since: number | undefined) => {
+    const c = new WsConnection(
+      ws,
+      grant.userId,
+      'ivs',
+      Date.parse(grant.sessionExpirationTime),
+      messagesPerSecond,
+    );
+    c.roomId = grant.roomId;
+    if (since !== undefined) c.pending = []; // hold live frames until history is replayed
+    attach(c);
+    void presence(PresenceJoined.type, c);
+    if (since !== undefined) void recover(c, grant.roomId, since);
+    const who: SocketIdentity = grant;
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return ws.send(wire.errorFrame({ code: 400, message: 'Send text frames' }));
+      void handleIvsFrame(data.toString(), who, { ...ctxFor(c.id), limiter: c.limiter(), log }, (f) =>
+        ws.send(f),
       );
-      socket.on('close', () => clearTimeout(end));
-      const who: SocketIdentity = { ...grant };
-      const limiter = new TokenBucket(o.messagesPerSecond ?? 10, (o.messagesPerSecond ?? 10) * 2);
-      socket.on('message', (data, isBinary) => {
-        if (isBinary) return socket.send(wire.errorFrame({ code: 400, message: 'Send text frames' }));
-        void handleIvsFrame(data.toString(), who, { ...ctxFor(c.id), limiter, log }, (f) => socket.send(f));
-      });
-    },
-  );
+    });
+  };
 
-  // --- seed 003 protocol ---------------------------------------------------------------------
-  app.get(
-    '/v1/chat/seed003',
-    {
-      websocket: true,
-      config: { public: true },
-      schema: {
-        tags: ['chat'],
-        summary: 'Seed 003 chat WebSocket (joinGroup / sendMessage); user JWT as ?token= or Authorization',
-        querystring: Type.Object({ token: Type.Optional(Type.String()) }),
-      },
-      preValidation: async (req: FastifyRequest, reply) => {
-        const token = (req.query as { token?: string }).token ?? bearer(req.headers.authorization);
-        if (!token) return reply.code(401).send({ message: 'Unauthorized' });
-        try {
-          req.principal = await o.userVerifier(token);
-        } catch {
-          return reply.code(401).send({ message: 'Unauthorized' });
-        }
-      },
-    },
-    (socket, req) => {
-      const p = req.principal as Principal;
-      const c = connection(socket, randomUUID(), p.userId, 'seed003');
-      attach(socket, c);
-      const limiter = new TokenBucket(o.messagesPerSecond ?? 10, (o.messagesPerSecond ?? 10) * 2);
-      // Seed 003 had no roles: every signed-in user could post. Viewers (read-only) cannot here.
-      const who: Omit<SocketIdentity, 'roomId'> = {
-        userId: p.userId,
-        capabilities: p.roles.length === 1 && p.roles[0] === 'viewer' ? [] : ['SEND_MESSAGE'],
-        attributes: p.displayName ? { displayName: p.displayName } : {},
-      };
-      socket.on('message', (data) => {
-        void handleSeed003Frame(
-          data.toString(),
-          c,
-          who,
-          {
-            ...ctxFor(c.id),
-            limiter,
-            log,
-            join: async (roomId) => {
-              if (c.roomId) void presence(PresenceLeft.type, c);
-              hub.join(c, roomId);
-              await presence(PresenceJoined.type, c);
-            },
-          },
-          (f) => socket.send(f),
+  const onSeed003Socket = (ws: WebSocket, p: Principal) => {
+    const c = new WsConnection(ws, p.userId, 'seed003', undefined, messagesPerSecond);
+    attach(c);
+    // Seed 003 had no roles: every signed-in user could post. Viewers (read-only) cannot here.
+    const who: Omit<SocketIdentity, 'roomId'> = {
+      userId: p.userId,
+      capabilities: p.roles.length === 1 && p.roles[0] === 'viewer' ? [] : ['SEND_MESSAGE'],
+      attributes: p.displayName ? { displayName: p.displayName } : {},
+    };
+    const join = async (roomId: string) => {
+      if (c.roomId) void presence(PresenceLeft.type, c);
+      hub.join(c, roomId);
+      await presence(PresenceJoined.type, c);
+    };
+    ws.on('message', (data) => {
+      void handleSeed003Frame(
+        data.toString(),
+        c,
+        who,
+        { ...ctxFor(c.id), limiter: c.limiter(), log, join },
+        (f) => ws.send(f),
+      );
+    });
+  };
+
+  /** Who is connecting, checked before the handshake completes; an AppError refuses it. */
+  async function authorize(req: IncomingMessage, url: URL): Promise<(ws: WebSocket) => void> {
+    if (url.pathname === '/v1/chat/ws') {
+      const token = String(req.headers['sec-websocket-protocol'] ?? '')
+        .split(',')[0]
+        ?.trim();
+      if (!token) throw new AppError('UNAUTHORIZED', 401, 'Send the chat token as the WebSocket subprotocol');
+      const grant = await verifyChatToken(o.chatTokenSecret, token);
+      if (Date.parse(grant.sessionExpirationTime) <= Date.now()) {
+        throw new AppError('UNAUTHORIZED', 401, 'The chat session has ended');
+      }
+      const raw = url.searchParams.get('since');
+      const since = raw === null ? undefined : Number(raw);
+      if (since !== undefined && !(Number.isInteger(since) && since >= 0)) {
+        throw new AppError(
+          'BAD_REQUEST',
+          400,
+          '`since` must be the last sequence number you saw (an integer >= 0)',
         );
+      }
+      return (ws) => onIvsSocket(ws, grant, since);
+    }
+    if (url.pathname === '/v1/chat/seed003') {
+      const token = url.searchParams.get('token') ?? bearer(req.headers.authorization);
+      if (!token) throw new AppError('UNAUTHORIZED', 401, 'Unauthorized');
+      const p = await o.userVerifier(token).catch(() => {
+        throw new AppError('UNAUTHORIZED', 401, 'Unauthorized');
       });
-    },
-  );
+      return (ws) => onSeed003Socket(ws, p);
+    }
+    throw new AppError('NOT_FOUND', 404, `No WebSocket endpoint at ${url.pathname}`);
+  }
+
+  const refuse = (socket: Duplex, status: number, message: string) => {
+    const body = JSON.stringify({ message });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  };
+
+  app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    authorize(req, url).then(
+      (open) => wss.handleUpgrade(req, socket, head, open),
+      (e: unknown) => {
+        const status = e instanceof AppError ? e.status : 500;
+        refuse(socket, status, status < 500 ? (e as Error).message : 'Internal error');
+      },
+    );
+  });
 
   // --- deliveries and presence ---------------------------------------------------------------
   consumers.push(
@@ -318,10 +313,18 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
   const timer = setInterval(snapshot, o.snapshotIntervalMs ?? 10_000);
   timer.unref();
 
-  app.addHook('onClose', async () => {
+  // Sockets must close before the HTTP server does: it waits for every connection, upgraded ones
+  // too. They are dropped, not closed cleanly: the IVS client library treats any clean close as
+  // "the server disconnected me" and gives up, while after a drop it reconnects (through the load
+  // balancer, to another gateway instance) with a fresh token, and recovers with `since`.
+  app.addHook('preClose', async () => {
     clearInterval(timer);
+    clearInterval(sweep);
+    for (const c of sockets) c.ws.terminate();
+    wss.close();
+  });
+  app.addHook('onClose', async () => {
     await Promise.all(consumers.splice(0).map((c) => c.stop()));
-    for (const s of sockets.values()) s.close(1001, 'server shutting down');
   });
   return { hub };
 }
