@@ -4,6 +4,7 @@ import * as amqp from 'amqplib';
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib';
 import { AppError } from '../errors';
 import { silentLogger, type Logger } from '../logger';
+import { PendingReplies } from './pending-replies';
 import { Dispatcher, type Outcome } from './dispatch';
 import { outgoing, replyToResult, resolveTarget } from './routing';
 import {
@@ -45,10 +46,7 @@ export class RabbitBus implements Bus {
   private pubCh?: ConfirmChannel;
   private replyCh?: ConfirmChannel;
   private readonly consumers = new Set<RabbitConsumer>();
-  private readonly pending = new Map<
-    string,
-    { resolve: (e: Envelope) => void; reject: (e: Error) => void }
-  >();
+  private readonly pending = new PendingReplies();
   private readonly log: Logger;
   private readonly retryDelays: number[];
   private connectedWaiters: Array<() => void> = [];
@@ -210,22 +208,7 @@ export class RabbitBus implements Bus {
     const body = outgoing(this.o.registry, cmd, 'command');
     const timeoutMs = opts.timeoutMs ?? this.o.requestTimeoutMs ?? 10_000;
     const correlationId = randomUUID();
-    const reply = new Promise<Envelope>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(correlationId);
-        reject(new AppError('TIMEOUT', 504, `No answer to ${cmd.type} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(correlationId, {
-        resolve: (e) => {
-          clearTimeout(timer);
-          resolve(e);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      });
-    });
+    const reply = this.pending.wait(correlationId, cmd.type, timeoutMs);
     // Direct reply-to: the request must be published on the channel that consumes replies.
     try {
       await this.confirmPublish('reply', this.name('commands'), target, body, {
@@ -235,8 +218,7 @@ export class RabbitBus implements Bus {
         correlationId,
       });
     } catch (e) {
-      this.pending.get(correlationId)?.reject(e as Error);
-      this.pending.delete(correlationId);
+      this.pending.fail(correlationId, e as Error);
     }
     this.o.metrics?.busPublished.inc({ type: cmd.type, kind: 'request' });
     return replyToResult(await reply);
@@ -244,14 +226,7 @@ export class RabbitBus implements Bus {
 
   private onReply(m: ConsumeMessage): void {
     const id = m.properties.correlationId as string | undefined;
-    const waiter = id ? this.pending.get(id) : undefined;
-    if (!id || !waiter) return; // a late reply to a request that timed out
-    this.pending.delete(id);
-    try {
-      waiter.resolve(JSON.parse(m.content.toString('utf8')) as Envelope);
-    } catch (e) {
-      waiter.reject(e as Error);
-    }
+    this.pending.settle(id, m.content.toString('utf8')); // a late reply to a request that timed out is dropped
   }
 
   async consumeCommands(
@@ -320,10 +295,7 @@ export class RabbitBus implements Bus {
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((c) => c.stop()));
     this.closed = true;
-    for (const [id, p] of this.pending) {
-      p.reject(new AppError('BUS_CLOSED', 503, 'The bus closed before a reply came'));
-      this.pending.delete(id);
-    }
+    this.pending.failAll(new AppError('BUS_CLOSED', 503, 'The bus closed before a reply came'));
     await this.conn?.close().catch(() => {});
   }
 }

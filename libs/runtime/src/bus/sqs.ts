@@ -31,6 +31,7 @@ import {
 import type { Envelope } from '@onair/contracts';
 import { AppError } from '../errors';
 import { type Logger, silentLogger } from '../logger';
+import { PendingReplies } from './pending-replies';
 import { Dispatcher, type Outcome } from './dispatch';
 import { outgoing, replyToResult, resolveTarget } from './routing';
 import { Batcher, type EntryResult } from './sqs-batch';
@@ -110,10 +111,7 @@ export class SqsBus implements Bus {
   private readonly eventBusName: string;
   private readonly queues = new Map<string, Promise<QueueInfo>>();
   private readonly consumers = new Set<SqsConsumer>();
-  private readonly pending = new Map<
-    string,
-    { resolve: (e: Envelope) => void; reject: (e: Error) => void }
-  >();
+  private readonly pending = new PendingReplies();
   private readonly sendBatcher: Batcher<SendMessageBatchRequestEntry>;
   private readonly eventBatcher: Batcher<PutEventsRequestEntry>;
   private readonly deleteBatcher: Batcher<string>;
@@ -389,22 +387,7 @@ export class SqsBus implements Bus {
     const body = outgoing(this.o.registry, cmd, 'command').toString('utf8');
     const timeoutMs = opts.timeoutMs ?? this.o.requestTimeoutMs ?? 10_000;
     const correlationId = randomUUID();
-    const reply = new Promise<Envelope>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(correlationId);
-        reject(new AppError('TIMEOUT', 504, `No answer to ${cmd.type} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(correlationId, {
-        resolve: (e) => {
-          clearTimeout(timer);
-          resolve(e);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      });
-    });
+    const reply = this.pending.wait(correlationId, cmd.type, timeoutMs);
     try {
       const rq = await this.ensureReplyQueue();
       this.pollReplies();
@@ -414,8 +397,7 @@ export class SqsBus implements Bus {
       });
       this.o.metrics?.busPublished.inc({ type: cmd.type, kind: 'request' });
     } catch (e) {
-      this.pending.get(correlationId)?.reject(e as Error);
-      this.pending.delete(correlationId);
+      this.pending.fail(correlationId, e as Error);
     }
     return replyToResult(await reply);
   }
@@ -476,14 +458,7 @@ export class SqsBus implements Bus {
 
   private onReply(m: Message): void {
     const id = m.MessageAttributes?.[CORRELATION_ID_ATTR]?.StringValue;
-    const waiter = id ? this.pending.get(id) : undefined;
-    if (!id || !waiter) return; // a late reply to a request that timed out
-    this.pending.delete(id);
-    try {
-      waiter.resolve(JSON.parse(m.Body ?? '') as Envelope);
-    } catch (e) {
-      waiter.reject(e as Error);
-    }
+    this.pending.settle(id, m.Body ?? ''); // a late reply to a request that timed out is dropped
   }
 
   // --- consuming ------------------------------------------------------------------------------
@@ -641,10 +616,7 @@ export class SqsBus implements Bus {
     if (this.closed) return;
     await Promise.all([...this.consumers].map((c) => c.stop()));
     this.closed = true;
-    for (const [id, p] of this.pending) {
-      p.reject(new AppError('BUS_CLOSED', 503, 'The bus closed before a reply came'));
-      this.pending.delete(id);
-    }
+    this.pending.failAll(new AppError('BUS_CLOSED', 503, 'The bus closed before a reply came'));
     this.replyAbort?.abort();
     await this.replyLoop?.catch(() => {});
     await Promise.all([this.sendBatcher.drain(), this.eventBatcher.drain(), this.deleteBatcher.drain()]);
