@@ -78,3 +78,8 @@ export async function tableReachable(ddb: DynamoDBDocumentClient, name: string):
     return false;
   }
 }
+
+/** Whether a DynamoDB write failed its ConditionExpression (the expected outcome of a race, not an error). */
+export function isConditionFailure(e: unknown): boolean {
+  return (e as Error | undefined)?.name === 'ConditionalCheckFailedException';
+}

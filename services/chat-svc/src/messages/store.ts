@@ -1,3 +1,4 @@
+import { isConditionFailure } from '@onair/runtime';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -45,8 +46,7 @@ export class MessageStore {
       );
       return Number(out.Attributes?.lastSeq);
     } catch (e) {
-      if ((e as Error).name === 'ConditionalCheckFailedException')
-        throw notFound(`Chat room ${roomId} not found`);
+      if (isConditionFailure(e)) throw notFound(`Chat room ${roomId} not found`);
       throw e;
     }
   }
@@ -68,7 +68,7 @@ export class MessageStore {
       );
       return undefined;
     } catch (e) {
-      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+      if (!isConditionFailure(e)) throw e;
       return this.requestClaim(roomId, userId, requestId);
     }
   }

@@ -1,3 +1,4 @@
+import { isConditionFailure } from '@onair/runtime';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -58,8 +59,6 @@ function strip(item: Record<string, unknown> | undefined): RoomRecord | undefine
   const { PK: _pk, SK: _sk, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, ...rest } = item;
   return rest as unknown as RoomRecord;
 }
-
-const isConditionFailure = (e: unknown) => (e as Error).name === 'ConditionalCheckFailedException';
 
 /** The only writer of chat-svc's table. Every write is one conditional single-item write. */
 export class RoomStore {

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { isConditionFailure } from '@onair/runtime';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -16,9 +16,6 @@ const recKey = (id: string) => ({ PK: `REC#${id}`, SK: 'REC' });
 const lockKey = (roomName: string) => ({ PK: `ACTIVE#${roomName}`, SK: 'LOCK' });
 const TERMINAL = new Set(['ready', 'failed']);
 export const isTerminal = (r: Pick<Recording, 'status'>) => TERMINAL.has(r.status);
-
-const isConditionFailure = (e: unknown) =>
-  e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException';
 
 /** Stale write: someone changed the recording since we read it. The caller re-reads and retries. */
 export class StaleWrite extends Error {}

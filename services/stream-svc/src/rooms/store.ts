@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { isConditionFailure } from '@onair/runtime';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -21,9 +21,6 @@ export type Room = Static<typeof RoomView>;
  */
 export const ROOMS_PK = 'LKROOM';
 const participantsPk = (roomId: string) => `LKROOM#${roomId}`;
-
-const isConditionFailure = (e: unknown) =>
-  e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException';
 
 export class RoomStore {
   constructor(

@@ -1,3 +1,4 @@
+import { isConditionFailure } from '@onair/runtime';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -75,8 +76,6 @@ function strip(item: Record<string, unknown> | undefined): StreamRecord | undefi
   const { PK: _a, SK: _b, GSI1PK: _c, GSI1SK: _d, GSI2PK: _e, GSI2SK: _f, ...rest } = item;
   return rest as unknown as StreamRecord;
 }
-
-const isConditionFailure = (e: unknown) => (e as Error).name === 'ConditionalCheckFailedException';
 
 export interface Patch {
   /** Attributes to set; `null` removes one. `status` also moves the stream in the status index. */
