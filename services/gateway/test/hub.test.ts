@@ -12,7 +12,7 @@ function conn(id: string, userId: string, roomId: string, buffered = 0) {
     lastSeq: 0,
     got,
     closed,
-    send: (f) => got.push(f),
+    send: (f) => got.push(f.toString()),
     close: (code, reason) => closed.push([code, reason]),
     bufferedAmount: () => buffered,
   };
@@ -40,6 +40,23 @@ describe('Hub', () => {
     expect(a.got).toEqual(['m1', 'm3']);
     hub.deliver(msg(2)); // too late: already passed
     expect(a.got).toEqual(['m1', 'm3']);
+  });
+
+  it('encodes a delivery once and hands every socket of the room the same bytes', () => {
+    const hub = new Hub({ maxBufferedBytes: 1e6 });
+    const sent: Array<string | Buffer> = [];
+    const sockets = ['a', 'b', 'c'].map((id) => {
+      const c = conn(id, id, 'r1');
+      c.send = (f) => sent.push(f);
+      hub.add(c);
+      return c;
+    });
+    expect(hub.deliver(msg(1))).toBe(sockets.length);
+    expect(sent).toHaveLength(3);
+    expect(Buffer.isBuffer(sent[0])).toBe(true);
+    expect(sent[0].toString()).toBe('m1');
+    expect(sent[1]).toBe(sent[0]);
+    expect(sent[2]).toBe(sent[0]);
   });
 
   it('closes only the named users after writing, and drops a slow consumer with a reason', () => {

@@ -13,8 +13,8 @@ import { type Bus, type ChatCapability, isAppError } from '@onair/runtime';
 export interface SocketIdentity {
   userId: string;
   roomId: string;
-  capabilities: ChatCapability[];
-  attributes: Record<string, string>;
+  capabilities: readonly ChatCapability[];
+  attributes: Readonly<Record<string, string>>;
 }
 
 export interface ChatCommandContext {

@@ -10,8 +10,9 @@ export interface HubConnection {
   /** Highest room sequence number written to it: recovery and live writes skip anything at or below. */
   lastSeq: number;
   /** While recovery replays history, live frames wait here so nothing is out of order. */
-  pending?: Array<{ seq?: number; frame: string }>;
-  send(frame: string): void;
+  pending?: Array<{ seq?: number; frame: string | Buffer }>;
+  /** Text frames; a Buffer is one encoding shared by every socket a delivery goes to. */
+  send(frame: string | Buffer): void;
   close(code: number, reason: string): void;
   bufferedAmount(): number;
 }
@@ -29,8 +30,15 @@ export interface Delivery {
  * serialized by fanout) to the local sockets, and drops a client whose send buffer has grown
  * past the bound instead of letting memory grow.
  */
+/** A room's sockets on this instance; its id is the one string every member's `roomId` points to. */
+class LocalRoom extends Set<HubConnection> {
+  constructor(readonly id: string) {
+    super();
+  }
+}
+
 export class Hub {
-  private readonly rooms = new Map<string, Set<HubConnection>>();
+  private readonly rooms = new Map<string, LocalRoom>();
   private readonly all = new Set<HubConnection>();
   /**
    * Per room: the next sequence number to write and the deliveries that arrived early. Messages
@@ -58,13 +66,13 @@ export class Hub {
 
   join(c: HubConnection, roomId: string): void {
     if (c.roomId && c.roomId !== roomId) this.rooms.get(c.roomId)?.delete(c);
-    c.roomId = roomId;
-    let set = this.rooms.get(roomId);
-    if (!set) {
-      set = new Set();
-      this.rooms.set(roomId, set);
+    let room = this.rooms.get(roomId);
+    if (!room) {
+      room = new LocalRoom(roomId);
+      this.rooms.set(roomId, room);
     }
-    set.add(c);
+    c.roomId = room.id;
+    room.add(c);
   }
 
   remove(c: HubConnection): void {
@@ -127,15 +135,23 @@ export class Hub {
     return written;
   }
 
-  /** Write a delivery to the local sockets it is for. Returns how many frames were written. */
+  /**
+   * Write a delivery to the local sockets it is for. Returns how many frames were written. Each
+   * protocol's frame is encoded to bytes once, not once per socket (`ws` would encode a string
+   * on every send).
+   */
   private writeOut(d: Delivery): number {
     const users = d.userIds ? new Set(d.userIds) : undefined;
     let written = 0;
     const closing: HubConnection[] = [];
+    const encoded: { ivs?: Buffer; seed003?: Buffer } = {};
     for (const c of this.rooms.get(d.roomId) ?? []) {
       if (users && !users.has(c.userId)) continue;
-      const frame = d.frames[c.protocol];
-      if (frame && this.write(c, frame, d.seq)) written++;
+      const text = d.frames[c.protocol];
+      if (text !== undefined) {
+        encoded[c.protocol] ??= Buffer.from(text);
+        if (this.write(c, encoded[c.protocol] as Buffer, d.seq)) written++;
+      }
       if (d.close && (!d.close.userIds || d.close.userIds.includes(c.userId))) closing.push(c);
     }
     for (const c of closing) c.close(d.close?.code ?? 1000, d.close?.reason ?? '');
@@ -143,7 +159,7 @@ export class Hub {
   }
 
   /** Write one frame in sequence order; false when skipped (duplicate) or the client was dropped. */
-  write(c: HubConnection, frame: string, seq?: number): boolean {
+  write(c: HubConnection, frame: string | Buffer, seq?: number): boolean {
     if (c.pending) {
       c.pending.push({ seq, frame });
       return true;

@@ -52,6 +52,11 @@ export interface ChatSocketOptions {
   messagesPerSecond?: number;
 }
 
+/** Until the handshake completes, a socket error just ends the connection. */
+function destroySocket(this: Duplex): void {
+  this.destroy();
+}
+
 /** Most messages a reconnecting client is sent from history before it is told recovery was partial. */
 const RECOVERY_LIMIT = 1000;
 
@@ -178,6 +183,8 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
       ws,
       grant.userId,
       'ivs',
+      grant.capabilities,
+      grant.attributes,
       Date.parse(grant.sessionExpirationTime),
       messagesPerSecond,
     );
@@ -186,7 +193,8 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
     attach(c);
     void presence(PresenceJoined.type, c);
     if (since !== undefined) void recover(c, grant.roomId, since);
-    const who: SocketIdentity = grant;
+    // The connection is the socket's identity: an IVS socket is in its token's room from the start.
+    const who = c as WsConnection & SocketIdentity;
     ws.on('message', (data, isBinary) => {
       if (isBinary) return ws.send(wire.errorFrame({ code: 400, message: 'Send text frames' }));
       void handleIvsFrame(data.toString(), who, { ...ctxFor(c.id), limiter: c.limiter(), log }, (f) =>
@@ -196,14 +204,17 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
   };
 
   const onSeed003Socket = (ws: WebSocket, p: Principal) => {
-    const c = new WsConnection(ws, p.userId, 'seed003', undefined, messagesPerSecond);
-    attach(c);
     // Seed 003 had no roles: every signed-in user could post. Viewers (read-only) cannot here.
-    const who: Omit<SocketIdentity, 'roomId'> = {
-      userId: p.userId,
-      capabilities: p.roles.length === 1 && p.roles[0] === 'viewer' ? [] : ['SEND_MESSAGE'],
-      attributes: p.displayName ? { displayName: p.displayName } : {},
-    };
+    const c = new WsConnection(
+      ws,
+      p.userId,
+      'seed003',
+      p.roles.length === 1 && p.roles[0] === 'viewer' ? [] : ['SEND_MESSAGE'],
+      p.displayName ? { displayName: p.displayName } : {},
+      undefined,
+      messagesPerSecond,
+    );
+    attach(c);
     const join = async (roomId: string) => {
       if (c.roomId) void presence(PresenceLeft.type, c);
       hub.join(c, roomId);
@@ -213,7 +224,7 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
       void handleSeed003Frame(
         data.toString(),
         c,
-        who,
+        c,
         { ...ctxFor(c.id), limiter: c.limiter(), log, join },
         (f) => ws.send(f),
       );
@@ -260,11 +271,17 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
     );
   };
 
+  // The handlers below are created per upgrade and hold the request; none of them may outlive
+  // the handshake (a listener left on the socket kept every request and its headers alive).
   app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroySocket);
     const url = new URL(req.url ?? '/', 'http://gateway');
     authorize(req, url).then(
-      (open) => wss.handleUpgrade(req, socket, head, open),
+      (open) =>
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          socket.off('error', destroySocket); // the WebSocket handles socket errors from here on
+          open(ws);
+        }),
       (e: unknown) => {
         const status = e instanceof AppError ? e.status : 500;
         refuse(socket, status, status < 500 ? (e as Error).message : 'Internal error');

@@ -45,7 +45,12 @@ export async function handleSeed003Frame(
       if (!ctx.limiter.take()) return fail(429, 'Too many messages from this connection; slow down');
       await sendChatMessage(
         ctx,
-        { ...who, roomId: conn.roomId },
+        {
+          userId: who.userId,
+          roomId: conn.roomId,
+          capabilities: who.capabilities,
+          attributes: who.attributes,
+        },
         { requestId: crypto.randomUUID(), content: req.message },
       );
       return;
