@@ -39,6 +39,7 @@ import {
   rabbitPid,
   rssBytes,
 } from './chat-fanout-proc';
+import { InspectorSession } from './lib/inspector';
 import { type CpuProfile, heapCensus, printHeapDiff, summarizeProfile } from './chat-fanout-profile';
 import {
   fmtInt,
@@ -52,6 +53,8 @@ import {
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const ROOT = path.resolve(__dirname, '../..');
 const RAW_SERVER = path.join(__dirname, 'chat-fanout-raw-server.ts');
+/** Where the gateway and the raw server open their inspectors for the memory figures (+ the stack's port offset). */
+const INSPECTOR_PORTS = { gatewayInspector: 9290, rawInspector: 9291 };
 /** The room rate limit chat-svc allows at most (IVS Chat's maximum too). */
 const ROOM_RATE = 100;
 const NCPU = os.cpus().length;
@@ -121,7 +124,10 @@ interface IdleResult {
   connections: number;
   rssBefore: number;
   rssAfter: number;
+  /** RSS after a full GC, per connection: the figure the target is about. */
   bytesPerConnection: number;
+  /** Live V8 heap after a full GC, per connection (the part of RSS that is JavaScript objects). */
+  heapBytesPerConnection: number;
 }
 
 // --- receiving: one recorder for every client of the benchmark -----------------------------
@@ -391,14 +397,20 @@ export async function runChatFanoutBenchmark(opts: ChatFanoutOptions = {}): Prom
   const load = { beforePct: await busyPct(2000), stackIdlePct: Number.NaN };
   const ns = `benchchat-${randomBytes(4).toString('hex')}`;
   const secret = randomBytes(24).toString('hex');
-  const offset = await freePortOffset(PORTS);
+  const offset = await freePortOffset({ ...PORTS, ...INSPECTOR_PORTS });
   const gwPort = PORTS.gateway + offset;
+  const inspectorPort = {
+    onair: INSPECTOR_PORTS.gatewayInspector + offset,
+    raw: INSPECTOR_PORTS.rawInspector + offset,
+  };
   const profDir = profile ? mkdtempSync(path.join(tmpdir(), 'onair-chat-prof-')) : undefined;
   console.log(`namespace ${ns}; stack on port offset ${offset} (gateway :${gwPort}); ${limitLine}`);
 
   // --- start the stack and the raw server -----------------------------------------------------
   const nodeOptions = [
     process.env.NODE_OPTIONS ?? '',
+    // Only the process sent SIGUSR1 (the gateway, for the memory figures) opens it.
+    `--inspect-port=127.0.0.1:${inspectorPort.onair}`,
     ...(noDelay ? [`--require ${path.join(__dirname, 'chat-fanout-nodelay.ts')}`] : []),
     ...(profDir
       ? [`--cpu-prof --cpu-prof-dir=${profDir} --heapsnapshot-signal=SIGWINCH --diagnostic-dir=${profDir}`]
@@ -420,7 +432,10 @@ export async function runChatFanoutBenchmark(opts: ChatFanoutOptions = {}): Prom
     stackEnv,
     (l) => /WARN|ERROR|FATAL|✗|could not/.test(l),
   );
-  const rawFlags = profDir ? ['--heapsnapshot-signal=SIGWINCH', `--diagnostic-dir=${profDir}`] : [];
+  const rawFlags = [
+    `--inspect-port=127.0.0.1:${inspectorPort.raw}`,
+    ...(profDir ? ['--heapsnapshot-signal=SIGWINCH', `--diagnostic-dir=${profDir}`] : []),
+  ];
   const raw = launch(
     [...rawFlags, '--import', 'tsx', RAW_SERVER],
     { ...process.env, PORT: '0', ...(rawString ? { RAW_FRAME: 'string' } : {}) },
@@ -646,32 +661,50 @@ export async function runChatFanoutBenchmark(opts: ChatFanoutOptions = {}): Prom
     console.log(`  [${elapsed()}] warmed up`);
 
     // --- idle memory ------------------------------------------------------------------------
+    // Each server gets a full GC before each reading (through its inspector), so that both
+    // figures are what the process keeps per connection, not garbage from the handshakes that
+    // one of them has not collected yet.
     const idle: IdleResult[] = [];
     for (const impl of ['onair', 'raw'] as const) {
       const pid = serverPid(impl);
-      await sleep(1500);
-      const rssBefore = rssBytes(pid);
-      const heapBefore = profDir ? await heapSnapshot(profDir, pid) : undefined;
-      const clients = await openMany(idleN, (i) => endpoint(impl, `${ns}-idle`, `idle${i}`));
-      open.push(clients);
-      await sleep(4000); // presence, snapshots, allocation settle
-      const rssAfter = rssBytes(pid);
-      if (profDir && heapBefore) {
-        const heapAfter = await heapSnapshot(profDir, pid);
-        printHeapDiff(impl === 'onair' ? 'gateway' : 'raw ws server', heapBefore, heapAfter, clients.length);
+      const inspector = await InspectorSession.open(pid, inspectorPort[impl]);
+      try {
+        await sleep(1500);
+        await inspector.collectGarbage();
+        const rssBefore = rssBytes(pid);
+        const heapBefore = await inspector.heapUsed();
+        const snapBefore = profDir ? await heapSnapshot(profDir, pid) : undefined;
+        const clients = await openMany(idleN, (i) => endpoint(impl, `${ns}-idle`, `idle${i}`));
+        open.push(clients);
+        await sleep(4000); // presence, snapshots, allocation settle
+        await inspector.collectGarbage();
+        const rssAfter = rssBytes(pid);
+        const heapAfter = await inspector.heapUsed();
+        if (profDir && snapBefore) {
+          const snapAfter = await heapSnapshot(profDir, pid);
+          printHeapDiff(
+            impl === 'onair' ? 'gateway' : 'raw ws server',
+            snapBefore,
+            snapAfter,
+            clients.length,
+          );
+        }
+        const r: IdleResult = {
+          impl,
+          connections: clients.length,
+          rssBefore,
+          rssAfter,
+          bytesPerConnection: (rssAfter - rssBefore) / clients.length,
+          heapBytesPerConnection: (heapAfter - heapBefore) / clients.length,
+        };
+        idle.push(r);
+        console.log(
+          `  [${elapsed()}] idle ${impl}: ${clients.length} sockets, RSS after GC ${mib(rssBefore)} -> ${mib(rssAfter)} MiB = ${fmtInt(r.bytesPerConnection)} B/connection (live heap ${fmtInt(r.heapBytesPerConnection)} B/connection)`,
+        );
+        await closeAll(clients);
+      } finally {
+        inspector.close();
       }
-      const r: IdleResult = {
-        impl,
-        connections: clients.length,
-        rssBefore,
-        rssAfter,
-        bytesPerConnection: (rssAfter - rssBefore) / clients.length,
-      };
-      idle.push(r);
-      console.log(
-        `  [${elapsed()}] idle ${impl}: ${clients.length} sockets, RSS ${mib(rssBefore)} -> ${mib(rssAfter)} MiB = ${fmtInt(r.bytesPerConnection)} B/connection`,
-      );
-      await closeAll(clients);
     }
 
     // --- fanout scenarios --------------------------------------------------------------------
@@ -866,7 +899,7 @@ ${cpuRows.join('\n')}`;
   const w = r.idle.find((x) => x.impl === 'raw');
   const idleRow = (label: string, x?: IdleResult) =>
     x
-      ? `| ${label} | ${fmtInt(x.connections)} | ${mib(x.rssBefore)} | ${mib(x.rssAfter)} | ${fmtInt(x.bytesPerConnection)} |`
+      ? `| ${label} | ${fmtInt(x.connections)} | ${mib(x.rssBefore)} | ${mib(x.rssAfter)} | ${fmtInt(x.bytesPerConnection)} | ${fmtInt(x.heapBytesPerConnection)} |`
       : '';
   const met = (b: boolean) => (b ? 'met' : '**not met**');
   return `## Chat fanout: native chat pipeline vs raw ws broadcast
@@ -896,11 +929,14 @@ ${whereTimeGoes(r.steps)}
 ### Idle connections (memory)
 
 ${fmtInt(o?.connections ?? 0)} idle connections opened in batches of 250 (gateway: each authenticated with a chat
-token, all in one room), RSS of the server process from /proc before and 4 s after (the delta
-includes handshake garbage not yet collected, for both):
+token, all in one room). Each reading follows a full garbage collection in the server process
+(forced through its inspector, opened with SIGUSR1: nothing in either server is changed for it),
+so the figures are what a connection keeps, not handshake garbage one process has not collected
+yet. RSS of the server process from /proc before the connections and 4 s after they are open, and
+the live V8 heap (the part of it that is JavaScript objects):
 
-| server | connections | RSS before (MiB) | RSS after (MiB) | bytes / connection |
-|---|---:|---:|---:|---:|
+| server | connections | RSS before (MiB) | RSS after (MiB) | RSS bytes / connection | live heap bytes / connection |
+|---|---:|---:|---:|---:|---:|
 ${idleRow('onair gateway', o)}
 ${idleRow('raw ws', w)}
 
