@@ -5,6 +5,7 @@ import {
   ChatMessageDelete,
   ChatMessageSend,
   ChatUserBan,
+  ChatUserBanned,
   ChatRoomCreate,
   ChatRoomDelete,
   ChatRoomUpdate,
@@ -31,6 +32,8 @@ export interface Deps {
   chatTokenSecret?: string;
   review?: ReviewCall;
   now?: () => Date;
+  /** How long a ban lookup is reused when no ban event drops it first (default 5 s). */
+  banCacheTtlMs?: number;
 }
 
 /**
@@ -46,6 +49,7 @@ export function buildService(deps: Deps) {
     chatTokenSecret: deps.chatTokenSecret,
     review: deps.review,
     now: deps.now,
+    banCacheTtlMs: deps.banCacheTtlMs,
   });
   const rooms = new RoomHandlers({
     native,
@@ -83,16 +87,28 @@ export function buildService(deps: Deps) {
     if (!hit.room) throw badRequest(`Chat room ${roomId} is an IVS Chat room: clients send through IVS Chat`);
     return hit.room;
   }
-  let commands: Consumer | undefined;
+  const consumers: Consumer[] = [];
   return {
     router,
     store,
     messages,
     async start() {
-      commands = await deps.bus.consumeCommands('chat-svc', router.handle);
+      // Every instance hears every ban, so none keeps letting a banned user's messages through.
+      consumers.push(
+        await deps.bus.subscribe(
+          `chat-svc.${deps.instanceId}.bans`,
+          [ChatUserBanned.type],
+          async (e) => {
+            const d = e.data as { roomId: string; userId: string };
+            native.banChanged(d.roomId, d.userId);
+          },
+          { ephemeral: true },
+        ),
+      );
+      consumers.push(await deps.bus.consumeCommands('chat-svc', router.handle));
     },
     async stop() {
-      await commands?.stop();
+      await Promise.all(consumers.splice(0).map((c) => c.stop()));
     },
   };
 }

@@ -21,6 +21,7 @@ import { AppError, type Bus, badRequest, forbidden, mintChatToken, notFound } fr
 import type { Static, TSchema } from '@sinclair/typebox';
 import { capabilitiesFor, isModerator } from '../rooms/capabilities';
 import type { RoomRecord } from '../rooms/store';
+import { BanCache } from './ban-cache';
 import { moderate, type ReviewCall } from './moderation';
 import { RateLimits } from './rate-limits';
 import type { MessageStore, StoredMessage } from './store';
@@ -36,13 +37,23 @@ export interface NativeChatDeps {
   tokenTtlSeconds?: number;
   review?: ReviewCall;
   now?: () => Date;
+  /** How long a ban lookup is reused when no ban event drops it first (default 5 s). */
+  banCacheTtlMs?: number;
 }
 
 /** The message engine of native rooms: what IVS Chat does for `ivs` rooms, plus history. */
 export class NativeChat {
   private readonly limits = new RateLimits();
+  private readonly bans: BanCache;
 
-  constructor(private readonly d: NativeChatDeps) {}
+  constructor(private readonly d: NativeChatDeps) {
+    this.bans = new BanCache(d.store, { ttlMs: d.banCacheTtlMs ?? 5000 });
+  }
+
+  /** Some instance banned or lifted a ban on this user (an `onair.chat.user.banned.v1` event). */
+  banChanged(roomId: string, userId: string): void {
+    this.bans.forget(roomId, userId);
+  }
 
   private now(): Date {
     return this.d.now?.() ?? new Date();
@@ -52,7 +63,7 @@ export class NativeChat {
     const c = cmd.data as Data<typeof ChatMessageSend>;
     const s = room.settings;
     const userId = c.sender.userId;
-    const ban = await this.d.store.activeBan(room.roomId, userId, this.now());
+    const ban = await this.bans.activeBan(room.roomId, userId, this.now());
     if (ban) {
       throw new AppError(
         'BANNED',
@@ -176,6 +187,7 @@ export class NativeChat {
       throw badRequest('`until` must be in the future');
     if (c.lift) await this.d.store.liftBan(room.roomId, c.userId);
     else await this.d.store.ban(room.roomId, c.userId, c.until, c.reason);
+    this.bans.forget(room.roomId, c.userId); // other instances forget it on the event below
     const evt = follow(cmd, {
       type: ChatUserBanned.type,
       source: 'chat-svc',
@@ -224,7 +236,7 @@ export class NativeChat {
         'Native chat tokens need CHAT_TOKEN_SECRET on chat-svc and the gateway',
       );
     }
-    const ban = await this.d.store.activeBan(room.roomId, c.actor.userId, this.now());
+    const ban = await this.bans.activeBan(room.roomId, c.actor.userId, this.now());
     if (ban)
       throw new AppError(
         'BANNED',

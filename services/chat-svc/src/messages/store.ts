@@ -1,5 +1,6 @@
 import { isConditionFailure } from '@onair/runtime';
 import {
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -19,7 +20,8 @@ export type StoredMessage = Static<(typeof ChatMessageSent)['schema']> & { delet
  *   SK = MID#<messageId>             message id -> seq
  *   SK = REQ#<userId>#<requestId>    idempotency: a client's retry of a request gets the same message
  *   SK = BAN#<userId>                a ban (no `until`) or a timeout (until = ISO time)
- * Every write is a single-item conditional write; no transactions.
+ * Every write is a single-item write (conditional where it must be) or a batch of independent
+ * puts; no transactions.
  */
 const pk = (roomId: string) => `ROOM#${roomId}`;
 const msgSk = (seq: number) => `MSG#${String(seq).padStart(12, '0')}`;
@@ -85,18 +87,22 @@ export class MessageStore {
   }
 
   async putMessage(m: StoredMessage): Promise<void> {
-    // Two independent items: written at once (the request claim already made the seq this message's).
-    await Promise.all([
-      this.ddb.send(
-        new PutCommand({ TableName: this.table, Item: { PK: pk(m.roomId), SK: msgSk(m.seq), ...m } }),
-      ),
-      this.ddb.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { PK: pk(m.roomId), SK: `MID#${m.messageId}`, seq: m.seq },
-        }),
-      ),
-    ]);
+    // The message and its id -> seq item, in one request (the request claim already made the
+    // seq this message's). A batch may leave items unprocessed when throttled: those are sent
+    // again, a few times, before the send fails (and the client's retry replays the claim).
+    let items: Record<string, Array<{ PutRequest: { Item: Record<string, unknown> } }>> | undefined = {
+      [this.table]: [
+        { PutRequest: { Item: { PK: pk(m.roomId), SK: msgSk(m.seq), ...m } } },
+        { PutRequest: { Item: { PK: pk(m.roomId), SK: `MID#${m.messageId}`, seq: m.seq } } },
+      ],
+    };
+    for (let attempt = 1; items && Object.keys(items).length > 0; attempt++) {
+      if (attempt > 5)
+        throw new Error(`could not store message ${m.messageId}: DynamoDB kept it unprocessed`);
+      const out = await this.ddb.send(new BatchWriteCommand({ RequestItems: items }));
+      items = out.UnprocessedItems as typeof items;
+      if (items && Object.keys(items).length > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+    }
   }
 
   async getMessage(roomId: string, seq: number): Promise<StoredMessage | undefined> {
@@ -183,20 +189,30 @@ export class MessageStore {
     );
   }
 
-  /** The ban in force now, if any. */
-  async activeBan(
-    roomId: string,
-    userId: string,
-    now: Date,
-  ): Promise<{ until?: string; reason?: string } | undefined> {
+  /** The user's ban or timeout in the room as stored (a timeout may have run out since), if any. */
+  async banOf(roomId: string, userId: string): Promise<Ban | undefined> {
     const out = await this.ddb.send(
-      new GetCommand({ TableName: this.table, Key: { PK: pk(roomId), SK: `BAN#${userId}` } }),
+      new GetCommand({
+        TableName: this.table,
+        Key: { PK: pk(roomId), SK: `BAN#${userId}` },
+        ConsistentRead: true,
+      }),
     );
     const b = out.Item;
     if (!b || b.lifted) return undefined;
-    if (b.until && Date.parse(String(b.until)) <= now.getTime()) return undefined;
     return { until: b.until as string | undefined, reason: b.reason as string | undefined };
   }
+}
+
+/** A ban (no `until`) or a timeout (`until`, ISO time). */
+export interface Ban {
+  until?: string;
+  reason?: string;
+}
+
+/** Whether a ban is in force at `now` (a timeout ends at its `until`). */
+export function inForce(ban: Ban | undefined, now: Date): ban is Ban {
+  return ban !== undefined && !(ban.until && Date.parse(ban.until) <= now.getTime());
 }
 
 function strip(item: Record<string, unknown>): StoredMessage {
