@@ -374,7 +374,9 @@ async function stopProc(p: Proc, signal: NodeJS.Signals, ms: number): Promise<bo
 export async function runChatFanoutBenchmark(opts: ChatFanoutOptions = {}): Promise<void> {
   const rates =
     opts.rates ??
-    (process.env.BENCH_CHAT_RATES ? process.env.BENCH_CHAT_RATES.split(',').map(Number) : [10, 25, 50, 100]);
+    (process.env.BENCH_CHAT_RATES
+      ? process.env.BENCH_CHAT_RATES.split(',').map(Number)
+      : [10, 20, 30, 40, 50, 60, 80, 100]);
   const stepMs = opts.stepMs ?? Number(process.env.BENCH_CHAT_STEP_MS ?? 8000);
   const idleN = opts.idleConnections ?? Number(process.env.BENCH_CHAT_IDLE ?? 5000);
   const profile = opts.profile ?? false;
@@ -439,7 +441,7 @@ export async function runChatFanoutBenchmark(opts: ChatFanoutOptions = {}): Prom
   const raw = launch(
     [...rawFlags, '--import', 'tsx', RAW_SERVER],
     { ...process.env, PORT: '0', ...(rawString ? { RAW_FRAME: 'string' } : {}) },
-    (l) => !/^listening/.test(l),
+    (l) => !/^listening|Debugger|debugging/.test(l), // the inspector's notices are expected
   );
   let bus: RabbitBus | undefined;
   let pids: Record<string, number | undefined> = {};
@@ -729,6 +731,12 @@ export async function runChatFanoutBenchmark(opts: ChatFanoutOptions = {}): Prom
               `${impl === 'onair' ? 'gateway' : 'server'} ${r.serverCpuUsPerDelivery.toFixed(1)} µs/delivery, ` +
               `machine ${r.machineBusyPct.toFixed(0)}% busy of ${NCPU * 100}% (${r.cpuPct['rest of machine'].toFixed(0)}% not ours)`,
           );
+          console.log(
+            `      cpu: ${Object.entries(r.cpuPct)
+              .filter(([k, v]) => k !== 'machine' && v >= 0.5)
+              .map(([k, v]) => `${k} ${v.toFixed(0)}%`)
+              .join(', ')}`,
+          );
           if (r.firstError) console.log(`      first ERROR frame: ${r.firstError.slice(0, 200)}`);
           // A backlog (a step the pipeline could not keep up with) must not spill into the next.
           await until(() => performance.now() - rec.lastFrame > 300, 10_000);
@@ -963,7 +971,7 @@ ${r.machine.join('\n')}
 - ${r.limitLine}
 - Date: ${new Date().toISOString()}
 
-Reproduce: \`npm run bench -- chat-fanout\` (\`BENCH_CHAT_RATES=10,25,50,100\`, \`BENCH_CHAT_STEP_MS\`,
+Reproduce: \`npm run bench -- chat-fanout\` (\`BENCH_CHAT_RATES=10,20,30,40,50,60,80,100\`, \`BENCH_CHAT_STEP_MS\`,
 \`BENCH_CHAT_IDLE\` change the steps, \`BENCH_CHAT_SCENARIOS=a\` or \`b\` runs one). Diagnosis runs
 print instead of writing this section: \`--profile\` CPU-profiles the stack's processes (where
 their time goes during the scenarios) and diffs heap snapshots of the gateway and the raw server

@@ -78,7 +78,10 @@ export function buildService(deps: Deps) {
           concurrency: 1, // joins and leaves of one socket must apply in order
         }),
       );
-      consumers.push(await deps.bus.subscribe('fanout-svc', ROUTED_TYPES, route, { concurrency: 1 }));
+      // Many events in flight: order is not this queue's job (chat-svc finishes messages out of
+      // order anyway, and there may be several fanout instances); gateways write each room in
+      // sequence order. One at a time, every event waited for the previous one's round trips.
+      consumers.push(await deps.bus.subscribe('fanout-svc', ROUTED_TYPES, route, { concurrency: 32 }));
       // A fresh index is empty: ask every gateway for what it holds.
       await deps.bus.publish(
         makeEnvelope({

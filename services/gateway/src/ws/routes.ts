@@ -296,7 +296,9 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
       async (m: Envelope) => {
         if (m.type === GatewayDeliver.type) hub.deliver(m.data as Delivery);
       },
-      { ephemeral: true, concurrency: 1 },
+      // The hub puts each room back in sequence order, so deliveries need not wait for the
+      // previous one's ack; writing them is synchronous anyway.
+      { ephemeral: true, concurrency: 64 },
     ),
   );
   const snapshot = () =>
