@@ -42,8 +42,9 @@ describe.each([
     child.stderr?.on('data', (d: Buffer) => {
       out += d.toString();
     });
-    await waitFor(() => /onair is ready in ([\d.]+)s/.test(out) || child.exitCode !== null, {
-      what: 'the stack to be ready',
+    // The token is printed just after the ready line, possibly in a later chunk: wait for both.
+    await waitFor(() => /export TOKEN=\S+\n/.test(out) || child.exitCode !== null, {
+      what: 'the stack to be ready and print a token',
       timeoutMs: 60_000,
     });
     expect(out).toMatch(/onair is ready/);
