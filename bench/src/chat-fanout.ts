@@ -237,7 +237,13 @@ interface Endpoint {
 
 function openClient(ep: Endpoint, onFrame?: (d: Buffer) => void): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(ep.url, ep.protocols, { perMessageDeflate: false, handshakeTimeout: 20_000 });
+    // The clients are the measuring apparatus, not what is measured: they skip UTF-8 validation of
+    // what they receive (both servers send the same JSON), which leaves more of the machine to the servers.
+    const ws = new WebSocket(ep.url, ep.protocols, {
+      perMessageDeflate: false,
+      handshakeTimeout: 20_000,
+      skipUTF8Validation: true,
+    });
     if (onFrame) ws.on('message', (d) => onFrame(d as Buffer));
     ws.once('open', () => {
       ws.off('error', reject);

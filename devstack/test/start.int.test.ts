@@ -21,8 +21,16 @@ describe.each([
   let child: ChildProcess;
   let out = '';
 
+  // The stack runs in a process group of its own: if the test fails before Ctrl-C, the whole
+  // group goes (killing only the CLI left the services it had started running).
   afterAll(() => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    if (child?.pid && child.exitCode === null) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   });
 
   it('reaches ready, answers through every service, and stops cleanly on Ctrl-C', async () => {
@@ -34,6 +42,7 @@ describe.each([
         cwd: root,
         env: { ...process.env, LOG_LEVEL: 'warn', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
       },
     );
     child.stdout?.on('data', (d: Buffer) => {
