@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatCapability } from '@onair/runtime';
-import type { WebSocket } from 'ws';
+import type { Duplex } from 'node:stream';
+import { WebSocket } from 'ws';
 import type { ClientProtocol, HubConnection } from './hub';
 import { TokenBucket } from './rate-limit';
 
 const capabilitySets = new Map<string, readonly ChatCapability[]>();
-/** A Buffer handed to `ws` still goes out as a text frame. */
-const TEXT = { binary: false } as const;
 const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
@@ -45,6 +44,8 @@ export class WsConnection implements HubConnection {
 
   constructor(
     readonly ws: WebSocket,
+    /** The upgraded TCP socket under `ws` (for `sendFramed`). */
+    private readonly socket: Duplex,
     readonly userId: string,
     readonly protocol: ClientProtocol,
     capabilities: readonly ChatCapability[],
@@ -57,8 +58,17 @@ export class WsConnection implements HubConnection {
     this.attributes = Object.keys(attributes).length ? attributes : NO_ATTRIBUTES;
   }
 
-  send(frame: string | Buffer): void {
-    this.ws.send(frame, TEXT);
+  send(text: string): void {
+    this.ws.send(text);
+  }
+
+  /**
+   * A whole frame, written straight to the TCP socket `ws` runs on: safe because this gateway's
+   * `ws` never holds frames back (no compression, no Blobs), so every frame it writes is written
+   * whole and in call order, and none goes out once the socket is closing.
+   */
+  sendFramed(frame: Buffer): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.socket.write(frame);
   }
 
   close(code: number, reason: string): void {

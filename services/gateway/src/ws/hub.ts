@@ -1,3 +1,5 @@
+import { textFrame } from './frames';
+
 export type ClientProtocol = 'ivs' | 'seed003';
 
 /** One client socket as the hub sees it (a thin view over a `ws` WebSocket). */
@@ -11,8 +13,10 @@ export interface HubConnection {
   lastSeq: number;
   /** While recovery replays history, live frames wait here so nothing is out of order. */
   pending?: Array<{ seq?: number; frame: string | Buffer }>;
-  /** Text frames; a Buffer is one encoding shared by every socket a delivery goes to. */
-  send(frame: string | Buffer): void;
+  /** A text frame's content. */
+  send(text: string): void;
+  /** A whole WebSocket frame made by `textFrame`, the same bytes for every socket of a delivery. */
+  sendFramed(frame: Buffer): void;
   close(code: number, reason: string): void;
   bufferedAmount(): number;
 }
@@ -137,8 +141,7 @@ export class Hub {
 
   /**
    * Write a delivery to the local sockets it is for. Returns how many frames were written. Each
-   * protocol's frame is encoded to bytes once, not once per socket (`ws` would encode a string
-   * on every send).
+   * protocol's frame is made once (header and payload, see `textFrame`), not once per socket.
    */
   private writeOut(d: Delivery): number {
     const users = d.userIds ? new Set(d.userIds) : undefined;
@@ -149,7 +152,7 @@ export class Hub {
       if (users && !users.has(c.userId)) continue;
       const text = d.frames[c.protocol];
       if (text !== undefined) {
-        encoded[c.protocol] ??= Buffer.from(text);
+        encoded[c.protocol] ??= textFrame(text);
         if (this.write(c, encoded[c.protocol] as Buffer, d.seq)) written++;
       }
       if (d.close && (!d.close.userIds || d.close.userIds.includes(c.userId))) closing.push(c);
@@ -158,7 +161,10 @@ export class Hub {
     return written;
   }
 
-  /** Write one frame in sequence order; false when skipped (duplicate) or the client was dropped. */
+  /**
+   * Write one frame in sequence order (a text, or a whole frame from `textFrame`); false when
+   * skipped (duplicate) or the client was dropped.
+   */
   write(c: HubConnection, frame: string | Buffer, seq?: number): boolean {
     if (c.pending) {
       c.pending.push({ seq, frame });
@@ -173,7 +179,8 @@ export class Hub {
       c.close(1013, 'send buffer full: the client is not reading fast enough');
       return false;
     }
-    c.send(frame);
+    if (typeof frame === 'string') c.send(frame);
+    else c.sendFramed(frame);
     return true;
   }
 

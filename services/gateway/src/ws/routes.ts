@@ -178,9 +178,10 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
   }
 
   // --- upgrades -----------------------------------------------------------------------------
-  const onIvsSocket = (ws: WebSocket, grant: ChatGrant, since: number | undefined) => {
+  const onIvsSocket = (ws: WebSocket, socket: Duplex, grant: ChatGrant, since: number | undefined) => {
     const c = new WsConnection(
       ws,
+      socket,
       grant.userId,
       'ivs',
       grant.capabilities,
@@ -203,10 +204,11 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
     });
   };
 
-  const onSeed003Socket = (ws: WebSocket, p: Principal) => {
+  const onSeed003Socket = (ws: WebSocket, socket: Duplex, p: Principal) => {
     // Seed 003 had no roles: every signed-in user could post. Viewers (read-only) cannot here.
     const c = new WsConnection(
       ws,
+      socket,
       p.userId,
       'seed003',
       p.roles.length === 1 && p.roles[0] === 'viewer' ? [] : ['SEND_MESSAGE'],
@@ -232,7 +234,7 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
   };
 
   /** Who is connecting, checked before the handshake completes; an AppError refuses it. */
-  async function authorize(req: IncomingMessage, url: URL): Promise<(ws: WebSocket) => void> {
+  async function authorize(req: IncomingMessage, url: URL): Promise<(ws: WebSocket, socket: Duplex) => void> {
     if (url.pathname === '/v1/chat/ws') {
       const token = String(req.headers['sec-websocket-protocol'] ?? '')
         .split(',')[0]
@@ -251,7 +253,7 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
           '`since` must be the last sequence number you saw (an integer >= 0)',
         );
       }
-      return (ws) => onIvsSocket(ws, grant, since);
+      return (ws, socket) => onIvsSocket(ws, socket, grant, since);
     }
     if (url.pathname === '/v1/chat/seed003') {
       const token = url.searchParams.get('token') ?? bearer(req.headers.authorization);
@@ -259,7 +261,7 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
       const p = await o.userVerifier(token).catch(() => {
         throw new AppError('UNAUTHORIZED', 401, 'Unauthorized');
       });
-      return (ws) => onSeed003Socket(ws, p);
+      return (ws, socket) => onSeed003Socket(ws, socket, p);
     }
     throw new AppError('NOT_FOUND', 404, `No WebSocket endpoint at ${url.pathname}`);
   }
@@ -280,7 +282,7 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
       (open) =>
         wss.handleUpgrade(req, socket, head, (ws) => {
           socket.off('error', destroySocket); // the WebSocket handles socket errors from here on
-          open(ws);
+          open(ws, socket);
         }),
       (e: unknown) => {
         const status = e instanceof AppError ? e.status : 500;
