@@ -24,6 +24,7 @@ const event = {
       { id: 's2', state: 'running' },
     ],
     ip: '10.0.3.17',
+    ip6: '2001:db8::8a2e:370:7334',
     file: 'recording.mp4',
   },
 };
@@ -98,6 +99,10 @@ const table: Array<[string, unknown, boolean]> = [
   ['wildcard escaped star', { detail: { file: [{ wildcard: 'rec\\*' }] } }, false],
   ['cidr', { detail: { ip: [{ cidr: '10.0.0.0/16' }] } }, true],
   ['cidr mismatch', { detail: { ip: [{ cidr: '10.1.0.0/16' }] } }, false],
+  ['cidr of the other family', { detail: { ip: [{ cidr: '::/0' }] } }, false],
+  ['ipv6 cidr', { detail: { ip6: [{ cidr: '2001:db8::/32' }] } }, true],
+  ['ipv6 cidr mismatch', { detail: { ip6: [{ cidr: '2001:db9::/32' }] } }, false],
+  ['ipv6 cidr /128', { detail: { ip6: [{ cidr: '2001:db8::8a2e:370:7334/128' }] } }, true],
   ['mixed OR of literal and filter', { detail: { viewers: [7, { numeric: ['>', 40] }] } }, true],
   ['$or', { $or: [{ source: ['aws.ec2'] }, { detail: { live: [true] } }] }, true],
   ['$or none', { $or: [{ source: ['aws.ec2'] }, { detail: { live: [false] } }] }, false],
@@ -131,6 +136,10 @@ describe('EventBridge pattern matching (table)', () => {
     ['wildcard double star', { source: [{ wildcard: 'a**b' }] }],
     ['$or with one branch', { $or: [{ source: ['a'] }] }],
     ['nested array in matcher list', { source: [['a']] }],
+    ['cidr without prefix length', { detail: { ip: [{ cidr: '10.0.0.0' }] } }],
+    ['ipv4 cidr prefix over 32', { detail: { ip: [{ cidr: '10.0.0.0/33' }] } }],
+    ['ipv6 cidr prefix over 128', { detail: { ip: [{ cidr: '2001:db8::/129' }] } }],
+    ['cidr of no address', { detail: { ip: [{ cidr: '10.0.0/8' }] } }],
   ];
   it.each(invalid)('rejects %s', (_name, pattern) => {
     expect(() => compilePattern(pattern)).toThrow(InvalidEventPatternError);

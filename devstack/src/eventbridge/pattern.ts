@@ -9,6 +9,8 @@
 // - a pattern field that the event lacks does not match, except `{"exists": false}`;
 // - exact values compare by JSON type: the string "5" does not match the number 5.
 
+import { BlockList, isIP } from 'node:net';
+
 export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
 
@@ -31,7 +33,7 @@ type Condition =
   | { kind: 'numeric'; bounds: Array<{ op: NumericOp; value: number }> }
   | { kind: 'anything-but'; excluded: Condition[] }
   | { kind: 'exists'; value: boolean }
-  | { kind: 'cidr'; network: number; mask: number };
+  | { kind: 'cidr'; subnet: BlockList; family: 'ipv4' | 'ipv6' };
 
 type FieldMatcher = { kind: 'nested'; object: ObjectMatcher } | { kind: 'leaf'; conditions: Condition[] };
 
@@ -251,19 +253,20 @@ function compileWildcard(text: string, path: string): RegExp {
   return new RegExp(`^${source}$`, 's');
 }
 
+/** An IPv4 or IPv6 CIDR (`10.0.0.0/16`, `2001:db8::/32`), as EventBridge accepts both. */
 function compileCidr(arg: unknown, path: string): Condition {
   const text = requireString(arg, 'cidr', path);
-  const m = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(text);
-  const network = m ? parseIpv4(m[1]) : undefined;
-  const bits = m ? Number(m[2]) : Number.NaN;
-  if (network === undefined || !(bits >= 0 && bits <= 32)) {
-    // IPv6 CIDRs are valid in AWS but not implemented by this stand-in; refuse loudly, not silently.
-    throw new InvalidEventPatternError(
-      `Nonstandard IP address or unsupported (IPv6) CIDR: ${text} at "${path}"`,
-    );
+  const slash = text.indexOf('/');
+  const address = slash > 0 ? text.slice(0, slash) : '';
+  const version = isIP(address);
+  const bits = /^\d{1,3}$/.test(text.slice(slash + 1)) ? Number(text.slice(slash + 1)) : Number.NaN;
+  if (version === 0 || !(bits <= (version === 4 ? 32 : 128))) {
+    throw new InvalidEventPatternError(`Nonstandard IP address or CIDR: ${text} at "${path}"`);
   }
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return { kind: 'cidr', network: (network & mask) >>> 0, mask };
+  const family = version === 4 ? 'ipv4' : 'ipv6';
+  const subnet = new BlockList();
+  subnet.addSubnet(address, bits, family);
+  return { kind: 'cidr', subnet, family };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -315,10 +318,11 @@ function matchValue(c: Condition, v: JsonPrimitive): boolean {
       return !c.excluded.some((ex) => matchValue(ex, v));
     case 'exists':
       return c.value;
-    case 'cidr': {
-      const ip = typeof v === 'string' ? parseIpv4(v) : undefined;
-      return ip !== undefined && (ip & c.mask) >>> 0 === c.network;
-    }
+    case 'cidr':
+      // An address of the other family never matches (and BlockList would refuse it).
+      return (
+        typeof v === 'string' && isIP(v) === (c.family === 'ipv4' ? 4 : 6) && c.subnet.check(v, c.family)
+      );
   }
 }
 
@@ -363,12 +367,6 @@ function fold(s: string): string {
 
 function escapeRegex(c: string): string {
   return c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-}
-
-function parseIpv4(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return undefined;
-  return parts.reduce((acc, p) => ((acc << 8) | Number(p)) >>> 0, 0);
 }
 
 function at(path: string): string {
