@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { unauthorized } from '@onair/runtime';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bearer, type Principal, type TokenVerifier } from '../auth';
+import { allows, policyOf, refuseRole } from '../policy';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -45,13 +46,28 @@ export async function registerPlugins(
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
 
-  // Security on by default: every route needs a valid bearer token unless it says `public`.
-  const open = new Set(['/healthz', '/readyz', '/metrics']);
+  // Every route is in the role policy table (src/policy.ts), or the gateway does not start.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) return;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const m of methods) {
+      // Fastify adds a HEAD route for every GET; it answers what the GET answers.
+      const method = m === 'HEAD' && !policyOf('HEAD', route.url) ? 'GET' : m;
+      if (!policyOf(method, route.url))
+        throw new Error(`${m} ${route.url} is not in the role policy table (services/gateway/src/policy.ts)`);
+    }
+  });
+
+  // Security on by default: every route needs a valid bearer token unless the policy says public,
+  // and the caller's roles must pass the route's rule before its handler runs.
   app.addHook('onRequest', async (req) => {
     const url = req.routeOptions.url;
-    if (req.routeOptions.config?.public || (url && open.has(url)) || url?.startsWith('/docs') || !url) return;
+    if (!url || url.startsWith('/docs')) return;
+    const policy = policyOf(req.method, url) ?? policyOf(req.method === 'HEAD' ? 'GET' : req.method, url);
+    if (policy?.who === 'public') return;
     const token = bearer(req.headers.authorization);
     if (!token) throw unauthorized('Send a bearer token in the Authorization header');
     req.principal = await o.verifier(token);
+    if (!policy || !allows(policy.who, req.principal)) throw refuseRole(policy?.who ?? 'admin');
   });
 }

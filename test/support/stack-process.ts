@@ -1,0 +1,135 @@
+// The whole local stack as `npm start` runs it (stand-ins in one process, the five services as
+// processes of their own), for tests that meet onair from the outside: over TCP, with real
+// tokens, and with a way to tell that no process died.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { DEV_CHAT_TOKEN_SECRET, DEV_JWT_SECRET, mintDevToken } from '../../devstack/src/dev-auth';
+import { waitFor } from '../../libs/runtime/test/wait-for';
+
+export const SERVICE_PORTS = {
+  gateway: 8080,
+  'stream-svc': 8081,
+  'chat-svc': 8082,
+  'recording-svc': 8083,
+  'fanout-svc': 8084,
+} as const;
+
+export interface StackProcess {
+  /** http://127.0.0.1:<port> of the gateway. */
+  gatewayUrl: string;
+  wsUrl: string;
+  offset: number;
+  /** A development token signed with the stack's JWT secret. */
+  token(user: string, roles: string[], ttl?: string): Promise<string>;
+  jwtSecret: string;
+  chatTokenSecret: string;
+  /** Everything the stack printed so far. */
+  output(): string;
+  /** Why the stack is not whole: a service that exited or is not ready; undefined when all are. */
+  unhealthy(): Promise<string | undefined>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Start `npm start` on free ports (a random offset, multiples of 1000 so no two stacks' ports
+ * overlap) and wait until it is ready. Retries on another offset when a port is taken.
+ */
+export async function startStackProcess(
+  o: { env?: NodeJS.ProcessEnv; timeoutMs?: number; attempts?: number } = {},
+): Promise<StackProcess> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < (o.attempts ?? 3); attempt++) {
+    const offset = 10_000 + 1000 * Math.floor(Math.random() * 45);
+    try {
+      return await startAt(offset, o);
+    } catch (e) {
+      lastError = e;
+    }
+  }
+  throw lastError;
+}
+
+async function startAt(
+  offset: number,
+  o: { env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<StackProcess> {
+  const root = resolve(__dirname, '../..');
+  const jwtSecret = DEV_JWT_SECRET;
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [require.resolve('tsx/cli'), 'devstack/src/cli/start.ts', '--port-offset', String(offset)],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'warn',
+        JWT_SECRET: jwtSecret,
+        CHAT_TOKEN_SECRET: DEV_CHAT_TOKEN_SECRET,
+        BUS_NAMESPACE: `stack-${process.pid}-${offset}`,
+        ...o.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: stop() (or a failed start) kills the whole tree.
+      detached: true,
+    },
+  );
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const killGroup = () => {
+    if (child.pid && child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  try {
+    await waitFor(() => /Press Ctrl-C to stop/.test(out) || child.exitCode !== null, {
+      what: 'the stack to be ready',
+      timeoutMs: o.timeoutMs ?? 90_000,
+    });
+  } catch (e) {
+    killGroup();
+    throw new Error(`the stack did not start: ${(e as Error).message}\n${out.slice(-4000)}`);
+  }
+  if (child.exitCode !== null) throw new Error(`the stack exited (${child.exitCode}):\n${out.slice(-4000)}`);
+
+  const port = (svc: keyof typeof SERVICE_PORTS) => SERVICE_PORTS[svc] + offset;
+  const gatewayUrl = `http://127.0.0.1:${port('gateway')}`;
+  return {
+    gatewayUrl,
+    wsUrl: gatewayUrl.replace(/^http/, 'ws'),
+    offset,
+    jwtSecret,
+    chatTokenSecret: DEV_CHAT_TOKEN_SECRET,
+    token: (user, roles, ttl) => mintDevToken({ user, roles, ttl, secret: jwtSecret }),
+    output: () => out,
+    async unhealthy() {
+      if (child.exitCode !== null || child.signalCode !== null)
+        return `the stack exited (${child.exitCode ?? child.signalCode})`;
+      const gone = /✗ (\S+) exited \(([^)]*)\)/.exec(out);
+      if (gone) return `${gone[1]} exited (${gone[2]})`;
+      for (const svc of Object.keys(SERVICE_PORTS) as Array<keyof typeof SERVICE_PORTS>) {
+        const r = await fetch(`http://127.0.0.1:${port(svc)}/readyz`).catch((e: Error) => e);
+        if (r instanceof Error) return `${svc} does not answer: ${r.message}`;
+        if (r.status !== 200) return `${svc} /readyz answered ${r.status}`;
+      }
+      return undefined;
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGINT');
+      const timer = setTimeout(killGroup, 20_000);
+      await exited;
+      clearTimeout(timer);
+      killGroup(); // anything the CLI left behind
+    },
+  };
+}
