@@ -32,7 +32,7 @@ describe('contracts', () => {
     it('compiles', () => {
       expect(() => TypeCompiler.Compile(def.schema)).not.toThrow();
     });
-    it('accepts a valid sample, and tolerates unknown fields', () => {
+    it('accepts a valid sample; tolerates unknown fields unless the contract is closed', () => {
       const env = makeEnvelope({ type, source: 'test', data: samples[type] });
       expect(contracts.validate(env)).toEqual({ ok: true });
       const grown = makeEnvelope({
@@ -40,7 +40,14 @@ describe('contracts', () => {
         source: 'test',
         data: { ...(samples[type] as object), addedLater: 1 },
       });
-      expect(contracts.validate(grown).ok).toBe(true);
+      const r = contracts.validate(grown);
+      if (def.schema.additionalProperties === false) {
+        // Client input (chat commands): an unknown key is refused, by name.
+        expect(r.ok).toBe(false);
+        expect(r.reason).toContain('/addedLater');
+      } else {
+        expect(r.ok).toBe(true);
+      }
     });
     it('rejects an invalid sample with a reason that names the type', () => {
       const env = makeEnvelope({ type, source: 'test', data: breakData(def.schema, samples[type]) });
@@ -48,6 +55,40 @@ describe('contracts', () => {
       expect(r.ok).toBe(false);
       expect(r.reason).toContain(type);
     });
+  });
+
+  it('closes the chat commands and chat settings (client input), nested objects included', () => {
+    const closed = ALL_CONTRACTS.filter((c) => c.schema.additionalProperties === false).map((c) => c.type);
+    expect(closed.sort()).toEqual(
+      ALL_CONTRACTS.filter((c) => c.kind === 'command' && c.type.startsWith('onair.chat.'))
+        .map((c) => c.type)
+        .sort(),
+    );
+    const update = (settings: unknown) =>
+      contracts.validate(
+        makeEnvelope({
+          type: 'onair.chat.room.update.v1',
+          source: 'test',
+          data: { roomId: 'cr_1', actor: { userId: 'a', roles: [] }, settings },
+        }),
+      );
+    expect(update({ slowModeSeconds: 5, colour: 'red' }).reason).toContain('/settings/colour');
+    expect(update({ moderation: { wordFilter: [], fallbackResult: 'ALLOW', extra: true } }).reason).toContain(
+      '/settings/moderation/extra',
+    );
+    expect(
+      update({
+        moderation: { wordFilter: [], fallbackResult: 'ALLOW', reviewWebhookUrl: 'file:///etc/passwd' },
+      }).ok,
+    ).toBe(false);
+    const created = contracts.validate(
+      makeEnvelope({
+        type: 'onair.chat.room.created.v1',
+        source: 'chat-svc',
+        data: { ...(samples['onair.chat.room.created.v1'] as object), addedLater: 1 },
+      }),
+    );
+    expect(created.ok).toBe(true); // events still grow within a version
   });
 
   it('rejects unknown types and broken envelopes', () => {

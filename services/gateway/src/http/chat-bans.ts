@@ -20,11 +20,15 @@ export function chatBanRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs:
         tags: ['chat'],
         summary: 'Ban a user from a native room, or time them out with `until`',
         params: Type.Object({ roomId: RoomId }),
-        body: Type.Object({
-          userId: UserId,
-          until: Type.Optional(IsoTime),
-          reason: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
-        }),
+        // Closed: the body is spread into onair.chat.user.ban.v1, which refuses unknown keys.
+        body: Type.Object(
+          {
+            userId: UserId,
+            until: Type.Optional(IsoTime),
+            reason: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+          },
+          { additionalProperties: false },
+        ),
         response: { 204: Type.Null() },
       },
     },

@@ -284,10 +284,11 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
         tags,
         summary: 'Send a custom event to everyone in a room (moderators; IVS Chat rooms)',
         params: idParams,
-        body: Type.Object({
-          eventName: Type.String({ minLength: 1, maxLength: 100 }),
-          attributes: Type.Optional(Attributes),
-        }),
+        // Closed: the body is spread into onair.chat.event.send.v1, which refuses unknown keys.
+        body: Type.Object(
+          { eventName: Type.String({ minLength: 1, maxLength: 100 }), attributes: Type.Optional(Attributes) },
+          { additionalProperties: false },
+        ),
         response: { 201: Type.Object({ eventId: Type.String() }) },
       },
     },
