@@ -1,7 +1,17 @@
 import type {} from '@fastify/swagger';
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Socket } from 'node:net';
+import { Ajv, type ErrorObject, type Options as AjvOptions, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import { isAppError } from './errors';
+import { redactUrl } from './logger';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -34,9 +44,18 @@ export function createHttpBase(o: HttpBaseOptions): FastifyInstance {
     connectionTimeout: 30_000,
     keepAliveTimeout: 72_000,
     requestTimeout: 60_000,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // Path ids are validated by their schemas (which say how long they may be), not cut at 100.
+    maxParamLength: 2048,
+    // Router errors (a bad percent-encoding, an overlong id) answer problem+json like the rest.
+    frameworkErrors: (err, req, reply) => sendProblem(req, reply, toProblem(err)),
+    clientErrorHandler: answerClientError,
     ...o.fastify,
   });
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    httpPart === 'body' ? BODY_AJV.compile(closeObjects(schema)) : finiteOnly(PARAMS_AJV.compile(schema)),
+  );
+  // A JSON API: text/plain bodies are refused with 415 instead of reaching a schema as a string.
+  app.removeContentTypeParser('text/plain');
 
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -49,27 +68,19 @@ export function createHttpBase(o: HttpBaseOptions): FastifyInstance {
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const p = toProblem(err);
+    const p = toProblem(err, { contentType: req.headers['content-type'] });
     if (p.status >= 500) req.log.error({ err }, 'request failed');
     else req.log.info({ code: p.code, status: p.status }, p.detail);
-    void reply
-      .status(p.status)
-      .type('application/problem+json')
-      .send({ ...p, instance: req.url, requestId: req.id });
+    sendProblem(req, reply, p);
   });
   app.setNotFoundHandler((req, reply) => {
-    void reply
-      .status(404)
-      .type('application/problem+json')
-      .send({
-        type: 'about:blank',
-        title: 'Not Found',
-        status: 404,
-        code: 'ROUTE_NOT_FOUND',
-        detail: `No route ${req.method} ${req.url.split('?')[0]}`,
-        instance: req.url,
-        requestId: req.id,
-      });
+    sendProblem(req, reply, {
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      code: 'ROUTE_NOT_FOUND',
+      detail: `No route ${req.method} ${redactUrl(req.url).split('?')[0]}`,
+    });
   });
 
   app.get('/healthz', { schema: { hide: true }, logLevel: 'silent' }, async () => ({
@@ -94,6 +105,116 @@ export function createHttpBase(o: HttpBaseOptions): FastifyInstance {
   return app;
 }
 
+/** Answer a problem; `instance` is the URL with any token in it redacted. */
+export function sendProblem(req: FastifyRequest, reply: FastifyReply, p: Problem): void {
+  if (p.status === 429 || p.status === 503)
+    reply.header('retry-after', reply.getHeader('retry-after') ?? '1');
+  void reply
+    .status(p.status)
+    .type('application/problem+json')
+    .send({ ...p, instance: redactUrl(req.url), requestId: req.id });
+}
+
+const AJV_COMMON: AjvOptions = {
+  allErrors: false,
+  removeAdditional: false,
+  useDefaults: true,
+  // NaN and Infinity are not numbers a client can mean (`?limit=1e309`).
+  strictNumbers: true,
+  strict: false,
+};
+/** Bodies are taken as sent: `{"title":5}` is a 400, not the string "5". */
+const BODY_AJV = addFormats(new Ajv({ ...AJV_COMMON, coerceTypes: false }));
+/** Path and query parameters arrive as strings and are coerced to their schema's types. */
+const PARAMS_AJV = addFormats(new Ajv({ ...AJV_COMMON, coerceTypes: 'array' }));
+
+/**
+ * Query and path values coerced to numbers must be finite: `?limit=Infinity` and `1e309` pass
+ * Ajv's integer coercion but mean nothing a client could want.
+ */
+function finiteOnly(validate: ValidateFunction): ValidateFunction {
+  const wrapped = ((data: unknown) => {
+    if (!validate(data)) {
+      wrapped.errors = validate.errors;
+      return false;
+    }
+    if (data && typeof data === 'object') {
+      for (const [k, v] of Object.entries(data)) {
+        if (typeof v === 'number' && !Number.isFinite(v)) {
+          wrapped.errors = [
+            {
+              instancePath: `/${k}`,
+              schemaPath: '#',
+              keyword: 'type',
+              params: {},
+              message: 'must be a finite number',
+            },
+          ];
+          return false;
+        }
+      }
+    }
+    wrapped.errors = null;
+    return true;
+  }) as ValidateFunction;
+  return wrapped;
+}
+
+/**
+ * Request bodies are closed: an object schema that does not say otherwise refuses unknown
+ * properties, so a field the route does not declare (`actor`, `ownerId`) is a 400 that names it
+ * instead of riding along into a command. Maps (schemas with patternProperties or an
+ * additionalProperties schema) and allOf parts are left as declared.
+ */
+export function closeObjects<S extends object>(schema: S): S {
+  return closeNode(schema) as S;
+}
+
+function closeNode(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(closeNode);
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === 'allOf') out[k] = v;
+    else if (k === 'properties' && v && typeof v === 'object')
+      out[k] = Object.fromEntries(Object.entries(v).map(([name, sub]) => [name, closeNode(sub)]));
+    else if (k === 'const' || k === 'enum' || k === 'default' || k === 'examples') out[k] = v;
+    else out[k] = closeNode(v);
+  }
+  if (
+    out.type === 'object' &&
+    out.properties &&
+    out.additionalProperties === undefined &&
+    !out.patternProperties
+  )
+    out.additionalProperties = false;
+  return out;
+}
+
+/** Errors Node's HTTP parser raises before Fastify sees a request (a header too large, bad syntax). */
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, detail] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'The request headers are too large; send fewer or shorter headers (and a shorter URL)']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request took too long to arrive']
+        : [400, 'The request is not valid HTTP'];
+  const body = JSON.stringify({
+    type: 'about:blank',
+    title: TITLES[status] ?? 'Error',
+    status,
+    code: status === 431 ? 'HEADERS_TOO_LARGE' : status === 408 ? 'REQUEST_TIMEOUT' : 'BAD_HTTP',
+    detail,
+  });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${TITLES[status] ?? 'Error'}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
 export interface Problem {
   type: string;
   title: string;
@@ -106,6 +227,9 @@ export interface Problem {
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  408: 'Request Timeout',
+  414: 'URI Too Long',
+  431: 'Request Header Fields Too Large',
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
@@ -121,7 +245,7 @@ const TITLES: Record<number, string> = {
 };
 
 /** RFC 9457 problem details. 5xx messages are replaced: internals stay in the logs. */
-export function toProblem(err: unknown): Problem {
+export function toProblem(err: unknown, req: { contentType?: string } = {}): Problem {
   if (isAppError(err)) {
     return {
       type: 'about:blank',
@@ -137,17 +261,13 @@ export function toProblem(err: unknown): Problem {
   }
   const fe = err as FastifyError;
   if (fe.validation) {
-    const first = fe.validation[0];
     const where = fe.validationContext ?? 'request';
-    const field = first?.instancePath
-      ? first.instancePath.replace(/^\//, '').replace(/\//g, '.')
-      : (first?.params as { missingProperty?: string })?.missingProperty;
     return {
       type: 'about:blank',
       title: 'Bad Request',
       status: 400,
       code: 'VALIDATION_FAILED',
-      detail: `Invalid ${where}${field ? ` field '${field}'` : ''}: ${first?.message ?? 'invalid'}`,
+      detail: `Invalid ${where}${describeValidation(fe.validation as ErrorObject[])}`,
       errors: fe.validation.map((v) => ({ path: v.instancePath, message: v.message, params: v.params })),
     };
   }
@@ -157,6 +277,57 @@ export function toProblem(err: unknown): Problem {
     title: TITLES[status] ?? 'Error',
     status,
     code: status >= 500 ? 'INTERNAL' : (fe.code ?? 'BAD_REQUEST'),
-    detail: status >= 500 ? 'Something went wrong on our side' : fe.message,
+    detail: status >= 500 ? 'Something went wrong on our side' : frameworkDetail(fe, req.contentType),
   };
+}
+
+/** Fastify's own 4xx errors, in words that say what to change. */
+function frameworkDetail(fe: FastifyError, contentType: string | undefined): string {
+  switch (fe.code) {
+    case 'FST_ERR_BAD_URL':
+      return 'The URL is not valid: a percent sign must start an escape like %20';
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return 'A path segment is too long';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': {
+      const type = (contentType ?? '').split(';')[0]?.trim().slice(0, 100);
+      return `Unsupported media type${type ? ` '${type}'` : ''}: send the body as application/json`;
+    }
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'The body is empty but content-type says application/json: send a JSON body, or no content-type';
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return `The body is not valid JSON: ${fe.message}`;
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'The body is too large';
+    default:
+      return fe.message;
+  }
+}
+
+/** ` field 'x': what is wrong`, with the allowed values of an enum and the name of an unknown field. */
+function describeValidation(errors: ErrorObject[]): string {
+  const first = errors[0];
+  if (!first) return '';
+  const path = first.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const name = (f: string) => (f ? ` field '${f}'` : '');
+  if (first.keyword === 'additionalProperty' || first.keyword === 'additionalProperties') {
+    const extra = String((first.params as { additionalProperty?: string }).additionalProperty ?? '');
+    const field = path ? `${path}.${extra}` : extra;
+    return `: unknown field '${field}'; remove it (the actor, owner and ids come from your token and the path)`;
+  }
+  if (first.keyword === 'required') {
+    const missing = String((first.params as { missingProperty?: string }).missingProperty ?? '');
+    return `${name(path ? `${path}.${missing}` : missing)}: is required`;
+  }
+  // A union of literals fails with one `const` error per branch: list the allowed values.
+  const consts = errors.filter((e) => e.instancePath === first.instancePath && e.keyword === 'const');
+  if (consts.length > 0) {
+    const allowed = consts.map((e) => JSON.stringify((e.params as { allowedValue?: unknown }).allowedValue));
+    return `${name(path)}: must be one of ${allowed.join(', ')}`;
+  }
+  if (first.keyword === 'enum') {
+    const allowed = (first.params as { allowedValues?: unknown[] }).allowedValues ?? [];
+    return `${name(path)}: must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  return `${name(path)}: ${first.message ?? 'invalid'}`;
 }

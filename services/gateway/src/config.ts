@@ -20,6 +20,11 @@ export const Config = Type.Composite([
     JWT_AUDIENCE: Type.Optional(
       Type.String({ description: 'Required `aud` (or Cognito client_id) of bearer tokens' }),
     ),
+    JWT_MAX_TTL: Type.String({
+      default: '24h',
+      pattern: '^[0-9]+(s|m|h|d)?$',
+      description: 'Longest lifetime (exp - iat) a bearer token may have: 3600, 90m, 24h, 7d',
+    }),
     CORS_ORIGINS: Type.String({
       default: '',
       description: 'Comma-separated allowed origins, or * (empty = none)',

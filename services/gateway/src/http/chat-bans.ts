@@ -20,7 +20,6 @@ export function chatBanRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs:
         tags: ['chat'],
         summary: 'Ban a user from a native room, or time them out with `until`',
         params: Type.Object({ roomId: RoomId }),
-        // Closed: the body is spread into onair.chat.user.ban.v1, which refuses unknown keys.
         body: Type.Object(
           {
             userId: UserId,
@@ -36,7 +35,14 @@ export function chatBanRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs:
       const { roomId } = req.params as { roomId: string };
       const b = req.body as { userId: string; until?: string; reason?: string };
       await deps.bus.request(
-        command(req, ChatUserBan.type, roomId, { roomId, actor: actorOf(principalOf(req)), ...b }),
+        // Every field by name: the actor comes from the token and the room from the path, never the body.
+        command(req, ChatUserBan.type, roomId, {
+          roomId,
+          userId: b.userId,
+          ...(b.until ? { until: b.until } : {}),
+          ...(b.reason ? { reason: b.reason } : {}),
+          actor: actorOf(principalOf(req)),
+        }),
         { timeoutMs: deps.timeoutMs },
       );
       return reply.status(204).send();

@@ -284,7 +284,6 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
         tags,
         summary: 'Send a custom event to everyone in a room (moderators; IVS Chat rooms)',
         params: idParams,
-        // Closed: the body is spread into onair.chat.event.send.v1, which refuses unknown keys.
         body: Type.Object(
           { eventName: Type.String({ minLength: 1, maxLength: 100 }), attributes: Type.Optional(Attributes) },
           { additionalProperties: false },
@@ -297,7 +296,12 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
       const b = req.body as { eventName: string; attributes?: Record<string, string> };
       await roomFor(deps, roomId, principalOf(req), false);
       const res = await deps.bus.request(
-        command(req, ChatEventSend.type, roomId, { roomId, actor: actorOf(principalOf(req)), ...b }),
+        command(req, ChatEventSend.type, roomId, {
+          roomId,
+          eventName: b.eventName,
+          ...(b.attributes ? { attributes: b.attributes } : {}),
+          actor: actorOf(principalOf(req)),
+        }),
         opts(),
       );
       return reply.status(201).send({ eventId: (res.data as { eventId: string }).eventId });

@@ -11,8 +11,13 @@ declare module 'fastify' {
     principal?: Principal;
   }
   interface FastifyContextConfig {
-    /** A route anyone may call (health, docs). Every other route needs a bearer token. */
+    /** Informational: who may call a route is the role policy table's (src/policy.ts) to say. */
     public?: boolean;
+    /**
+     * The route checks the bearer token itself in its own onRequest hook (seed 002 answers its
+     * documented 401 body); the role rule of the policy table still applies after it.
+     */
+    ownAuth?: boolean;
   }
 }
 
@@ -65,9 +70,18 @@ export async function registerPlugins(
     if (!url || url.startsWith('/docs')) return;
     const policy = policyOf(req.method, url) ?? policyOf(req.method === 'HEAD' ? 'GET' : req.method, url);
     if (policy?.who === 'public') return;
+    if (req.routeOptions.config?.ownAuth) return;
     const token = bearer(req.headers.authorization);
     if (!token) throw unauthorized('Send a bearer token in the Authorization header');
     req.principal = await o.verifier(token);
+    if (!policy || !allows(policy.who, req.principal)) throw refuseRole(policy?.who ?? 'admin');
+  });
+  // After a route's own authentication (ownAuth), the role rule still holds.
+  app.addHook('preValidation', async (req) => {
+    const url = req.routeOptions.url;
+    if (!url || !req.routeOptions.config?.ownAuth) return;
+    const policy = policyOf(req.method, url);
+    if (!req.principal) throw unauthorized('Send a bearer token in the Authorization header');
     if (!policy || !allows(policy.who, req.principal)) throw refuseRole(policy?.who ?? 'admin');
   });
 }

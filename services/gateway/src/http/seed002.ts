@@ -1,5 +1,5 @@
 import { IsoTime } from '@onair/contracts';
-import { isAppError } from '@onair/runtime';
+import { isAppError, redactUrl } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bearer, type TokenVerifier } from '../auth';
@@ -10,7 +10,7 @@ const NOT_AUTHENTICATED = 'User not authenticated';
 /**
  * Seed 002's token route, unchanged: POST /api/chat/token {roomIdentifier} (an IVS Chat room ARN)
  * -> {token, sessionExpirationTime, tokenExpirationTime}, and 401 "User not authenticated"
- * without a login. The route authenticates itself (it is `public` to the global hook) so its 401
+ * without a login. The route authenticates itself (`ownAuth`) so its 401
  * says exactly that, still as problem+json (`detail`, plus `message` as that seed's clients read).
  * Every signed-in user may send messages, as in that seed; moderators and owners get more.
  */
@@ -30,14 +30,14 @@ export function seed002Routes(
         detail: NOT_AUTHENTICATED,
         message: NOT_AUTHENTICATED,
         ...(reason ? { reason } : {}),
-        instance: req.url,
+        instance: redactUrl(req.url),
         requestId: req.id,
       });
 
   app.post(
     '/api/chat/token',
     {
-      config: { public: true },
+      config: { ownAuth: true },
       onRequest: async (req, reply) => {
         const token = bearer(req.headers.authorization);
         if (!token) return refuse(req, reply);

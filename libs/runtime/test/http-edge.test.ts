@@ -1,0 +1,190 @@
+import { connect } from 'node:net';
+import { Writable } from 'node:stream';
+import { Type } from '@sinclair/typebox';
+import { createHttpBase } from '../src/http';
+import { createLogger } from '../src/logger';
+import { Metrics } from '../src/metrics';
+
+/**
+ * What the HTTP base does with input a client gets wrong, the way a hostile or careless client
+ * sends it: every answer is problem+json and says what to change; bodies are closed and taken
+ * as sent; numbers are finite; credentials in URLs never reach a log line or an answer.
+ */
+function base(lines: string[] = []) {
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  const logger = createLogger({ service: 'test', destination: sink });
+  const app = createHttpBase({
+    service: 'test',
+    logger,
+    metrics: new Metrics({ defaultMetrics: false }),
+    readiness: {},
+  });
+  app.post(
+    '/rooms/:roomId/bans',
+    {
+      schema: {
+        params: Type.Object({ roomId: Type.String({ pattern: '^[a-z0-9_]+$', maxLength: 128 }) }),
+        body: Type.Object({
+          userId: Type.String({ maxLength: 128 }),
+          provider: Type.Optional(Type.Union([Type.Literal('ivs'), Type.Literal('native')])),
+          settings: Type.Optional(Type.Object({ slowModeSeconds: Type.Optional(Type.Integer()) })),
+          attributes: Type.Optional(Type.Record(Type.String(), Type.String())),
+        }),
+      },
+    },
+    async (req) => ({ body: req.body }),
+  );
+  app.get(
+    '/items',
+    { schema: { querystring: Type.Object({ limit: Type.Integer({ minimum: 1, default: 20 }) }) } },
+    async (req) => req.query,
+  );
+  app.get('/things/:id', async () => ({ ok: true }));
+  return app;
+}
+
+const problem = (res: { statusCode: number; headers: Record<string, unknown>; json(): unknown }) => {
+  expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json/);
+  return res.json() as { status: number; code: string; detail: string; instance?: string };
+};
+
+describe('HTTP edge: bad input gets a problem that says what to change', () => {
+  it('refuses a body field the route does not declare, naming it (no mass assignment)', async () => {
+    const res = await base().inject({
+      method: 'POST',
+      url: '/rooms/r1/bans',
+      payload: { userId: 'alice', actor: { userId: 'x', roles: ['admin'] } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(problem(res).detail).toMatch(/unknown field 'actor'/);
+  });
+
+  it('closes nested objects too, but leaves maps (records) open', async () => {
+    const app = base();
+    const nested = await app.inject({
+      method: 'POST',
+      url: '/rooms/r1/bans',
+      payload: { userId: 'a', settings: { slowModeSeconds: 1, reviewWebhookUrl: 'http://127.0.0.1' } },
+    });
+    expect(nested.statusCode).toBe(400);
+    expect(problem(nested).detail).toMatch(/unknown field 'settings.reviewWebhookUrl'/);
+    const map = await app.inject({
+      method: 'POST',
+      url: '/rooms/r1/bans',
+      payload: { userId: 'a', attributes: { anything: 'goes' } },
+    });
+    expect(map.statusCode).toBe(200);
+  });
+
+  it('takes bodies as sent: a number is not turned into a string', async () => {
+    const res = await base().inject({ method: 'POST', url: '/rooms/r1/bans', payload: { userId: 5 } });
+    expect(res.statusCode).toBe(400);
+    expect(problem(res).detail).toMatch(/field 'userId': must be string/);
+  });
+
+  it('lists the allowed values of an enum', async () => {
+    const res = await base().inject({
+      method: 'POST',
+      url: '/rooms/r1/bans',
+      payload: { userId: 'a', provider: 'zz' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(problem(res).detail).toMatch(/field 'provider': must be one of "ivs", "native"/);
+  });
+
+  it.each(['Infinity', '1e309', '-Infinity', 'NaN'])('refuses limit=%s with a 400', async (v) => {
+    const res = await base().inject({ url: `/items?limit=${v}` });
+    expect(res.statusCode).toBe(400);
+    expect(problem(res).detail).toMatch(/limit/);
+  });
+
+  it('refuses repeated query params for a single value', async () => {
+    const res = await base().inject({ url: '/items?limit=5&limit=6' });
+    expect(res.statusCode).toBe(400);
+    problem(res);
+  });
+
+  it('answers a bad percent-encoding with 400 problem+json', async () => {
+    const res = await base().inject({ url: '/things/%zz' });
+    expect(res.statusCode).toBe(400);
+    expect(problem(res)).toMatchObject({ code: 'FST_ERR_BAD_URL' });
+  });
+
+  it('validates long path ids by their schema (400), and answers an absurdly long one 414 problem+json', async () => {
+    const app = base();
+    const long = await app.inject({
+      method: 'POST',
+      url: `/rooms/${'a'.repeat(200)}/bans`,
+      payload: { userId: 'a' },
+    });
+    expect(long.statusCode).toBe(400);
+    expect(problem(long).detail).toMatch(/roomId/);
+    const absurd = await app.inject({ url: `/things/${'a'.repeat(5000)}` });
+    expect(absurd.statusCode).toBe(414);
+    expect(problem(absurd)).toMatchObject({ code: 'FST_ERR_MAX_PARAM_LENGTH' });
+  });
+
+  it('answers 415 naming the media type for a text/plain body', async () => {
+    const res = await base().inject({
+      method: 'POST',
+      url: '/rooms/r1/bans',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'userId=alice',
+    });
+    expect(res.statusCode).toBe(415);
+    expect(problem(res).detail).toMatch(/'text\/plain'.*application\/json/);
+  });
+
+  it('answers an empty JSON body with a 400 that says what to send', async () => {
+    const res = await base().inject({
+      method: 'POST',
+      url: '/rooms/r1/bans',
+      headers: { 'content-type': 'application/json' },
+      payload: '',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(problem(res).detail).toMatch(/empty/);
+  });
+
+  it('answers headers that are too large with 431 problem+json on the wire', async () => {
+    const app = base();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const { port } = app.server.address() as { port: number };
+      const raw = await new Promise<string>((resolve, reject) => {
+        const s = connect(port, '127.0.0.1');
+        let out = '';
+        s.on('data', (d) => {
+          out += d.toString();
+        });
+        s.on('close', () => resolve(out));
+        // The server closes while the client is still writing its headers: a reset after the answer.
+        s.on('error', (e) => (out ? resolve(out) : reject(e)));
+        s.write(`GET /items HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(70_000)}\r\n\r\n`);
+      });
+      expect(raw).toMatch(/^HTTP\/1\.1 431/);
+      expect(raw).toMatch(/content-type: application\/problem\+json/i);
+      expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 431 });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('never echoes or logs a token in the URL', async () => {
+    const lines: string[] = [];
+    const app = base(lines);
+    const secret = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl';
+    const res = await app.inject({ url: `/nowhere?token=${secret}&x=1` });
+    expect(res.statusCode).toBe(404);
+    expect(res.body).not.toContain(secret);
+    expect(problem(res).instance).toBe('/nowhere?token=[redacted]&x=1');
+    await app.inject({ url: `/items?access_token=${secret}` });
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join('\n')).not.toContain(secret);
+  });
+});
