@@ -1,5 +1,5 @@
 import type { Bus, Logger, Metrics } from '@onair/runtime';
-import { createHttpBase } from '@onair/runtime';
+import { AppError, createHttpBase } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
 import type { TokenVerifier } from './auth';
 import { chatRoutes } from './http/chat';
@@ -12,6 +12,7 @@ import { streamRoutes } from './http/streams';
 import { systemRoutes } from './http/system';
 import type { LiveKitApiDeps } from './livekit/deps';
 import { registerLiveKitApi } from './livekit/routes';
+import type { BanLookup } from './read-models/chat-bans';
 import type { ChatHistoryReadModel } from './read-models/chat-history';
 import type { ChatRoomsReadModel } from './read-models/chat-rooms';
 import type { StreamsReadModel } from './read-models/streams';
@@ -37,6 +38,8 @@ export interface GatewayDeps {
   chat?: Omit<ChatSocketOptions, 'bus' | 'logger' | 'gatewayId' | 'userVerifier'>;
   /** Native rooms' message history (GET …/messages, and recovery on reconnect). */
   chatHistory?: ChatHistoryReadModel;
+  /** Bans and timeouts in native rooms (chat-svc's table): a banned user reads no history. */
+  chatBans?: BanLookup;
 }
 
 /** Every API route on an existing Fastify instance (main.ts passes the runtime's base). */
@@ -58,7 +61,16 @@ export async function registerApi(app: FastifyInstance, deps: GatewayDeps): Prom
     seed000Routes(app, { ...s, createTimeoutMs: timeoutMs * 3 });
     seed002Routes(app, { ...c, verifier: deps.verifier });
   }
-  if (deps.chatHistory) chatHistoryRoutes(app, { history: deps.chatHistory });
+  if (deps.chatHistory) {
+    if (!deps.chatBans) {
+      throw new AppError(
+        'CONFIG',
+        500,
+        'The chat history route needs chatBans (a ChatBansReadModel) to refuse banned users',
+      );
+    }
+    chatHistoryRoutes(app, { history: deps.chatHistory, bans: deps.chatBans });
+  }
   chatBanRoutes(app, { bus: deps.bus, timeoutMs: deps.requestTimeoutMs ?? 10_000 });
   if (deps.chat) {
     await registerChatSockets(app, {

@@ -3,6 +3,7 @@ import { registerApi } from './app';
 import { createTokenVerifier } from './auth';
 import { Config } from './config';
 import { liveKitApiDeps } from './livekit/wiring';
+import { ChatBansReadModel } from './read-models/chat-bans';
 import { ChatHistoryReadModel } from './read-models/chat-history';
 import { ChatRoomsReadModel } from './read-models/chat-rooms';
 import { StreamsReadModel } from './read-models/streams';
@@ -13,6 +14,8 @@ void runService({
   bodyLimit: (c) => c.BODY_LIMIT_BYTES,
   build: async ({ bus, logger, metrics, instanceId, config, ddb }) => {
     const verifier = createTokenVerifier(config);
+    const chatRooms = new ChatRoomsReadModel(ddb, config.CHAT_TABLE);
+    const chatBans = new ChatBansReadModel(ddb, config.CHAT_TABLE);
     return {
       async start() {},
       async stop() {},
@@ -28,11 +31,14 @@ void runService({
           livekit: liveKitApiDeps(config, { bus, ddb }),
           streams: {
             streams: new StreamsReadModel(ddb, config.STREAMS_TABLE),
-            chatRooms: new ChatRoomsReadModel(ddb, config.CHAT_TABLE),
+            chatRooms,
             chatDefaultProvider: config.CHAT_DEFAULT_PROVIDER,
           },
-          chat: config.CHAT_TOKEN_SECRET ? { chatTokenSecret: config.CHAT_TOKEN_SECRET } : undefined,
+          chat: config.CHAT_TOKEN_SECRET
+            ? { chatTokenSecret: config.CHAT_TOKEN_SECRET, access: { rooms: chatRooms, bans: chatBans } }
+            : undefined,
           chatHistory: new ChatHistoryReadModel(ddb, config.CHAT_TABLE),
+          chatBans,
         }),
     };
   },

@@ -11,6 +11,8 @@ import { buildService as buildFanout } from '../../fanout-svc/src/app';
 import { startDynalite, testBuses, waitFor } from '../../../test/support';
 import { buildApp } from '../src/app';
 import { createTokenVerifier } from '../src/auth';
+import { ChatBansReadModel } from '../src/read-models/chat-bans';
+import { ChatRoomsReadModel } from '../src/read-models/chat-rooms';
 import { TEST_SECRET } from './helpers';
 
 const CHAT_SECRET = 'chat-token-secret-fuzz-tests';
@@ -80,7 +82,14 @@ describe('fuzzing the chat edge', () => {
         metrics: new Metrics({ defaultMetrics: false }),
         verifier: createTokenVerifier({ JWT_SECRET: TEST_SECRET }),
         instanceId: 'gw-fuzz',
-        chat: { chatTokenSecret: CHAT_SECRET, messagesPerSecond: 1_000_000 },
+        chat: {
+          chatTokenSecret: CHAT_SECRET,
+          messagesPerSecond: 1_000_000,
+          access: {
+            rooms: new ChatRoomsReadModel(ddb, 'chat-fuzz'),
+            bans: new ChatBansReadModel(ddb, 'chat-fuzz'),
+          },
+        },
       });
       await app.listen({ port: 0, host: '127.0.0.1' });
       const client = await buses.make('client');

@@ -1,13 +1,18 @@
 import type { AddressInfo } from 'node:net';
+import { connect as tcpConnect } from 'node:net';
+import { Writable } from 'node:stream';
 import { type Envelope, follow, makeEnvelope } from '@onair/contracts';
 import { AppError, Metrics, mintChatToken, silentLogger } from '@onair/runtime';
 import { ChatRoom } from 'amazon-ivs-chat-messaging';
 import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
 import WebSocket from 'ws';
 import { buildService as buildFanout } from '../../fanout-svc/src/app';
 import { testBuses, waitFor } from '../../../test/support';
 import { buildApp } from '../src/app';
 import { createTokenVerifier } from '../src/auth';
+import { type ActiveBan, inForce } from '../src/read-models/chat-bans';
+import type { ChatAccess } from '../src/ws/access';
 import { TEST_SECRET, tokenFor } from './helpers';
 
 // The IVS Chat client library uses the global WebSocket (Node 24 has one; ws is what we test with).
@@ -75,12 +80,61 @@ function fakeChatSvc(bus: Awaited<ReturnType<Awaited<ReturnType<typeof testBuses
 
 type Caps = Array<'SEND_MESSAGE' | 'DELETE_MESSAGE' | 'DISCONNECT_USER'>;
 
+/** The rooms and bans the edge checks, in memory (chat-svc's table is tested in native-chat). */
+function memoryAccess() {
+  const rooms = new Map<string, { provider: string }>([
+    [ROOM, { provider: 'native' }],
+    ['group1', { provider: 'native' }],
+    ['group2', { provider: 'native' }],
+    ['ivs-room', { provider: 'ivs' }],
+  ]);
+  const bans = new Map<string, ActiveBan>();
+  const access: ChatAccess = {
+    rooms: { get: async (id) => rooms.get(id) },
+    bans: {
+      activeBan: async (roomId, userId) => {
+        const b = bans.get(`${roomId}/${userId}`);
+        return b && inForce(b, Date.now()) ? b : undefined;
+      },
+    },
+  };
+  return { access, rooms, bans };
+}
+
+/** One raw HTTP request over TCP; resolves with what the server answered before it closed. */
+function rawHttp(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = tcpConnect(port, '127.0.0.1', () => sock.write(request));
+    let got = '';
+    sock.on('data', (d) => {
+      got += d.toString('latin1');
+    });
+    sock.on('close', () => resolve(got));
+    sock.on('error', reject);
+    sock.setTimeout(5000, () => {
+      sock.destroy();
+      reject(new Error(`no answer to ${JSON.stringify(request.slice(0, 60))}: ${got}`));
+    });
+  });
+}
+
 describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging client', () => {
   let buses: Awaited<ReturnType<typeof testBuses>>;
   let app: FastifyInstance;
   let url: string;
   let fanout: ReturnType<typeof buildFanout>;
   const rooms: ChatRoom[] = [];
+  const memory = memoryAccess();
+  const logs: string[] = [];
+  const logger = pino(
+    { level: 'debug' },
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        logs.push(chunk.toString());
+        done();
+      },
+    }),
+  );
 
   const connect = async (userId: string, capabilities: Caps, sessionSeconds = 600, tokenSeconds = 300) => {
     let tokenCalls = 0;
@@ -134,11 +188,17 @@ describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging cli
     await fanout.start();
     app = await buildApp({
       bus: gwBus,
-      logger: silentLogger,
+      logger,
       metrics: new Metrics({ defaultMetrics: false }),
       verifier: createTokenVerifier({ JWT_SECRET: TEST_SECRET }),
       instanceId: 'gw-test-1',
-      chat: { chatTokenSecret: CHAT_SECRET, pingIntervalMs: 60_000, messagesPerSecond: 50 },
+      chat: {
+        chatTokenSecret: CHAT_SECRET,
+        pingIntervalMs: 60_000,
+        messagesPerSecond: 50,
+        joinsPerSecond: 2,
+        access: memory.access,
+      },
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     url = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -320,5 +380,201 @@ describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging cli
     expect(code).toBe(401);
     a.ws.close();
     b.ws.close();
+  });
+
+  // --- the security regressions: nothing a client sends takes the gateway down; a ban is a ban ---
+
+  const port = () => (app.server.address() as AddressInfo).port;
+  const upgrade = (target: string, extra = '') =>
+    rawHttp(
+      port(),
+      `GET ${target} HTTP/1.1\r\nHost: gw\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n${extra}\r\n`,
+    );
+  const openSeed003 = async (user: string, roles = ['streamer']) => {
+    const ws = new WebSocket(`${url}/v1/chat/seed003?token=${await tokenFor(user, roles)}`);
+    const got: Array<Record<string, unknown>> = [];
+    ws.on('message', (d) => got.push(JSON.parse(d.toString())));
+    await new Promise((r, j) => {
+      ws.once('open', r);
+      ws.once('error', j);
+    });
+    /** Send one frame and wait for the next frame the socket gets. */
+    const answer = async (frame: unknown) => {
+      const n = got.length;
+      ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+      await waitFor(() => got.length > n, { what: `an answer to ${JSON.stringify(frame)}` });
+      return got[n];
+    };
+    return { ws, got, answer };
+  };
+  const upgradeStatus = (path: string, protocols?: string) =>
+    new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${url}${path}`, protocols);
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => {
+        ws.close();
+        resolve(101);
+      });
+      ws.on('error', () => {});
+    });
+
+  it('answers an upgrade whose request target is not a URL with a 400 and stays up (it used to crash)', async () => {
+    const res = await upgrade('//[');
+    expect(res).toMatch(/^HTTP\/1\.1 400 /);
+    expect(res).toMatch(/not a valid path/);
+    for (const target of ['//[/v1/chat/ws', '/v1/chat/seed003?token=%zz%00', '*', 'http://evil.example/x']) {
+      expect(await upgrade(target)).toMatch(/^HTTP\/1\.1 4\d\d /);
+    }
+    expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    const s = await openSeed003('after-crash-attempt');
+    expect(await s.answer({ action: 'joinGroup', groupId: 'group1' })).toMatchObject({ joined: true });
+    s.ws.close();
+  });
+
+  it('seed 003 joinGroup: only existing native rooms, never while banned or timed out', async () => {
+    const s = await openSeed003('uma');
+    expect(await s.answer({ action: 'joinGroup', groupId: 'no-such-room' })).toEqual({
+      error: { code: 404, message: expect.stringMatching(/no chat room no-such-room/i), action: 'joinGroup' },
+    });
+    expect(await s.answer({ action: 'joinGroup', groupId: 'ivs-room' })).toEqual({
+      error: { code: 400, message: expect.stringMatching(/only native chat rooms/), action: 'joinGroup' },
+    });
+    memory.bans.set('group1/uma', { reason: 'spam' });
+    expect(await s.answer({ action: 'joinGroup', groupId: 'group1' })).toEqual({
+      error: { code: 403, message: 'You are banned from this room', action: 'joinGroup' },
+    });
+    const until = new Date(Date.now() + 60_000).toISOString();
+    memory.bans.set('group1/uma', { until });
+    expect(await s.answer({ action: 'joinGroup', groupId: 'group1' })).toEqual({
+      error: { code: 403, message: `You are timed out in this room until ${until}`, action: 'joinGroup' },
+    });
+    memory.bans.set('group1/uma', { until: new Date(Date.now() - 1000).toISOString() }); // the timeout is over
+    expect(await s.answer({ action: 'joinGroup', groupId: 'group1' })).toMatchObject({ joined: true });
+    // Binary frames are not seed 003 frames; the answer is still a JSON object.
+    const n = s.got.length;
+    s.ws.send(Buffer.from([0xff, 0x00, 0x7b]), { binary: true });
+    await waitFor(() => s.got.length > n, { what: 'an answer to a binary frame' });
+    expect(s.got[n]).toEqual({ error: { code: 400, message: 'Send text frames' } });
+    s.ws.close();
+  });
+
+  it('seed 003 sockets are in one group at a time, and joins per connection are rate limited (429)', async () => {
+    const mover = await openSeed003('mover');
+    const stayer = await openSeed003('stayer');
+    expect(await stayer.answer({ action: 'joinGroup', groupId: 'group1' })).toMatchObject({ joined: true });
+    expect(await mover.answer({ action: 'joinGroup', groupId: 'group1' })).toMatchObject({ joined: true });
+    expect(await mover.answer({ action: 'joinGroup', groupId: 'group2' })).toMatchObject({ joined: true });
+    await waitFor(
+      () =>
+        fanout.index.gatewaysFor('group1', ['mover']).length === 0 &&
+        fanout.index.gatewaysFor('group2', ['mover']).includes('gw-test-1'),
+      { what: 'mover to have left group1 for group2' },
+    );
+    stayer.ws.send(JSON.stringify({ action: 'sendMessage', message: 'group1 only' }));
+    await waitFor(() => stayer.got.some((f) => f.message === 'group1 only'), { what: 'the group1 message' });
+    mover.ws.send(JSON.stringify({ action: 'sendMessage', message: 'group2 only' }));
+    await waitFor(() => mover.got.some((f) => f.message === 'group2 only'), { what: 'the group2 message' });
+    expect(mover.got.some((f) => f.message === 'group1 only')).toBe(false);
+
+    // A burst of joins: the bucket (2/s, bursts of 10) lets some through and refuses the rest.
+    const before = mover.got.length;
+    for (let i = 0; i < 40; i++)
+      mover.ws.send(JSON.stringify({ action: 'joinGroup', groupId: i % 2 ? 'group1' : 'group2' }));
+    await waitFor(() => mover.got.length >= before + 40, { what: '40 answers' });
+    const answers = mover.got.slice(before);
+    const refused = answers.filter((f) => (f.error as { code?: number } | undefined)?.code === 429);
+    expect(refused.length).toBeGreaterThanOrEqual(25);
+    expect(answers.filter((f) => f.joined).length).toBeGreaterThan(0);
+    expect(refused.length + answers.filter((f) => f.joined).length).toBe(40);
+    mover.ws.close();
+    stayer.ws.close();
+  });
+
+  it('refuses an invalid or expired seed 003 token with 401 and never echoes it (body or logs)', async () => {
+    const { SignJWT } = await import('jose');
+    const expired = await new SignJWT({ roles: ['streamer'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('late')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+      .sign(new TextEncoder().encode(TEST_SECRET));
+    const wrongSecret = await tokenFor('mallory', ['admin'], 'another-secret-of-16-chars');
+    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"x","roles":["admin"]}').toString('base64url')}.`;
+    for (const token of [expired, wrongSecret, none, 'garbage-token-value-1234']) {
+      for (const res of [
+        await upgrade(`/v1/chat/seed003?token=${encodeURIComponent(token)}`),
+        await upgrade('/v1/chat/seed003', `Authorization: Bearer ${token}\r\n`),
+      ]) {
+        expect(res).toMatch(/^HTTP\/1\.1 401 /);
+        expect(res).not.toContain(token);
+        expect(res).not.toContain(token.split('.')[1] ?? token);
+      }
+      expect(logs.join('')).not.toContain(token);
+    }
+    expect(await upgrade(`/v1/chat/seed003?token=${expired}`)).toMatch(/expired/);
+  });
+
+  it('refuses at the upgrade (403) an IVS socket whose chat token was minted before a ban or timeout', async () => {
+    const tokenOf = async (userId: string) =>
+      (
+        await mintChatToken(
+          CHAT_SECRET,
+          {
+            roomId: ROOM,
+            userId,
+            capabilities: ['SEND_MESSAGE'],
+            attributes: {},
+            sessionExpirationTime: new Date(Date.now() + 60_000).toISOString(),
+          },
+          60,
+        )
+      ).token;
+    const bea = await tokenOf('bea');
+    const tim = await tokenOf('tim');
+    expect(await upgradeStatus('/v1/chat/ws', bea)).toBe(101);
+    memory.bans.set(`${ROOM}/bea`, {});
+    memory.bans.set(`${ROOM}/tim`, { until: new Date(Date.now() + 60_000).toISOString() });
+    expect(await upgradeStatus('/v1/chat/ws', bea)).toBe(403);
+    expect(await upgradeStatus('/v1/chat/ws', tim)).toBe(403);
+    memory.bans.delete(`${ROOM}/bea`);
+    expect(await upgradeStatus('/v1/chat/ws', bea)).toBe(101);
+  });
+
+  it('closes sockets even when a delivery carries an invalid close code and an overlong reason', async () => {
+    const test = await buses.make('test-delivery');
+    const { token } = await mintChatToken(
+      CHAT_SECRET,
+      {
+        roomId: ROOM,
+        userId: 'cleo',
+        capabilities: [],
+        attributes: {},
+        sessionExpirationTime: new Date(Date.now() + 60_000).toISOString(),
+      },
+      60,
+    );
+    const ws = new WebSocket(`${url}/v1/chat/ws`, token);
+    const closed = new Promise<{ code: number; reason: string }>((r) =>
+      ws.once('close', (code, reason) => r({ code, reason: reason.toString() })),
+    );
+    await new Promise((r) => ws.once('open', r));
+    const deliver = (data: unknown) =>
+      test.send(makeEnvelope({ type: 'onair.gateway.deliver.v1', source: 'test', data }), {
+        to: 'gateway.gw-test-1',
+      });
+    // (The bus refuses to carry deliveries outside the contract; the gateway checks them again.)
+    // ws refuses a close reason over 123 bytes: 100 two-byte characters used to throw in the hub.
+    await deliver({
+      gatewayId: 'gw-test-1',
+      roomId: ROOM,
+      userIds: ['cleo'],
+      frames: {},
+      close: { code: 1005, reason: 'ü'.repeat(100), userIds: ['cleo'] },
+    });
+    const c = await closed;
+    expect(c.code).toBe(1000);
+    expect(Buffer.byteLength(c.reason)).toBeLessThanOrEqual(123);
+    expect(c.reason.startsWith('üüü')).toBe(true);
+    expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
   });
 });

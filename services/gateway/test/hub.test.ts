@@ -103,4 +103,40 @@ describe('Hub', () => {
     hub.flushPending(a); // …then the held live frames, without the overlap
     expect(a.got).toEqual(['h3', 'h4', 'h5', 'm6']);
   });
+
+  it('forgets a room when its last socket leaves: 10,000 joins by one socket leave nothing behind', () => {
+    const hub = new Hub({ maxBufferedBytes: 1e6 });
+    const a = conn('a', 'alice', 'g0');
+    const b = conn('b', 'bob', 'g0');
+    hub.add(a);
+    hub.add(b);
+    for (let i = 1; i <= 10_000; i++) {
+      hub.join(a, `g${i}`);
+      hub.deliver(msg(i, `g${i}`)); // sequencing state for the room a is in
+    }
+    expect(a.roomId).toBe('g10000');
+    expect(hub.roomCount()).toBe(2); // g0 (bob) and g10000 (alice): one room per socket at most
+    expect(hub.orderedRoomCount()).toBe(1);
+    expect(hub.inRoom('g0')).toEqual([b]);
+    hub.remove(a);
+    expect(hub.roomCount()).toBe(1);
+    expect(hub.orderedRoomCount()).toBe(0);
+    hub.leave(b);
+    expect(b.roomId).toBeUndefined();
+    expect(hub.roomCount()).toBe(0);
+    hub.remove(b);
+    expect(hub.connections()).toEqual([]);
+  });
+
+  it('keeps no state for a room none of its sockets is in (a late delivery after a leave)', () => {
+    const hub = new Hub({ maxBufferedBytes: 1e6, gapWaitMs: 10 });
+    const a = conn('a', 'alice', 'r1');
+    hub.add(a);
+    hub.join(a, 'r2');
+    expect(hub.deliver(msg(7, 'r1'))).toBe(0);
+    expect(hub.deliver(msg(9, 'r3'))).toBe(0);
+    expect(hub.roomCount()).toBe(1);
+    expect(hub.orderedRoomCount()).toBe(0);
+    expect(a.got).toEqual([]);
+  });
 });

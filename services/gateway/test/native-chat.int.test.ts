@@ -10,8 +10,10 @@ import { buildService as buildFanout } from '../../fanout-svc/src/app';
 import { startDynalite, testBuses, waitFor } from '../../../test/support';
 import { buildApp } from '../src/app';
 import { createTokenVerifier } from '../src/auth';
+import { ChatBansReadModel } from '../src/read-models/chat-bans';
 import { ChatHistoryReadModel } from '../src/read-models/chat-history';
-import { TEST_SECRET } from './helpers';
+import { ChatRoomsReadModel } from '../src/read-models/chat-rooms';
+import { TEST_SECRET, tokenFor } from './helpers';
 
 const CHAT_SECRET = 'chat-token-secret-e2e-tests';
 const ROOM = 'lobby';
@@ -112,8 +114,13 @@ describe('native chat across two gateways and two fanout instances', () => {
         metrics: new Metrics({ defaultMetrics: false }),
         verifier: createTokenVerifier({ JWT_SECRET: TEST_SECRET }),
         instanceId: gw,
-        chat: { chatTokenSecret: CHAT_SECRET, messagesPerSecond: 100 },
+        chat: {
+          chatTokenSecret: CHAT_SECRET,
+          messagesPerSecond: 100,
+          access: { rooms: new ChatRoomsReadModel(ddb, table), bans: new ChatBansReadModel(ddb, table) },
+        },
         chatHistory: new ChatHistoryReadModel(ddb, table),
+        chatBans: new ChatBansReadModel(ddb, table),
       });
       await app.listen({ port: 0, host: '127.0.0.1' });
       gateways[gw] = { app, port: (app.server.address() as AddressInfo).port };
@@ -283,6 +290,129 @@ describe('native chat across two gateways and two fanout instances', () => {
     expect(lift.statusCode).toBe(204);
     const back = await connect('gw-2', 'troll');
     back.ws.close();
+  });
+
+  it("a ban closes the user's sockets of both protocols on both gateways and refuses every way back in", async () => {
+    const admin = `Bearer ${await tokenFor('boss', ['admin'])}`;
+    const ws = (gw: string) => `ws://127.0.0.1:${gateways[gw].port}`;
+    const seed003 = async (gw: string, user: string) => {
+      const sock = new WebSocket(`${ws(gw)}/v1/chat/seed003?token=${await tokenFor(user, ['streamer'])}`);
+      const got: Array<Record<string, unknown>> = [];
+      sock.on('message', (d) => got.push(JSON.parse(d.toString())));
+      await new Promise((r, j) => {
+        sock.once('open', r);
+        sock.once('error', j);
+      });
+      const answer = async (frame: unknown) => {
+        const n = got.length;
+        sock.send(JSON.stringify(frame));
+        await waitFor(() => got.length > n, { what: `an answer to ${JSON.stringify(frame)}` });
+        return got[n];
+      };
+      return { ws: sock, got, answer };
+    };
+    const upgradeStatus = (gw: string, chatToken: string) =>
+      new Promise<number>((resolve) => {
+        const sock = new WebSocket(`${ws(gw)}/v1/chat/ws`, chatToken);
+        sock.on('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0));
+        sock.on('open', () => {
+          sock.close();
+          resolve(101);
+        });
+        sock.on('error', () => {});
+      });
+    const history = async (user: string) =>
+      gateways['gw-2'].app.inject({
+        url: `/v1/chat/rooms/${ROOM}/messages`,
+        headers: { authorization: `Bearer ${await tokenFor(user, ['viewer'])}` },
+      });
+    const ban = (body: Record<string, string>) =>
+      gateways['gw-1'].app.inject({
+        method: 'POST',
+        url: `/v1/chat/rooms/${ROOM}/bans`,
+        headers: { authorization: admin },
+        payload: body,
+      });
+    const lift = (userId: string) =>
+      gateways['gw-1'].app.inject({
+        method: 'DELETE',
+        url: `/v1/chat/rooms/${ROOM}/bans/${userId}`,
+        headers: { authorization: admin },
+      });
+
+    const earlyToken = await token('zed'); // minted before the ban: still a valid signature after it
+    const ivs1 = await connect('gw-1', 'zed');
+    const ivs2 = await connect('gw-2', 'zed');
+    const s1 = await seed003('gw-1', 'zed');
+    const s2 = await seed003('gw-2', 'zed');
+    for (const s of [s1, s2])
+      expect(await s.answer({ action: 'joinGroup', groupId: ROOM })).toMatchObject({ joined: true });
+    await present(['gw-1', 'zed'], ['gw-2', 'zed']);
+    await waitFor(() => fanouts.every((f) => f.index.size() >= 4), {
+      what: "zed's four sockets in the index",
+    });
+    expect((await history('zed')).statusCode).toBe(200);
+    const closes = [ivs1.ws, ivs2.ws, s1.ws, s2.ws].map(
+      (w) => new Promise<number>((r) => w.once('close', (code) => r(code))),
+    );
+
+    expect((await ban({ userId: 'zed', reason: 'spam' })).statusCode).toBe(204);
+    expect(await Promise.all(closes)).toEqual([1000, 1000, 1000, 1000]);
+    for (const gw of ['gw-1', 'gw-2']) expect(await upgradeStatus(gw, earlyToken)).toBe(403);
+    const again = await seed003('gw-2', 'zed');
+    expect(await again.answer({ action: 'joinGroup', groupId: ROOM })).toEqual({
+      error: { code: 403, message: 'You are banned from this room', action: 'joinGroup' },
+    });
+    const refused = await history('zed');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(refused.json()).toMatchObject({ status: 403, detail: 'You are banned from this room' });
+    expect((await history('reader')).statusCode).toBe(200); // others still read
+
+    // A timeout holds until it ends, then lets the user back in.
+    expect((await lift('zed')).statusCode).toBe(204);
+    const until = new Date(Date.now() + 1500).toISOString();
+    expect((await ban({ userId: 'zed', until })).statusCode).toBe(204);
+    expect(await again.answer({ action: 'joinGroup', groupId: ROOM })).toMatchObject({
+      error: { code: 403 },
+    });
+    expect((await history('zed')).statusCode).toBe(403);
+    expect(await upgradeStatus('gw-1', earlyToken)).toBe(403);
+    await waitFor(async () => (await history('zed')).statusCode === 200, {
+      what: 'the timeout to end',
+      timeoutMs: 10_000,
+    });
+    expect(await again.answer({ action: 'joinGroup', groupId: ROOM })).toMatchObject({ joined: true });
+    expect(await upgradeStatus('gw-1', earlyToken)).toBe(101);
+    again.ws.close();
+  });
+
+  it('seed 003 joinGroup answers 404 for a group that is no chat room and 400 for an IVS room', async () => {
+    await client.request(
+      makeEnvelope({
+        type: 'onair.chat.room.create.v1',
+        source: 'test',
+        data: {
+          roomId: 'ivs-lobby',
+          actor: { userId: 'owner', roles: ['streamer'] },
+          provider: 'ivs',
+          name: 'IVS lobby',
+          settings: { maximumMessageRatePerSecond: 10 },
+        },
+      }),
+    );
+    const sock = new WebSocket(
+      `ws://127.0.0.1:${gateways['gw-2'].port}/v1/chat/seed003?token=${await tokenFor('joiner', ['viewer'])}`,
+    );
+    const got: Array<Record<string, unknown>> = [];
+    sock.on('message', (d) => got.push(JSON.parse(d.toString())));
+    await new Promise((r) => sock.once('open', r));
+    sock.send(JSON.stringify({ action: 'joinGroup', groupId: 'no-such-group' }));
+    sock.send(JSON.stringify({ action: 'joinGroup', groupId: 'ivs-lobby' }));
+    await waitFor(() => got.length >= 2, { what: 'two answers' });
+    expect(got.map((f) => (f.error as { code: number }).code)).toEqual([404, 400]);
+    expect((got[0].error as { message: string }).message).toMatch(/no chat room no-such-group/i);
+    sock.close();
   });
 
   it('a gateway killed mid-conversation: its clients reconnect to the other one and recover', async () => {

@@ -1,13 +1,19 @@
 import { ChatMessageSent, Id } from '@onair/contracts';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { assertNotBanned, type BanLookup } from '../read-models/chat-bans';
 import type { ChatHistoryReadModel } from '../read-models/chat-history';
+import { principalOf } from './plugins';
 
 /**
  * GET /v1/chat/rooms/{roomId}/messages?after=SEQ&limit=N: a native room's history, oldest first,
- * paged by sequence number (pass the last `seq` you got as the next `after`).
+ * paged by sequence number (pass the last `seq` you got as the next `after`). A user banned or
+ * timed out in the room gets a 403, as they get no chat token and no socket there.
  */
-export function chatHistoryRoutes(app: FastifyInstance, deps: { history: ChatHistoryReadModel }): void {
+export function chatHistoryRoutes(
+  app: FastifyInstance,
+  deps: { history: ChatHistoryReadModel; bans: BanLookup },
+): void {
   app.get(
     '/v1/chat/rooms/:roomId/messages',
     {
@@ -36,6 +42,7 @@ export function chatHistoryRoutes(app: FastifyInstance, deps: { history: ChatHis
     async (req) => {
       const { roomId } = req.params as { roomId: string };
       const { after, limit } = req.query as { after: number; limit: number };
+      await assertNotBanned(deps.bans, roomId, principalOf(req).userId);
       const { messages, hasMore } = await deps.history.page(roomId, after, limit);
       return {
         roomId,

@@ -102,6 +102,7 @@ export function errorCodeOf(e: unknown): wire.ErrorCode {
 
 export function errorMessageOf(e: unknown): string {
   if (isAppError(e) && e.status < 500) return e.message;
+  if (isAppError(e) && e.code === 'UNAVAILABLE') return e.message;
   if (isAppError(e) && e.code === 'TIMEOUT') return 'The chat service did not answer in time; try again';
   return 'The message could not be processed';
 }

@@ -37,6 +37,7 @@ export class WsConnection implements HubConnection {
   alive = true;
   lastPingAt = Date.now();
   private bucket?: TokenBucket;
+  private joinBucket?: TokenBucket;
   /** What the token allows (SEND_MESSAGE, DELETE_MESSAGE, DISCONNECT_USER). */
   readonly capabilities: readonly ChatCapability[];
   /** Sent with each message as the sender's attributes (display name and the like). */
@@ -58,8 +59,9 @@ export class WsConnection implements HubConnection {
     this.attributes = Object.keys(attributes).length ? attributes : NO_ATTRIBUTES;
   }
 
+  /** A text frame; nothing once the socket is closing (a late reply to a closed client is dropped). */
   send(text: string): void {
-    this.ws.send(text);
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
   }
 
   /**
@@ -71,8 +73,17 @@ export class WsConnection implements HubConnection {
     if (this.ws.readyState === WebSocket.OPEN) this.socket.write(frame);
   }
 
+  /**
+   * A clean close. The code and reason may come from elsewhere (a moderator's reason, a bus
+   * message): `ws` throws on an invalid code or a reason over 123 bytes, so both are made valid
+   * here, and a socket that cannot be closed cleanly is dropped.
+   */
   close(code: number, reason: string): void {
-    this.ws.close(code, reason.slice(0, 120));
+    try {
+      this.ws.close(validCloseCode(code) ? code : 1000, utf8Prefix(String(reason), 123));
+    } catch {
+      this.ws.terminate();
+    }
   }
 
   bufferedAmount(): number {
@@ -84,4 +95,33 @@ export class WsConnection implements HubConnection {
     this.bucket ??= new TokenBucket(this.messagesPerSecond, this.messagesPerSecond * 2);
     return this.bucket;
   }
+
+  /** The per-connection limit on seed 003 joins, made on the first join. */
+  joinLimiter(joinsPerSecond: number, burst: number): TokenBucket {
+    this.joinBucket ??= new TokenBucket(joinsPerSecond, burst);
+    return this.joinBucket;
+  }
+}
+
+/** RFC 6455 7.4: the codes an endpoint may send in a close frame. */
+function validCloseCode(code: number): boolean {
+  return (
+    Number.isInteger(code) &&
+    ((code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) ||
+      (code >= 3000 && code <= 4999))
+  );
+}
+
+/** The longest prefix of whole characters that is at most `max` bytes of UTF-8. */
+export function utf8Prefix(text: string, max: number): string {
+  if (Buffer.byteLength(text) <= max) return text;
+  let bytes = 0;
+  let out = '';
+  for (const ch of text) {
+    const n = Buffer.byteLength(ch);
+    if (bytes + n > max) break;
+    bytes += n;
+    out += ch;
+  }
+  return out;
 }

@@ -60,6 +60,8 @@ export class Hub {
       onSlowConsumer?: (c: HubConnection) => void;
       /** How long an early message waits for the one before it (a gap may be a sequence number never used). */
       gapWaitMs?: number;
+      /** A write that failed outside a caller (the gap timer), for the log. */
+      onError?: (err: unknown) => void;
     },
   ) {}
 
@@ -68,8 +70,14 @@ export class Hub {
     if (c.roomId) this.join(c, c.roomId);
   }
 
+  /**
+   * Put a socket in a room. A socket is in one room at a time: it leaves the one it was in, and
+   * a room nobody is in any more is forgotten (a socket hopping through thousands of groups
+   * leaves nothing behind).
+   */
   join(c: HubConnection, roomId: string): void {
-    if (c.roomId && c.roomId !== roomId) this.rooms.get(c.roomId)?.delete(c);
+    if (c.roomId === roomId && this.rooms.get(roomId)?.has(c)) return;
+    this.leave(c);
     let room = this.rooms.get(roomId);
     if (!room) {
       room = new LocalRoom(roomId);
@@ -79,17 +87,34 @@ export class Hub {
     room.add(c);
   }
 
+  /** Take a socket out of its room (it stays connected); the room goes when its last socket does. */
+  leave(c: HubConnection): void {
+    const roomId = c.roomId;
+    if (!roomId) return;
+    c.roomId = undefined;
+    const set = this.rooms.get(roomId);
+    set?.delete(c);
+    if (!set || set.size === 0) {
+      this.rooms.delete(roomId);
+      const o = this.order.get(roomId);
+      if (o?.timer) clearTimeout(o.timer);
+      this.order.delete(roomId);
+    }
+  }
+
   remove(c: HubConnection): void {
     this.all.delete(c);
-    if (!c.roomId) return;
-    const set = this.rooms.get(c.roomId);
-    set?.delete(c);
-    if (set?.size === 0) {
-      this.rooms.delete(c.roomId);
-      const o = this.order.get(c.roomId);
-      if (o?.timer) clearTimeout(o.timer);
-      this.order.delete(c.roomId);
-    }
+    this.leave(c);
+  }
+
+  /** How many rooms have a socket on this instance (what the hub holds memory for). */
+  roomCount(): number {
+    return this.rooms.size;
+  }
+
+  /** How many rooms have sequencing state (next sequence number, held deliveries). */
+  orderedRoomCount(): number {
+    return this.order.size;
   }
 
   connections(): HubConnection[] {
@@ -107,6 +132,9 @@ export class Hub {
    */
   deliver(d: Delivery): number {
     if (d.seq === undefined) return this.writeOut(d);
+    // No socket here is in the room (it left while the delivery was on its way): nothing to
+    // write and nothing to keep order for, so no state is made for it.
+    if (!this.rooms.has(d.roomId)) return 0;
     let o = this.order.get(d.roomId);
     if (!o) {
       o = { next: d.seq, held: new Map() };
@@ -132,7 +160,11 @@ export class Hub {
       o.timer = setTimeout(() => {
         o.timer = undefined;
         o.next = Math.min(...o.held.keys()); // give up on the gap; recovery covers a real loss
-        this.drain(o);
+        try {
+          this.drain(o);
+        } catch (err) {
+          this.o.onError?.(err); // a timer must not throw: that would end the process
+        }
       }, this.o.gapWaitMs ?? 200);
       o.timer.unref?.();
     }

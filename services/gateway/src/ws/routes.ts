@@ -19,8 +19,9 @@ import {
   verifyChatToken,
 } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { bearer, type Principal, type TokenVerifier } from '../auth';
+import { type ChatAccess, assertMayConnect, resolveSeed003Join } from './access';
 import type { ChatCommandContext, SocketIdentity } from './commands';
 import { WsConnection } from './connection';
 import { type Delivery, Hub, type HubConnection } from './hub';
@@ -44,12 +45,48 @@ export interface ChatSocketOptions {
   chatTokenSecret: string;
   userVerifier: TokenVerifier;
   history?: HistoryReader;
+  /** Which rooms exist and who is banned from them (chat-svc's table): checked on every join and upgrade. */
+  access: ChatAccess;
   requestTimeoutMs?: number;
   pingIntervalMs?: number;
   snapshotIntervalMs?: number;
   maxBufferedBytes?: number;
   maxPayloadBytes?: number;
   messagesPerSecond?: number;
+  /** Seed 003 joins per second per connection (default 2, bursts of 10). */
+  joinsPerSecond?: number;
+}
+
+/** A frame's bytes as text (`ws` hands over one Buffer for a whole, possibly fragmented, message). */
+function textOf(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+/** A delivery from fanout as this gateway can write it; anything else on the queue is dropped. */
+export function isDelivery(v: unknown): v is Delivery {
+  if (typeof v !== 'object' || v === null) return false;
+  const d = v as Record<string, unknown>;
+  const frames = d.frames as Record<string, unknown> | null | undefined;
+  const close = d.close as Record<string, unknown> | null | undefined;
+  return (
+    typeof d.roomId === 'string' &&
+    (d.seq === undefined || Number.isSafeInteger(d.seq)) &&
+    (d.userIds === undefined ||
+      (Array.isArray(d.userIds) && d.userIds.every((u) => typeof u === 'string'))) &&
+    typeof frames === 'object' &&
+    frames !== null &&
+    (frames.ivs === undefined || typeof frames.ivs === 'string') &&
+    (frames.seed003 === undefined || typeof frames.seed003 === 'string') &&
+    (close === undefined ||
+      (typeof close === 'object' &&
+        close !== null &&
+        typeof close.code === 'number' &&
+        typeof close.reason === 'string' &&
+        (close.userIds === undefined ||
+          (Array.isArray(close.userIds) && close.userIds.every((u) => typeof u === 'string')))))
+  );
 }
 
 /** Until the handshake completes, a socket error just ends the connection. */
@@ -74,6 +111,7 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
   const hub = new Hub({
     maxBufferedBytes: o.maxBufferedBytes ?? 1024 * 1024,
     onSlowConsumer: (c) => log.warn({ connectionId: c.id, userId: c.userId }, 'dropping a slow consumer'),
+    onError: (err) => log.warn({ err }, 'a held delivery could not be written'),
   });
   const consumers: Consumer[] = [];
   const sockets = new Set<WsConnection>();
@@ -95,16 +133,23 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
     timeoutMs: o.requestTimeoutMs ?? 5000,
   });
 
-  const presence = (type: string, c: HubConnection) =>
-    o.bus
-      .publish(
+  const joinsPerSecond = o.joinsPerSecond ?? 2;
+  /** Never rejects: a presence event that cannot be published is logged (the snapshot repairs it). */
+  const presence = async (type: string, c: HubConnection, roomId: string): Promise<void> => {
+    try {
+      await o.bus.publish(
         makeEnvelope({
           type,
           source: 'gateway',
-          data: { gatewayId: o.gatewayId, connectionId: c.id, roomId: c.roomId as string, userId: c.userId },
+          data: { gatewayId: o.gatewayId, connectionId: c.id, roomId, userId: c.userId },
         }),
-      )
-      .catch((err) => log.warn({ err }, 'could not publish presence'));
+      );
+    } catch (err) {
+      log.warn({ err }, 'could not publish presence');
+    }
+  };
+  /** For the promises a socket event starts and nobody awaits: a failure is logged, never thrown. */
+  const logFailure = (what: string) => (err: unknown) => log.warn({ err }, what);
 
   function attach(c: WsConnection): void {
     sockets.add(c);
@@ -116,7 +161,7 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
       sockets.delete(c);
       const wasIn = c.roomId;
       hub.remove(c);
-      if (wasIn) void presence(PresenceLeft.type, c);
+      if (wasIn) void presence(PresenceLeft.type, c, wasIn);
     });
     c.ws.on('error', (err) => log.debug({ err: err.message }, 'socket error'));
   }
@@ -129,16 +174,21 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
     () => {
       const now = Date.now();
       for (const c of sockets) {
-        if (c.sessionEndsAt !== undefined && now >= c.sessionEndsAt) {
-          c.close(1000, 'session expired');
-        } else if (now - c.lastPingAt >= pingIntervalMs) {
-          if (!c.alive) {
-            c.ws.terminate();
-            continue;
+        try {
+          if (c.sessionEndsAt !== undefined && now >= c.sessionEndsAt) {
+            c.close(1000, 'session expired');
+          } else if (now - c.lastPingAt >= pingIntervalMs) {
+            if (!c.alive) {
+              c.ws.terminate();
+              continue;
+            }
+            c.alive = false;
+            c.lastPingAt = now;
+            if (c.ws.readyState === WebSocket.OPEN) c.ws.ping();
           }
-          c.alive = false;
-          c.lastPingAt = now;
-          c.ws.ping();
+        } catch (err) {
+          log.warn({ err, connectionId: c.id }, 'the socket sweep failed on a socket; dropping it');
+          c.ws.terminate();
         }
       }
     },
@@ -192,14 +242,15 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
     c.roomId = grant.roomId;
     if (since !== undefined) c.pending = []; // hold live frames until history is replayed
     attach(c);
-    void presence(PresenceJoined.type, c);
-    if (since !== undefined) void recover(c, grant.roomId, since);
+    void presence(PresenceJoined.type, c, grant.roomId);
+    if (since !== undefined) recover(c, grant.roomId, since).catch(logFailure('recovery failed'));
     // The connection is the socket's identity: an IVS socket is in its token's room from the start.
     const who = c as WsConnection & SocketIdentity;
+    const reply = (f: string) => c.send(f);
     ws.on('message', (data, isBinary) => {
-      if (isBinary) return ws.send(wire.errorFrame({ code: 400, message: 'Send text frames' }));
-      void handleIvsFrame(data.toString(), who, { ...ctxFor(c.id), limiter: c.limiter(), log }, (f) =>
-        ws.send(f),
+      if (isBinary) return reply(wire.errorFrame({ code: 400, message: 'Send text frames' }));
+      handleIvsFrame(textOf(data), who, { ...ctxFor(c.id), limiter: c.limiter(), log }, reply).catch(
+        logFailure('an IVS chat frame was not handled'),
       );
     });
   };
@@ -217,19 +268,33 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
       messagesPerSecond,
     );
     attach(c);
-    const join = async (roomId: string) => {
-      if (c.roomId) void presence(PresenceLeft.type, c);
+    // One group at a time: joining another leaves the previous one (the hub forgets empty rooms).
+    const join = async (groupId: string) => {
+      const roomId = await resolveSeed003Join(o.access, groupId, c.userId);
+      // The socket may have closed while the tables were read: a closed socket joins nothing.
+      if (c.ws.readyState !== WebSocket.OPEN) return;
+      const previous = c.roomId;
+      if (previous === roomId) return;
       hub.join(c, roomId);
-      await presence(PresenceJoined.type, c);
+      if (previous) void presence(PresenceLeft.type, c, previous);
+      await presence(PresenceJoined.type, c, roomId);
     };
-    ws.on('message', (data) => {
-      void handleSeed003Frame(
-        data.toString(),
+    const reply = (f: string) => c.send(f);
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return reply(wire.seed003ErrorFrame({ code: 400, message: 'Send text frames' }));
+      handleSeed003Frame(
+        textOf(data),
         c,
         c,
-        { ...ctxFor(c.id), limiter: c.limiter(), log, join },
-        (f) => ws.send(f),
-      );
+        {
+          ...ctxFor(c.id),
+          limiter: c.limiter(),
+          joinLimiter: c.joinLimiter(joinsPerSecond, Math.max(1, joinsPerSecond * 5)),
+          log,
+          join,
+        },
+        reply,
+      ).catch(logFailure('a seed 003 frame was not handled'));
     });
   };
 
@@ -241,9 +306,11 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
         ?.trim();
       if (!token) throw new AppError('UNAUTHORIZED', 401, 'Send the chat token as the WebSocket subprotocol');
       const grant = await verifyChatToken(o.chatTokenSecret, token);
-      if (Date.parse(grant.sessionExpirationTime) <= Date.now()) {
+      if (!(Date.parse(grant.sessionExpirationTime) > Date.now())) {
         throw new AppError('UNAUTHORIZED', 401, 'The chat session has ended');
       }
+      // A token minted before a ban (or timeout) still verifies: the ban is checked here too.
+      await assertMayConnect(o.access, grant.roomId, grant.userId);
       const raw = url.searchParams.get('since');
       const since = raw === null ? undefined : Number(raw);
       if (since !== undefined && !(Number.isInteger(since) && since >= 0)) {
@@ -256,39 +323,75 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
       return (ws, socket) => onIvsSocket(ws, socket, grant, since);
     }
     if (url.pathname === '/v1/chat/seed003') {
-      const token = url.searchParams.get('token') ?? bearer(req.headers.authorization);
-      if (!token) throw new AppError('UNAUTHORIZED', 401, 'Unauthorized');
-      const p = await o.userVerifier(token).catch(() => {
-        throw new AppError('UNAUTHORIZED', 401, 'Unauthorized');
+      const token = url.searchParams.get('token') || bearer(req.headers.authorization);
+      if (!token) {
+        throw new AppError(
+          'UNAUTHORIZED',
+          401,
+          'Send your access token as ?token= or an Authorization: Bearer header',
+        );
+      }
+      // The verifier's own refusals say what is wrong (expired, invalid) and never quote the
+      // token; anything else becomes the same plain 401. Neither is logged with the token.
+      const p = await o.userVerifier(token).catch((e: unknown) => {
+        throw e instanceof AppError && e.status === 401
+          ? e
+          : new AppError('UNAUTHORIZED', 401, 'The access token is not valid');
       });
       return (ws, socket) => onSeed003Socket(ws, socket, p);
     }
-    throw new AppError('NOT_FOUND', 404, `No WebSocket endpoint at ${url.pathname}`);
+    throw new AppError(
+      'NOT_FOUND',
+      404,
+      'No WebSocket endpoint here: connect to /v1/chat/ws or /v1/chat/seed003',
+    );
   }
 
+  /** An HTTP answer to a refused upgrade, then the socket is closed. */
   const refuse = (socket: Duplex, status: number, message: string) => {
+    if (socket.destroyed) return;
     const body = JSON.stringify({ message });
     socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      () => socket.destroy(),
     );
   };
 
   // The handlers below are created per upgrade and hold the request; none of them may outlive
   // the handshake (a listener left on the socket kept every request and its headers alive).
+  // Nothing a client sends may throw out of this listener (that would take the process down):
+  // a request target that is not a URL is a 400, and every later step ends in a catch.
   app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', destroySocket);
-    const url = new URL(req.url ?? '/', 'http://gateway');
-    authorize(req, url).then(
-      (open) =>
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          socket.off('error', destroySocket); // the WebSocket handles socket errors from here on
-          open(ws, socket);
-        }),
-      (e: unknown) => {
-        const status = e instanceof AppError ? e.status : 500;
-        refuse(socket, status, status < 500 ? (e as Error).message : 'Internal error');
-      },
-    );
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://gateway');
+    } catch {
+      return refuse(socket, 400, 'The request target is not a valid path');
+    }
+    authorize(req, url)
+      .then(
+        (open) =>
+          wss.handleUpgrade(req, socket, head, (ws) => {
+            socket.off('error', destroySocket); // the WebSocket handles socket errors from here on
+            try {
+              open(ws, socket);
+            } catch (err) {
+              log.warn({ err }, 'could not set up an accepted socket; dropping it');
+              ws.terminate();
+            }
+          }),
+        (e: unknown) => {
+          if (e instanceof AppError && e.status < 500) return refuse(socket, e.status, e.message);
+          log.warn({ err: e }, 'an upgrade could not be checked');
+          const status = e instanceof AppError ? e.status : 500;
+          refuse(socket, status, status === 503 && e instanceof AppError ? e.message : 'Internal error');
+        },
+      )
+      .catch((err: unknown) => {
+        log.warn({ err }, 'an upgrade failed');
+        socket.destroy();
+      });
   });
 
   // --- deliveries and presence ---------------------------------------------------------------
@@ -296,7 +399,12 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
     await o.bus.consumeCommands(
       `gateway.${o.gatewayId}`,
       async (m: Envelope) => {
-        if (m.type === GatewayDeliver.type) hub.deliver(m.data as Delivery);
+        if (m.type !== GatewayDeliver.type) return;
+        if (!isDelivery(m.data)) {
+          log.warn({ id: m.id }, 'dropping a malformed delivery');
+          return;
+        }
+        hub.deliver(m.data);
       },
       // The hub puts each room back in sequence order, so deliveries need not wait for the
       // previous one's ack; writing them is synchronous anyway.

@@ -1,5 +1,5 @@
 import { wire } from '@onair/contracts';
-import type { Logger } from '@onair/runtime';
+import { isAppError, type Logger } from '@onair/runtime';
 import {
   type ChatCommandContext,
   errorCodeOf,
@@ -20,7 +20,14 @@ export async function handleSeed003Frame(
   raw: string,
   conn: HubConnection,
   who: Omit<SocketIdentity, 'roomId'>,
-  ctx: ChatCommandContext & { limiter: TokenBucket; log: Logger; join: (roomId: string) => Promise<void> },
+  ctx: ChatCommandContext & {
+    limiter: TokenBucket;
+    /** Joins per second of this connection (each one reads the rooms and bans tables). */
+    joinLimiter: TokenBucket;
+    log: Logger;
+    /** Check the group (an existing native room the user is not banned from) and move the socket into it. */
+    join: (groupId: string) => Promise<void>;
+  },
   reply: (frame: string) => void,
 ): Promise<void> {
   const req = parseObject(raw);
@@ -33,6 +40,7 @@ export async function handleSeed003Frame(
       if (typeof groupId !== 'string' || !/^[A-Za-z0-9_.:/-]{1,128}$/.test(groupId)) {
         return fail(400, 'groupId must be 1-128 letters, digits or _.:/-');
       }
+      if (!ctx.joinLimiter.take()) return fail(429, 'Too many joins from this connection; slow down');
       await ctx.join(groupId);
       return reply(JSON.stringify({ action: 'joinGroup', groupId, joined: true }));
     }
@@ -57,7 +65,9 @@ export async function handleSeed003Frame(
     }
     return fail(400, 'action must be joinGroup or sendMessage');
   } catch (e) {
-    if (errorCodeOf(e) === 500) ctx.log.warn({ err: e, action }, 'seed 003 command failed');
-    return fail(errorCodeOf(e), errorMessageOf(e));
+    // Seed 003 error frames carry any HTTP status (a join the table could not check is a 503).
+    const code = isAppError(e) ? e.status : 500;
+    if (code >= 500) ctx.log.warn({ err: e, action }, 'seed 003 command failed');
+    return fail(code === 503 || code === 504 ? code : errorCodeOf(e), errorMessageOf(e));
   }
 }
