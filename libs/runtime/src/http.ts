@@ -10,7 +10,7 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
-import { isAppError } from './errors';
+import { badRequest, isAppError } from './errors';
 import { redactUrl } from './logger';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
@@ -57,6 +57,15 @@ export function createHttpBase(o: HttpBaseOptions): FastifyInstance {
   // A JSON API: text/plain bodies are refused with 415 instead of reaching a schema as a string.
   app.removeContentTypeParser('text/plain');
 
+  // Text is Unicode: a lone surrogate (half of a UTF-16 pair, `"\ud800"` in JSON) is no character
+  // any store or client can keep; refuse it here instead of failing somewhere downstream.
+  app.addHook('preValidation', async (req) => {
+    const where = illFormedAt(req.body, '');
+    if (where !== undefined)
+      throw badRequest(
+        `Invalid body${where ? ` field '${where}'` : ''}: contains a lone surrogate; send well-formed Unicode`,
+      );
+  });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
@@ -103,6 +112,19 @@ export function createHttpBase(o: HttpBaseOptions): FastifyInstance {
     return o.metrics.registry.metrics();
   });
   return app;
+}
+
+/** The path of the first string (value or key) that is not well-formed UTF-16, if any. */
+function illFormedAt(v: unknown, path: string, depth = 0): string | undefined {
+  if (typeof v === 'string') return v.isWellFormed() ? undefined : path;
+  if (!v || typeof v !== 'object' || depth > 64) return undefined;
+  for (const [k, child] of Object.entries(v)) {
+    const at = path ? `${path}.${k}` : k;
+    if (!k.isWellFormed()) return at;
+    const found = illFormedAt(child, at, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** Answer a problem; `instance` is the URL with any token in it redacted. */

@@ -175,6 +175,22 @@ describe('HTTP edge: bad input gets a problem that says what to change', () => {
     }
   });
 
+  it('refuses lone surrogates with a 400 naming the field, and takes emoji, CJK, RTL and zero-width as sent', async () => {
+    const app = base();
+    const lone = await app.inject({
+      method: 'POST',
+      url: '/rooms/r1/bans',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"userId":"a","attributes":{"k":"x\\ud800y"}}',
+    });
+    expect(lone.statusCode).toBe(400);
+    expect(problem(lone).detail).toMatch(/field 'attributes.k'.*lone surrogate/);
+    const text = 'hi 😀 👩‍👩‍👧 안녕하세요 你好 שלום مرحبا a\u200bb\u200d\ufeff';
+    const ok = await app.inject({ method: 'POST', url: '/rooms/r1/bans', payload: { userId: text } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().body.userId).toBe(text);
+  });
+
   it('never echoes or logs a token in the URL', async () => {
     const lines: string[] = [];
     const app = base(lines);

@@ -1,7 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChatRoomView } from '@onair/contracts';
 import type { Static } from '@sinclair/typebox';
-import { decodeCursor, encodeCursor, type Page } from './streams';
+import { decodeCursor, encodeCursor } from './cursor';
+import type { Page } from './streams';
 
 export type StoredChatRoom = Static<typeof ChatRoomView> & { state?: string };
 
@@ -38,7 +39,10 @@ export class ChatRoomsReadModel {
         ExpressionAttributeValues: { ':pk': `OWNER#${ownerId}` },
         ScanIndexForward: false,
         Limit: opts.limit,
-        ExclusiveStartKey: opts.cursor ? decodeCursor(opts.cursor) : undefined,
+        ExclusiveStartKey: decodeCursor(opts.cursor, {
+          attributes: ['PK', 'SK', 'GSI2PK', 'GSI2SK'],
+          fixed: { GSI2PK: `OWNER#${ownerId}` },
+        }),
       }),
     );
     return {

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { RecordingView } from '@onair/contracts';
 import type { Static } from '@sinclair/typebox';
-import { decodeCursor, encodeCursor } from './rooms';
+import { decodeCursor, encodeCursor } from './cursor';
 
 export type RecordingRecord = Static<typeof RecordingView>;
 
@@ -68,10 +68,13 @@ export class RecordingsReadModel {
     }
     const key =
       f.roomName !== undefined
-        ? { IndexName: 'room', KeyConditionExpression: 'roomName = :pk', pk: f.roomName }
-        : { IndexName: 'all', KeyConditionExpression: 'listPk = :pk', pk: 'REC' };
+        ? { IndexName: 'room', KeyConditionExpression: 'roomName = :pk', pk: f.roomName, attr: 'roomName' }
+        : { IndexName: 'all', KeyConditionExpression: 'listPk = :pk', pk: 'REC', attr: 'listPk' };
     const items: RecordingRecord[] = [];
-    let start = decodeCursor(f.cursor);
+    let start: Record<string, unknown> | undefined = decodeCursor(f.cursor, {
+      attributes: ['PK', 'SK', key.attr, 'createdSort'],
+      fixed: { [key.attr]: key.pk },
+    });
     do {
       const r = await this.ddb.send(
         new QueryCommand({

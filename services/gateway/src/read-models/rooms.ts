@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { RoomView } from '@onair/contracts';
 import type { Static } from '@sinclair/typebox';
+import { decodeCursor, encodeCursor } from './cursor';
 
 export type RoomRecord = Static<typeof RoomView>;
 
@@ -45,7 +46,10 @@ export class RoomsReadModel {
   /** Rooms in id order, optionally only one status; `cursor` continues a previous page. */
   async list(o: { limit: number; cursor?: string; status?: RoomRecord['status'] }): Promise<RoomPage> {
     const items: RoomRecord[] = [];
-    let start = decodeCursor(o.cursor);
+    let start: Record<string, unknown> | undefined = decodeCursor(o.cursor, {
+      attributes: ['PK', 'SK'],
+      fixed: { PK: ROOMS_PK },
+    });
     do {
       const r = await this.ddb.send(
         new QueryCommand({
@@ -67,19 +71,4 @@ export class RoomsReadModel {
 function strip(item: Record<string, unknown>): RoomRecord {
   const { PK: _pk, SK: _sk, ...rest } = item;
   return rest as RoomRecord;
-}
-
-export function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-/** An opaque cursor from a previous page; garbage is treated as "from the start". */
-export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return v && typeof v === 'object' ? v : undefined;
-  } catch {
-    return undefined;
-  }
 }

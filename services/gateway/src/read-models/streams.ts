@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StreamStatus, StreamView } from '@onair/contracts';
-import { badRequest } from '@onair/runtime';
 import type { Static } from '@sinclair/typebox';
+import { decodeCursor, encodeCursor } from './cursor';
 
 export type StreamStatusName = Static<typeof StreamStatus>;
 
@@ -47,7 +47,10 @@ export class StreamsReadModel {
     opts: { status?: StreamStatusName; limit: number; cursor?: string },
   ): Promise<Page<StoredStream>> {
     const items: Array<Record<string, unknown>> = [];
-    let start = opts.cursor ? decodeCursor(opts.cursor) : undefined;
+    let start: Record<string, unknown> | undefined = decodeCursor(opts.cursor, {
+      attributes: ['PK', 'SK', 'GSI1PK', 'GSI1SK'],
+      fixed: { GSI1PK: `OWNER#${ownerId}` },
+    });
     let more = true;
     while (more && items.length < opts.limit) {
       const out = await this.ddb.send(
@@ -83,18 +86,4 @@ export class StreamsReadModel {
         : {}),
     };
   }
-}
-
-export function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): Record<string, unknown> {
-  try {
-    const k = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof k === 'object' && k !== null && !Array.isArray(k)) return k;
-  } catch {
-    // fall through
-  }
-  throw badRequest('The cursor is not valid; pass nextCursor from the previous page unchanged');
 }
