@@ -11,15 +11,24 @@ import {
   ChatRoomUpdate,
   ChatTokenCreate,
   ChatUserDisconnect,
+  Id,
 } from '@onair/contracts';
 import type { Bus, Consumer, Logger } from '@onair/runtime';
 import { MessageRouter } from '@onair/runtime';
+import { Type } from '@sinclair/typebox';
+import { dataOf } from './data';
 import type { IvsChatPort } from './ivs-chat/port';
 import { NativeChat } from './messages/handlers';
 import type { ReviewCall } from './messages/moderation';
+import { MemoryRateLimits, type RateLimiter } from './messages/rate-limits';
+import { RedisRateLimits } from './messages/redis-rate-limits';
+import { createHttpReview, parseAllowedHosts, WebhookUrlPolicy } from './messages/review-webhook';
 import { MessageStore } from './messages/store';
 import { RoomHandlers } from './rooms/handlers';
 import { RoomStore } from './rooms/store';
+
+/** The room a send or ban is for (the rest of the command is checked by its handler). */
+const RoomOf = { type: 'chat command', schema: Type.Object({ roomId: Id }) };
 
 export interface Deps {
   bus: Bus;
@@ -30,7 +39,14 @@ export interface Deps {
   ivsChat: IvsChatPort;
   /** HS256 secret of native chat tokens (the gateway checks them with the same secret). */
   chatTokenSecret?: string;
+  /** Calls review webhooks; default: the SSRF-safe HTTP client under the URL rules below. */
   review?: ReviewCall;
+  /** REVIEW_WEBHOOK_ALLOWED_HOSTS: hosts webhooks may reach over http and at private addresses. */
+  reviewWebhookAllowedHosts?: string;
+  /** REDIS_URL: rate limits and slow mode shared by every instance; in memory when unset. */
+  redisUrl?: string;
+  /** Namespace of the Redis keys (default `onair:chat-svc:rl:`). */
+  redisKeyPrefix?: string;
   now?: () => Date;
   /** How long a ban lookup is reused when no ban event drops it first (default 5 s). */
   banCacheTtlMs?: number;
@@ -43,11 +59,19 @@ export interface Deps {
 export function buildService(deps: Deps) {
   const store = new RoomStore(deps.ddb, deps.tableName);
   const messages = new MessageStore(deps.ddb, deps.tableName);
+  const webhooks = new WebhookUrlPolicy(parseAllowedHosts(deps.reviewWebhookAllowedHosts));
+  const httpReview = deps.review ? undefined : createHttpReview({ policy: webhooks });
+  const redisLimits = deps.redisUrl
+    ? new RedisRateLimits({ url: deps.redisUrl, keyPrefix: deps.redisKeyPrefix, logger: deps.logger })
+    : undefined;
+  const limits: RateLimiter = redisLimits ?? new MemoryRateLimits();
   const native = new NativeChat({
     bus: deps.bus,
     store: messages,
     chatTokenSecret: deps.chatTokenSecret,
-    review: deps.review,
+    review: deps.review ?? httpReview ?? (async () => undefined),
+    limits,
+    logger: deps.logger,
     now: deps.now,
     banCacheTtlMs: deps.banCacheTtlMs,
   });
@@ -56,6 +80,7 @@ export function buildService(deps: Deps) {
     bus: deps.bus,
     store,
     ivsChat: deps.ivsChat,
+    webhooks,
     logger: deps.logger,
     now: deps.now,
   });
@@ -76,7 +101,7 @@ export function buildService(deps: Deps) {
   // refuses messages: its sequence counter only moves while the room is active).
   const recentRooms = new Map<string, { room: Awaited<ReturnType<typeof rooms.nativeRoom>>; at: number }>();
   async function nativeRoomOf(cmd: { data: unknown }) {
-    const roomId = (cmd.data as { roomId: string }).roomId;
+    const { roomId } = dataOf(RoomOf, cmd);
     const now = Date.now();
     let hit = recentRooms.get(roomId);
     if (!hit || now - hit.at > 1000) {
@@ -92,14 +117,18 @@ export function buildService(deps: Deps) {
     router,
     store,
     messages,
+    /** The rate limiter in use (tests look at it). */
+    limits,
     async start() {
+      // Not fatal: until Redis answers, each call falls back to this instance's own limits.
+      await redisLimits?.ready();
       // Every instance hears every ban, so none keeps letting a banned user's messages through.
       consumers.push(
         await deps.bus.subscribe(
           `chat-svc.${deps.instanceId}.bans`,
           [ChatUserBanned.type],
           async (e) => {
-            const d = e.data as { roomId: string; userId: string };
+            const d = dataOf(ChatUserBanned, e);
             native.banChanged(d.roomId, d.userId);
           },
           { ephemeral: true },
@@ -109,6 +138,8 @@ export function buildService(deps: Deps) {
     },
     async stop() {
       await Promise.all(consumers.splice(0).map((c) => c.stop()));
+      await native.close();
+      httpReview?.close();
     },
   };
 }

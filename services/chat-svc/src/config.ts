@@ -1,5 +1,6 @@
 import { CommonConfig } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
+import { ALLOWED_HOSTS_PATTERN } from './messages/review-webhook';
 
 export const Config = Type.Composite([
   CommonConfig,
@@ -11,5 +12,18 @@ export const Config = Type.Composite([
       }),
     ),
     TABLE_NAME: Type.String({ default: 'onair-chat-svc', description: "This service's DynamoDB table" }),
+    REVIEW_WEBHOOK_ALLOWED_HOSTS: Type.String({
+      default: '',
+      pattern: ALLOWED_HOSTS_PATTERN,
+      description:
+        'Comma-separated host or host:port that review webhooks may reach over http and at private addresses (local development only; empty = none)',
+    }),
+    REDIS_URL: Type.Optional(
+      Type.String({
+        pattern: '^rediss?://',
+        description:
+          'Redis for chat rate limits and slow mode shared by every chat-svc instance; when unset each instance counts alone',
+      }),
+    ),
   }),
 ]);

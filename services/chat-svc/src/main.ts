@@ -19,11 +19,14 @@ void runService({
       tableName: config.TABLE_NAME,
       ivsChat,
       chatTokenSecret: config.CHAT_TOKEN_SECRET,
+      reviewWebhookAllowedHosts: config.REVIEW_WEBHOOK_ALLOWED_HOSTS,
+      redisUrl: config.REDIS_URL,
+      redisKeyPrefix: `${config.BUS_NAMESPACE}:chat-svc:rl:`,
     });
     return {
       start: () => svc.start(),
       async stop() {
-        await svc.stop();
+        await svc.stop(); // closes the Redis connection too
         ivsChat.destroy();
       },
     };

@@ -174,7 +174,7 @@ describe('chat-svc native message pipeline', () => {
   it('lets a review handler rewrite or deny, and falls back when it is slow or down', async () => {
     await room('r7', {
       maximumMessageRatePerSecond: 100,
-      moderation: { wordFilter: [], reviewWebhookUrl: 'http://review.local/hook', fallbackResult: 'DENY' },
+      moderation: { wordFilter: [], reviewWebhookUrl: 'https://review.example/hook', fallbackResult: 'DENY' },
     });
     review = async (_url, body) => ({
       ReviewResult: 'ALLOW',

@@ -1,32 +1,39 @@
 import { randomBytes } from 'node:crypto';
 import {
-  type ChatEventSend,
+  ChatEventSend,
   ChatEventSent,
-  type ChatMessageDelete,
+  ChatMessageDelete,
   ChatMessageDeleted,
-  type ChatMessageSend,
+  ChatMessageSend,
   ChatMessageSent,
-  type ChatTokenCreate,
+  ChatTokenCreate,
   ChatTokenCreated,
-  type ChatUserBan,
+  ChatUserBan,
   ChatUserBanned,
-  type ChatUserDisconnect,
+  ChatUserDisconnect,
   ChatUserDisconnected,
   deriveId,
   type Envelope,
   follow,
   makeEnvelope,
 } from '@onair/contracts';
-import { AppError, type Bus, badRequest, forbidden, mintChatToken, notFound } from '@onair/runtime';
-import type { Static, TSchema } from '@sinclair/typebox';
+import {
+  AppError,
+  type Bus,
+  badRequest,
+  forbidden,
+  type Logger,
+  mintChatToken,
+  notFound,
+} from '@onair/runtime';
+import { dataOf } from '../data';
 import { capabilitiesFor, isModerator } from '../rooms/capabilities';
 import type { RoomRecord } from '../rooms/store';
+import { Throttle } from '../throttle';
 import { BanCache } from './ban-cache';
 import { moderate, type ReviewCall } from './moderation';
-import { RateLimits } from './rate-limits';
+import { MemoryRateLimits, type RateLimiter } from './rate-limits';
 import type { MessageStore, StoredMessage } from './store';
-
-type Data<T extends { schema: TSchema }> = Static<T['schema']>;
 
 export interface NativeChatDeps {
   bus: Bus;
@@ -35,7 +42,11 @@ export interface NativeChatDeps {
   chatTokenSecret?: string;
   /** How long a native chat token lasts before the client refreshes it (the session lasts longer). */
   tokenTtlSeconds?: number;
-  review?: ReviewCall;
+  /** How review webhooks are called (the SSRF-safe HTTP client in production). */
+  review: ReviewCall;
+  /** Per room and per user rate limits and slow mode (in memory unless given: Redis). */
+  limits?: RateLimiter;
+  logger?: Logger;
   now?: () => Date;
   /** How long a ban lookup is reused when no ban event drops it first (default 5 s). */
   banCacheTtlMs?: number;
@@ -43,11 +54,14 @@ export interface NativeChatDeps {
 
 /** The message engine of native rooms: what IVS Chat does for `ivs` rooms, plus history. */
 export class NativeChat {
-  private readonly limits = new RateLimits();
+  private readonly limits: RateLimiter;
   private readonly bans: BanCache;
+  /** One warning per room per minute about its failing review webhook, not one per message. */
+  private readonly reviewWarnings = new Throttle(60_000);
 
   constructor(private readonly d: NativeChatDeps) {
     this.bans = new BanCache(d.store, { ttlMs: d.banCacheTtlMs ?? 5000 });
+    this.limits = d.limits ?? new MemoryRateLimits();
   }
 
   /** Some instance banned or lifted a ban on this user (an `onair.chat.user.banned.v1` event). */
@@ -60,7 +74,7 @@ export class NativeChat {
   }
 
   readonly send = async (cmd: Envelope, room: RoomRecord): Promise<Envelope> => {
-    const c = cmd.data as Data<typeof ChatMessageSend>;
+    const c = dataOf(ChatMessageSend, cmd);
     const s = room.settings;
     const userId = c.sender.userId;
     const ban = await this.bans.activeBan(room.roomId, userId, this.now());
@@ -80,13 +94,21 @@ export class NativeChat {
         `The message has ${length} characters; this room allows ${s.maximumMessageLength}`,
       );
     }
-    const refusal = this.limits.check(room.roomId, userId, s, this.now().getTime());
+    const refusal = await this.limits.check(room.roomId, userId, s, this.now().getTime());
     if (refusal) throw new AppError('RATE_LIMITED', 429, refusal);
     const messageId = randomBytes(9).toString('base64url');
     const verdict = await moderate(
-      s.moderation,
+      s,
       { content: c.content, attributes: c.attributes, roomId: room.roomId, userId, messageId },
       this.d.review,
+      (reason) => {
+        if (this.reviewWarnings.ready(room.roomId)) {
+          this.d.logger?.warn(
+            { roomId: room.roomId, reason, fallbackResult: s.moderation.fallbackResult },
+            'review webhook failed; the room fallbackResult decided',
+          );
+        }
+      },
     );
     if (verdict.result === 'DENY')
       throw new AppError('MESSAGE_REJECTED', 406, 'Message rejected by moderation');
@@ -139,7 +161,7 @@ export class NativeChat {
   }
 
   readonly deleteMessage = async (cmd: Envelope, room: RoomRecord): Promise<Envelope> => {
-    const c = cmd.data as Data<typeof ChatMessageDelete>;
+    const c = dataOf(ChatMessageDelete, cmd);
     this.mustModerate(c.actor, room, 'delete messages');
     const seq = await this.d.store.seqOf(room.roomId, c.messageId);
     if (seq === undefined) throw notFound(`Message ${c.messageId} not found in room ${room.roomId}`);
@@ -162,7 +184,7 @@ export class NativeChat {
   };
 
   readonly disconnectUser = async (cmd: Envelope, room: RoomRecord): Promise<Envelope> => {
-    const c = cmd.data as Data<typeof ChatUserDisconnect>;
+    const c = dataOf(ChatUserDisconnect, cmd);
     this.mustModerate(c.actor, room, 'disconnect users');
     const evt = follow(cmd, {
       type: ChatUserDisconnected.type,
@@ -181,7 +203,7 @@ export class NativeChat {
 
   /** Ban (no `until`), time out (`until`), or lift (`lift`). Bans are stored: they survive reconnects. */
   readonly ban = async (cmd: Envelope, room: RoomRecord): Promise<Envelope> => {
-    const c = cmd.data as Data<typeof ChatUserBan>;
+    const c = dataOf(ChatUserBan, cmd);
     this.mustModerate(c.actor, room, 'ban users');
     if (c.until && Date.parse(c.until) <= this.now().getTime())
       throw badRequest('`until` must be in the future');
@@ -205,7 +227,7 @@ export class NativeChat {
   };
 
   readonly sendEvent = async (cmd: Envelope, room: RoomRecord): Promise<Envelope> => {
-    const c = cmd.data as Data<typeof ChatEventSend>;
+    const c = dataOf(ChatEventSend, cmd);
     this.mustModerate(c.actor, room, 'send events');
     const evt = follow(cmd, {
       type: ChatEventSent.type,
@@ -228,7 +250,7 @@ export class NativeChat {
     room: RoomRecord,
     floor: Array<'SEND_MESSAGE' | 'DELETE_MESSAGE' | 'DISCONNECT_USER'> = [],
   ): Promise<Envelope> => {
-    const c = cmd.data as Data<typeof ChatTokenCreate>;
+    const c = dataOf(ChatTokenCreate, cmd);
     if (!this.d.chatTokenSecret) {
       throw new AppError(
         'NOT_CONFIGURED',
@@ -272,9 +294,14 @@ export class NativeChat {
     });
   };
 
-  private mustModerate(actor: { userId: string; roles: string[] }, room: RoomRecord, what: string): void {
-    if (!isModerator(actor as Parameters<typeof isModerator>[0], room.ownerId)) {
+  private mustModerate(actor: Parameters<typeof isModerator>[0], room: RoomRecord, what: string): void {
+    if (!isModerator(actor, room.ownerId)) {
       throw forbidden(`Only moderators of chat room ${room.roomId} may ${what}`);
     }
+  }
+
+  /** Release what the engine holds open (the Redis connection of its rate limits). */
+  async close(): Promise<void> {
+    await this.limits.close();
   }
 }

@@ -1,22 +1,24 @@
 import {
-  type ChatEventSend,
+  type Actor,
+  ChatEventSend,
   ChatEventSent,
-  type ChatMessageDelete,
+  ChatMessageDelete,
   ChatMessageDeleted,
-  type ChatRoomCreate,
+  ChatRoomCreate,
   ChatRoomCreated,
-  type ChatRoomDelete,
+  ChatRoomDelete,
   ChatRoomDeleted,
-  type ChatRoomUpdate,
+  ChatRoomUpdate,
   ChatRoomUpdated,
-  type ChatTokenCreate,
+  ChatTokenCreate,
   ChatTokenCreated,
-  type ChatUserDisconnect,
+  ChatUserDisconnect,
   ChatUserDisconnected,
   type Envelope,
   follow,
 } from '@onair/contracts';
 import {
+  badRequest,
   type Bus,
   conflict,
   forbidden,
@@ -26,19 +28,15 @@ import {
   notImplemented,
 } from '@onair/runtime';
 import type { Static } from '@sinclair/typebox';
+import { dataOf } from '../data';
 import type { IvsChatPort } from '../ivs-chat/port';
 import type { NativeChat } from '../messages/handlers';
+import type { WebhookUrlPolicy } from '../messages/review-webhook';
 import { capabilitiesFor, isModerator } from './capabilities';
+import { DEFAULT_SETTINGS } from './settings';
 import { type RoomRecord, type RoomSettings, type RoomStore, toView } from './store';
 
-type Data<T extends { schema: import('@sinclair/typebox').TSchema }> = Static<T['schema']>;
-
-export const DEFAULT_SETTINGS: RoomSettings = {
-  maximumMessageRatePerSecond: 10,
-  maximumMessageLength: 500,
-  slowModeSeconds: 0,
-  moderation: { wordFilter: [], fallbackResult: 'ALLOW' },
-};
+export { DEFAULT_SETTINGS };
 
 /**
  * The IVS message review handler for these settings. On update an empty uri removes a handler the
@@ -59,6 +57,8 @@ export interface RoomHandlerDeps {
   ivsChat: IvsChatPort;
   /** The native message engine; without it native rooms answer 501 for messaging. */
   native?: NativeChat;
+  /** Which review webhook URLs a room may be given. */
+  webhooks: WebhookUrlPolicy;
   logger: Logger;
   now?: () => Date;
 }
@@ -94,8 +94,33 @@ export class RoomHandlers {
     return r;
   }
 
+  /**
+   * A review webhook URL in these settings may be set by the room's owner, its moderators and
+   * admins only (403), and must follow the URL rules (400; docs/chat.md, "Review webhook URLs").
+   * Only a URL that changes is checked: a room keeps working when other settings change.
+   */
+  private checkReviewWebhook(
+    roomId: string,
+    actor: Static<typeof Actor>,
+    ownerId: string,
+    given: Partial<RoomSettings>,
+    before?: RoomSettings,
+  ): void {
+    const url = given.moderation?.reviewWebhookUrl;
+    if (url === undefined || url === before?.moderation.reviewWebhookUrl) return;
+    if (!isModerator(actor, ownerId)) {
+      throw forbidden(
+        `Only the owner of chat room ${roomId}, its moderators and admins may set moderation.reviewWebhookUrl`,
+      );
+    }
+    const checked = this.d.webhooks.check(url);
+    if (!checked.ok)
+      throw badRequest(`Invalid field 'settings.moderation.reviewWebhookUrl': it ${checked.refusal}`);
+  }
+
   readonly create = async (cmd: Envelope, ctx: MessageContext): Promise<Envelope> => {
-    const c = cmd.data as Data<typeof ChatRoomCreate>;
+    const c = dataOf(ChatRoomCreate, cmd);
+    this.checkReviewWebhook(c.roomId, c.actor, c.actor.userId, c.settings);
     const now = this.now();
     const record: RoomRecord = {
       roomId: c.roomId,
@@ -152,8 +177,9 @@ export class RoomHandlers {
   }
 
   readonly update = async (cmd: Envelope): Promise<Envelope> => {
-    const c = cmd.data as Data<typeof ChatRoomUpdate>;
+    const c = dataOf(ChatRoomUpdate, cmd);
     const room = await this.activeRoom(c.roomId);
+    this.checkReviewWebhook(c.roomId, c.actor, room.ownerId, c.settings, room.settings);
     if (room.ownerId !== c.actor.userId && !c.actor.roles.includes('admin'))
       throw forbidden(`Only the owner of chat room ${c.roomId} or an admin may change it`);
     const settings: RoomSettings = { ...room.settings, ...c.settings };
@@ -173,7 +199,7 @@ export class RoomHandlers {
   };
 
   readonly remove = async (cmd: Envelope, ctx: MessageContext): Promise<Envelope> => {
-    const c = cmd.data as Data<typeof ChatRoomDelete>;
+    const c = dataOf(ChatRoomDelete, cmd);
     const existing = await this.d.store.get(c.roomId);
     if (
       existing &&
@@ -193,7 +219,7 @@ export class RoomHandlers {
   };
 
   readonly token = async (cmd: Envelope): Promise<Envelope> => {
-    const c = cmd.data as Data<typeof ChatTokenCreate>;
+    const c = dataOf(ChatTokenCreate, cmd);
     const room = await this.activeRoom(c.roomId);
     if (room.provider === 'native' && this.d.native) {
       return this.d.native.token(cmd, room, c.defaultCapabilities ?? []);
@@ -221,7 +247,7 @@ export class RoomHandlers {
   }
 
   /** An IVS room the actor moderates (owner, moderator or admin). */
-  private async moderatedIvsRoom(roomId: string, actor: Data<typeof ChatRoomDelete>['actor'], what: string) {
+  private async moderatedIvsRoom(roomId: string, actor: Static<typeof Actor>, what: string) {
     const room = await this.activeRoom(roomId);
     if (!isModerator(actor, room.ownerId))
       throw forbidden(`Only moderators of chat room ${roomId} may ${what}`);
@@ -230,7 +256,7 @@ export class RoomHandlers {
   }
 
   readonly deleteMessage = async (cmd: Envelope): Promise<Envelope> => {
-    const c = cmd.data as Data<typeof ChatMessageDelete>;
+    const c = dataOf(ChatMessageDelete, cmd);
     const native = await this.nativeRoom(c.roomId);
     if (native && this.d.native) return this.d.native.deleteMessage(cmd, native);
     const room = await this.moderatedIvsRoom(c.roomId, c.actor, 'delete messages');
@@ -247,7 +273,7 @@ export class RoomHandlers {
   };
 
   readonly disconnectUser = async (cmd: Envelope): Promise<Envelope> => {
-    const c = cmd.data as Data<typeof ChatUserDisconnect>;
+    const c = dataOf(ChatUserDisconnect, cmd);
     const native = await this.nativeRoom(c.roomId);
     if (native && this.d.native) return this.d.native.disconnectUser(cmd, native);
     const room = await this.moderatedIvsRoom(c.roomId, c.actor, 'disconnect users');
@@ -263,7 +289,7 @@ export class RoomHandlers {
   };
 
   readonly sendEvent = async (cmd: Envelope): Promise<Envelope> => {
-    const c = cmd.data as Data<typeof ChatEventSend>;
+    const c = dataOf(ChatEventSend, cmd);
     const native = await this.nativeRoom(c.roomId);
     if (native && this.d.native) return this.d.native.sendEvent(cmd, native);
     const room = await this.moderatedIvsRoom(c.roomId, c.actor, 'send events');

@@ -7,12 +7,13 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ChatRoomSettings, ChatRoomView } from '@onair/contracts';
+import type { ChatRoomView } from '@onair/contracts';
 import type { TableSpec } from '@onair/runtime';
 import type { Static } from '@sinclair/typebox';
+import { normalizeSettings, type RoomSettings } from './settings';
 
 export type RoomView = Static<typeof ChatRoomView>;
-export type RoomSettings = Static<typeof ChatRoomSettings>;
+export type { RoomSettings };
 
 /**
  * A room as chat-svc stores it. `state` is internal: `creating` while the provider room is being
@@ -57,7 +58,8 @@ export function toView(r: RoomRecord): RoomView {
 function strip(item: Record<string, unknown> | undefined): RoomRecord | undefined {
   if (!item) return undefined;
   const { PK: _pk, SK: _sk, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, ...rest } = item;
-  return rest as unknown as RoomRecord;
+  // Our own writes; only the settings may hold what an older version stored (see normalizeSettings).
+  return { ...(rest as unknown as RoomRecord), settings: normalizeSettings(rest.settings) };
 }
 
 /** The only writer of chat-svc's table. Every write is one conditional single-item write. */
