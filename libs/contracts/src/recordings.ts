@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Actor, Id, IsoTime } from './common';
+import { Actor, Id, IsoTime, UserId } from './common';
 import { command, event } from './registry';
 
 export const RecordingStatus = Type.Union([
@@ -18,7 +18,10 @@ export const RecordingView = Type.Object({
   /** LiveKit's room sid (`RM_…`), which seed 001 calls `roomId`. */
   roomSid: Type.Optional(Type.String()),
   streamId: Type.Optional(Type.String()),
+  /** Who started the recording (LiveKit); IVS recordings have none. */
   ownerId: Type.Optional(Type.String()),
+  /** The owner of the onair room recorded, when onair knows the room: may stop and delete it too. */
+  roomOwnerId: Type.Optional(Type.String()),
   egressId: Type.Optional(Type.String()),
   fileName: Type.String(),
   s3Bucket: Type.String(),
@@ -44,6 +47,11 @@ export const RecordingStart = command(
     actor: Actor,
     roomName: Type.String({ minLength: 1, maxLength: 256 }),
     roomId: Type.Optional(Type.String()),
+    /**
+     * The owner of the onair room (absent for a LiveKit room onair does not know). Stored on the
+     * recording: the room's owner may stop and delete it, as may who started it and admins.
+     */
+    roomOwnerId: Type.Optional(UserId),
   }),
 );
 export const RecordingStop = command(

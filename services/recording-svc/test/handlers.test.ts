@@ -87,6 +87,74 @@ describe('recording handlers', () => {
     expect(egress.egresses.size).toBe(1);
   });
 
+  it("lets the room's owner stop and delete what someone else recorded there; a stranger gets 403", async () => {
+    const { egress, objects, d } = deps();
+    egress.rooms.add('alices-room');
+    const bob = { userId: 'bob', roles: ['streamer'] };
+    const carol = { userId: 'carol', roles: ['streamer'] };
+    const alice = { userId: 'alice', roles: ['streamer'] };
+    const admin = { userId: 'root', roles: ['admin'] };
+    const start = (recordingId: string, actor: object) =>
+      startRecording(d)(
+        cmd('onair.recording.start.v1', {
+          recordingId,
+          actor,
+          roomName: 'alices-room',
+          roomOwnerId: 'alice',
+        }),
+        ctx,
+      ) as Promise<Envelope>;
+    const stop = (actor: object) =>
+      stopRecording(d)(cmd('onair.recording.stop.v1', { actor, roomName: 'alices-room' }), ctx);
+    const del = (recordingId: string, actor: object) =>
+      deleteRecording(d)(cmd('onair.recording.delete.v1', { recordingId, actor }), ctx);
+
+    expect((await start('r10', bob)).data).toMatchObject({ ownerId: 'bob', roomOwnerId: 'alice' });
+    await expect(stop(carol)).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringMatching(/room's owner, who started the recording, or an admin/),
+    });
+    expect(((await stop(alice)) as Envelope).data).toMatchObject({ recordingId: 'r10', status: 'ready' });
+    // The room is free again: its owner records it.
+    expect((await start('r11', alice)).data).toMatchObject({ ownerId: 'alice', status: 'recording' });
+    await stop(admin);
+
+    await expect(del('r10', carol)).rejects.toMatchObject({ status: 403 });
+    await del('r10', alice);
+    expect(await store.get('r10')).toBeUndefined();
+    await expect(del('r11', carol)).rejects.toMatchObject({ status: 403 });
+    await del('r11', admin);
+    expect(await store.get('r11')).toBeUndefined();
+    expect(objects.objects.size).toBe(0);
+  });
+
+  it('without a room owner (a LiveKit room onair does not know) only who started it or an admin stops it', async () => {
+    const { egress, d } = deps();
+    egress.rooms.add('loose');
+    await startRecording(d)(
+      cmd('onair.recording.start.v1', {
+        recordingId: 'r12',
+        actor: { userId: 'bob', roles: ['streamer'] },
+        roomName: 'loose',
+      }),
+      ctx,
+    );
+    await expect(
+      stopRecording(d)(cmd('onair.recording.stop.v1', { actor, roomName: 'loose' }), ctx),
+    ).rejects.toMatchObject({ status: 403 });
+    const stopped = (await stopRecording(d)(
+      cmd('onair.recording.stop.v1', { actor: { userId: 'bob', roles: ['streamer'] }, roomName: 'loose' }),
+      ctx,
+    )) as Envelope;
+    expect(stopped.data).toMatchObject({ status: 'ready' });
+    expect(stopped.data).not.toHaveProperty('roomOwnerId');
+    // Egress ids repeat across fakes and the table is shared: leave no recording behind.
+    await deleteRecording(d)(
+      cmd('onair.recording.delete.v1', { recordingId: 'r12', actor: { userId: 'root', roles: ['admin'] } }),
+      ctx,
+    );
+  });
+
   it('leaves nothing behind when LiveKit refuses the egress', async () => {
     const { d } = deps();
     await expect(

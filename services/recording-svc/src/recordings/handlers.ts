@@ -31,8 +31,16 @@ export interface RecordingDeps {
 
 type Actor = Static<typeof RecordingStart.schema>['actor'];
 const SOURCE = 'recording-svc';
-const canManage = (actor: Actor, ownerId: string | undefined) =>
-  actor.userId === ownerId || actor.roles.includes('admin');
+/**
+ * Who may stop and delete a recording: who started it, the owner of the room recorded (whoever
+ * started it: a recording must not lock the owner out of their own room), or an admin. The policy
+ * table's `recorder` rule (services/gateway/src/policy.ts).
+ */
+export const mayManageRecording = (actor: Actor, rec: Pick<Recording, 'ownerId' | 'roomOwnerId'>) =>
+  actor.roles.includes('admin') ||
+  (rec.ownerId !== undefined && actor.userId === rec.ownerId) ||
+  (rec.roomOwnerId !== undefined && actor.userId === rec.roomOwnerId);
+const RECORDER = "the room's owner, who started the recording, or an admin";
 const notRecording = (room: string) => conflict(`Room ${room} is not being recorded`);
 const alreadyRecording = (room: string) => conflict(`Room ${room} is already being recorded`);
 
@@ -108,6 +116,7 @@ export function startRecording(d: RecordingDeps): MessageHandler {
         roomName: data.roomName,
         roomId: data.roomId ?? data.roomName,
         ownerId: data.actor.userId,
+        ...(data.roomOwnerId !== undefined ? { roomOwnerId: data.roomOwnerId } : {}),
         fileName,
         s3Bucket: d.bucket,
         s3Key: `${d.prefix}${fileName}`,
@@ -133,7 +142,7 @@ export function startRecording(d: RecordingDeps): MessageHandler {
   };
 }
 
-/** onair.recording.stop.v1: 409 unless the room is being recorded; who started it (or an admin) stops it. */
+/** onair.recording.stop.v1: 409 unless the room is being recorded; for mayManageRecording only. */
 export function stopRecording(d: RecordingDeps): MessageHandler {
   return async (msg) => {
     const data = msg.data as Static<typeof RecordingStop.schema>;
@@ -146,7 +155,8 @@ export function stopRecording(d: RecordingDeps): MessageHandler {
       await d.store.unlock(data.roomName, holder);
       throw notRecording(data.roomName);
     }
-    if (!canManage(data.actor, rec.ownerId)) throw forbidden('Only who started the recording may stop it');
+    if (!mayManageRecording(data.actor, rec))
+      throw forbidden(`Only ${RECORDER} may stop the recording of room ${data.roomName}`);
     if (rec.status !== 'stopping') {
       const egressId =
         rec.egressId ?? (await d.egress.list({ roomName: data.roomName, active: true }))[0]?.egressId;
@@ -168,14 +178,18 @@ export function stopRecording(d: RecordingDeps): MessageHandler {
   };
 }
 
-/** onair.recording.delete.v1: the S3 object, then the metadata; 409 while it is still recording. */
+/**
+ * onair.recording.delete.v1: the S3 object, then the metadata; 409 while it is still recording,
+ * 403 unless mayManageRecording.
+ */
 export function deleteRecording(d: Omit<RecordingDeps, 'egress'>): MessageHandler {
   return async (msg) => {
     const data = msg.data as Static<typeof RecordingDelete.schema>;
     const rec = await d.store.get(data.recordingId);
     if (!rec) throw notFound(`Recording ${data.recordingId} does not exist`);
+    if (!mayManageRecording(data.actor, rec))
+      throw forbidden(`Only ${RECORDER} may delete recording ${data.recordingId}`);
     if (!isTerminal(rec)) throw conflict(`Recording ${data.recordingId} is still recording; stop it first`);
-    if (!canManage(data.actor, rec.ownerId)) throw forbidden('Only who made the recording may delete it');
     if (rec.s3Prefix) await d.objects.deletePrefix(rec.s3Bucket, rec.s3Prefix);
     else await d.objects.delete(rec.s3Bucket, rec.s3Key);
     await d.store.delete(rec.recordingId);
