@@ -6,6 +6,7 @@ import { chatRoutes } from './http/chat';
 import { chatBanRoutes } from './http/chat-bans';
 import { chatHistoryRoutes } from './http/chat-history';
 import { registerPlugins } from './http/plugins';
+import type { RateLimitSettings } from './http/rate-limits';
 import { seed000Routes } from './http/seed000';
 import { seed002Routes } from './http/seed002';
 import { streamRoutes } from './http/streams';
@@ -25,6 +26,8 @@ export interface GatewayDeps {
   verifier: TokenVerifier;
   instanceId: string;
   corsOrigins?: string;
+  /** REST rate limits (main.ts passes the configured ones); none when absent. */
+  rateLimits?: RateLimitSettings;
   requestTimeoutMs?: number;
   /** LiveKit rooms, tokens, recordings, the LiveKit webhook and the seed 001 / 004 routes. */
   livekit?: LiveKitApiDeps;
@@ -48,6 +51,7 @@ export async function registerApi(app: FastifyInstance, deps: GatewayDeps): Prom
     verifier: deps.verifier,
     corsOrigins: deps.corsOrigins ?? '',
     version: '0.1.0',
+    rateLimits: deps.rateLimits,
   });
   systemRoutes(app, { bus: deps.bus, timeoutMs: deps.requestTimeoutMs ?? 10_000 });
   if (deps.livekit) await registerLiveKitApi(app, deps.livekit);

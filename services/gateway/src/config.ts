@@ -29,6 +29,24 @@ export const Config = Type.Composite([
       default: '',
       description: 'Comma-separated allowed origins, or * (empty = none)',
     }),
+    REDIS_URL: Type.Optional(
+      Type.String({
+        pattern: '^rediss?://',
+        description: 'Redis for rate-limit counters shared by every gateway instance (in memory without it)',
+      }),
+    ),
+    RATE_LIMIT_IP_PER_MINUTE: Type.Integer({ default: 1200, minimum: 0, description: 'Per IP; 0 = off' }),
+    RATE_LIMIT_USER_PER_MINUTE: Type.Integer({ default: 600, minimum: 0, description: 'Per user; 0 = off' }),
+    RATE_LIMIT_CREATES_PER_MINUTE: Type.Integer({
+      default: 30,
+      minimum: 0,
+      description: 'Creates (streams, rooms, chat rooms, recordings) per user; 0 = off',
+    }),
+    RATE_LIMIT_TOKENS_PER_MINUTE: Type.Integer({
+      default: 120,
+      minimum: 0,
+      description: 'Chat and LiveKit tokens minted per user; 0 = off',
+    }),
     BODY_LIMIT_BYTES: Type.Integer({ default: 262144, minimum: 1024 }),
     CHAT_TOKEN_SECRET: Type.Optional(
       Type.String({

@@ -1,4 +1,5 @@
 import { runService } from '@onair/runtime';
+import { Redis } from 'ioredis';
 import { registerApi } from './app';
 import { createTokenVerifier } from './auth';
 import { Config } from './config';
@@ -14,11 +15,19 @@ void runService({
   bodyLimit: (c) => c.BODY_LIMIT_BYTES,
   build: async ({ bus, logger, metrics, instanceId, config, ddb }) => {
     const verifier = createTokenVerifier(config);
+    // Commands fail at once while Redis is away (no offline queue): the limiter then lets requests through.
+    const redis = config.REDIS_URL
+      ? new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true })
+      : undefined;
+    redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis (rate limits) unavailable'));
+    await redis?.connect().catch(() => {});
     const chatRooms = new ChatRoomsReadModel(ddb, config.CHAT_TABLE);
     const chatBans = new ChatBansReadModel(ddb, config.CHAT_TABLE);
     return {
       async start() {},
-      async stop() {},
+      async stop() {
+        redis?.disconnect();
+      },
       routes: (app) =>
         registerApi(app, {
           bus,
@@ -27,6 +36,13 @@ void runService({
           verifier,
           instanceId,
           corsOrigins: config.CORS_ORIGINS,
+          rateLimits: {
+            perIpPerMinute: config.RATE_LIMIT_IP_PER_MINUTE,
+            perUserPerMinute: config.RATE_LIMIT_USER_PER_MINUTE,
+            createsPerMinute: config.RATE_LIMIT_CREATES_PER_MINUTE,
+            tokensPerMinute: config.RATE_LIMIT_TOKENS_PER_MINUTE,
+            redis,
+          },
           requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
           livekit: liveKitApiDeps(config, { bus, ddb }),
           streams: {

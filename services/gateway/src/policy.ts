@@ -28,6 +28,8 @@ export interface RoutePolicy {
   object?: ObjectRule;
   /** Optional words for docs/security.md. */
   note?: string;
+  /** The stricter per-user rate limit this route counts against (creates count as `creator`). */
+  limit?: 'token';
 }
 
 /** Roles that may create streams, rooms, chat rooms and recordings. */
@@ -64,6 +66,7 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   'PATCH /v1/chat/rooms/:roomId': { who: 'signed-in', object: 'owner' },
   'DELETE /v1/chat/rooms/:roomId': { who: 'signed-in', object: 'owner' },
   'POST /v1/chat/rooms/:roomId/tokens': {
+    limit: 'token',
     who: 'signed-in',
     object: 'member',
     note: 'capabilities follow the role: viewers read, others send, moderators moderate',
@@ -74,21 +77,36 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   'POST /v1/chat/rooms/:roomId/events': { who: 'signed-in', object: 'moderator' },
   'POST /v1/chat/rooms/:roomId/bans': { who: 'signed-in', object: 'moderator' },
   'DELETE /v1/chat/rooms/:roomId/bans/:userId': { who: 'signed-in', object: 'moderator' },
-  'POST /api/chat/token': { who: 'signed-in', object: 'member', note: 'seed 002' },
+  'POST /api/chat/token': { limit: 'token', who: 'signed-in', object: 'member', note: 'seed 002' },
 
   // LiveKit rooms and join tokens
   'POST /v1/rooms': { who: 'creator' },
   'GET /v1/rooms': { who: 'signed-in' },
   'GET /v1/rooms/:roomId': { who: 'signed-in' },
   'DELETE /v1/rooms/:roomId': { who: 'signed-in', object: 'owner' },
-  'POST /v1/rooms/:roomId/tokens': { who: 'signed-in', object: 'publisher' },
+  'POST /v1/rooms/:roomId/tokens': { limit: 'token', who: 'signed-in', object: 'publisher' },
   'GET /api/health': { who: 'public', note: 'seed 004' },
   'POST /api/room/create': { who: 'creator', note: 'seed 004' },
-  'POST /api/room/join': { who: 'signed-in', object: 'publisher', note: 'seed 004; identity = the caller' },
-  'POST /api/token': { who: 'signed-in', object: 'publisher', note: 'seed 004; identity = the caller' },
+  'POST /api/room/join': {
+    limit: 'token',
+    who: 'signed-in',
+    object: 'publisher',
+    note: 'seed 004; identity = the caller',
+  },
+  'POST /api/token': {
+    limit: 'token',
+    who: 'signed-in',
+    object: 'publisher',
+    note: 'seed 004; identity = the caller',
+  },
   'GET /api/room/:roomId': { who: 'signed-in', note: 'seed 004' },
   'GET /api/rooms': { who: 'signed-in', note: 'seed 004' },
-  'POST /token': { who: 'signed-in', object: 'publisher', note: 'seed 001; identity = the caller' },
+  'POST /token': {
+    limit: 'token',
+    who: 'signed-in',
+    object: 'publisher',
+    note: 'seed 001; identity = the caller',
+  },
 
   // recordings (LiveKit egress and IVS auto-record)
   'POST /v1/recordings': { who: 'creator', object: 'publisher', note: 'who may publish in the room' },

@@ -7,13 +7,11 @@ import { TEST_SECRET } from './helpers';
 
 jest.setTimeout(60_000);
 
-const sign = (
-  claims: Record<string, unknown>,
-  o: { sub?: unknown; exp?: string | number; iat?: number } = {},
-) => {
-  let jwt = new SignJWT({ roles: ['streamer'], ...claims, ...(o.sub !== undefined ? { sub: o.sub } : {}) })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuedAt(o.iat);
+const sign = (claims: Record<string, unknown>, o: { sub?: unknown; exp?: string | number; iat?: number } = {}) => {
+  const payload: Record<string, unknown> = { roles: ['streamer'], ...claims };
+  // A malformed subject on purpose (a number, an object): what a buggy identity provider sends.
+  if (o.sub !== undefined) payload.sub = o.sub;
+  let jwt = new SignJWT(payload).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(o.iat);
   if (o.sub === undefined) jwt = jwt.setSubject('alice');
   if (o.exp !== undefined) jwt = jwt.setExpirationTime(o.exp);
   return jwt.sign(new TextEncoder().encode(TEST_SECRET));

@@ -5,6 +5,7 @@ import { unauthorized } from '@onair/runtime';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bearer, type Principal, type TokenVerifier } from '../auth';
 import { allows, policyOf, refuseRole } from '../policy';
+import { type RateLimitSettings, registerRateLimits } from './rate-limits';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -29,7 +30,7 @@ export function principalOf(req: FastifyRequest): Principal {
 
 export async function registerPlugins(
   app: FastifyInstance,
-  o: { verifier: TokenVerifier; corsOrigins: string; version: string },
+  o: { verifier: TokenVerifier; corsOrigins: string; version: string; rateLimits?: RateLimitSettings },
 ): Promise<void> {
   const origins = o.corsOrigins.trim();
   await app.register(cors, {
@@ -62,6 +63,10 @@ export async function registerPlugins(
         throw new Error(`${m} ${route.url} is not in the role policy table (services/gateway/src/policy.ts)`);
     }
   });
+
+  // Before the auth hook: the per-IP limit counts requests whose token is bad too. main.ts always
+  // passes the configured limits (on by default); a gateway built without them (tests) has none.
+  if (o.rateLimits) await registerRateLimits(app, o.rateLimits);
 
   // Security on by default: every route needs a valid bearer token unless the policy says public,
   // and the caller's roles must pass the route's rule before its handler runs.
