@@ -1,10 +1,12 @@
 // chat-svc handlers with fakes: the IVS Chat fake, a recording bus, and dynalite (in-process).
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Envelope, makeEnvelope } from '@onair/contracts';
 import { AppError, createDocumentClient, ensureTable, silentLogger } from '@onair/runtime';
 import { startDynalite } from '../../../test/support/dynalite';
 import { recordingBus } from '../../../test/support/recording-bus';
 import { buildService } from '../src/app';
 import { FakeIvsChat } from '../src/ivs-chat/fake';
+import { DEFAULT_SETTINGS } from '../src/rooms/settings';
 import { CHAT_TABLE_INDEXES } from '../src/rooms/store';
 
 describe('chat-svc rooms (fakes)', () => {
@@ -12,6 +14,7 @@ describe('chat-svc rooms (fakes)', () => {
   let ivs: FakeIvsChat;
   let bus: ReturnType<typeof recordingBus>;
   let svc: ReturnType<typeof buildService>;
+  let ddb: ReturnType<typeof createDocumentClient>;
   const ctx = { attempt: 1, log: silentLogger };
   const alice = { userId: 'alice', roles: ['streamer' as const] };
   const bob = { userId: 'bob', roles: ['viewer' as const] };
@@ -21,7 +24,7 @@ describe('chat-svc rooms (fakes)', () => {
   });
   afterAll(async () => db.close());
   beforeEach(async () => {
-    const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
+    ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
     const tableName = `chat-${Math.random().toString(36).slice(2)}`;
     await ensureTable(ddb, { name: tableName, indexes: CHAT_TABLE_INDEXES });
     ivs = new FakeIvsChat();
@@ -188,5 +191,58 @@ describe('chat-svc rooms (fakes)', () => {
       settings: { maximumMessageLength: 100, maximumMessageRatePerSecond: 10 },
     });
     expect([...ivs.rooms.values()][0]).toMatchObject({ maximumMessageLength: 100 });
+  });
+
+  test('settings that fail the contract are refused at once with a 400 naming the field (never retried)', async () => {
+    await run(create('chat_s'));
+    const refusal = async (settings: unknown, type = 'onair.chat.room.update.v1') => {
+      const data =
+        type === 'onair.chat.room.update.v1'
+          ? { roomId: 'chat_s', actor: alice, settings }
+          : { roomId: 'chat_s2', actor: alice, provider: 'native', name: 'x', settings };
+      const err = await run(cmd(type, data)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AppError);
+      expect(err).toMatchObject({ status: 400, retryable: false });
+      return (err as AppError).message;
+    };
+    expect(await refusal({ maximumMessageRatePerSecond: 1000 })).toMatch(
+      /'settings\.maximumMessageRatePerSecond'.*less or equal to 100/,
+    );
+    expect(await refusal({ slowModeSeconds: -1 })).toMatch(/'settings\.slowModeSeconds'/);
+    expect(await refusal({ colour: 'red' })).toMatch(/Unknown field 'settings\.colour'/);
+    expect(await refusal({ moderation: { wordFilter: [], fallbackResult: 'ALLOW', extra: 1 } })).toMatch(
+      /Unknown field 'settings\.moderation\.extra'/,
+    );
+    expect(await refusal({ moderation: { wordFilter: [], fallbackResult: 'MAYBE' } })).toMatch(
+      /'settings\.moderation\.fallbackResult'/,
+    );
+    expect(await refusal({ maximumMessageLength: 501 }, 'onair.chat.room.create.v1')).toMatch(
+      /'settings\.maximumMessageLength'/,
+    );
+    await expect(svc.store.get('chat_s2')).resolves.toBeUndefined();
+    // Nothing was stored or published for the refused updates.
+    expect((await svc.store.get('chat_s'))?.settings).toEqual(DEFAULT_SETTINGS);
+  });
+
+  test('a room stored with settings the contract no longer knows is read back without them', async () => {
+    await run(create('chat_old', 'native'));
+    await ddb.send(
+      new UpdateCommand({
+        TableName: svc.store.tableName,
+        Key: { PK: 'ROOM#chat_old', SK: 'ROOM' },
+        UpdateExpression: 'SET settings.legacyKey = :x, settings.moderation.reviewWebhookUrl = :u',
+        ExpressionAttributeValues: { ':x': 1, ':u': 'gopher://127.0.0.1/' },
+      }),
+    );
+    expect((await svc.store.get('chat_old'))?.settings).toEqual(DEFAULT_SETTINGS);
+    // And its events stay valid (the recording bus checks them against the closed contract).
+    const up = await run(
+      cmd('onair.chat.room.update.v1', {
+        roomId: 'chat_old',
+        actor: alice,
+        settings: { slowModeSeconds: 2 },
+      }),
+    );
+    expect(up.data).toMatchObject({ settings: { ...DEFAULT_SETTINGS, slowModeSeconds: 2 } });
   });
 });

@@ -115,18 +115,24 @@ export class RedisRateLimits implements RateLimiter {
     });
   }
 
-  /** Resolves once connected, or after `timeoutMs` (then calls fall back until it connects). */
+  /**
+   * Resolves true once connected; false on the first connection error or after `timeoutMs` (calls
+   * then fall back until it connects).
+   */
   async ready(timeoutMs = 2000): Promise<boolean> {
     if (this.redis.status === 'ready') return true;
     return new Promise<boolean>((resolve) => {
       const done = (ok: boolean) => {
         clearTimeout(timer);
         this.redis.off('ready', onReady);
+        this.redis.off('error', onError);
         resolve(ok);
       };
       const onReady = () => done(true);
+      const onError = () => done(false);
       const timer = setTimeout(() => done(false), timeoutMs);
       this.redis.once('ready', onReady);
+      this.redis.once('error', onError);
     });
   }
 
