@@ -1,7 +1,8 @@
 // /v1/recordings end to end: start (409 twice), the lifecycle from the stand-in's signed webhooks
 // with egress_ended lost and egress_updated duplicated (ListEgress reconciliation repairs it),
 // filters and pagination, Range through /media, a presigned URL that serves the real bytes,
-// and delete (409 while recording, then the S3 object is gone).
+// and delete (409 while recording, then the S3 object is gone). Then who may start, stop and
+// delete (one policy with seed 001) and path ids / query strings refused with 400.
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { waitFor } from '../../../test/support';
 import { BUCKET, type Stack, startStack, STACK_START_MS } from './rooms.harness';
@@ -153,5 +154,83 @@ describe('/v1/recordings', () => {
     ).rejects.toMatchObject({ name: 'NotFound' });
     expect((await get(first.recordingId)).statusCode).toBe(404);
     expect((await stack.app.inject({ url: `${url}/media`, headers: alice })).statusCode).toBe(404);
+  });
+});
+
+describe('/v1/recordings: who may start, stop and delete', () => {
+  const as = async (user: string, roles: string[]) => stack.auth(user, roles);
+  const inject = (method: 'POST' | 'DELETE', url: string, headers: object, payload?: object) =>
+    stack.app.inject({
+      method,
+      url,
+      headers: headers as Record<string, string>,
+      ...(payload ? { payload } : {}),
+    });
+
+  it('a viewer may not start, in an onair room or a LiveKit room onair does not know (403)', async () => {
+    for (const room of [roomId, 'not-an-onair-room']) {
+      const res = await inject('POST', '/v1/recordings', bob, { roomId: room });
+      expect(res.statusCode).toBe(403);
+    }
+    // A streamer may, where LiveKit has the room (this one it has not: 404 from LiveKit).
+    const res = await inject('POST', '/v1/recordings', await as('carol', ['streamer']), {
+      roomId: 'not-an-onair-room',
+    });
+    expect(res.statusCode).toBe(404);
+  });
+
+  it("carol starts a recording of alice's room; alice stops it and can record again; a stranger may neither stop nor delete; an admin may", async () => {
+    const carol = await as('carol', ['streamer']);
+    const mallory = await as('mallory', ['streamer']);
+    const root = await as('root', ['admin']);
+    const started = await inject('POST', '/v1/recordings', carol, { roomId });
+    expect(started.statusCode).toBe(201);
+    expect(started.json()).toMatchObject({ ownerId: 'carol', roomOwnerId: 'alice' });
+    const id = started.json().recordingId;
+    await untilStatus(id, 'recording');
+
+    const byStranger = await inject('POST', `/v1/recordings/${id}/stop`, mallory);
+    expect(byStranger.statusCode).toBe(403);
+    expect(byStranger.json().detail).toMatch(/room's owner, who started the recording, or an admin/);
+    expect((await inject('POST', `/v1/recordings/${id}/stop`, alice)).statusCode).toBe(200);
+    await untilStatus(id, 'ready');
+
+    const again = await start(); // alice records her room again
+    expect(again.statusCode).toBe(201);
+    const second = again.json().recordingId;
+    await untilStatus(second, 'recording');
+    expect((await inject('POST', `/v1/recordings/${second}/stop`, root)).statusCode).toBe(200);
+    await untilStatus(second, 'ready');
+
+    for (const rec of [id, second])
+      expect((await inject('DELETE', `/v1/recordings/${rec}`, mallory)).statusCode).toBe(403);
+    expect((await inject('DELETE', `/v1/recordings/${id}`, alice)).statusCode).toBe(204); // carol's, in her room
+    expect((await inject('DELETE', `/v1/recordings/${second}`, root)).statusCode).toBe(204);
+    expect((await get(id)).statusCode).toBe(404);
+    expect((await get(second)).statusCode).toBe(404);
+  });
+
+  it('path ids, bodies and query strings are checked: 400 naming the field', async () => {
+    const cases: Array<[string, string, object | undefined, RegExp]> = [
+      ['GET', '/v1/recordings/a%20b', undefined, /params field 'recordingId'/],
+      ['DELETE', '/v1/recordings/a%20b', undefined, /params field 'recordingId'/],
+      ['POST', '/v1/recordings/a%20b/stop', undefined, /params field 'recordingId'/],
+      ['GET', `/v1/recordings/${'r'.repeat(129)}/media`, undefined, /params field 'recordingId'/],
+      ['POST', '/v1/recordings', { roomId: 'r'.repeat(300) }, /body field 'roomId'.*128 characters/],
+      ['POST', '/v1/recordings', { roomId: 5 }, /body field 'roomId'.*must be string/],
+      ['POST', '/v1/recordings', { roomId, ownerId: 'x' }, /unknown field 'ownerId'/],
+      ['GET', '/v1/recordings?roomName=a&roomName=b', undefined, /querystring field 'roomName'/],
+      ['GET', '/v1/recordings?status=ready&status=failed', undefined, /querystring field 'status'/],
+    ];
+    for (const [method, url, payload, detail] of cases) {
+      const res = await stack.app.inject({
+        method: method as 'GET',
+        url,
+        headers: alice,
+        ...(payload ? { payload } : {}),
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().detail).toMatch(detail);
+    }
   });
 });

@@ -130,6 +130,68 @@ describe('/v1/rooms', () => {
   });
 });
 
+describe('/v1/rooms: who may create, and bad input', () => {
+  it('viewers may not create rooms (403)', async () => {
+    const res = await stack.app.inject({
+      method: 'POST',
+      url: '/v1/rooms',
+      payload: { topic: 'mine' },
+      headers: await stack.auth('vic', ['viewer']),
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({
+      code: 'FORBIDDEN',
+      detail: expect.stringMatching(/streamer, moderator, admin/),
+    });
+  });
+
+  it('path ids have the bus contracts form: a 400 naming roomId, not a 500 from the bus', async () => {
+    const alice = await stack.auth('alice', ['streamer']);
+    for (const [method, url] of [
+      ['DELETE', '/v1/rooms/a%20b'],
+      ['GET', '/v1/rooms/a%20b'],
+      ['GET', `/v1/rooms/${'r'.repeat(129)}`],
+      ['POST', '/v1/rooms/a%22b/tokens'],
+    ] as const) {
+      const res = await stack.app.inject({
+        method,
+        url,
+        headers: alice,
+        ...(method === 'POST' ? { payload: {} } : {}),
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json().detail).toMatch(/^Invalid params field 'roomId'/);
+    }
+  });
+
+  it('bodies and query strings: lengths, types and repeated parameters are 400s naming the field', async () => {
+    const alice = await stack.auth('alice', ['streamer']);
+    const room = (
+      await stack.app.inject({ method: 'POST', url: '/v1/rooms', payload: {}, headers: alice })
+    ).json().roomId;
+    const cases: Array<[string, string, object | undefined, RegExp]> = [
+      ['POST', '/v1/rooms', { topic: 't'.repeat(201) }, /'topic'.*200 characters/],
+      ['POST', '/v1/rooms', { description: 5 }, /'description'.*must be string/],
+      ['POST', '/v1/rooms', { emptyTimeout: 1e12 }, /'emptyTimeout'/],
+      ['POST', `/v1/rooms/${room}/tokens`, { identity: 'i'.repeat(129) }, /'identity'.*128 characters/],
+      ['POST', `/v1/rooms/${room}/tokens`, { name: 'n'.repeat(10_000) }, /'name'.*128 characters/],
+      ['GET', '/v1/rooms?limit=1&limit=2', undefined, /'limit'/],
+      ['GET', '/v1/rooms?status=active&status=finished', undefined, /'status'/],
+    ];
+    for (const [method, url, payload, detail] of cases) {
+      const res = await stack.app.inject({
+        method: method as 'GET',
+        url,
+        headers: alice,
+        ...(payload ? { payload } : {}),
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().detail).toMatch(detail);
+    }
+  });
+});
+
 describe('OpenAPI', () => {
   it('documents the rooms, recordings, webhook and seed routes', async () => {
     const spec = await stack.app.inject({ url: '/openapi.json' });

@@ -1,5 +1,7 @@
 // Seed 004's documented test scenario (create, join, get, list) replayed against onair, every
 // documented field asserted, plus the errors it documents (now 400/404 with the same texts).
+// Then the /v1 rules on these routes: the token's identity is the caller's (userName is the
+// display name), grants by role, viewers may not create; and bad input as 400s in NestJS's shape.
 import { type Stack, startStack, STACK_START_MS } from './rooms.harness';
 
 let stack: Stack;
@@ -10,8 +12,13 @@ afterAll(async () => {
   await stack?.stop();
 }, STACK_START_MS);
 
-const post = async (url: string, payload: unknown, user = 'host-user') =>
-  stack.app.inject({ method: 'POST', url, payload: payload as object, headers: await stack.auth(user) });
+const post = async (url: string, payload: unknown, user = 'host-user', roles = ['streamer']) =>
+  stack.app.inject({
+    method: 'POST',
+    url,
+    payload: payload as object,
+    headers: await stack.auth(user, roles),
+  });
 const get = async (url: string, user = 'host-user') =>
   stack.app.inject({ url, headers: await stack.auth(user) });
 
@@ -177,5 +184,139 @@ describe('seed 004: LiveKit room service', () => {
     expect(res.statusCode).toBe(401);
     expect(res.json()).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
     expect((await stack.app.inject({ url: '/api/rooms' })).statusCode).toBe(401);
+  });
+});
+
+describe('seed 004: the /v1 rules for tokens and rooms', () => {
+  const SUBSCRIBE_ONLY = { roomJoin: true, canPublish: false, canSubscribe: true, canPublishData: false };
+  const PUBLISH = { roomJoin: true, canPublish: true, canSubscribe: true, canPublishData: true };
+  const claimsOf = async (res: { statusCode: number; json(): { token: string } }) => {
+    expect(res.statusCode).toBe(200);
+    return stack.verifyJoinToken(res.json().token);
+  };
+  let roomId: string;
+
+  it("the creator's token has the caller's identity; userName stays the display name and createdBy", async () => {
+    const created = await post(
+      '/api/room/create',
+      { userName: 'Host Display', roomTopic: 'rules' },
+      'hoster',
+    );
+    expect(created.json()).toMatchObject({ userName: 'Host Display', roomTopic: 'rules' });
+    roomId = created.json().roomId;
+    const c = await claimsOf(created);
+    expect(c).toMatchObject({ sub: 'hoster', name: 'Host Display', video: { ...PUBLISH, room: roomId } });
+    expect((await get(`/api/room/${roomId}`)).json().createdBy).toBe('Host Display');
+  });
+
+  it('viewers may not create rooms (403 in the seed shape)', async () => {
+    const res = await post('/api/room/create', { userName: 'v' }, 'vic', ['viewer']);
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toEqual({
+      statusCode: 403,
+      message: expect.stringMatching(/streamer, moderator, admin/),
+      error: 'Forbidden',
+    });
+  });
+
+  it('a viewer naming someone else joins subscribe-only with their own identity, on both join routes', async () => {
+    for (const url of ['/api/room/join', '/api/token']) {
+      const c = await claimsOf(await post(url, { roomId, userName: 'hoster' }, 'vic', ['viewer']));
+      expect(c).toMatchObject({ sub: 'vic', name: 'hoster', video: { ...SUBSCRIBE_ONLY, room: roomId } });
+    }
+  });
+
+  it("the owner, streamers and moderators publish; an admin's userName is the identity", async () => {
+    expect(
+      (await claimsOf(await post('/api/room/join', { roomId, userName: 'me' }, 'hoster'))).video,
+    ).toEqual({
+      ...PUBLISH,
+      room: roomId,
+    });
+    const mod = await claimsOf(await post('/api/token', { roomId, userName: 'm' }, 'mod', ['moderator']));
+    expect(mod).toMatchObject({ sub: 'mod', video: PUBLISH });
+    const admin = await claimsOf(
+      await post('/api/room/join', { roomId, userName: 'hoster' }, 'root', ['admin']),
+    );
+    expect(admin).toMatchObject({ sub: 'hoster', video: PUBLISH });
+  });
+});
+
+describe('seed 004: bad input is a 400 that says what to change, in the seed shape', () => {
+  const long = 'x'.repeat(10_000);
+  let roomId: string;
+  beforeAll(async () => {
+    roomId = (await post('/api/room/create', { userName: 'h' })).json().roomId;
+  });
+  const bad = (message: RegExp) => ({
+    statusCode: 400,
+    message: expect.stringMatching(message),
+    error: 'Bad Request',
+  });
+
+  it.each([
+    ['userName', { userName: long }],
+    ['roomTopic', { userName: 'u', roomTopic: long }],
+    ['description', { userName: 'u', description: long }],
+  ])('a 10k-character %s on create', async (field, payload) => {
+    const res = await post('/api/room/create', payload);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual(
+      bad(new RegExp(`^Failed to create room: .*'${field}'.*more than \\d+ characters`)),
+    );
+  });
+
+  it.each([
+    ['roomId', () => ({ roomId: long, userName: 'u' })],
+    ['userName', () => ({ roomId, userName: long })],
+  ])('a 10k-character %s on join and token', async (field, payload) => {
+    for (const url of ['/api/room/join', '/api/token']) {
+      const res = await post(url, payload());
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual(
+        bad(new RegExp(`^Failed to join room: .*'${field}'.*more than 128 characters`)),
+      );
+    }
+  });
+
+  it('wrong types and unknown fields name the field', async () => {
+    const cases: Array<[string, object, RegExp]> = [
+      ['/api/room/create', { userName: { a: 1 } }, /^Failed to create room: .*'userName'.*must be string/],
+      ['/api/room/create', { userName: 'u', maxParticipants: '7' }, /'maxParticipants'.*must be integer/],
+      ['/api/room/create', { userName: 'u', roomTopic: 5 }, /'roomTopic'.*must be string/],
+      [
+        '/api/room/create',
+        { userName: 'u', owner: 'alice' },
+        /^Failed to create room: .*unknown field 'owner'/,
+      ],
+      ['/api/room/join', { roomId: 5, userName: 'u' }, /^Failed to join room: .*'roomId'.*must be string/],
+      [
+        '/api/token',
+        { roomId, userName: 'u', identity: 'alice' },
+        /^Failed to join room: .*unknown field 'identity'/,
+      ],
+    ];
+    for (const [url, payload, message] of cases) {
+      const res = await post(url, payload);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual(bad(message));
+    }
+  });
+
+  it('room ids that cannot exist are not found, and an empty one is no route (404, seed shape)', async () => {
+    for (const url of ['/api/room/', `/api/room/${'r'.repeat(129)}`, '/api/room/a%20b']) {
+      const res = await get(url);
+      expect(res.statusCode).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode).toBeLessThan(500);
+      expect(res.json()).toEqual({
+        statusCode: res.statusCode,
+        message: expect.any(String),
+        error: res.statusCode === 404 ? 'Not Found' : 'Bad Request',
+      });
+    }
+    expect((await get('/api/room/a%20b')).json().message).toBe('Failed to get room: Room not found');
+    const join = await post('/api/room/join', { roomId: 'a b', userName: 'u' });
+    expect(join.statusCode).toBe(404);
+    expect(join.json().message).toBe('Failed to join room: Room not found');
   });
 });

@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { RecordingView } from '@onair/contracts';
-import { AppError, conflict, forbidden, notFound, notImplemented } from '@onair/runtime';
-import { Type } from '@sinclair/typebox';
+import { Id, RecordingView } from '@onair/contracts';
+import { AppError, conflict, notFound, notImplemented } from '@onair/runtime';
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { command, type LiveKitApiDeps } from '../livekit/deps';
 import { parseRange } from '../livekit/range';
-import { mayPublish } from '../livekit/room-access';
-import { principalOf } from './plugins';
 import type { RecordingMedia } from '../livekit/recording-media';
+import { startRecording } from '../livekit/recording-start';
+import { Cursor, LiveKitName } from '../livekit/schemas';
 import type { RecordingRecord } from '../read-models/recordings';
 
 const recordingNotFound = (id: string) => notFound(`Recording ${id} does not exist`);
@@ -16,10 +15,28 @@ const ivsNotPlayable = (rec: RecordingRecord) =>
   notImplemented(
     `Recording ${rec.recordingId} is an IVS recording (HLS under s3://${rec.s3Bucket}/${rec.s3Prefix}/); playing it through onair is not built yet`,
   );
-const IdParams = Type.Object({ recordingId: Type.String({ minLength: 1, maxLength: 128 }) });
-const Status = Type.Union(
-  ['starting', 'recording', 'stopping', 'ready', 'failed'].map((s) => Type.Literal(s)),
-);
+/** Path ids have the bus contracts' form (`Id`), so a bad one is a 400 here, not a refused command. */
+const IdParams = Type.Object({ recordingId: Id });
+type Params = { Params: Static<typeof IdParams> };
+const Status = Type.Union([
+  Type.Literal('starting'),
+  Type.Literal('recording'),
+  Type.Literal('stopping'),
+  Type.Literal('ready'),
+  Type.Literal('failed'),
+]);
+const StartBody = Type.Object({
+  roomId: LiveKitName({
+    description: 'our room id = LiveKit room name (or a LiveKit room onair does not know)',
+  }),
+});
+const ListQuery = Type.Object({
+  roomName: Type.Optional(LiveKitName()),
+  roomId: Type.Optional(LiveKitName({ description: 'our room id' })),
+  status: Type.Optional(Status),
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+  cursor: Type.Optional(Cursor),
+});
 
 /**
  * Answers GET/HEAD for a recording's bytes: 200 (whole file) or 206 for one byte range, 416 when
@@ -70,62 +87,39 @@ export async function sendRecordingMedia(
 
 /** /v1/recordings: LiveKit recordings (recording-svc owns them), their bytes and download URLs. */
 export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
-  app.post(
+  app.post<{ Body: Static<typeof StartBody> }>(
     '/v1/recordings',
     {
       schema: {
         tags: ['recordings'],
         summary:
-          'Start recording a room (owner, streamers, moderators; 409 when it is already being recorded)',
-        body: Type.Object({
-          roomId: Type.String({
-            minLength: 1,
-            maxLength: 256,
-            description: 'our room id = LiveKit room name',
-          }),
-        }),
+          'Start recording a room (who may publish there: owner, streamers, moderators, admins; 409 when it is already being recorded)',
+        body: StartBody,
         response: { 201: RecordingView },
       },
     },
     async (req, reply) => {
-      const { roomId } = req.body as { roomId: string };
-      const room = await d.rooms.get(roomId);
-      // Recording is for those who may publish there; a viewer may not record a room.
-      const p = principalOf(req);
-      if (room ? !mayPublish(p, room) : p.roles.every((r) => r === 'viewer'))
-        throw forbidden('Only the owner, streamers and moderators may record this room');
-      const res = await command(d, req, 'onair.recording.start.v1', {
-        recordingId: `rec_${randomUUID()}`,
-        roomName: room?.livekitName ?? roomId,
-        roomId,
-      });
-      const rec = res.data as RecordingRecord;
+      const rec = await startRecording(d, req, req.body.roomId);
       return reply.status(201).header('location', `/v1/recordings/${rec.recordingId}`).send(rec);
     },
   );
 
-  app.get(
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/v1/recordings',
     {
       schema: {
         tags: ['recordings'],
         summary: 'List recordings, newest first',
-        querystring: Type.Object({
-          roomName: Type.Optional(Type.String({ maxLength: 256 })),
-          roomId: Type.Optional(Type.String({ maxLength: 256 })),
-          status: Type.Optional(Status),
-          limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
-          cursor: Type.Optional(Type.String({ maxLength: 2000 })),
-        }),
+        querystring: ListQuery,
         response: {
           200: Type.Object({ items: Type.Array(RecordingView), nextCursor: Type.Optional(Type.String()) }),
         },
       },
     },
-    async (req) => d.recordings.list(req.query as Parameters<typeof d.recordings.list>[0]),
+    async (req) => d.recordings.list(req.query),
   );
 
-  app.get(
+  app.get<Params>(
     '/v1/recordings/:recordingId',
     {
       schema: {
@@ -136,48 +130,50 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
       },
     },
     async (req) => {
-      const { recordingId } = req.params as { recordingId: string };
+      const { recordingId } = req.params;
       const rec = await d.recordings.get(recordingId);
       if (!rec) throw recordingNotFound(recordingId);
       return rec;
     },
   );
 
-  app.post(
+  app.post<Params>(
     '/v1/recordings/:recordingId/stop',
     {
       schema: {
         tags: ['recordings'],
-        summary: 'Stop a recording (409 when it is not recording)',
+        summary:
+          "Stop a recording (the room's owner, who started it, or an admin; 409 when it is not recording)",
         params: IdParams,
         response: { 200: RecordingView },
       },
     },
     async (req) => {
-      const { recordingId } = req.params as { recordingId: string };
+      const { recordingId } = req.params;
       const rec = await d.recordings.get(recordingId);
       if (!rec?.roomName) throw recordingNotFound(recordingId);
       return (await command(d, req, 'onair.recording.stop.v1', { roomName: rec.roomName, recordingId })).data;
     },
   );
 
-  app.delete(
+  app.delete<Params>(
     '/v1/recordings/:recordingId',
     {
       schema: {
         tags: ['recordings'],
-        summary: 'Delete a recording: file and metadata (409 while recording)',
+        summary:
+          "Delete a recording: file and metadata (the room's owner, who started it, or an admin; 409 while recording)",
         params: IdParams,
       },
     },
     async (req, reply) => {
-      const { recordingId } = req.params as { recordingId: string };
+      const { recordingId } = req.params;
       await command(d, req, 'onair.recording.delete.v1', { recordingId });
       return reply.status(204).send();
     },
   );
 
-  app.route({
+  app.route<Params>({
     method: ['GET', 'HEAD'],
     url: '/v1/recordings/:recordingId/media',
     schema: {
@@ -186,14 +182,14 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
       params: IdParams,
     },
     handler: async (req, reply) => {
-      const { recordingId } = req.params as { recordingId: string };
+      const { recordingId } = req.params;
       const rec = await d.recordings.get(recordingId);
       if (!rec) throw recordingNotFound(recordingId);
       return sendRecordingMedia(d.media, rec, req, reply);
     },
   });
 
-  app.get(
+  app.get<Params>(
     '/v1/recordings/:recordingId/download-url',
     {
       schema: {
@@ -204,7 +200,7 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
       },
     },
     async (req) => {
-      const { recordingId } = req.params as { recordingId: string };
+      const { recordingId } = req.params;
       const rec = await d.recordings.get(recordingId);
       if (!rec) throw recordingNotFound(recordingId);
       if (rec.source !== 'livekit') throw ivsNotPlayable(rec);

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { RoomView } from '@onair/contracts';
+import { Id, RoomView } from '@onair/contracts';
 import { notFound } from '@onair/runtime';
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from './plugins';
 import { command, type LiveKitApiDeps, need } from '../livekit/deps';
 import { joinPolicy } from '../livekit/room-access';
-import type { RoomRecord } from '../read-models/rooms';
+import { Cursor, Description, DisplayName, LiveKitName, Topic } from '../livekit/schemas';
 
 /** Our room ids, which are also the LiveKit room names: `room-<unix seconds>-<6 chars>` (seed 004's form). */
 export function newRoomId(now = new Date()): string {
@@ -17,30 +17,46 @@ export function newRoomId(now = new Date()): string {
 
 export const roomNotFound = (id: string) => notFound(`Room ${id} does not exist`);
 
-const RoomIdParams = Type.Object({ roomId: Type.String({ minLength: 1, maxLength: 128 }) });
+/** Path ids have the bus contracts' form (`Id`), so a bad one is a 400 here, not a refused command. */
+const RoomIdParams = Type.Object({ roomId: Id });
+
+const CreateBody = Type.Object({
+  topic: Type.Optional(Topic),
+  description: Type.Optional(Description),
+  maxParticipants: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
+  emptyTimeout: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 604800, description: 'seconds (up to 7 days)' }),
+  ),
+  metadata: Type.Optional(Type.String({ maxLength: 10000 })),
+});
+const ListQuery = Type.Object({
+  status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('finished')])),
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+  cursor: Type.Optional(Cursor),
+});
+const TokenBody = Type.Object({
+  role: Type.Optional(Type.Union([Type.Literal('viewer'), Type.Literal('publisher')])),
+  identity: Type.Optional(LiveKitName({ description: 'another identity than yours: owner and admins only' })),
+  name: Type.Optional(DisplayName()),
+  metadata: Type.Optional(Type.String({ maxLength: 10000 })),
+  ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 86400 })),
+});
+type Params = { Params: Static<typeof RoomIdParams> };
 
 /** /v1/rooms: LiveKit rooms (stream-svc owns them) and join tokens (minted here). */
 export function roomRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
-  app.post(
+  app.post<{ Body: Static<typeof CreateBody> }>(
     '/v1/rooms',
     {
       schema: {
         tags: ['rooms'],
-        summary: 'Create a LiveKit room',
-        body: Type.Object({
-          topic: Type.Optional(Type.String({ maxLength: 200 })),
-          description: Type.Optional(Type.String({ maxLength: 2000 })),
-          maxParticipants: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
-          emptyTimeout: Type.Optional(Type.Integer({ minimum: 0, description: 'seconds' })),
-          metadata: Type.Optional(Type.String({ maxLength: 10000 })),
-        }),
+        summary: 'Create a LiveKit room (streamers, moderators, admins)',
+        body: CreateBody,
         response: { 201: RoomView },
       },
     },
     async (req, reply) => {
-      const b = req.body as Partial<
-        Pick<RoomRecord, 'topic' | 'description' | 'maxParticipants' | 'emptyTimeout' | 'metadata'>
-      >;
+      const b = req.body;
       const roomId = newRoomId();
       const res = await command(d, req, 'onair.room.create.v1', {
         roomId,
@@ -54,29 +70,22 @@ export function roomRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
     },
   );
 
-  app.get(
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/v1/rooms',
     {
       schema: {
         tags: ['rooms'],
         summary: 'List LiveKit rooms',
-        querystring: Type.Object({
-          status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('finished')])),
-          limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
-          cursor: Type.Optional(Type.String({ maxLength: 2000 })),
-        }),
+        querystring: ListQuery,
         response: {
           200: Type.Object({ items: Type.Array(RoomView), nextCursor: Type.Optional(Type.String()) }),
         },
       },
     },
-    async (req) => {
-      const q = req.query as { status?: RoomRecord['status']; limit: number; cursor?: string };
-      return d.rooms.list(q);
-    },
+    async (req) => d.rooms.list(req.query),
   );
 
-  app.get(
+  app.get<Params>(
     '/v1/rooms/:roomId',
     {
       schema: {
@@ -87,37 +96,30 @@ export function roomRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
       },
     },
     async (req) => {
-      const { roomId } = req.params as { roomId: string };
+      const { roomId } = req.params;
       const room = await d.rooms.get(roomId);
       if (!room) throw roomNotFound(roomId);
       return room;
     },
   );
 
-  app.delete(
+  app.delete<Params>(
     '/v1/rooms/:roomId',
     { schema: { tags: ['rooms'], summary: 'Delete a LiveKit room (owner or admin)', params: RoomIdParams } },
     async (req, reply) => {
-      const { roomId } = req.params as { roomId: string };
-      await command(d, req, 'onair.room.delete.v1', { roomId });
+      await command(d, req, 'onair.room.delete.v1', { roomId: req.params.roomId });
       return reply.status(204).send();
     },
   );
 
-  app.post(
+  app.post<Params & { Body: Static<typeof TokenBody> }>(
     '/v1/rooms/:roomId/tokens',
     {
       schema: {
         tags: ['rooms'],
         summary: 'Mint a LiveKit join token (grants by role: a viewer only subscribes)',
         params: RoomIdParams,
-        body: Type.Object({
-          role: Type.Optional(Type.Union([Type.Literal('viewer'), Type.Literal('publisher')])),
-          identity: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-          name: Type.Optional(Type.String({ maxLength: 128 })),
-          metadata: Type.Optional(Type.String({ maxLength: 10000 })),
-          ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 86400 })),
-        }),
+        body: TokenBody,
         response: {
           201: Type.Object({
             token: Type.String(),
@@ -138,14 +140,8 @@ export function roomRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
     },
     async (req, reply) => {
       const tokens = need(d.tokens);
-      const { roomId } = req.params as { roomId: string };
-      const b = req.body as {
-        role?: 'viewer' | 'publisher';
-        identity?: string;
-        name?: string;
-        metadata?: string;
-        ttlSeconds?: number;
-      };
+      const { roomId } = req.params;
+      const b = req.body;
       const room = await d.rooms.get(roomId);
       if (!room) throw roomNotFound(roomId);
       const p = principalOf(req);

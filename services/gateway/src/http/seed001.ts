@@ -2,17 +2,21 @@
 // POST /recordings/stop, GET /recordings, GET|HEAD /recordings/:recordingName (Range),
 // DELETE /recordings/:recordingName — the documented shapes. Errors are `{ errorMessage }` (the
 // OpenVidu tutorials' shape). Every route needs a bearer token (onair's default).
-import { randomUUID } from 'node:crypto';
 import { badRequest, isAppError, notFound } from '@onair/runtime';
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { command, type LiveKitApiDeps, need } from '../livekit/deps';
+import { recordingOf, startRecording } from '../livekit/recording-start';
+import { seedJoinPolicy } from '../livekit/room-access';
+import { LiveKitName } from '../livekit/schemas';
 import { seedErrors } from '../livekit/seed-errors';
-import { FULL_GRANTS, SEED_TOKEN_TTL_S } from '../livekit/tokens';
+import { SEED_TOKEN_TTL_S } from '../livekit/tokens';
 import type { RecordingRecord } from '../read-models/recordings';
+import { principalOf } from './plugins';
 import { sendRecordingMedia } from './recordings';
 
-type Body = Record<string, unknown>;
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+const str = (v: string | undefined): string | undefined =>
+  v !== undefined && v.trim() !== '' ? v : undefined;
 /**
  * Seed 001's `startedAt` (ms) is when the recording was started, the same in every answer: our
  * createdAt. (The egress reports its own start a moment later, in /v1's `startedAt`.)
@@ -21,6 +25,28 @@ const startedAtMs = (r: RecordingRecord) => Date.parse(r.createdAt);
 /** Recording file names are ours (room-derived, safe characters): anything else cannot exist. */
 const FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,254}$/;
 const recordingNotFound = () => notFound('Recording not found');
+
+// Types and lengths only: a missing or empty field is the handler's to answer, with the seed's text.
+const RoomName = LiveKitName({ optionalEmpty: true, description: 'LiveKit room name' });
+const TokenBody = Type.Object({
+  roomName: Type.Optional(RoomName),
+  participantName: Type.Optional(
+    LiveKitName({
+      optionalEmpty: true,
+      description:
+        "the participant's display name (an admin's is the identity; anyone else's identity is their user id)",
+    }),
+  ),
+});
+const RoomBody = Type.Object({ roomName: Type.Optional(RoomName) });
+const ListQuery = Type.Object({
+  roomName: Type.Optional(RoomName),
+  roomId: Type.Optional(
+    LiveKitName({ optionalEmpty: true, description: "LiveKit's room sid, or our room id" }),
+  ),
+});
+const NameParams = Type.Object({ recordingName: Type.String({ maxLength: 255 }) });
+type Named = { Params: Static<typeof NameParams> };
 
 export async function seed001Routes(app: FastifyInstance, d: LiveKitApiDeps): Promise<void> {
   await app.register(async (api) => {
@@ -34,34 +60,50 @@ export async function seed001Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
       return rec;
     };
 
-    api.post('/token', { schema: { tags, summary: 'A token to join a room' } }, async (req) => {
-      const b = (req.body ?? {}) as Body;
-      const roomName = str(b.roomName);
-      const participantName = str(b.participantName);
-      if (!roomName || !participantName) throw badRequest('roomName and participantName are required');
-      const token = await need(d.tokens).mint({
-        room: roomName,
-        identity: participantName,
-        grants: FULL_GRANTS,
-        ttlSeconds: SEED_TOKEN_TTL_S,
-      });
-      return { token };
-    });
-
-    api.post(
-      '/recordings/start',
-      { schema: { tags, summary: 'Start recording a room (409 if it is)' } },
+    api.post<{ Body: Static<typeof TokenBody> }>(
+      '/token',
+      {
+        schema: {
+          tags,
+          summary: 'A token to join a room (identity = the caller; grants by role, as on /v1)',
+          body: TokenBody,
+        },
+      },
       async (req) => {
-        const roomName = str(((req.body ?? {}) as Body).roomName);
+        const roomName = str(req.body.roomName);
+        const participantName = str(req.body.participantName);
+        if (!roomName || !participantName) throw badRequest('roomName and participantName are required');
+        const tokens = need(d.tokens);
+        // LiveKit creates a room by name when someone joins: it need not be one of onair's rooms.
+        const room = await d.rooms.get(roomName);
+        const { identity, name, grants } = seedJoinPolicy(principalOf(req), room, participantName);
+        const token = await tokens.mint({
+          room: room?.livekitName ?? roomName,
+          identity,
+          name,
+          grants,
+          ttlSeconds: SEED_TOKEN_TTL_S,
+        });
+        return { token };
+      },
+    );
+
+    api.post<{ Body: Static<typeof RoomBody> }>(
+      '/recordings/start',
+      {
+        schema: {
+          tags,
+          summary: 'Start recording a room (who may publish there; 409 if it is being recorded)',
+          body: RoomBody,
+        },
+      },
+      async (req) => {
+        const roomName = str(req.body.roomName);
         if (!roomName) throw badRequest('roomName is required');
-        const res = await command(d, req, 'onair.recording.start.v1', {
-          recordingId: `rec_${randomUUID()}`,
-          roomName,
-        }).catch((e: unknown) => {
+        const rec = await startRecording(d, req, roomName).catch((e: unknown) => {
           if (isAppError(e) && e.status === 404) throw notFound('Room not found');
           throw e;
         });
-        const rec = res.data as RecordingRecord;
         return {
           message: 'Recording started',
           recording: { name: rec.fileName, startedAt: startedAtMs(rec) },
@@ -69,14 +111,20 @@ export async function seed001Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
       },
     );
 
-    api.post(
+    api.post<{ Body: Static<typeof RoomBody> }>(
       '/recordings/stop',
-      { schema: { tags, summary: 'Stop recording a room (409 if it is not)' } },
+      {
+        schema: {
+          tags,
+          summary: "Stop recording a room (the room's owner, who started it, or an admin; 409 if it is not)",
+          body: RoomBody,
+        },
+      },
       async (req) => {
-        const roomName = str(((req.body ?? {}) as Body).roomName);
+        const roomName = str(req.body.roomName);
         if (!roomName) throw badRequest('roomName is required');
         const res = await command(d, req, 'onair.recording.stop.v1', { roomName });
-        let rec = res.data as RecordingRecord;
+        let rec = recordingOf(res.data);
         // The seed answers the file size, known once egress has uploaded: wait for it, within the
         // request timeout (webhooks or reconciliation finish the recording), else answer what we have.
         const deadline = Date.now() + d.timeoutMs;
@@ -91,11 +139,11 @@ export async function seed001Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
       },
     );
 
-    api.get(
+    api.get<{ Querystring: Static<typeof ListQuery> }>(
       '/recordings',
-      { schema: { tags, summary: 'Finished recordings; roomName / roomId filters' } },
+      { schema: { tags, summary: 'Finished recordings; roomName / roomId filters', querystring: ListQuery } },
       async (req) => {
-        const q = req.query as { roomName?: string; roomId?: string };
+        const q = req.query;
         const out: RecordingRecord[] = [];
         let cursor: string | undefined;
         do {
@@ -125,24 +173,25 @@ export async function seed001Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
       },
     );
 
-    api.route({
+    api.route<Named>({
       method: ['GET', 'HEAD'],
       url: '/recordings/:recordingName',
-      schema: { tags, summary: 'The MP4, with Range' },
+      schema: { tags, summary: 'The MP4, with Range', params: NameParams },
       handler: async (req, reply) =>
-        sendRecordingMedia(
-          d.media,
-          await byName((req.params as { recordingName: string }).recordingName),
-          req,
-          reply,
-        ),
+        sendRecordingMedia(d.media, await byName(req.params.recordingName), req, reply),
     });
 
-    api.delete(
+    api.delete<Named>(
       '/recordings/:recordingName',
-      { schema: { tags, summary: 'Delete file and metadata' } },
+      {
+        schema: {
+          tags,
+          summary: "Delete file and metadata (the room's owner, who started it, or an admin)",
+          params: NameParams,
+        },
+      },
       async (req) => {
-        const rec = await byName((req.params as { recordingName: string }).recordingName);
+        const rec = await byName(req.params.recordingName);
         await command(d, req, 'onair.recording.delete.v1', { recordingId: rec.recordingId });
         return { message: 'Recording deleted' };
       },

@@ -3,15 +3,20 @@
 // message texts, but 400/404 where the seed answered a blanket 500. Errors keep NestJS's body
 // `{statusCode, message, error}`. Every route but /api/health needs a bearer token (onair's default).
 import { AppError, badRequest, notFound } from '@onair/runtime';
-import type { FastifyInstance } from 'fastify';
+import { type Static, Type } from '@sinclair/typebox';
+import { Id } from '@onair/contracts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { command, type LiveKitApiDeps, need } from '../livekit/deps';
+import { seedJoinPolicy } from '../livekit/room-access';
+import { Description, DisplayName, LiveKitName, Topic } from '../livekit/schemas';
 import { seedErrors } from '../livekit/seed-errors';
-import { FULL_GRANTS, IDENTITY_REQUIRED, SEED_TOKEN_TTL_S } from '../livekit/tokens';
+import { IDENTITY_REQUIRED, SEED_TOKEN_TTL_S } from '../livekit/tokens';
 import type { RoomRecord } from '../read-models/rooms';
+import { principalOf } from './plugins';
 import { newRoomId } from './rooms';
 
-type Body = Record<string, unknown>;
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+const str = (v: string | undefined): string | undefined =>
+  v !== undefined && v.trim() !== '' ? v : undefined;
 
 const seedRoom = (r: RoomRecord) => ({
   roomId: r.roomId,
@@ -22,12 +27,51 @@ const seedRoom = (r: RoomRecord) => ({
   createdAt: r.createdAt,
 });
 
+/** Our ids and LiveKit sids (`RM_…`) both have the bus contracts' id form; anything else names no room. */
+const ROOM_ID = new RegExp(Id.pattern ?? '^$', 'u');
+
+// Types and lengths only: a missing or empty userName / roomId and an out-of-range
+// maxParticipants are answered by the handlers with the seed's texts.
+const UserName = DisplayName(
+  "the participant's display name (an admin's is the identity; anyone else's identity is their user id)",
+);
+const CreateBody = Type.Object({
+  userName: Type.Optional(UserName),
+  roomTopic: Type.Optional(Topic),
+  description: Type.Optional(Description),
+  maxParticipants: Type.Optional(Type.Integer({ description: '1 to 10000 (default 20)' })),
+});
+const JoinBody = Type.Object({
+  roomId: Type.Optional(LiveKitName({ optionalEmpty: true, description: "our room id, or LiveKit's sid" })),
+  userName: Type.Optional(UserName),
+});
+const RoomParams = Type.Object({ roomId: Type.String({ maxLength: 128 }) });
+
+/** Words before a refused request's reason, as the seed words its own errors. */
+const PREFIX: Record<string, string> = {
+  '/api/room/create': 'Failed to create room: ',
+  '/api/room/join': 'Failed to join room: ',
+  '/api/token': 'Failed to join room: ',
+  '/api/room/:roomId': 'Failed to get room: ',
+};
+
 export async function seed004Routes(app: FastifyInstance, d: LiveKitApiDeps): Promise<void> {
   await app.register(
     async (api) => {
-      seedErrors(api, (statusCode, message, error) => ({ statusCode, message, error }));
-      const mint = (room: string, identity: string) =>
-        need(d.tokens).mint({ room, identity, grants: FULL_GRANTS, ttlSeconds: SEED_TOKEN_TTL_S });
+      seedErrors(api, (statusCode, message, error) => ({ statusCode, message, error }), {
+        prefix: (req) => PREFIX[req.routeOptions.url ?? ''] ?? '',
+      });
+      // NestJS's own 404 for a path no route has (`GET /api/room/` included).
+      api.setNotFoundHandler((req, reply) => {
+        void reply
+          .status(404)
+          .type('application/json')
+          .send({
+            statusCode: 404,
+            message: `Cannot ${req.method} ${req.url.split('?')[0]?.slice(0, 200)}`,
+            error: 'Not Found',
+          });
+      });
 
       api.get(
         '/health',
@@ -38,24 +82,29 @@ export async function seed004Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
         }),
       );
 
-      api.post(
+      api.post<{ Body: Static<typeof CreateBody> }>(
         '/room/create',
-        { schema: { tags: ['seed 004'], summary: 'Create a room and a token for its creator' } },
+        {
+          schema: {
+            tags: ['seed 004'],
+            summary: 'Create a room (streamers, moderators, admins) and a token for its creator',
+            body: CreateBody,
+          },
+        },
         async (req) => {
-          const b = (req.body ?? {}) as Body;
+          const b = req.body;
           const userName = str(b.userName);
           if (!userName) throw badRequest(`Failed to create room: ${IDENTITY_REQUIRED}`);
           const max = b.maxParticipants ?? 20;
-          if (!Number.isInteger(max) || (max as number) < 1 || (max as number) > 10000)
+          if (max < 1 || max > 10000)
             throw badRequest('Failed to create room: maxParticipants must be an integer from 1 to 10000');
-          if (b.roomTopic !== undefined && typeof b.roomTopic !== 'string')
-            throw badRequest('Failed to create room: roomTopic must be a string');
-          if (b.description !== undefined && typeof b.description !== 'string')
-            throw badRequest('Failed to create room: description must be a string');
-          need(d.tokens);
-          const roomTopic = (b.roomTopic as string | undefined) ?? '새 회의';
-          const description = (b.description as string | undefined) ?? '';
+          const tokens = need(d.tokens);
+          const roomTopic = b.roomTopic ?? '새 회의';
+          const description = b.description ?? '';
+          // Fits the contract's 10000: the fields' limits, and no control characters that escape to 6.
+          const metadata = JSON.stringify({ roomTopic, description, createdBy: userName });
           const roomId = newRoomId();
+          // The creator owns the room: createdBy is the display name the seed documents.
           await command(d, req, 'onair.room.create.v1', {
             roomId,
             createdBy: userName,
@@ -63,8 +112,11 @@ export async function seed004Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
             description,
             maxParticipants: max,
             emptyTimeout: 300,
-            metadata: JSON.stringify({ roomTopic, description, createdBy: userName }),
+            metadata,
           });
+          // stream-svc makes the caller (the command's actor) the room's owner.
+          const p = principalOf(req);
+          const { identity, name, grants } = seedJoinPolicy(p, { ownerId: p.userId }, userName);
           return {
             roomId,
             roomUrl: `${d.livekitUrl ?? ''}/${roomId}`,
@@ -72,36 +124,48 @@ export async function seed004Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
             description,
             maxParticipants: max,
             userName,
-            token: await mint(roomId, userName),
+            token: await tokens.mint({ room: roomId, identity, name, grants, ttlSeconds: SEED_TOKEN_TTL_S }),
             livekitUrl: d.livekitUrl ?? '',
           };
         },
       );
 
-      const join = async (b: Body) => {
-        const roomId = str(b.roomId);
+      type Join = { Body: Static<typeof JoinBody> };
+      const join = async (req: FastifyRequest<Join>) => {
+        const roomId = str(req.body.roomId);
         if (!roomId) throw badRequest('Failed to join room: roomId is required');
-        const room = await d.rooms.find(roomId);
+        const room = ROOM_ID.test(roomId) ? await d.rooms.find(roomId) : undefined;
         if (!room) throw notFound('Failed to join room: Room not found');
-        const userName = str(b.userName);
+        const userName = str(req.body.userName);
         if (!userName) throw badRequest(`Failed to join room: ${IDENTITY_REQUIRED}`);
-        return { token: await mint(room.livekitName, userName), url: d.livekitUrl ?? '' };
+        const { identity, name, grants } = seedJoinPolicy(principalOf(req), room, userName);
+        const token = await need(d.tokens).mint({
+          room: room.livekitName,
+          identity,
+          name,
+          grants,
+          ttlSeconds: SEED_TOKEN_TTL_S,
+        });
+        return { token, url: d.livekitUrl ?? '' };
       };
-      api.post(
+      const joinSchema = (summary: string) => ({ schema: { tags: ['seed 004'], summary, body: JoinBody } });
+      api.post<Join>(
         '/room/join',
-        { schema: { tags: ['seed 004'], summary: 'A token to join a room' } },
-        async (req) => join((req.body ?? {}) as Body),
+        joinSchema('A token to join a room (identity = the caller; grants by role, as on /v1)'),
+        join,
       );
-      api.post('/token', { schema: { tags: ['seed 004'], summary: 'Same as /api/room/join' } }, async (req) =>
-        join((req.body ?? {}) as Body),
-      );
+      api.post<Join>('/token', joinSchema('Same as /api/room/join'), join);
 
-      api.get('/room/:roomId', { schema: { tags: ['seed 004'], summary: 'A room' } }, async (req) => {
-        const { roomId } = req.params as { roomId: string };
-        const room = await d.rooms.find(roomId);
-        if (!room) throw notFound('Failed to get room: Room not found');
-        return seedRoom(room);
-      });
+      api.get<{ Params: Static<typeof RoomParams> }>(
+        '/room/:roomId',
+        { schema: { tags: ['seed 004'], summary: 'A room', params: RoomParams } },
+        async (req) => {
+          const { roomId } = req.params;
+          const room = ROOM_ID.test(roomId) ? await d.rooms.find(roomId) : undefined;
+          if (!room) throw notFound('Failed to get room: Room not found');
+          return seedRoom(room);
+        },
+      );
 
       api.get('/rooms', { schema: { tags: ['seed 004'], summary: 'Every active room' } }, async () => {
         const rooms: RoomRecord[] = [];
