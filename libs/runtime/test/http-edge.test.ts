@@ -200,7 +200,10 @@ describe('HTTP edge: bad input gets a problem that says what to change', () => {
     expect(res.body).not.toContain(secret);
     expect(problem(res).instance).toBe('/nowhere?token=[redacted]&x=1');
     await app.inject({ url: `/items?access_token=${secret}` });
-    expect(lines.length).toBeGreaterThan(0);
     expect(lines.join('\n')).not.toContain(secret);
+    // One line per request, with method, path, status and time.
+    const line = lines.map((l) => JSON.parse(l)).find((l) => l.url?.startsWith('/items'));
+    expect(line).toMatchObject({ method: 'GET', url: '/items?access_token=[redacted]', status: 200 });
+    expect(typeof line.ms).toBe('number');
   });
 });
