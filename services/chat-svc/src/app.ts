@@ -60,7 +60,7 @@ export function buildService(deps: Deps) {
   const store = new RoomStore(deps.ddb, deps.tableName);
   const messages = new MessageStore(deps.ddb, deps.tableName);
   const webhooks = new WebhookUrlPolicy(parseAllowedHosts(deps.reviewWebhookAllowedHosts));
-  const httpReview = deps.review ? undefined : createHttpReview({ policy: webhooks });
+  const httpReview = createHttpReview({ policy: webhooks });
   const redisLimits = deps.redisUrl
     ? new RedisRateLimits({ url: deps.redisUrl, keyPrefix: deps.redisKeyPrefix, logger: deps.logger })
     : undefined;
@@ -69,7 +69,7 @@ export function buildService(deps: Deps) {
     bus: deps.bus,
     store: messages,
     chatTokenSecret: deps.chatTokenSecret,
-    review: deps.review ?? httpReview ?? (async () => undefined),
+    review: deps.review ?? httpReview,
     limits,
     logger: deps.logger,
     now: deps.now,
@@ -139,7 +139,7 @@ export function buildService(deps: Deps) {
     async stop() {
       await Promise.all(consumers.splice(0).map((c) => c.stop()));
       await native.close();
-      httpReview?.close();
+      httpReview.close();
     },
   };
 }
