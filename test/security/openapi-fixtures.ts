@@ -550,8 +550,8 @@ export function bodyOverrides(op: Operation, f: Fixtures): Record<string, unknow
 }
 
 /**
- * The documented bodies of the seed routes (they declare no schema in /openapi.json: docs/
- * rooms-and-recordings.md lists them), and undefined for every other route without a schema.
+ * The documented bodies of the seed routes (docs/rooms-and-recordings.md lists them; their
+ * schemas in /openapi.json, where they have one, may leave the fields optional).
  */
 export function seedBody(op: Operation, f: Fixtures): Record<string, unknown> | undefined {
   switch (op.key) {
@@ -573,14 +573,18 @@ export function seedBody(op: Operation, f: Fixtures): Record<string, unknown> | 
 
 /** A valid body for an operation: the schema's minimal instance with fixture values, or the seed's. */
 export function validBody(op: Operation, f: Fixtures): Record<string, unknown> | undefined {
+  const seed = seedBody(op, f);
   if (op.body) {
+    // A seed route's schema may leave its fields optional (the handler answers the seed's own
+    // message for a missing one): its documented body fills them in.
     const base = minimalInstance(op.body);
     return {
       ...(base && typeof base === 'object' ? (base as Record<string, unknown>) : {}),
+      ...seed,
       ...bodyOverrides(op, f),
     };
   }
-  return seedBody(op, f);
+  return seed;
 }
 
 /** Whether an operation takes a JSON body at all (a schema, a seed body, or a POST/PATCH/PUT). */
