@@ -53,8 +53,20 @@ export function createHttpBase(o: HttpBaseOptions): FastifyInstance {
     ...o.fastify,
   });
   app.setValidatorCompiler(({ schema, httpPart }) =>
-    httpPart === 'body' ? BODY_AJV.compile(closeObjects(schema)) : finiteOnly(PARAMS_AJV.compile(schema)),
+    httpPart === 'body'
+      ? optionalBody(schema, BODY_AJV.compile(closeObjects(schema)))
+      : finiteOnly(PARAMS_AJV.compile(schema)),
   );
+  app.removeContentTypeParser('application/json');
+  // No body, or an empty one with a JSON content type (many frontends send it on every request),
+  // is no body: routes whose fields are all optional take it as `{}`, the others say what is missing.
+  // Fastify's own parser (it refuses __proto__ and constructor.prototype keys) for everything else.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    parseJson(req, text, done);
+  });
   // A JSON API: text/plain bodies are refused with 415 instead of reaching a schema as a string.
   app.removeContentTypeParser('text/plain');
 
@@ -158,6 +170,26 @@ const AJV_COMMON: AjvOptions = {
 const BODY_AJV = addFormats(new Ajv({ ...AJV_COMMON, coerceTypes: false }));
 /** Path and query parameters arrive as strings and are coerced to their schema's types. */
 const PARAMS_AJV = addFormats(new Ajv({ ...AJV_COMMON, coerceTypes: 'array' }));
+
+/**
+ * A body schema with no required property describes an optional body: a request without one
+ * is validated (and handled) as `{}`.
+ */
+function optionalBody(schema: unknown, validate: ValidateFunction): ValidateFunction {
+  const s = schema as { type?: unknown; required?: unknown[] };
+  const optional = s.type === 'object' && !(Array.isArray(s.required) && s.required.length > 0);
+  if (!optional) return validate;
+  const wrapped = ((data: unknown) => {
+    if (data !== undefined && data !== null) {
+      const ok = validate(data);
+      wrapped.errors = validate.errors;
+      return ok;
+    }
+    wrapped.errors = null;
+    return { value: {} };
+  }) as unknown as ValidateFunction;
+  return wrapped;
+}
 
 /**
  * Query and path values coerced to numbers must be finite: `?limit=Infinity` and `1e309` pass
@@ -359,6 +391,10 @@ function describeValidation(errors: ErrorObject[]): string {
   if (first.keyword === 'enum') {
     const allowed = (first.params as { allowedValues?: unknown[] }).allowedValues ?? [];
     return `${name(path)}: must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  if (first.keyword === 'type' && !path) {
+    const type = String((first.params as { type?: string }).type ?? 'object');
+    return `: send a JSON ${type}${type === 'object' ? ' with the fields this route takes (see /openapi.json)' : ''}`;
   }
   return `${name(path)}: ${first.message ?? 'invalid'}`;
 }

@@ -45,6 +45,12 @@ function base(lines: string[] = []) {
     async (req) => req.query,
   );
   app.get('/things/:id', async () => ({ ok: true }));
+  app.delete('/things/:id', async (_req, reply) => reply.status(204).send());
+  app.post(
+    '/optional',
+    { schema: { body: Type.Object({ displayName: Type.Optional(Type.String()) }) } },
+    async (req) => ({ body: req.body }),
+  );
   return app;
 }
 
@@ -140,15 +146,47 @@ describe('HTTP edge: bad input gets a problem that says what to change', () => {
     expect(problem(res).detail).toMatch(/'text\/plain'.*application\/json/);
   });
 
-  it('answers an empty JSON body with a 400 that says what to send', async () => {
-    const res = await base().inject({
-      method: 'POST',
-      url: '/rooms/r1/bans',
+  it('answers a missing body of a route that needs one with a 400 that says what to send', async () => {
+    for (const headers of [{ 'content-type': 'application/json' }, {}]) {
+      const res = await base().inject({ method: 'POST', url: '/rooms/r1/bans', headers, payload: '' });
+      expect(res.statusCode).toBe(400);
+      expect(problem(res).detail).toMatch(/send a JSON object/);
+    }
+  });
+
+  it('takes no body, or an empty one with a JSON content type, as {} where every field is optional', async () => {
+    const app = base();
+    for (const headers of [
+      { 'content-type': 'application/json' },
+      {},
+      { 'content-type': 'application/json; charset=utf-8' },
+    ]) {
+      const res = await app.inject({ method: 'POST', url: '/optional', headers, payload: '' });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ body: {} });
+    }
+    const del = await app.inject({
+      method: 'DELETE',
+      url: '/things/1',
       headers: { 'content-type': 'application/json' },
-      payload: '',
     });
-    expect(res.statusCode).toBe(400);
-    expect(problem(res).detail).toMatch(/empty/);
+    expect(del.statusCode).toBe(204);
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/optional',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"displayName":',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(problem(bad).detail).toMatch(/not valid JSON/);
+    const poisoned = await app.inject({
+      method: 'POST',
+      url: '/optional',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"__proto__":{"admin":true}}',
+    });
+    expect(poisoned.statusCode).toBe(400);
+    problem(poisoned);
   });
 
   it('answers headers that are too large with 431 problem+json on the wire', async () => {

@@ -33,6 +33,52 @@ describe('role policy table', () => {
     for (const [route, p] of creates) expect({ route, who: p.who }).toEqual({ route, who: 'creator' });
   });
 
+  it('answers browser preflights for every method the API uses, with the headers a page reads', async () => {
+    const app = createHttpBase({
+      service: 'gateway',
+      logger: silentLogger,
+      metrics: new Metrics({ defaultMetrics: false }),
+      readiness: {},
+    });
+    await registerPlugins(app, {
+      verifier: async () => as('admin'),
+      corsOrigins: 'https://app.example',
+      version: 't',
+    });
+    app.delete('/v1/streams/:streamId', async (_req, reply) => reply.status(204).send());
+    app.patch('/v1/streams/:streamId', async () => ({}));
+    await app.ready();
+    for (const method of ['GET', 'POST', 'PATCH', 'DELETE', 'HEAD']) {
+      const res = await app.inject({
+        method: 'OPTIONS',
+        url: '/v1/streams/strm_1',
+        headers: {
+          origin: 'https://app.example',
+          'access-control-request-method': method,
+          'access-control-request-headers': 'authorization,content-type',
+        },
+      });
+      expect({ method, status: res.statusCode }).toEqual({ method, status: 204 });
+      expect(String(res.headers['access-control-allow-methods']).split(/,\s*/)).toContain(method);
+      expect(res.headers['access-control-allow-origin']).toBe('https://app.example');
+      expect(String(res.headers['access-control-allow-headers']).toLowerCase()).toMatch(/authorization/);
+    }
+    const del = await app.inject({
+      method: 'DELETE',
+      url: '/v1/streams/strm_1',
+      headers: { origin: 'https://app.example', authorization: 'Bearer x' },
+    });
+    for (const h of ['location', 'etag', 'content-range', 'retry-after'])
+      expect(String(del.headers['access-control-expose-headers']).toLowerCase()).toContain(h);
+    const other = await app.inject({
+      method: 'OPTIONS',
+      url: '/v1/streams/strm_1',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'DELETE' },
+    });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    await app.close();
+  });
+
   it('a route that is not in the table stops the gateway from starting', async () => {
     const app = createHttpBase({
       service: 'gateway',

@@ -35,7 +35,29 @@ export async function registerPlugins(
   const origins = o.corsOrigins.trim();
   await app.register(cors, {
     origin: origins === '*' ? true : origins === '' ? false : origins.split(',').map((s) => s.trim()),
-    exposedHeaders: ['Location', 'x-request-id', 'Content-Range', 'Accept-Ranges', 'ETag'],
+    // Every method the API uses (the plugin's default is GET, HEAD, POST: browsers could not
+    // DELETE or PATCH), and the headers a page needs to read.
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: [
+      'Authorization',
+      'Content-Type',
+      'Range',
+      'If-None-Match',
+      'If-Range',
+      'Prefer',
+      'x-request-id',
+    ],
+    exposedHeaders: [
+      'Location',
+      'x-request-id',
+      'Content-Range',
+      'Accept-Ranges',
+      'Content-Length',
+      'ETag',
+      'Last-Modified',
+      'Retry-After',
+    ],
+    maxAge: 600,
   });
   await app.register(swagger, {
     openapi: {
