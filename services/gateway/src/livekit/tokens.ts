@@ -44,7 +44,7 @@ export class LiveKitJoinTokens implements JoinTokens {
   }
 }
 
-/** Seed 001 and seed 004 document fixed grants: everything a participant can do. */
+/** A publisher's grants: everything a participant can do (the seeds gave these to everyone). */
 export const FULL_GRANTS: JoinGrants = { canPublish: true, canSubscribe: true, canPublishData: true };
 /** A viewer only subscribes. */
 export const VIEWER_GRANTS: JoinGrants = { canPublish: false, canSubscribe: true, canPublishData: false };
