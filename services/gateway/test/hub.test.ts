@@ -1,4 +1,5 @@
 import { type Delivery, Hub, type HubConnection } from '../src/ws/hub';
+import { isDelivery } from '../src/ws/routes';
 import { waitFor } from '../../../test/support';
 
 /** The text of a whole unmasked frame (header: 2, 4 or 10 bytes by payload length). */
@@ -138,5 +139,27 @@ describe('Hub', () => {
     expect(hub.roomCount()).toBe(1);
     expect(hub.orderedRoomCount()).toBe(0);
     expect(a.got).toEqual([]);
+  });
+
+  it('takes from the bus only deliveries it can write (a malformed one would throw in a timer)', () => {
+    expect(isDelivery({ roomId: 'r1', seq: 3, frames: { ivs: 'x' } })).toBe(true);
+    expect(
+      isDelivery({ roomId: 'r1', frames: {}, close: { code: 1000, reason: 'bye', userIds: ['u'] } }),
+    ).toBe(true);
+    for (const bad of [
+      null,
+      'r1',
+      [],
+      { roomId: 5, frames: {} },
+      { roomId: 'r1' },
+      { roomId: 'r1', frames: { ivs: 42 } },
+      { roomId: 'r1', seq: 'x', frames: {} },
+      { roomId: 'r1', seq: 1.5, frames: {} },
+      { roomId: 'r1', userIds: [1], frames: {} },
+      { roomId: 'r1', frames: {}, close: { code: '1000', reason: '' } },
+      { roomId: 'r1', frames: {}, close: { code: 1000, reason: 'x', userIds: 'u' } },
+    ]) {
+      expect(isDelivery(bad)).toBe(false);
+    }
   });
 });

@@ -64,7 +64,7 @@ export async function handleIvsFrame(
         await deleteChatMessage(ctx, who, {
           requestId: rid,
           messageId: req.Id,
-          reason: req.Reason as string | undefined,
+          reason: typeof req.Reason === 'string' ? req.Reason : undefined,
         });
         return;
       }
@@ -76,7 +76,7 @@ export async function handleIvsFrame(
         await disconnectChatUser(ctx, who, {
           requestId: rid,
           userId: req.UserId,
-          reason: req.Reason as string | undefined,
+          reason: typeof req.Reason === 'string' ? req.Reason : undefined,
         });
         return;
       }

@@ -64,28 +64,26 @@ function textOf(data: RawData): string {
   return Buffer.from(data).toString('utf8');
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isOptionalStrings = (v: unknown): boolean =>
+  v === undefined || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+const isOptionalString = (v: unknown): boolean => v === undefined || typeof v === 'string';
+
 /** A delivery from fanout as this gateway can write it; anything else on the queue is dropped. */
 export function isDelivery(v: unknown): v is Delivery {
-  if (typeof v !== 'object' || v === null) return false;
-  const d = v as Record<string, unknown>;
-  const frames = d.frames as Record<string, unknown> | null | undefined;
-  const close = d.close as Record<string, unknown> | null | undefined;
+  if (!isRecord(v) || typeof v.roomId !== 'string' || !isRecord(v.frames)) return false;
+  const { frames, close } = v;
   return (
-    typeof d.roomId === 'string' &&
-    (d.seq === undefined || Number.isSafeInteger(d.seq)) &&
-    (d.userIds === undefined ||
-      (Array.isArray(d.userIds) && d.userIds.every((u) => typeof u === 'string'))) &&
-    typeof frames === 'object' &&
-    frames !== null &&
-    (frames.ivs === undefined || typeof frames.ivs === 'string') &&
-    (frames.seed003 === undefined || typeof frames.seed003 === 'string') &&
+    (v.seq === undefined || Number.isSafeInteger(v.seq)) &&
+    isOptionalStrings(v.userIds) &&
+    isOptionalString(frames.ivs) &&
+    isOptionalString(frames.seed003) &&
     (close === undefined ||
-      (typeof close === 'object' &&
-        close !== null &&
+      (isRecord(close) &&
         typeof close.code === 'number' &&
         typeof close.reason === 'string' &&
-        (close.userIds === undefined ||
-          (Array.isArray(close.userIds) && close.userIds.every((u) => typeof u === 'string')))))
+        isOptionalStrings(close.userIds)))
   );
 }
 
@@ -313,7 +311,7 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
       await assertMayConnect(o.access, grant.roomId, grant.userId);
       const raw = url.searchParams.get('since');
       const since = raw === null ? undefined : Number(raw);
-      if (since !== undefined && !(Number.isInteger(since) && since >= 0)) {
+      if (since !== undefined && !(Number.isSafeInteger(since) && since >= 0)) {
         throw new AppError(
           'BAD_REQUEST',
           400,
