@@ -91,13 +91,13 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
     limit: 'token',
     who: 'signed-in',
     object: 'publisher',
-    note: 'seed 004; identity = the caller',
+    note: 'seed 004; identity = the caller (admins: the name field)',
   },
   'POST /api/token': {
     limit: 'token',
     who: 'signed-in',
     object: 'publisher',
-    note: 'seed 004; identity = the caller',
+    note: 'seed 004; identity = the caller (admins: the name field)',
   },
   'GET /api/room/:roomId': { who: 'signed-in', note: 'seed 004' },
   'GET /api/rooms': { who: 'signed-in', note: 'seed 004' },
@@ -105,7 +105,7 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
     limit: 'token',
     who: 'signed-in',
     object: 'publisher',
-    note: 'seed 001; identity = the caller',
+    note: 'seed 001; identity = the caller (admins: the name field)',
   },
 
   // recordings (LiveKit egress and IVS auto-record)
