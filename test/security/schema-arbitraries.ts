@@ -40,6 +40,8 @@ export const EVIL_VALUES: Array<{ name: string; value: unknown }> = [
   { name: '1e309', value: new RawJson('1e309') },
   { name: '-1e309', value: new RawJson('-1e309') },
   { name: '-0', value: new RawJson('-0') },
+  { name: 'Infinity literal (not JSON)', value: new RawJson('Infinity') },
+  { name: 'NaN literal (not JSON)', value: new RawJson('NaN') },
   { name: '1e-400', value: new RawJson('1e-400') },
   { name: '2^53+1', value: new RawJson('9007199254740993') },
   { name: 'negative', value: -1 },
