@@ -73,6 +73,15 @@ export function createHttpBase(o: HttpBaseOptions): FastifyInstance {
   // Text is Unicode: a lone surrogate (half of a UTF-16 pair, `"\ud800"` in JSON) is no character
   // any store or client can keep; refuse it here instead of failing somewhere downstream.
   app.addHook('preValidation', async (req) => {
+    // A route that declares no body takes none: fields sent anyway are refused, not ignored.
+    const body = req.body;
+    if (!req.routeOptions.schema?.body && body && typeof body === 'object') {
+      const fields = Array.isArray(body) ? [] : Object.keys(body);
+      if (Array.isArray(body) || fields.length > 0)
+        throw badRequest(
+          `Invalid body${fields[0] ? `: unknown field '${fields[0]}'` : ''}; this route takes no body (the actor and ids come from your token and the path)`,
+        );
+    }
     const where = illFormedAt(req.body, '');
     if (where !== undefined)
       throw badRequest(

@@ -70,6 +70,16 @@ describe('HTTP edge: bad input gets a problem that says what to change', () => {
     expect(problem(res).detail).toMatch(/unknown field 'actor'/);
   });
 
+  it('refuses fields sent to a route that takes no body, naming them', async () => {
+    const res = await base().inject({
+      method: 'DELETE',
+      url: '/things/1',
+      payload: { actor: { userId: 'x' } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(problem(res).detail).toMatch(/unknown field 'actor'.*takes no body/);
+  });
+
   it('closes nested objects too, but leaves maps (records) open', async () => {
     const app = base();
     const nested = await app.inject({
