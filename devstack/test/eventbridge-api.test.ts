@@ -424,6 +424,41 @@ describe('PutEvents', () => {
     expect(JSON.parse((await receive(q2.url, 1))[0].Body!)).toEqual({ a: 1 });
   });
 
+  it('delivers any Unicode in the detail to SQS (fauxqs refuses astral characters unescaped)', async () => {
+    const text =
+      'hi 😀 👩‍👩‍👧 안녕하세요 你好 שלום مرحبا \u200b\u200d\ufeff \t\n\u0001 \u0085\ufffe\uffff\u{10ffff}';
+    const detail = { text, [text]: [text], lone: '\ud800 \udfff' };
+    const q = await ruleToQueue('unicode', { source: ['onair.unicode'] });
+    const q1 = await createQueue();
+    const q2 = await createQueue();
+    await eb.send(
+      new PutTargetsCommand({
+        Rule: 'unicode',
+        Targets: [
+          { Id: 'const', Arn: q1.arn, Input: JSON.stringify({ fixed: text }) },
+          { Id: 'path', Arn: q2.arn, InputPath: '$.detail' },
+        ],
+      }),
+    );
+    // The SDK sends the Detail as it is: raw emoji, no escapes.
+    const out = await eb.send(
+      new PutEventsCommand({
+        Entries: [{ Source: 'onair.unicode', DetailType: 'Ünïcode 😀', Detail: JSON.stringify(detail) }],
+      }),
+    );
+    expect(out.FailedEntryCount).toBe(0);
+    const injected = standIn.injectEvent({ source: 'onair.unicode', 'detail-type': text, detail });
+    await standIn.flush();
+    expect(standIn.failedDeliveries()).toEqual([]);
+    const [viaPut, viaInject] = await receive(q.url, 2);
+    expect(JSON.parse(viaPut.Body!)).toMatchObject({ 'detail-type': 'Ünïcode 😀', detail });
+    expect(JSON.parse(viaInject.Body!)).toEqual(injected);
+    // The bodies are JSON with escapes where SQS would refuse a character.
+    for (const m of [viaPut, viaInject]) expect(m.Body).toMatch(/^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD]*$/);
+    expect(JSON.parse((await receive(q1.url, 1))[0].Body!)).toEqual({ fixed: text });
+    expect(JSON.parse((await receive(q2.url, 1))[0].Body!)).toEqual(detail);
+  });
+
   it('accepts events for a bus that does not exist and drops them (as AWS does)', async () => {
     const out = await eb.send(
       new PutEventsCommand({

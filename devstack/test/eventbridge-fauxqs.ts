@@ -15,11 +15,14 @@ export interface FauxqsProcess {
   stop(): Promise<void>;
 }
 
+// fauxqs' startFauxqs listens on 0.0.0.0 whatever it is told: build its app and listen on the
+// loopback only, as `npm start` does.
 const BOOTSTRAP = `
-const { startFauxqs } = await import('fauxqs');
-const server = await startFauxqs({ port: 0, logger: false });
-process.stdout.write(JSON.stringify({ address: server.address }) + '\\n');
-process.stdin.on('end', async () => { await server.stop(); process.exit(0); });
+const { buildApp } = await import('fauxqs');
+const app = buildApp({ logger: false });
+await app.listen({ port: 0, host: '127.0.0.1' });
+process.stdout.write(JSON.stringify({ address: 'http://127.0.0.1:' + app.server.address().port }) + '\\n');
+process.stdin.on('end', async () => { await app.close(); process.exit(0); });
 process.stdin.resume();
 `;
 

@@ -23,8 +23,22 @@ export const RECORDINGS_BUCKET = 'onair-recordings';
 export const IVS_EVENTS_QUEUE = 'onair-ivs-events';
 export const IVS_RECORDING_EVENTS_QUEUE = 'onair-ivs-recording-events';
 
+/** Where the local stack listens unless `npm start -- --host <addr>` says otherwise: this machine only. */
+export const DEFAULT_HOST = '127.0.0.1';
+
+/**
+ * The host part of a URL that reaches a server bound to `bind`: a wildcard address (0.0.0.0,
+ * ::) is reached on the loopback, an IPv6 literal goes in brackets.
+ */
+export function urlHost(bind: string): string {
+  if (bind === '0.0.0.0' || bind === '::' || bind === '[::]' || bind === '') return '127.0.0.1';
+  return bind.includes(':') && !bind.startsWith('[') ? `[${bind}]` : bind;
+}
+
 export interface LocalInfra {
   endpoints: { dynamodb: string; sqs: string; s3: string; eventbridge: string; ivs: string; livekit: string };
+  /** Every listening server of the stand-ins, for checks of where they listen. */
+  servers: Array<{ name: string; address: () => AddressInfo | string | null }>;
   ivsEventsQueueUrl: string;
   ivsRecordingEventsQueueUrl: string;
   close(): Promise<void>;
@@ -33,47 +47,67 @@ export interface LocalInfra {
 /**
  * The local stand-ins for everything that has no local server, plus in-memory DynamoDB and
  * fauxqs (SQS, S3): all in this process. Services reach them only through endpoint settings.
+ * Every one of them listens on `host` (127.0.0.1 unless told otherwise); a port of 0 picks a
+ * free one.
  */
 export async function startLocalInfra(opts: {
   gatewayUrl: string;
   ports?: Record<keyof typeof PORTS, number>;
+  host?: string;
 }): Promise<LocalInfra> {
   const ports = opts.ports ?? PORTS;
+  const host = opts.host ?? DEFAULT_HOST;
+  const url = (port: number) => `http://${urlHost(host)}:${port}`;
   const closers: Array<() => Promise<unknown>> = [];
+  const servers: LocalInfra['servers'] = [];
   try {
     const dynalite = require('dynalite') as (o: object) => import('node:http').Server;
     const ddb = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    await new Promise<void>((r) => ddb.listen(ports.dynamodb, '127.0.0.1', r));
+    await listen(ddb, ports.dynamodb, host);
     closers.push(() => new Promise((r) => ddb.close(r)));
-    const dynamodb = `http://127.0.0.1:${(ddb.address() as AddressInfo).port}`;
+    servers.push({ name: 'dynamodb', address: () => ddb.address() });
+    const dynamodb = url((ddb.address() as AddressInfo).port);
 
-    const { startFauxqs } = (await import('fauxqs')) as {
-      startFauxqs(o: object): Promise<{ address: string; stop(): Promise<void> }>;
+    // fauxqs' own startFauxqs always listens on 0.0.0.0 (its `host` option only names the host
+    // in queue URLs): build its app and listen where we say.
+    const { buildApp } = (await import('fauxqs')) as unknown as {
+      buildApp(o: { logger: boolean; host?: string }): {
+        listen(o: { port: number; host: string }): Promise<string>;
+        close(): Promise<void>;
+        server: import('node:http').Server;
+      };
     };
-    const fq = await startFauxqs({ port: ports.fauxqs, host: '127.0.0.1', logger: false });
-    closers.push(() => fq.stop());
-    const sqs = `http://127.0.0.1:${ports.fauxqs}`;
+    const fq = buildApp({ logger: false, host: '127.0.0.1' });
+    await fq.listen({ port: ports.fauxqs, host });
+    closers.push(() => fq.close());
+    servers.push({ name: 'fauxqs', address: () => fq.server.address() });
+    const sqs = url((fq.server.address() as AddressInfo).port);
     const aws = {
       region: 'us-east-1',
       endpoint: sqs,
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     };
 
-    const eb = await startEventBridgeStandIn({ port: ports.eventbridge, sqsEndpoint: sqs });
+    const eb = await startEventBridgeStandIn({ port: ports.eventbridge, host, sqsEndpoint: sqs });
     closers.push(() => eb.close());
+    servers.push({ name: 'eventbridge', address: () => eb.address() });
     const ivs = await startIvsStandIn({
       port: ports.ivs,
+      host,
       publishEvent: async (e) => {
         eb.injectEvent(e as unknown as Parameters<typeof eb.injectEvent>[0]);
       },
     });
     closers.push(() => ivs.close());
+    servers.push({ name: 'ivs', address: () => ivs.address() });
     const livekit = await startLiveKitStandIn({
       port: ports.livekit,
+      host,
       ...LIVEKIT_DEV,
       webhookUrl: `${opts.gatewayUrl}/v1/webhooks/livekit`,
     });
     closers.push(() => livekit.close());
+    servers.push({ name: 'livekit', address: () => livekit.address() });
 
     // IVS events reach the services as AWS delivers them: an EventBridge rule -> an SQS queue.
     const sqsClient = new SQSClient(aws);
@@ -106,6 +140,7 @@ export async function startLocalInfra(opts: {
 
     return {
       endpoints: { dynamodb, sqs, s3: sqs, eventbridge: eb.url, ivs: ivs.url, livekit: livekit.url },
+      servers,
       ivsEventsQueueUrl,
       ivsRecordingEventsQueueUrl,
       async close() {
@@ -116,4 +151,14 @@ export async function startLocalInfra(opts: {
     for (const c of closers.reverse()) await c().catch(() => {});
     throw e;
   }
+}
+
+function listen(server: import('node:http').Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }

@@ -5,18 +5,36 @@
 //
 //   --check           exit 0 once every service is ready (used by the start-up test)
 //   --port-offset N   add N to every port (run a second stack beside a first one)
+//   --host ADDR       interface every stand-in and service listens on (default 127.0.0.1: this
+//                     machine only; 0.0.0.0 opens the development stack to the network)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEV_CHAT_TOKEN_SECRET, DEV_JWT_SECRET, mintDevToken } from '../dev-auth';
-import { IVS_EVENTS_QUEUE, LIVEKIT_DEV, PORTS, RECORDINGS_BUCKET, startLocalInfra } from './stack';
+import {
+  DEFAULT_HOST,
+  IVS_EVENTS_QUEUE,
+  LIVEKIT_DEV,
+  PORTS,
+  RECORDINGS_BUCKET,
+  startLocalInfra,
+  urlHost,
+} from './stack';
 
 const SERVICES = ['stream-svc', 'chat-svc', 'recording-svc', 'fanout-svc', 'gateway'] as const;
 type Service = (typeof SERVICES)[number];
 
 const { values: args } = parseArgs({
-  options: { check: { type: 'boolean', default: false }, 'port-offset': { type: 'string', default: '0' } },
+  options: {
+    check: { type: 'boolean', default: false },
+    'port-offset': { type: 'string', default: '0' },
+    host: { type: 'string', default: DEFAULT_HOST },
+  },
 });
+// `[::1]` as a URL writes it; a socket wants `::1`.
+const host = args.host.replace(/^\[(.*)\]$/, '$1');
+/** How this process (and the URLs it prints) reach what listens on `host`. */
+const reach = urlHost(host);
 const offset = Number(args['port-offset']);
 const ports = Object.fromEntries(Object.entries(PORTS).map(([k, v]) => [k, v + offset])) as Record<
   keyof typeof PORTS,
@@ -29,18 +47,18 @@ const secs = () => ((Date.now() - started) / 1000).toFixed(1);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
-  const gatewayUrl = `http://127.0.0.1:${port('gateway')}`;
+  const gatewayUrl = `http://${reach}:${port('gateway')}`;
   say(
     `onair: starting the local stack (bus: ${process.env.AMQP_URL ? `RabbitMQ ${redact(process.env.AMQP_URL)}` : 'SQS + EventBridge on fauxqs'})`,
   );
-  const infra = await startLocalInfra({ gatewayUrl, ports });
+  const infra = await startLocalInfra({ gatewayUrl, ports, host });
   say(
     `  ✓ stand-ins up (${secs()}s): dynamodb ${infra.endpoints.dynamodb}, sqs/s3 ${infra.endpoints.sqs}, eventbridge ${infra.endpoints.eventbridge}, ivs ${infra.endpoints.ivs}, livekit ${infra.endpoints.livekit}`,
   );
 
   const common: NodeJS.ProcessEnv = {
     ...process.env,
-    HOST: '127.0.0.1',
+    HOST: host,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     BUS_NAMESPACE: process.env.BUS_NAMESPACE ?? 'onair',
     AWS_REGION: 'us-east-1',
@@ -97,7 +115,7 @@ async function main(): Promise<void> {
 
   await Promise.all(
     SERVICES.map(async (svc) => {
-      await waitReady(`http://127.0.0.1:${port(svc)}/readyz`, 60_000);
+      await waitReady(`http://${reach}:${port(svc)}/readyz`, 60_000);
       say(`  ✓ ${svc} ready on :${port(svc)} (${secs()}s)`);
     }),
   );

@@ -122,16 +122,33 @@ export function injectedToEnvelope(e: InjectedEvent, ctx: EnvelopeContext): Even
   };
 }
 
-/** The SQS message body for a target: the whole envelope unless Input/InputPath says otherwise. */
+/**
+ * The SQS message body for a target: the whole envelope unless Input/InputPath says otherwise.
+ * It is JSON whose characters outside SQS's allowed set are \u-escaped (see sqsSafe).
+ */
 export function targetBody(target: Target, envelope: EventEnvelope): string {
-  if (typeof target.Input === 'string') return target.Input;
+  if (typeof target.Input === 'string') return sqsSafe(target.Input);
   if (typeof target.InputPath === 'string') {
     const value = selectPath(envelope, target.InputPath);
     // EventBridge sends nothing useful for a path that selects nothing; an empty object is the
     // least surprising stand-in (the consumer sees a valid JSON body).
-    return JSON.stringify(value === undefined ? {} : value);
+    return sqsSafe(JSON.stringify(value === undefined ? {} : value));
   }
-  return JSON.stringify(envelope);
+  return sqsSafe(JSON.stringify(envelope));
+}
+
+/** Characters SQS refuses in a body: all but #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD. */
+const NOT_SQS = /[^\t\n\r -\uD7FF\uE000-\uFFFD]/g;
+
+/**
+ * A JSON text with every character SQS refuses written as a \uXXXX escape (one per UTF-16 code
+ * unit, so an emoji becomes its surrogate pair). In JSON such characters can only stand inside
+ * strings, where the escape means the same character: a consumer parses the identical value.
+ * AWS SQS takes astral characters as they are, but a local SQS (fauxqs) refuses them; a detail
+ * that PutEvents accepted (it may quote an emoji) must still reach the queue.
+ */
+export function sqsSafe(json: string): string {
+  return json.replace(NOT_SQS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A JSONPath subset that covers what InputPath is used for: `$`, `$.a.b`, `$.a[0]`, `$['a-b']`. */

@@ -29,6 +29,8 @@ export interface EventBridgeStandIn {
   readonly url: string;
   readonly region: string;
   readonly accountId: string;
+  /** Where the server listens (its socket's address), for checks of the binding. */
+  address(): AddressInfo;
   /** Resolves when every delivery triggered so far has reached SQS (or given up after retries). */
   flush(): Promise<void>;
   /**
@@ -130,13 +132,20 @@ export async function startEventBridgeStandIn(opts: EventBridgeStandInOptions): 
     });
   });
   const address = server.address() as AddressInfo;
-  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  // A wildcard address is reached on the loopback.
+  const hostForUrl =
+    address.address === '0.0.0.0' || address.address === '::'
+      ? '127.0.0.1'
+      : address.family === 'IPv6'
+        ? `[${address.address}]`
+        : address.address;
   let closed = false;
 
   return {
     url: `http://${hostForUrl}:${address.port}`,
     region,
     accountId,
+    address: () => server.address() as AddressInfo,
     flush: () => delivery.flush(),
     injectEvent(event) {
       const envelope = injectedToEnvelope(event, ctx);

@@ -48,6 +48,8 @@ export interface IvsStandIn {
   /** Messaging endpoint for `new ChatRoom({ regionOrUrl: wsUrl, ... })`, e.g. ws://127.0.0.1:PORT. */
   wsUrl: string;
   port: number;
+  /** Where the server listens (its socket's address), for checks of the binding. */
+  address(): AddressInfo;
   region: string;
   accountId: string;
   /** Every event emitted so far, oldest first (the live list). */
@@ -280,6 +282,7 @@ export async function startIvsStandIn(opts: IvsStandInOptions = {}): Promise<Ivs
     url: `http://${reachable}:${port}`,
     wsUrl: `ws://${reachable}:${port}`,
     port,
+    address: () => server.address() as AddressInfo,
     region,
     accountId,
     clearEvents: () => {

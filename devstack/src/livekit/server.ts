@@ -26,6 +26,8 @@ export interface LiveKitStandIn {
   /** http://HOST:PORT — what RoomServiceClient / EgressClient take as `host` (LIVEKIT_URL). */
   readonly url: string;
   readonly port: number;
+  /** Where the server listens (its socket's address), for checks of the binding. */
+  address(): AddressInfo;
   /** Every webhook emitted so far, in order, with its delivery outcome. */
   readonly webhooks: readonly SentWebhook[];
   setWebhookUrl(url: string | undefined): void;
@@ -142,9 +144,13 @@ export async function startLiveKitStandIn(opts: LiveKitStandInOptions): Promise<
     await webhooks.idle();
   };
 
+  // A wildcard address is reached on the loopback.
+  const reachable =
+    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `http://${reachable}:${port}`,
     port,
+    address: () => server.address() as AddressInfo,
     webhooks: webhooks.sent,
     setWebhookUrl: (url) => {
       webhooks.url = url;

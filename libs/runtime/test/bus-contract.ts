@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { type Envelope, makeEnvelope, SystemPong } from '@onair/contracts';
+import {
+  ContractRegistry,
+  type Envelope,
+  makeEnvelope,
+  SystemError,
+  SystemPing,
+  SystemPong,
+} from '@onair/contracts';
+import { Type } from '@sinclair/typebox';
 import type { Bus } from '../src/bus';
 import { AppError } from '../src/errors';
 import { waitFor } from './wait-for';
@@ -11,9 +19,14 @@ export interface DeadLetter {
   attempts: number;
 }
 
+export interface MakeBusOptions {
+  /** The contracts this bus checks what it sends against (default: the real ones). */
+  registry?: ContractRegistry;
+}
+
 /** What a transport gives the contract suite. Each harness uses its own namespace. */
 export interface BusHarness {
-  makeBus(service: string): Promise<Bus>;
+  makeBus(service: string, opts?: MakeBusOptions): Promise<Bus>;
   /** Put raw bytes on a command queue, bypassing every check (a poison message). */
   injectRawCommand(target: string, body: string): Promise<void>;
   readDeadLetters(target: string): Promise<DeadLetter[]>;
@@ -48,6 +61,40 @@ const pong = (cause: Envelope, service: string): Envelope =>
   });
 
 /**
+ * Text every transport must carry exactly as it was sent: what people type into a chat (emoji,
+ * including ZWJ sequences, CJK, right-to-left scripts), invisible characters, control characters,
+ * and the edges of the code space (U+0000, C1 controls, line/paragraph separators, the
+ * noncharacters U+FFFE/U+FFFF, the first and last astral code points).
+ */
+const UNICODE = {
+  emoji: 'hi 😀 👩‍👩‍👧',
+  cjk: '안녕하세요 你好',
+  rtl: 'שלום مرحبا',
+  zeroWidth: 'a\u200bb\u200dc\ufeffd',
+  control: 'tab\tnewline\nsoh\u0001',
+  edges: '\u0000\u001f\u007f\u0085\u009f\u2028\u2029\ufffd\ufffe\uffff\u{10000}\u{10ffff}',
+};
+const ALL_UNICODE = Object.values(UNICODE).join(' | ');
+
+/** Each string exactly the same, code unit for code unit (so byte for byte in UTF-8 too). */
+function expectIdentical(got: unknown, sent: unknown): void {
+  expect(got).toEqual(sent);
+  expect(
+    Buffer.from(JSON.stringify(got), 'utf16le').equals(Buffer.from(JSON.stringify(sent), 'utf16le')),
+  ).toBe(true);
+}
+
+/**
+ * Contracts of a producer on another version of onair: its ping lets any `service` through, so
+ * its own outgoing check passes a message the consumer's contract refuses.
+ */
+const laxRegistry = new ContractRegistry([
+  { ...SystemPing, schema: Type.Object({ service: Type.Unknown(), sentAt: Type.String() }) },
+  SystemPong,
+  SystemError,
+]);
+
+/**
  * The promises every transport keeps (ARCHITECTURE.md, "The bus"). Runs unchanged against each
  * transport; the harness is the only transport-specific part. Buses are built with
  * maxAttempts 3 and short retry delays.
@@ -56,8 +103,8 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
   describe(`bus contract: ${name}`, () => {
     let h: BusHarness;
     const buses: Bus[] = [];
-    const bus = async (service: string) => {
-      const b = await h.makeBus(service);
+    const bus = async (service: string, opts?: MakeBusOptions) => {
+      const b = await h.makeBus(service, opts);
       buses.push(b);
       return b;
     };
@@ -257,6 +304,146 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
         expect.stringMatching(/onair\.system\.ping\.v1 data\/service/),
       ]);
       expect(got).toEqual([good.id]);
+    });
+
+    it('answers a request its consumer finds invalid at once with a 400, and dead-letters it', async () => {
+      const target = `svc-${randomUUID().slice(0, 6)}`;
+      const server = await bus(target);
+      let calls = 0;
+      await server.consumeCommands(target, async (m) => {
+        calls++;
+        return pong(m, target);
+      });
+      // The requester checks against contracts of its own, which let `service: 42` through.
+      const client = await bus('client', { registry: laxRegistry });
+      const bad = makeEnvelope({
+        type: SystemPing.type,
+        source: 'test',
+        data: { service: 42, sentAt: new Date().toISOString() },
+      });
+      const t0 = Date.now();
+      await expect(client.request(bad, { to: target, timeoutMs: 8000 })).rejects.toMatchObject({
+        code: 'BUS_INVALID_MESSAGE',
+        status: 400,
+        message: expect.stringMatching(/onair\.system\.ping\.v1 data\/service/),
+      });
+      // Answered, not timed out: well before the request's 8 s.
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(calls).toBe(0);
+      const dl = await waitFor(
+        async () => {
+          const d = await h.readDeadLetters(target);
+          return d.length > 0 ? d : undefined;
+        },
+        { what: 'the invalid request in the DLQ' },
+      );
+      expect(dl).toHaveLength(1);
+      expect(dl[0]).toMatchObject({ reason: 'invalid' });
+      expect(dl[0].error).toMatch(/onair\.system\.ping\.v1 data\/service/);
+      expect(JSON.parse(dl[0].body).id).toBe(bad.id);
+      // The consumer goes on: a valid request from the same producer is answered.
+      const good = ping(target);
+      expect((await client.request(good, { to: target, timeoutMs: 5000 })).causationid).toBe(good.id);
+    });
+
+    it('carries any Unicode in a command unchanged', async () => {
+      const target = `svc-${randomUUID().slice(0, 6)}`;
+      const consumer = await bus(target);
+      const got: Envelope[] = [];
+      await consumer.consumeCommands(target, async (m) => {
+        got.push(m);
+      });
+      const producer = await bus('producer');
+      const cmd = makeEnvelope({
+        type: SystemPing.type,
+        source: 'test',
+        subject: UNICODE.emoji,
+        data: { service: ALL_UNICODE, sentAt: new Date().toISOString() },
+      });
+      await producer.send(cmd, { to: target });
+      await waitFor(() => got.length === 1, { what: 'the command' });
+      expectIdentical(got[0], cmd);
+    });
+
+    it('carries any Unicode in an event unchanged', async () => {
+      const tag = randomUUID().slice(0, 6);
+      const sub = await bus('unicode-sub');
+      const got: Envelope[] = [];
+      await sub.subscribe(`unicode-${tag}`, ['onair.chat.message.sent.v1'], async (m) => {
+        got.push(m);
+      });
+      const producer = await bus('producer');
+      const evt = makeEnvelope({
+        type: 'onair.chat.message.sent.v1',
+        source: 'test',
+        data: {
+          roomId: `room_${tag}`,
+          messageId: `msg_${tag}`,
+          seq: 1,
+          requestId: UNICODE.emoji,
+          sender: { userId: UNICODE.cjk, attributes: { [UNICODE.rtl]: UNICODE.emoji } },
+          content: ALL_UNICODE,
+          // Keys in every script too.
+          attributes: { ...UNICODE, [UNICODE.emoji]: UNICODE.cjk, [UNICODE.zeroWidth]: UNICODE.control },
+          sendTime: new Date().toISOString(),
+        },
+      });
+      await producer.publish(evt);
+      await waitFor(() => got.length === 1, { what: 'the event' });
+      expectIdentical(got[0], evt);
+    });
+
+    it('carries any Unicode in a request and its reply unchanged', async () => {
+      const target = `svc-${randomUUID().slice(0, 6)}`;
+      const server = await bus(target);
+      const got: Envelope[] = [];
+      await server.consumeCommands(target, async (m) => {
+        got.push(m);
+        const p = pong(m, target);
+        // The reply echoes the text back.
+        return { ...p, data: { ...(p.data as object), service: (m.data as { service: string }).service } };
+      });
+      const client = await bus('client');
+      const cmd = makeEnvelope({
+        type: SystemPing.type,
+        source: 'test',
+        data: { service: ALL_UNICODE, sentAt: new Date().toISOString() },
+      });
+      const reply = await client.request(cmd, { to: target, timeoutMs: 5000 });
+      expectIdentical(got[0], cmd);
+      expect(reply.causationid).toBe(cmd.id);
+      expectIdentical((reply.data as { service: string }).service, ALL_UNICODE);
+      // A refusal quoting the text comes back unchanged too.
+      const refuser = `svc-${randomUUID().slice(0, 6)}`;
+      const refusing = await bus(refuser);
+      await refusing.consumeCommands(refuser, async (m) => {
+        throw new AppError('CONFLICT', 409, `no: ${(m.data as { service: string }).service}`);
+      });
+      await expect(client.request(ping(ALL_UNICODE), { to: refuser, timeoutMs: 5000 })).rejects.toMatchObject(
+        {
+          code: 'CONFLICT',
+          message: `no: ${ALL_UNICODE}`,
+        },
+      );
+    });
+
+    it('does not choke on lone surrogates (they arrive as sent)', async () => {
+      const target = `svc-${randomUUID().slice(0, 6)}`;
+      const consumer = await bus(target);
+      const got: Envelope[] = [];
+      await consumer.consumeCommands(target, async (m) => {
+        got.push(m);
+      });
+      const producer = await bus('producer');
+      const lone = ping('\ud800 high alone, low alone \udfff, reversed \ude00\ud83d');
+      await producer.send(lone, { to: target });
+      const after = ping(target);
+      await producer.send(after, { to: target });
+      await waitFor(() => got.length === 2, { what: 'both commands' });
+      expectIdentical(
+        got.find((m) => m.id === lone.id),
+        lone,
+      );
     });
 
     it('handles a duplicate delivery once (same id)', async () => {

@@ -70,6 +70,42 @@ describe('Dispatcher', () => {
     expect(JSON.stringify('reply' in last ? last.reply : '')).not.toContain('hunter2');
   });
 
+  it('answers an invalid message with a 400 BUS_INVALID_MESSAGE reply, and dead-letters it', async () => {
+    let calls = 0;
+    const d = dispatcher(async () => {
+      calls++;
+    });
+    const bad = { ...ping(), data: { service: 42, sentAt: new Date().toISOString() } };
+    const o = await d.handle(JSON.stringify(bad), 1);
+    expect(o).toMatchObject({
+      kind: 'dead-letter',
+      reason: 'invalid',
+      error: expect.stringMatching(/onair\.system\.ping\.v1 data\/service/),
+      reply: {
+        type: 'onair.system.error.v1',
+        correlationid: bad.correlationid,
+        causationid: bad.id,
+        data: {
+          code: 'BUS_INVALID_MESSAGE',
+          status: 400,
+          message: expect.stringMatching(
+            /does not match its contract: onair\.system\.ping\.v1 data\/service/,
+          ),
+        },
+      },
+    });
+    expect(calls).toBe(0);
+    // Not even JSON: still a reply, with a correlation id of its own.
+    const junk = await d.handle('{"a":', 1);
+    expect(junk).toMatchObject({
+      kind: 'dead-letter',
+      reply: {
+        data: { code: 'BUS_INVALID_MESSAGE', status: 400, message: expect.stringMatching(/not JSON/) },
+      },
+    });
+    expect(contracts.validate('reply' in junk ? junk.reply : undefined)).toEqual({ ok: true });
+  });
+
   it('never throws on garbage', async () => {
     const d = dispatcher(async () => undefined);
     for (const junk of ['', 'null', '[]', '{"specversion":"1.0"}', '\u0000\u0001', '{"a":']) {

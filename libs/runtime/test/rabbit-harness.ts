@@ -24,11 +24,11 @@ export async function rabbitHarness(): Promise<BusHarness> {
   const conn = await amqp.connect(AMQP_URL);
   const ch = await conn.createChannel();
   return {
-    async makeBus(service) {
+    async makeBus(service, opts = {}) {
       const b = new RabbitBus(AMQP_URL, {
         namespace,
         service,
-        registry: contracts,
+        registry: opts.registry ?? contracts,
         maxAttempts: 3,
         retryDelaysMs: [50, 100],
       });

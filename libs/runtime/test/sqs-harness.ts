@@ -14,7 +14,7 @@ import {
 import { contracts } from '@onair/contracts';
 import { type EventBridgeStandIn, startEventBridgeStandIn } from '@onair/devstack/src/eventbridge';
 import { DLQ_ATTRS, SqsBus, type SqsBusClients } from '../src/bus';
-import type { BusHarness, DeadLetter } from './bus-contract';
+import type { BusHarness, DeadLetter, MakeBusOptions } from './bus-contract';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const region = 'us-east-1';
@@ -26,7 +26,7 @@ export interface SqsHarness extends BusHarness {
   /** Fresh SDK clients pointed at fauxqs and the EventBridge stand-in. */
   clients(): SqsBusClients;
   /** A started bus on the given clients (e.g. clients with a counting middleware). */
-  makeBusWith(service: string, clients: SqsBusClients): Promise<SqsBus>;
+  makeBusWith(service: string, clients: SqsBusClients, opts?: MakeBusOptions): Promise<SqsBus>;
 }
 
 /**
@@ -68,11 +68,15 @@ export async function sqsHarness(): Promise<SqsHarness> {
     }
   };
 
-  const makeBusWith = async (service: string, c: SqsBusClients): Promise<SqsBus> => {
+  const makeBusWith = async (
+    service: string,
+    c: SqsBusClients,
+    opts: MakeBusOptions = {},
+  ): Promise<SqsBus> => {
     const b = new SqsBus(c, {
       namespace,
       service,
-      registry: contracts,
+      registry: opts.registry ?? contracts,
       maxAttempts: 3,
       retryDelaysMs: [50, 100],
       waitTimeSeconds: 1,
@@ -87,10 +91,10 @@ export async function sqsHarness(): Promise<SqsHarness> {
     eventBridgeEndpoint: standIn.url,
     clients,
     makeBusWith,
-    async makeBus(service) {
+    async makeBus(service, opts) {
       const c = clients();
       allClients.push(c);
-      return makeBusWith(service, c);
+      return makeBusWith(service, c, opts);
     },
     async injectRawCommand(target, body) {
       const url = await queueUrl(names.queueName(target, 'commands'));

@@ -39,10 +39,10 @@ export class Dispatcher {
     try {
       msg = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
     } catch (e) {
-      return this.invalid(`not JSON: ${(e as Error).message}`);
+      return this.invalid(`not JSON: ${(e as Error).message}`, undefined);
     }
     const check = this.o.registry.validate(msg);
-    if (!check.ok) return this.invalid(check.reason ?? 'invalid message');
+    if (!check.ok) return this.invalid(check.reason ?? 'invalid message', msg);
     const env = msg as Envelope;
 
     if (this.seen.has(env.id)) {
@@ -119,11 +119,34 @@ export class Dispatcher {
     }
   }
 
-  private invalid(reason: string): Outcome {
+  /**
+   * A message that is not JSON or breaks its contract: dead-lettered at once, never handled. It
+   * also carries an error reply (400 BUS_INVALID_MESSAGE with the reason), which the transport
+   * sends when the message came with a reply address: a request gets its answer now instead of
+   * waiting for its timeout.
+   */
+  private invalid(reason: string, msg: unknown): Outcome {
     this.o.logger.warn({ queue: this.o.queue, reason }, 'invalid message; dead-lettering');
     this.o.metrics?.deadLettered.inc({ queue: this.o.queue, reason: 'invalid' });
     this.count('invalid', 'dead-letter');
-    return { kind: 'dead-letter', reason: 'invalid', error: reason };
+    return { kind: 'dead-letter', reason: 'invalid', error: reason, reply: this.invalidReply(reason, msg) };
+  }
+
+  private invalidReply(reason: string, msg: unknown): Envelope {
+    // Whatever the message is, its id and correlation id are used only if they are usable.
+    const m = msg && typeof msg === 'object' ? (msg as Record<string, unknown>) : {};
+    const text = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : undefined);
+    return makeEnvelope({
+      type: SystemError.type,
+      source: this.o.service,
+      correlationid: text(m.correlationid),
+      causationid: text(m.id),
+      data: {
+        code: 'BUS_INVALID_MESSAGE',
+        status: 400,
+        message: `The message does not match its contract: ${reason}`.slice(0, 2000),
+      },
+    });
   }
 
   private count(type: string, outcome: string): void {

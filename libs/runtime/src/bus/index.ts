@@ -3,3 +3,4 @@ export * from './rabbitmq';
 export * from './routing';
 export * from './types';
 export * from './sqs';
+export * from './wire';

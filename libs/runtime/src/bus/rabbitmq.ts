@@ -7,6 +7,7 @@ import { silentLogger, type Logger } from '../logger';
 import { PendingReplies } from './pending-replies';
 import { Dispatcher, type Outcome } from './dispatch';
 import { outgoing, replyToResult, resolveTarget } from './routing';
+import { toWireJson } from './wire';
 import {
   type Bus,
   type BusOptions,
@@ -389,7 +390,7 @@ class RabbitConsumer implements Consumer {
   private async settle(ch: ConfirmChannel, m: ConsumeMessage, attempt: number, o: Outcome): Promise<void> {
     const props = m.properties;
     if ('reply' in o && o.reply && props.replyTo) {
-      ch.publish('', props.replyTo, Buffer.from(JSON.stringify(o.reply)), {
+      ch.publish('', props.replyTo, Buffer.from(toWireJson(o.reply)), {
         correlationId: props.correlationId,
         contentType: CONTENT_TYPE,
       });

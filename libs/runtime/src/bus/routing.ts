@@ -1,5 +1,6 @@
 import { type ContractRegistry, type Envelope, SystemError } from '@onair/contracts';
 import { AppError } from '../errors';
+import { toWireJson } from './wire';
 
 /** The queue target of a command: its owner service, or the address the sender gives. */
 export function resolveTarget(registry: ContractRegistry, cmd: Envelope, to?: string): string {
@@ -15,16 +16,22 @@ export function resolveTarget(registry: ContractRegistry, cmd: Envelope, to?: st
 
 /**
  * Serialize an outgoing message after checking it against its contract: a bug in a producer
- * is caught where it happens, not in some consumer's DLQ.
+ * is caught where it happens, not in some consumer's DLQ. The text is wire-safe JSON (see
+ * wire.ts): any valid Unicode in the data crosses every transport, SQS included.
  */
-export function outgoing(registry: ContractRegistry, env: Envelope, kind: 'command' | 'event'): Buffer {
+export function outgoingJson(registry: ContractRegistry, env: Envelope, kind: 'command' | 'event'): string {
   const def = registry.get(env.type);
   if (!def || def.kind !== kind)
     throw new AppError('BUS_WRONG_KIND', 500, `${env.type} is not a known ${kind}`);
   const r = registry.validate(env);
   if (!r.ok)
     throw new AppError('BUS_INVALID_MESSAGE', 500, `refusing to send an invalid message: ${r.reason}`);
-  return Buffer.from(JSON.stringify(env));
+  return toWireJson(env);
+}
+
+/** outgoingJson as the bytes a RabbitMQ message carries. */
+export function outgoing(registry: ContractRegistry, env: Envelope, kind: 'command' | 'event'): Buffer {
+  return Buffer.from(outgoingJson(registry, env, kind));
 }
 
 /** A reply is the result envelope, or a system error turned back into the AppError it was. */

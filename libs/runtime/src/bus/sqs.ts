@@ -33,8 +33,9 @@ import { AppError } from '../errors';
 import { type Logger, silentLogger } from '../logger';
 import { PendingReplies } from './pending-replies';
 import { Dispatcher, type Outcome } from './dispatch';
-import { outgoing, replyToResult, resolveTarget } from './routing';
+import { outgoingJson, replyToResult, resolveTarget } from './routing';
 import { Batcher, type EntryResult } from './sqs-batch';
+import { toWireJson, wireSafe } from './wire';
 import {
   type Bus,
   type BusOptions,
@@ -265,7 +266,7 @@ export class SqsBus implements Bus {
 
   async send(cmd: Envelope, opts: SendOptions = {}): Promise<void> {
     const target = resolveTarget(this.o.registry, cmd, opts.to);
-    const body = outgoing(this.o.registry, cmd, 'command').toString('utf8');
+    const body = outgoingJson(this.o.registry, cmd, 'command');
     const t0 = process.hrtime.bigint();
     await this.sendCommand(target, cmd, body);
     this.observePublish(cmd, 'command', t0);
@@ -293,7 +294,7 @@ export class SqsBus implements Bus {
   }
 
   async publish(evt: Envelope): Promise<void> {
-    const body = outgoing(this.o.registry, evt, 'event').toString('utf8');
+    const body = outgoingJson(this.o.registry, evt, 'event');
     if (this.closed) throw new AppError('BUS_CLOSED', 503, 'The bus is closed');
     const t0 = process.hrtime.bigint();
     await this.ensureEventBus();
@@ -384,7 +385,7 @@ export class SqsBus implements Bus {
 
   async request(cmd: Envelope, opts: RequestOptions = {}): Promise<Envelope> {
     const target = resolveTarget(this.o.registry, cmd, opts.to);
-    const body = outgoing(this.o.registry, cmd, 'command').toString('utf8');
+    const body = outgoingJson(this.o.registry, cmd, 'command');
     const timeoutMs = opts.timeoutMs ?? this.o.requestTimeoutMs ?? 10_000;
     const correlationId = randomUUID();
     const reply = this.pending.wait(correlationId, cmd.type, timeoutMs);
@@ -793,7 +794,7 @@ class SqsConsumer implements Consumer {
     const replyTo = attrs[REPLY_TO_ATTR]?.StringValue;
     if ('reply' in o && o.reply && replyTo) {
       try {
-        await bus.sendNow(replyTo, JSON.stringify(o.reply), {
+        await bus.sendNow(replyTo, toWireJson(o.reply), {
           [CORRELATION_ID_ATTR]: str(attrs[CORRELATION_ID_ATTR]?.StringValue ?? ''),
         });
       } catch (e) {
@@ -821,7 +822,8 @@ class SqsConsumer implements Consumer {
       await bus.sendNow(queue.dlqUrl, m.Body ?? '', {
         ...keep,
         [DLQ_ATTRS.reason]: str(o.reason),
-        [DLQ_ATTRS.error]: str(o.error.slice(0, 4000) || 'unknown error'),
+        // Free text that may quote the message (emoji and all): made legal for SQS attributes.
+        [DLQ_ATTRS.error]: str(wireSafe(o.error.slice(0, 4000)) || 'unknown error'),
         [DLQ_ATTRS.attempts]: { DataType: 'Number', StringValue: String(attempt) },
         [DLQ_ATTRS.failedAt]: str(new Date().toISOString()),
         [DLQ_ATTRS.queue]: str(queue.name),

@@ -40,14 +40,20 @@ export async function webhookRoutes(app: FastifyInstance, d: LiveKitApiDeps): Pr
         try {
           await verifier.verify(raw, req.headers.authorization);
         } catch (e) {
-          throw unauthorized(`The webhook could not be verified: ${(e as Error).message}`);
+          // Why it failed (no header, bad JWT, wrong secret, body hash) is for our logs: telling
+          // the sender which check it passed would help whoever forges one.
+          req.log.warn({ reason: (e as Error).message }, 'LiveKit webhook refused: signature not verified');
+          throw unauthorized('invalid signature');
         }
-        let body: Json;
+        // Signed by someone holding the secret, but maybe not a webhook: the sender's mistake.
+        let parsed: unknown;
         try {
-          body = JSON.parse(raw) as Json;
+          parsed = JSON.parse(raw);
         } catch {
           throw new AppError('BAD_REQUEST', 400, 'The webhook body is not JSON');
         }
+        const body = obj(parsed);
+        if (!body) throw new AppError('BAD_REQUEST', 400, 'The webhook body is not a JSON object');
         const id = typeof body.id === 'string' ? body.id : '';
         const event = typeof body.event === 'string' ? body.event : '';
         if (!id || !event) throw new AppError('BAD_REQUEST', 400, 'The webhook has no id or event');
