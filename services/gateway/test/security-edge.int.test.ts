@@ -7,7 +7,10 @@ import { TEST_SECRET } from './helpers';
 
 jest.setTimeout(60_000);
 
-const sign = (claims: Record<string, unknown>, o: { sub?: unknown; exp?: string | number; iat?: number } = {}) => {
+const sign = (
+  claims: Record<string, unknown>,
+  o: { sub?: unknown; exp?: string | number; iat?: number } = {},
+) => {
   const payload: Record<string, unknown> = { roles: ['streamer'], ...claims };
   // A malformed subject on purpose (a number, an object): what a buggy identity provider sends.
   if (o.sub !== undefined) payload.sub = o.sub;
