@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { Ajv, type ErrorObject, type Options as AjvOptions, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, {
+  LogController,
   type FastifyError,
   type FastifyInstance,
   type FastifyReply,
@@ -37,16 +38,18 @@ export function createHttpBase(o: HttpBaseOptions): FastifyInstance {
     loggerInstance: o.logger,
     bodyLimit: o.bodyLimit ?? 256 * 1024,
     requestIdHeader: 'x-request-id',
-    // The request id is the correlation id of every command it causes: one name in every log line.
-    requestIdLogLabel: 'correlationid',
     genReqId: () => randomUUID(),
-    // One line per request, written in onResponse below (Fastify's own two lines name neither).
-    disableRequestLogging: true,
+    // Fastify 5.8+ takes these through a log controller (the top-level options are deprecated and
+    // print FSTDEP023/FSTDEP024 at every start). The request id is the correlation id of every
+    // command it causes: one name in every log line. One line per request, written in onResponse
+    // below (Fastify's own two lines name neither).
+    logController: new LogController({ requestIdLogLabel: 'correlationid', disableRequestLogging: true }),
     connectionTimeout: 30_000,
     keepAliveTimeout: 72_000,
     requestTimeout: 60_000,
     // Path ids are validated by their schemas (which say how long they may be), not cut at 100.
-    maxParamLength: 2048,
+    // A router option (top-level it is deprecated: FSTDEP022).
+    routerOptions: { maxParamLength: 2048 },
     // Router errors (a bad percent-encoding, an overlong id) answer problem+json like the rest.
     frameworkErrors: (err, req, reply) => sendProblem(req, reply, toProblem(err)),
     clientErrorHandler: answerClientError,
