@@ -46,6 +46,7 @@ type Service = {
   depends_on?: string[] | Record<string, { condition?: string }>;
   healthcheck?: { test?: string | string[]; disable?: boolean };
   ports?: unknown[];
+  restart?: string;
 };
 type Compose = { services: Record<string, Service> } & Record<string, unknown>;
 
@@ -136,6 +137,24 @@ describe('onair wiring', () => {
         if (condition === 'service_completed_successfully') expect(target).toBe('minio-setup');
       }
     }
+  });
+
+  // One-shot jobs run to completion once (others wait for service_completed_successfully); with
+  // `unless-stopped` they would be started again after every successful exit.
+  const ONE_SHOT = ['minio-setup'];
+
+  it('every long-running service restarts unless stopped; one-shot jobs do not restart', () => {
+    const policies = Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.restart]));
+    const expected = Object.fromEntries(
+      Object.keys(services).map((name) => [name, ONE_SHOT.includes(name) ? 'no' : 'unless-stopped']),
+    );
+    expect(policies).toEqual(expected);
+  });
+
+  it('rejects a restart policy of the wrong type (the schema checks the key, this file its value)', () => {
+    const broken = loadCompose(composeText) as Compose;
+    (broken.services.gateway as Record<string, unknown>).restart = 5;
+    expect(schemaErrors(broken)).toMatch(/restart/);
   });
 
   it('infrastructure that others wait on has a healthcheck', () => {
