@@ -50,7 +50,7 @@ describe('IVS Chat stand-in', () => {
   const originalWebSocket = globalThis.WebSocket;
 
   beforeAll(() => {
-    // The library uses the global WebSocket constructor (ivs.md part c); use the ws package.
+    // The library uses the global WebSocket constructor (docs/protocols/ivs-chat.md#client-library-behaviour); use the ws package.
     (globalThis as { WebSocket: unknown }).WebSocket = WebSocket;
   });
   afterAll(() => {

@@ -1,4 +1,4 @@
-// Broadcast dev control -> EventBridge events (ivs.md part d), the /_dev routes, and fault injection.
+// Broadcast dev control -> EventBridge events (docs/protocols/ivs.md#eventbridge-events), the /_dev routes, and fault injection.
 import {
   CreateChannelCommand,
   GetChannelCommand,

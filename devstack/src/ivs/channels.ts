@@ -1,4 +1,4 @@
-// IVS low-latency control plane: channels, stream keys and streams (ivs.md part a), plus the
+// IVS low-latency control plane: channels, stream keys and streams (docs/protocols/ivs.md#operations), plus the
 // simulated broadcasts that drive GetStream/ListStreams and the EventBridge events (part d).
 import { ServiceError, notFound, validation } from './errors';
 import type { EventSink } from './events';
@@ -175,7 +175,7 @@ export class IvsChannels {
 
   deleteChannel(input: Input): void {
     const channel = this.channel(requireString(input, 'arn', CHANNEL_ARN));
-    // The model docs: deleting a live channel is a 409 (ivs.md part a, DeleteChannel row).
+    // The model docs: deleting a live channel is a 409 (docs/protocols/ivs.md#operations).
     if (channel.stream) throw new ServiceError('ConflictException', 'Cannot delete a live channel');
     this.channels.delete(channel.arn);
     for (const key of this.streamKeys.values())
@@ -220,7 +220,7 @@ export class IvsChannels {
   createStreamKey(input: Input) {
     const channel = this.channel(requireString(input, 'channelArn', CHANNEL_ARN));
     const tags = optionalTags(input) ?? {};
-    // One stream key per channel (ivs.md part a, note 1): the modeled candidate is a 402.
+    // One stream key per channel (docs/protocols/ivs.md#operations): the modeled candidate is a 402.
     if ([...this.streamKeys.values()].some((k) => k.channelArn === channel.arn)) {
       throw new ServiceError('ServiceQuotaExceededException', 'Stream key quota exceeded for this channel');
     }
@@ -333,7 +333,7 @@ export class IvsChannels {
       stream.recording = {
         id: recordingSessionId(),
         bucket: this.opts.recordingBucketFor(channel.recordingConfigurationArn),
-        // ivs/v1/{account}/{channelId}/{yyyy}/{m}/{d}/{H}/{M}/{random}, unpadded (ivs.md part d).
+        // ivs/v1/{account}/{channelId}/{yyyy}/{m}/{d}/{H}/{M}/{random}, unpadded (docs/protocols/ivs.md#recording-state-change).
         keyPrefix: [
           'ivs/v1',
           this.opts.accountId,
@@ -537,7 +537,7 @@ function channelOut(c: ChannelRecord) {
   };
 }
 
-/** ChannelSummary has no ingestEndpoint or playbackUrl (ivs.md part a). */
+/** ChannelSummary has no ingestEndpoint or playbackUrl (docs/protocols/ivs.md#channels-and-stream-keys). */
 function channelSummaryOut(c: ChannelRecord) {
   return {
     arn: c.arn,

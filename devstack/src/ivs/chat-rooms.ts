@@ -1,5 +1,5 @@
 // IVS Chat control plane: rooms, chat tokens and the server-side moderation calls
-// (ivs.md part b). Delivery to connected clients goes through a ChatHub, which the messaging
+// (docs/protocols/ivs-chat.md#control-plane). Delivery to connected clients goes through a ChatHub, which the messaging
 // WebSocket (messaging-ws.ts) implements.
 import { ServiceError, notFound, validation } from './errors';
 import { opaqueToken, resourceId } from './ids';
@@ -117,7 +117,7 @@ export class ChatRooms {
   updateRoom(input: Input) {
     const room = this.room(requireString(input, 'identifier', ROOM_ARN));
     Object.assign(room, this.roomFields(input));
-    // An empty uri removes the handler (ivs.md part b, UpdateRoom row).
+    // An empty uri removes the handler (docs/protocols/ivs-chat.md#control-plane).
     if (room.messageReviewHandler?.uri === '') room.messageReviewHandler = undefined;
     room.updateTime = new Date(Math.max(Date.now(), Date.parse(room.updateTime) + 1)).toISOString();
     return roomOut(room);
@@ -140,7 +140,7 @@ export class ChatRooms {
       .filter((r) => name === undefined || r.name === name)
       .filter((r) => uri === undefined || r.messageReviewHandler?.uri === uri)
       .filter((r) => logging === undefined || r.loggingConfigurationIdentifiers.includes(logging))
-      // Sorted by updateTime descending (ivs.md part b); newest-created first on ties.
+      // Sorted by updateTime descending (docs/protocols/ivs-chat.md#control-plane); newest-created first on ties.
       .sort((a, b) => b.updateTime.localeCompare(a.updateTime) || b.seq - a.seq);
     const { page, nextToken: next } = paginate(matching, nextToken, maxResults);
     return {
@@ -195,7 +195,7 @@ export class ChatRooms {
     };
   }
 
-  /** A token opens one connection only (ivs.md part b, "Token semantics"). */
+  /** A token opens one connection only (docs/protocols/ivs-chat.md#chat-tokens). */
   redeemToken(token: string): TokenRedemption {
     const session = this.tokens.get(token);
     if (!session) return { ok: false, status: 401, reason: 'Invalid or already used token' };

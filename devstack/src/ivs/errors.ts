@@ -1,7 +1,7 @@
 // Service errors in the two wire dialects. Both carry `x-amzn-ErrorType`, which is the first
-// place the SDK looks for the error name (ivs.md part 0, "Errors: how the SDK picks the name").
-// IVS bodies use `exceptionMessage`; we add `message` too so `err.message` is readable (ivs.md
-// part a, "Errors (IVS)"). IVS Chat bodies use `message` plus per-error fields (ivs.md part b).
+// place the SDK looks for the error name (docs/protocols/ivs.md#errors).
+// IVS bodies use `exceptionMessage`; we add `message` too so `err.message` is readable
+// (docs/protocols/ivs.md#errors). IVS Chat bodies use `message` plus per-error fields (docs/protocols/ivs-chat.md#errors).
 
 export type Service = 'ivs' | 'ivschat';
 

@@ -1,4 +1,4 @@
-// The EventBridge envelope IVS publishes (ivs.md part d). Events go to the injected
+// The EventBridge envelope IVS publishes (docs/protocols/ivs.md#eventbridge-events). Events go to the injected
 // `publishEvent` callback (the devstack wires an EventBridge stand-in there) and are always
 // kept in memory as well, so tests can read what was emitted.
 import { randomUUID } from 'node:crypto';

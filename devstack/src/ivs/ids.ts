@@ -1,4 +1,4 @@
-// Random identifiers in the shapes real IVS uses (see /work/shared/reference/ivs.md, parts a-d).
+// Random identifiers in the shapes real IVS uses (docs/protocols/ivs.md#identifiers).
 import { randomBytes, randomInt } from 'node:crypto';
 
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -22,7 +22,7 @@ export const hostPrefix = (): string => pick(HEX, 12);
 /** 16 alphanumerics, like `recording_session_id` in Recording State Change events. */
 export const recordingSessionId = (): string => pick(ALNUM, 16);
 
-/** Random base64url without padding: only RFC 7230 token characters (ivs.md part b, "Token semantics"). */
+/** Random base64url without padding: only RFC 7230 token characters (docs/protocols/ivs-chat.md#chat-tokens). */
 export const opaqueToken = (bytes = 48): string => randomBytes(bytes).toString('base64url');
 
 export const randomAlnum = (length: number): string => pick(ALNUM, length);

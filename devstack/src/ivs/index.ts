@@ -1,5 +1,5 @@
 // Local stand-ins for AWS IVS, IVS Chat and the IVS Chat messaging WebSocket.
-// Wire facts: /work/shared/reference/ivs.md (parts 0, a, b, c, d).
+// Wire facts: docs/protocols/ivs.md and docs/protocols/ivs-chat.md.
 export { startIvsStandIn } from './server';
 export type { BroadcastInfo, IvsStandIn, IvsStandInOptions } from './server';
 export type { IvsEventBridgeEvent, IvsEventDetailType } from './events';

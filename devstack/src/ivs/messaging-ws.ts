@@ -1,4 +1,4 @@
-// The IVS Chat messaging WebSocket (ivs.md part c). The chat token arrives as the
+// The IVS Chat messaging WebSocket (docs/protocols/ivs-chat.md#messaging-websocket). The chat token arrives as the
 // Sec-WebSocket-Protocol and must be echoed back, or clients fail the handshake. Every frame
 // we send carries a fresh unique `Id`, because the JS client silently drops repeated Ids.
 import type { IncomingMessage } from 'node:http';
@@ -8,7 +8,7 @@ import type { Capability, ChatHub, ChatRooms, ChatSession, RoomRecord } from './
 import type { FaultInjector } from './faults';
 import { resourceId } from './ids';
 
-/** Input the review hook gets: the Lambda event of a message review handler (ivs.md part b). */
+/** Input the review hook gets: the Lambda event of a message review handler (docs/protocols/ivs-chat.md#message-review-handler). */
 export interface MessageReviewInput {
   Content: string;
   MessageId: string;
@@ -56,7 +56,7 @@ export class MessagingHub implements ChatHub {
   ) {
     this.wss = new WebSocketServer({
       noServer: true,
-      // Echo the token back as the accepted subprotocol (ivs.md part c, "Subprotocol echo").
+      // Echo the token back as the accepted subprotocol (docs/protocols/ivs-chat.md#connecting).
       handleProtocols: (protocols) => protocols.values().next().value ?? false,
     });
   }
@@ -119,7 +119,7 @@ export class MessagingHub implements ChatHub {
     return id;
   }
 
-  /** Both MessageId and the deprecated MessageID: JS client 1.1.1 reads MessageID (ivs.md part c). */
+  /** Both MessageId and the deprecated MessageID: JS client 1.1.1 reads MessageID (docs/protocols/ivs-chat.md#system-events). */
   deleteMessage(roomArn: string, messageId: string, reason?: string, requestId?: string): string {
     const attributes: Record<string, string> = { MessageId: messageId, MessageID: messageId };
     if (reason !== undefined) attributes.Reason = reason;
@@ -223,7 +223,7 @@ export class MessagingHub implements ChatHub {
     if (typeof r.Content !== 'string' || r.Content.length === 0) {
       return this.error(c, 400, 'Content is required', requestId);
     }
-    // Length is counted in Unicode code points (ivs.md part b).
+    // Length is counted in Unicode code points (docs/protocols/ivs-chat.md#rooms).
     if ([...r.Content].length > room.maximumMessageLength) {
       return this.error(c, 413, `Content exceeds ${room.maximumMessageLength} characters`, requestId);
     }
@@ -325,7 +325,7 @@ export class MessagingHub implements ChatHub {
     }
   }
 
-  /** ErrorCode is a number; the JS client drops the frame otherwise (ivs.md part c). */
+  /** ErrorCode is a number; the JS client drops the frame otherwise (docs/protocols/ivs-chat.md#client-library-behaviour). */
   private error(c: Connection, code: number, message: string, requestId?: string): void {
     if (c.ws.readyState !== c.ws.OPEN) return;
     c.ws.send(

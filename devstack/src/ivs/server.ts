@@ -1,7 +1,7 @@
 // One HTTP server for both control planes, the messaging WebSocket (same port, any path) and the
 // development routes under /_dev. IVS and IVS Chat operation names do not collide, so the path
 // picks the service; only /tags/{arn} is shared, and there the SigV4 credential scope (`ivs` vs
-// `ivschat`) or else the ARN decides (ivs.md part 0, "Path collision").
+// `ivschat`) or else the ARN decides (docs/protocols/ivs.md#wire-format).
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

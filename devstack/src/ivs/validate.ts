@@ -1,5 +1,5 @@
 // Tiny input checks that answer with ValidationException the way both control planes do.
-// Constraints come from the service models summarised in ivs.md parts a and b.
+// Constraints come from the service models summarised in docs/protocols/ivs.md and docs/protocols/ivs-chat.md.
 import { ServiceError, validation } from './errors';
 
 export type Input = Record<string, unknown>;

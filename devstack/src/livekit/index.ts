@@ -1,4 +1,4 @@
-// Local stand-in for livekit-server + egress (wire facts: shared/reference/livekit.md).
+// Local stand-in for livekit-server + egress (wire facts: docs/protocols/livekit.md).
 //
 //   const lk = await startLiveKitStandIn({ apiKey, apiSecret, webhookUrl });
 //   new RoomServiceClient(lk.url, apiKey, apiSecret); new EgressClient(lk.url, apiKey, apiSecret);

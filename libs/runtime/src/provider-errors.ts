@@ -16,7 +16,7 @@ const AWS_ERRORS: Mapping = {
 
 /**
  * One AWS SDK error (IVS, IVS Chat) -> one AppError. The SDK names errors by `err.name`
- * (shared/reference/ivs.md part 0); `err.message` may be "UnknownError" when the service only
+ * (docs/protocols/ivs.md#errors); `err.message` may be "UnknownError" when the service only
  * sends `exceptionMessage`, so both are read. 4xx are final (the bus does not retry them); 5xx
  * (throttling, outages) are retried.
  */

@@ -95,7 +95,7 @@ const laxRegistry = new ContractRegistry([
 ]);
 
 /**
- * The promises every transport keeps (ARCHITECTURE.md, "The bus"). Runs unchanged against each
+ * The promises every transport keeps (docs/architecture.md#promises). Runs unchanged against each
  * transport; the harness is the only transport-specific part. Buses are built with
  * maxAttempts 3 and short retry delays.
  */

@@ -12,7 +12,7 @@ describe('seed 002: IVS Chat token route and chat rooms with streams', () => {
   const rooms: ChatRoom[] = [];
   const originalWebSocket = globalThis.WebSocket;
   beforeAll(async () => {
-    // The messaging library uses the global WebSocket (ivs.md part c).
+    // The messaging library uses the global WebSocket (docs/protocols/ivs-chat.md#client-library-behaviour).
     (globalThis as { WebSocket: unknown }).WebSocket = WebSocket;
     h = await startStreamsHarness();
   }, 60_000);

@@ -17,7 +17,7 @@ const rec: Recording = {
 const now = new Date('2026-11-22T10:05:00.000Z');
 
 describe('egress webhook JSON -> snapshot', () => {
-  it('reads the protojson LiveKit sends (reference/livekit.md (c) sample)', () => {
+  it('reads the protojson LiveKit sends (docs/protocols/livekit.md#webhooks example)', () => {
     const s = snapshotFromJson({
       egressId: 'EG_xyz',
       roomId: 'RM_abc123',

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * Server -> client frames of the IVS Chat messaging protocol (shared/reference/ivs.md part c),
+ * Server -> client frames of the IVS Chat messaging protocol (docs/protocols/ivs-chat.md#server-frames),
  * spoken by onair's native chat so `amazon-ivs-chat-messaging` works against either provider.
  *
  * Two rules the client library enforces: every frame carries an `Id` it has not seen (it drops

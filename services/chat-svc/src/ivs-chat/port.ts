@@ -9,7 +9,7 @@ export interface IvsRoomInput {
   name: string;
   maximumMessageRatePerSecond?: number;
   maximumMessageLength?: number;
-  /** The room's review Lambda; `uri: ""` removes it on update (ivs.md part b, UpdateRoom). */
+  /** The room's review Lambda; `uri: ""` removes it on update (docs/protocols/ivs-chat.md#control-plane). */
   messageReviewHandler?: { uri: string; fallbackResult: 'ALLOW' | 'DENY' };
   tags?: Record<string, string>;
 }

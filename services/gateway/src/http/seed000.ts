@@ -13,7 +13,7 @@ import {
 import { principalOf } from './plugins';
 
 /**
- * Seed 000's API, unchanged (seeds/000: POST /stream, GET /stream/:streamId,
+ * Seed 000's API, unchanged (POST /stream, GET /stream/:streamId,
  * POST /stream/:streamId/stop, DELETE /stream/:streamId), over the same commands and read model
  * as /v1/streams. That seed made IVS Chat rooms (its responses carry `arn:aws:ivschat` ARNs), so
  * its streams always get an `ivs` room. POST /stream is synchronous there: it waits for the saga.

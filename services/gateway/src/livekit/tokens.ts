@@ -24,7 +24,7 @@ export interface JoinTokens {
 /** The message livekit-server-sdk throws for a join token without identity (seed 004 shows it). */
 export const IDENTITY_REQUIRED = 'identity is required for join but not set';
 
-/** JoinTokens with the real AccessToken (HS256 with the API secret, reference/livekit.md (a)). */
+/** JoinTokens with the real AccessToken (HS256 with the API secret, docs/protocols/livekit.md#access-tokens). */
 export class LiveKitJoinTokens implements JoinTokens {
   constructor(
     private readonly apiKey: string,

@@ -11,7 +11,7 @@ export interface WebhookVerifier {
 }
 
 /**
- * What livekit-server-sdk's WebhookReceiver checks (reference/livekit.md (a)): the JWT signed
+ * What livekit-server-sdk's WebhookReceiver checks (docs/protocols/livekit.md#webhooks): the JWT signed
  * with the API secret, then its sha256 claim against the hash of the exact body bytes. Unlike
  * WebhookReceiver.receive it stops there: parsing the body is the route's job, so a signed body
  * that is not a webhook is a 400, not a failed verification.

@@ -18,7 +18,7 @@ const MAX_CONTENT_CODE_POINTS = 500;
 type Reply = (frame: string) => void;
 
 /**
- * One client frame of the IVS Chat messaging protocol (shared/reference/ivs.md part c):
+ * One client frame of the IVS Chat messaging protocol (docs/protocols/ivs-chat.md#client-requests):
  * validated here, capability-checked against the token, then carried out by chat-svc. Every
  * refusal is an ERROR frame carrying the request's RequestId; nothing a client sends can throw.
  */

@@ -5,7 +5,7 @@ import { isTerminal, type Recording, type RecordingStore, StaleWrite } from '../
 /**
  * IVS auto-recordings (a channel with a recording configuration records every broadcast to S3 by
  * itself). IVS reports them as EventBridge `IVS Recording State Change` events
- * (shared/reference/ivs.md (d)); they become recordings with source `ivs` in the same table and
+ * (docs/protocols/ivs.md#recording-state-change); they become recordings with source `ivs` in the same table and
  * list, keyed by the recording session id so copies of an event land on the same record.
  */
 export type IvsOutcome = 'applied' | 'ignored' | 'stale';

@@ -24,7 +24,7 @@ export interface EgressAdapterOptions {
   };
 }
 
-/** LiveKitEgress over the real EgressClient (reference/livekit.md (a), EgressClient). */
+/** LiveKitEgress over the real EgressClient (docs/protocols/livekit.md#egress). */
 export class LiveKitEgressAdapter implements LiveKitEgress {
   private readonly client: EgressClient;
 

@@ -25,7 +25,7 @@ const nsToMs = (v: unknown): number | undefined => {
 /**
  * An EgressInfo in protojson (webhook bodies, and EgressInfo.toJson() from the SDK): camelCase,
  * int64 as strings, enums as names, zero values absent (so no `status` means EGRESS_STARTING,
- * reference/livekit.md (c)). Unknown fields are ignored.
+ * docs/protocols/livekit.md#egress-status). Unknown fields are ignored.
  */
 export function snapshotFromJson(info: Record<string, unknown>): EgressSnapshot {
   const status =

@@ -232,7 +232,7 @@ export function onEgressWebhook(d: RecordingDeps): MessageHandler {
 const LOST_AFTER_MS = 5 * 60_000;
 
 /**
- * Webhooks are best effort (reference/livekit.md (c)): every open recording is compared with
+ * Webhooks are best effort (docs/protocols/livekit.md#webhook-delivery): every open recording is compared with
  * ListEgress, which repairs a lost or late webhook. Safe on several instances at once.
  */
 export async function reconcile(d: RecordingDeps): Promise<number> {

@@ -3,7 +3,7 @@ import type { Recording } from './store';
 
 type Status = Recording['status'];
 
-/** Egress status -> ours (reference/livekit.md: EgressStatus; LIMIT_REACHED still wrote a file). */
+/** Egress status -> ours (docs/protocols/livekit.md#egress-status; LIMIT_REACHED still wrote a file). */
 export function statusOf(s: EgressSnapshot): Status {
   switch (s.status) {
     case 'EGRESS_STARTING':

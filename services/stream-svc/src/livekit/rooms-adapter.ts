@@ -9,7 +9,7 @@ export interface LiveKitCredentials {
   apiSecret: string;
 }
 
-/** LiveKitRooms over the real RoomServiceClient (Twirp JSON, reference/livekit.md (b)). */
+/** LiveKitRooms over the real RoomServiceClient (Twirp JSON, docs/protocols/livekit.md#twirp-wire-format). */
 export class LiveKitRoomsAdapter implements LiveKitRooms {
   private readonly client: RoomServiceClient;
 

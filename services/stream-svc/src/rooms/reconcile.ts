@@ -7,7 +7,7 @@ import type { RoomStore } from './store';
 const GRACE_MS = 60_000;
 
 /**
- * Webhooks are best effort (reference/livekit.md (c)): a lost room_finished would leave a room
+ * Webhooks are best effort (docs/protocols/livekit.md#webhook-delivery): a lost room_finished would leave a room
  * `active` forever. Active rooms are compared with ListRooms; one LiveKit no longer has is
  * finished, and a room LiveKit reports empty loses the participants we still count.
  * Safe on several instances at once (same writes, same event ids).

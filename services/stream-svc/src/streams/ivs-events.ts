@@ -42,7 +42,7 @@ function parse(body: string): IvsEvent | string {
 }
 
 /**
- * Applies IVS EventBridge events (ivs.md part d) to streams. Delivery is best effort: events come
+ * Applies IVS EventBridge events (docs/protocols/ivs.md#eventbridge-events) to streams. Delivery is best effort: events come
  * twice, late or out of order. Each stream keeps the (time, rank) of the newest event applied and
  * a conditional write refuses anything not newer, so duplicates and stale events change nothing.
  * The stream is found by the channel name (stream-svc names channels after stream ids) and the
