@@ -12,7 +12,7 @@ import { testBuses, waitFor } from '../../../test/support';
 import { buildApp } from '../src/app';
 import { createTokenVerifier } from '../src/auth';
 import { type ActiveBan, inForce } from '../src/read-models/chat-bans';
-import type { ChatAccess } from '../src/ws/access';
+import { type ChatAccess, groupRoomId } from '../src/ws/access';
 import { TEST_SECRET, tokenFor } from './helpers';
 
 // The IVS Chat client library uses the global WebSocket (Node 24 has one; ws is what we test with).
@@ -82,15 +82,22 @@ type Caps = Array<'SEND_MESSAGE' | 'DELETE_MESSAGE' | 'DISCONNECT_USER'>;
 
 /** The rooms and bans the edge checks, in memory (chat-svc's table is tested in native-chat). */
 function memoryAccess() {
-  const rooms = new Map<string, { provider: string }>([
+  const rooms = new Map<string, { provider: string; name?: string }>([
     [ROOM, { provider: 'native' }],
     ['group1', { provider: 'native' }],
     ['group2', { provider: 'native' }],
     ['ivs-room', { provider: 'ivs' }],
   ]);
   const bans = new Map<string, ActiveBan>();
+  const created: string[] = [];
   const access: ChatAccess = {
     rooms: { get: async (id) => rooms.get(id) },
+    groups: {
+      create: async (roomId, name) => {
+        created.push(roomId);
+        if (!rooms.has(roomId)) rooms.set(roomId, { provider: 'native', name });
+      },
+    },
     bans: {
       activeBan: async (roomId, userId) => {
         const b = bans.get(`${roomId}/${userId}`);
@@ -98,7 +105,7 @@ function memoryAccess() {
       },
     },
   };
-  return { access, rooms, bans };
+  return { access, rooms, bans, created };
 }
 
 /** One raw HTTP request over TCP; resolves with what the server answered before it closed. */
@@ -431,11 +438,21 @@ describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging cli
     s.ws.close();
   });
 
-  it('seed 003 joinGroup: only existing native rooms, never while banned or timed out', async () => {
+  it('seed 003 joinGroup: a new group name gets its room, room ids must exist, never while banned', async () => {
     const s = await openSeed003('uma');
-    expect(await s.answer({ action: 'joinGroup', groupId: 'no-such-room' })).toEqual({
-      error: { code: 404, message: expect.stringMatching(/no chat room no-such-room/i), action: 'joinGroup' },
+    expect(await s.answer({ action: 'joinGroup', groupId: 'chat_nosuchroom' })).toEqual({
+      error: {
+        code: 404,
+        message: expect.stringMatching(/no chat room chat_nosuchroom/i),
+        action: 'joinGroup',
+      },
     });
+    for (const bad of ['has space', 'a'.repeat(65) + '\u00e9', '<script>', '', 42]) {
+      expect(await s.answer({ action: 'joinGroup', groupId: bad })).toMatchObject({
+        error: { code: 400, action: 'joinGroup' },
+      });
+    }
+    expect(memory.created).toEqual([]);
     expect(await s.answer({ action: 'joinGroup', groupId: 'ivs-room' })).toEqual({
       error: { code: 400, message: expect.stringMatching(/only native chat rooms/), action: 'joinGroup' },
     });
@@ -456,6 +473,42 @@ describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging cli
     await waitFor(() => s.got.length > n, { what: 'an answer to a binary frame' });
     expect(s.got[n]).toEqual({ error: { code: 400, message: 'Send text frames' } });
     s.ws.close();
+  });
+
+  it('seed 003 groups: the first join makes the room (same id for the same name); any signed-in user sends', async () => {
+    const viewer = await openSeed003('vic', []); // a token without roles, as Cognito issues them
+    const other = await openSeed003('wes', ['viewer']);
+    const first = await viewer.answer({ action: 'joinGroup', groupId: '방-1' });
+    expect(first).toEqual({
+      action: 'joinGroup',
+      groupId: '방-1',
+      joined: true,
+      roomId: groupRoomId('방-1'),
+    });
+    expect(first.roomId).toMatch(/^grp_[0-9a-f]{32}$/);
+    // The same name in another Unicode normalization is the same group.
+    expect(await other.answer({ action: 'joinGroup', groupId: '방-1'.normalize('NFD') })).toMatchObject({
+      joined: true,
+      roomId: first.roomId,
+    });
+    expect(memory.created.filter((id) => id === first.roomId)).toHaveLength(1);
+    expect(memory.rooms.get(String(first.roomId))).toEqual({ provider: 'native', name: '방-1' });
+    await waitFor(() => fanout.index.gatewaysFor(String(first.roomId)).length === 1, { what: 'presence' });
+    viewer.ws.send(JSON.stringify({ action: 'sendMessage', message: 'from a role-less user' }));
+    for (const c of [viewer, other]) {
+      await waitFor(() => c.got.some((f) => f.message === 'from a role-less user'), { what: 'the message' });
+      expect(c.got.find((f) => f.message === 'from a role-less user')).toMatchObject({
+        groupId: '방-1',
+        sender: 'vic',
+      });
+    }
+    // A ban in the group's room keeps the user out of the group.
+    memory.bans.set(`${first.roomId}/vic`, { reason: 'spam' });
+    expect(await viewer.answer({ action: 'joinGroup', groupId: '방-1' })).toEqual({
+      error: { code: 403, message: 'You are banned from this room', action: 'joinGroup' },
+    });
+    viewer.ws.close();
+    other.ws.close();
   });
 
   it('seed 003 sockets are in one group at a time, and joins per connection are rate limited (429)', async () => {

@@ -13,6 +13,7 @@ import { createTokenVerifier } from '../src/auth';
 import { ChatBansReadModel } from '../src/read-models/chat-bans';
 import { ChatHistoryReadModel } from '../src/read-models/chat-history';
 import { ChatRoomsReadModel } from '../src/read-models/chat-rooms';
+import { GROUP_OWNER, groupRoomId } from '../src/ws/access';
 import { TEST_SECRET, tokenFor } from './helpers';
 
 const CHAT_SECRET = 'chat-token-secret-e2e-tests';
@@ -37,6 +38,7 @@ describe('native chat across two gateways and two fanout instances', () => {
   const stops: Array<() => Promise<unknown>> = [];
   let client: Awaited<ReturnType<typeof buses.make>>;
   let fanouts: Array<ReturnType<typeof buildFanout>>;
+  let roomsTable: ChatRoomsReadModel;
 
   const token = async (userId: string, roles: Array<'viewer' | 'streamer' | 'moderator'> = ['streamer']) => {
     const r = await client.request(
@@ -85,6 +87,7 @@ describe('native chat across two gateways and two fanout instances', () => {
     const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
     const table = 'onair-chat-e2e';
     await ensureTable(ddb, { name: table, indexes: CHAT_TABLE_INDEXES });
+    roomsTable = new ChatRoomsReadModel(ddb, table);
     const chat = buildChat({
       bus: await buses.make('chat-svc'),
       logger: silentLogger,
@@ -387,7 +390,7 @@ describe('native chat across two gateways and two fanout instances', () => {
     again.ws.close();
   });
 
-  it('seed 003 joinGroup answers 404 for a group that is no chat room and 400 for an IVS room', async () => {
+  it('seed 003 joinGroup answers 404 for a room id that is no room and 400 for an IVS room', async () => {
     await client.request(
       makeEnvelope({
         type: 'onair.chat.room.create.v1',
@@ -407,12 +410,79 @@ describe('native chat across two gateways and two fanout instances', () => {
     const got: Array<Record<string, unknown>> = [];
     sock.on('message', (d) => got.push(JSON.parse(d.toString())));
     await new Promise((r) => sock.once('open', r));
-    sock.send(JSON.stringify({ action: 'joinGroup', groupId: 'no-such-group' }));
+    sock.send(JSON.stringify({ action: 'joinGroup', groupId: 'chat_nosuchgroup' }));
     sock.send(JSON.stringify({ action: 'joinGroup', groupId: 'ivs-lobby' }));
     await waitFor(() => got.length >= 2, { what: 'two answers' });
     expect(got.map((f) => (f.error as { code: number }).code)).toEqual([404, 400]);
-    expect((got[0].error as { message: string }).message).toMatch(/no chat room no-such-group/i);
+    expect((got[0].error as { message: string }).message).toMatch(/no chat room chat_nosuchgroup/i);
     sock.close();
+  });
+
+  it('seed 003 groups: first joins on two gateways at once make one room, owned by no user', async () => {
+    const open = async (gw: string, user: string) => {
+      const sock = new WebSocket(
+        `ws://127.0.0.1:${gateways[gw].port}/v1/chat/seed003?token=${await tokenFor(user, [])}`,
+      );
+      const got: Array<Record<string, unknown>> = [];
+      sock.on('message', (d) => got.push(JSON.parse(d.toString())));
+      await new Promise((r, j) => {
+        sock.once('open', r);
+        sock.once('error', j);
+      });
+      return { ws: sock, got };
+    };
+    const sockets = [await open('gw-1', 'ann'), await open('gw-2', 'ben'), await open('gw-1', 'cat')];
+    // Every first join at the same moment: chat-svc takes one create, the others meet its room.
+    for (const s of sockets) s.ws.send(JSON.stringify({ action: 'joinGroup', groupId: 'team-blue' }));
+    await waitFor(() => sockets.every((s) => s.got.length > 0), { what: 'three join answers' });
+    const roomId = groupRoomId('team-blue');
+    for (const s of sockets) {
+      expect(s.got[0]).toEqual({ action: 'joinGroup', groupId: 'team-blue', joined: true, roomId });
+    }
+    expect(await roomsTable.get(roomId)).toMatchObject({
+      roomId,
+      ownerId: GROUP_OWNER,
+      provider: 'native',
+      name: 'team-blue',
+    });
+    await waitFor(
+      () =>
+        fanouts.every(
+          (f) => f.index.gatewaysFor(roomId).includes('gw-1') && f.index.gatewaysFor(roomId).includes('gw-2'),
+        ),
+      { what: 'the group on both gateways in every fanout index' },
+    );
+    sockets[1].ws.send(JSON.stringify({ action: 'sendMessage', message: 'across gateways' }));
+    for (const s of sockets) {
+      await waitFor(() => s.got.some((f) => f.message === 'across gateways'), { what: 'the group message' });
+      expect(s.got.find((f) => f.message === 'across gateways')).toMatchObject({
+        groupId: 'team-blue',
+        sender: 'ben',
+        seq: 1,
+      });
+    }
+    // The room's owner is nobody: a user's own id never makes them its moderator, a moderator bans.
+    const ban = await gateways['gw-2'].app.inject({
+      method: 'POST',
+      url: `/v1/chat/rooms/${roomId}/bans`,
+      headers: { authorization: `Bearer ${await tokenFor('mo', ['moderator'])}` },
+      payload: { userId: 'cat' },
+    });
+    expect(ban.statusCode).toBe(204);
+    const back = await open('gw-2', 'cat');
+    back.ws.send(JSON.stringify({ action: 'joinGroup', groupId: 'team-blue' }));
+    await waitFor(() => back.got.length > 0, { what: 'the banned join answer' });
+    expect(back.got[0]).toEqual({
+      error: { code: 403, message: 'You are banned from this room', action: 'joinGroup' },
+    });
+    // Stored: the group's history is its room's history.
+    const history = await gateways['gw-1'].app.inject({
+      url: `/v1/chat/rooms/${roomId}/messages`,
+      headers: { authorization: `Bearer ${await tokenFor('ann', [])}` },
+    });
+    expect(history.statusCode).toBe(200);
+    expect(history.json().messages).toMatchObject([{ content: 'across gateways', seq: 1 }]);
+    for (const s of [...sockets, back]) s.ws.close();
   });
 
   it('a gateway killed mid-conversation: its clients reconnect to the other one and recover', async () => {

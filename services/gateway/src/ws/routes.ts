@@ -21,8 +21,8 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { bearer, type Principal, type TokenVerifier } from '../auth';
-import { type ChatAccess, assertMayConnect, resolveSeed003Join } from './access';
-import type { ChatCommandContext, SocketIdentity } from './commands';
+import { assertMayConnect, busGroupRooms, type ChatAccess, resolveSeed003Join } from './access';
+import { type ChatCommandContext, parseObject, type SocketIdentity } from './commands';
 import { WsConnection } from './connection';
 import { type Delivery, Hub, type HubConnection } from './hub';
 import { handleIvsFrame } from './ivs-socket';
@@ -45,7 +45,10 @@ export interface ChatSocketOptions {
   chatTokenSecret: string;
   userVerifier: TokenVerifier;
   history?: HistoryReader;
-  /** Which rooms exist and who is banned from them (chat-svc's table): checked on every join and upgrade. */
+  /**
+   * Which rooms exist and who is banned from them (chat-svc's table): checked on every join and
+   * upgrade. Seed 003 group rooms are created through chat-svc on this bus unless `groups` says otherwise.
+   */
   access: ChatAccess;
   requestTimeoutMs?: number;
   pingIntervalMs?: number;
@@ -132,6 +135,26 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
   });
 
   const joinsPerSecond = o.joinsPerSecond ?? 2;
+  const access: ChatAccess = {
+    ...o.access,
+    groups: o.access.groups ?? busGroupRooms(o.bus, o.requestTimeoutMs ?? 5000),
+  };
+  /**
+   * The group name each seed 003 group room's members see as `groupId` (fanout writes the room id
+   * there), for the rooms this instance holds sockets of; forgotten when the last one leaves.
+   */
+  const groupNames = new Map<string, string>();
+  const forgetGroupIfEmpty = (roomId: string) => {
+    if (groupNames.has(roomId) && hub.inRoom(roomId).length === 0) groupNames.delete(roomId);
+  };
+  /** A delivery as a group's members see it: the seed 003 frame names the group, not its room. */
+  const asGroup = (d: Delivery): Delivery => {
+    const name = groupNames.get(d.roomId);
+    const frame =
+      name === undefined || d.frames.seed003 === undefined ? undefined : parseObject(d.frames.seed003);
+    if (!frame || typeof frame.groupId !== 'string') return d;
+    return { ...d, frames: { ...d.frames, seed003: JSON.stringify({ ...frame, groupId: name }) } };
+  };
   /** Never rejects: a presence event that cannot be published is logged (the snapshot repairs it). */
   const presence = async (type: string, c: HubConnection, roomId: string): Promise<void> => {
     try {
@@ -159,7 +182,10 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
       sockets.delete(c);
       const wasIn = c.roomId;
       hub.remove(c);
-      if (wasIn) void presence(PresenceLeft.type, c, wasIn);
+      if (wasIn) {
+        forgetGroupIfEmpty(wasIn);
+        void presence(PresenceLeft.type, c, wasIn);
+      }
     });
     c.ws.on('error', (err) => log.debug({ err: err.message }, 'socket error'));
   }
@@ -254,28 +280,35 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
   };
 
   const onSeed003Socket = (ws: WebSocket, socket: Duplex, p: Principal) => {
-    // Seed 003 had no roles: every signed-in user could post. Viewers (read-only) cannot here.
+    // Seed 003 had no roles: every signed-in user could post, and still can on this socket (a
+    // token without roles is a viewer elsewhere). docs/chat.md, "Protocol 2".
     const c = new WsConnection(
       ws,
       socket,
       p.userId,
       'seed003',
-      p.roles.length === 1 && p.roles[0] === 'viewer' ? [] : ['SEND_MESSAGE'],
+      ['SEND_MESSAGE'],
       p.displayName ? { displayName: p.displayName } : {},
       undefined,
       messagesPerSecond,
     );
     attach(c);
     // One group at a time: joining another leaves the previous one (the hub forgets empty rooms).
-    const join = async (groupId: string) => {
-      const roomId = await resolveSeed003Join(o.access, groupId, c.userId);
+    const join = async (groupId: string): Promise<string> => {
+      const joined = await resolveSeed003Join(access, groupId, c.userId);
+      const { roomId } = joined;
       // The socket may have closed while the tables were read: a closed socket joins nothing.
-      if (c.ws.readyState !== WebSocket.OPEN) return;
+      if (c.ws.readyState !== WebSocket.OPEN) return roomId;
+      if (joined.groupId !== roomId) groupNames.set(roomId, joined.groupId);
       const previous = c.roomId;
-      if (previous === roomId) return;
+      if (previous === roomId) return roomId;
       hub.join(c, roomId);
-      if (previous) void presence(PresenceLeft.type, c, previous);
+      if (previous) {
+        forgetGroupIfEmpty(previous);
+        void presence(PresenceLeft.type, c, previous);
+      }
       await presence(PresenceJoined.type, c, roomId);
+      return roomId;
     };
     const reply = (f: string) => c.send(f);
     ws.on('message', (data, isBinary) => {
@@ -308,7 +341,7 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
         throw new AppError('UNAUTHORIZED', 401, 'The chat session has ended');
       }
       // A token minted before a ban (or timeout) still verifies: the ban is checked here too.
-      await assertMayConnect(o.access, grant.roomId, grant.userId);
+      await assertMayConnect(access, grant.roomId, grant.userId);
       const raw = url.searchParams.get('since');
       const since = raw === null ? undefined : Number(raw);
       if (since !== undefined && !(Number.isSafeInteger(since) && since >= 0)) {
@@ -402,7 +435,7 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
           log.warn({ id: m.id }, 'dropping a malformed delivery');
           return;
         }
-        hub.deliver(m.data);
+        hub.deliver(asGroup(m.data));
       },
       // The hub puts each room back in sequence order, so deliveries need not wait for the
       // previous one's ack; writing them is synchronous anyway.

@@ -8,13 +8,14 @@ import {
   sendChatMessage,
   parseObject,
 } from './commands';
+import { groupIdProblem } from './access';
 import type { HubConnection } from './hub';
 import type { TokenBucket } from './rate-limit';
 
 /**
  * Seed 003's actions: `{"action":"joinGroup","groupId"}` then `{"action":"sendMessage","message"}`.
- * The group is a native chat room; members receive each stored message as
- * {messageId, groupId, message, sender, createdAt}.
+ * A group is a name the client picks (its native chat room is made on the first join) or a chat
+ * room's id; members receive each stored message as {messageId, groupId, message, sender, createdAt}.
  */
 export async function handleSeed003Frame(
   raw: string,
@@ -25,8 +26,8 @@ export async function handleSeed003Frame(
     /** Joins per second of this connection (each one reads the rooms and bans tables). */
     joinLimiter: TokenBucket;
     log: Logger;
-    /** Check the group (an existing native room the user is not banned from) and move the socket into it. */
-    join: (groupId: string) => Promise<void>;
+    /** Check the group (resolveSeed003Join), move the socket into its room, and return the room id. */
+    join: (groupId: string) => Promise<string>;
   },
   reply: (frame: string) => void,
 ): Promise<void> {
@@ -37,16 +38,16 @@ export async function handleSeed003Frame(
   try {
     if (action === 'joinGroup') {
       const groupId = req.groupId;
-      if (typeof groupId !== 'string' || !/^[A-Za-z0-9_.:/-]{1,128}$/.test(groupId)) {
-        return fail(400, 'groupId must be 1-128 letters, digits or _.:/-');
-      }
+      const problem = groupIdProblem(groupId);
+      if (problem !== undefined || typeof groupId !== 'string')
+        return fail(400, problem ?? 'groupId is missing');
       if (!ctx.joinLimiter.take()) return fail(429, 'Too many joins from this connection; slow down');
-      await ctx.join(groupId);
-      return reply(JSON.stringify({ action: 'joinGroup', groupId, joined: true }));
+      const roomId = await ctx.join(groupId);
+      return reply(JSON.stringify({ action: 'joinGroup', groupId, joined: true, roomId }));
     }
     if (action === 'sendMessage') {
       if (!conn.roomId) return fail(400, 'Join a group first: {"action":"joinGroup","groupId":"…"}');
-      if (!who.capabilities.includes('SEND_MESSAGE')) return fail(403, 'Viewers cannot send messages');
+      if (!who.capabilities.includes('SEND_MESSAGE')) return fail(403, 'This user may not send messages');
       if (typeof req.message !== 'string' || req.message.length === 0)
         return fail(400, 'message must be a non-empty string');
       if ([...req.message].length > 500) return fail(413, 'message is longer than 500 characters');
