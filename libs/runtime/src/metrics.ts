@@ -50,6 +50,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly unhandledRejections = new Counter({
+    name: 'onair_unhandled_rejections_total',
+    help: 'Promises that failed with nobody awaiting them (each one is a bug, logged)',
+    registers: [this.registry],
+  });
+
   constructor(opts: { defaultMetrics?: boolean; service?: string } = {}) {
     if (opts.service) this.registry.setDefaultLabels({ service: opts.service });
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });

@@ -91,7 +91,14 @@ export async function runService<S extends TObject>(o: RunServiceOptions<S>): Pr
   await app.listen({ port: config.PORT, host: config.HOST });
   logger.info({ port: config.PORT, instanceId }, `${o.name} ready`);
 
-  closeWithGrace({ delay: 15_000, logger }, async ({ signal, err }) => {
+  // A promise nobody awaited that failed is a bug to log and count, not a reason to take the
+  // service (and every request it is serving) down. An uncaught exception still shuts down:
+  // the process state is then unknown.
+  process.on('unhandledRejection', (reason) => {
+    metrics.unhandledRejections.inc();
+    logger.error({ err: reason }, 'unhandled promise rejection (a bug: please report it)');
+  });
+  closeWithGrace({ delay: 15_000, logger, skip: ['unhandledRejection'] }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down');
     await app.close();

@@ -18,7 +18,7 @@ export class PendingReplies {
 
   /** A promise for the reply to `correlationId`; rejects with a 504 TIMEOUT after `timeoutMs`. */
   wait(correlationId: string, type: string, timeoutMs: number): Promise<Envelope> {
-    return new Promise<Envelope>((resolve, reject) => {
+    const reply = new Promise<Envelope>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(correlationId);
         reject(new AppError('TIMEOUT', 504, `No answer to ${type} within ${timeoutMs} ms`));
@@ -34,6 +34,10 @@ export class PendingReplies {
         },
       });
     });
+    // The caller may still be publishing the request when the timer fires (a broker outage):
+    // the rejection is then observed when it awaits, never left unhandled in between.
+    reply.catch(() => {});
+    return reply;
   }
 
   /** A reply body arrived (undefined id, unknown id or late reply: ignored). */

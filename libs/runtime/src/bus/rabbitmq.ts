@@ -156,8 +156,9 @@ export class RabbitBus implements Bus {
     routingKey: string,
     body: Buffer,
     props: amqp.Options.Publish,
+    timeoutMs = PUBLISH_TIMEOUT_MS,
   ): Promise<void> {
-    const deadline = Date.now() + PUBLISH_TIMEOUT_MS;
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const ch = await this.channel(which, deadline);
       try {
@@ -212,12 +213,15 @@ export class RabbitBus implements Bus {
     const reply = this.pending.wait(correlationId, cmd.type, timeoutMs);
     // Direct reply-to: the request must be published on the channel that consumes replies.
     try {
-      await this.confirmPublish('reply', this.name('commands'), target, body, {
-        messageId: cmd.id,
-        type: cmd.type,
-        replyTo: DIRECT_REPLY_TO,
-        correlationId,
-      });
+      // Within the request's own time: an outage is answered 503 before the caller's timeout.
+      await this.confirmPublish(
+        'reply',
+        this.name('commands'),
+        target,
+        body,
+        { messageId: cmd.id, type: cmd.type, replyTo: DIRECT_REPLY_TO, correlationId },
+        timeoutMs,
+      );
     } catch (e) {
       this.pending.fail(correlationId, e as Error);
     }
