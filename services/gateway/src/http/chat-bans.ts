@@ -3,16 +3,19 @@ import type { Bus } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from './plugins';
+import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
 import { actorOf, command } from './streams';
 
 const RoomId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:/-]+$' });
 const UserId = Type.String({ minLength: 1, maxLength: 128 });
+const MODERATORS = "Moderators, the room's owner and admins only";
 
 /**
  * Bans and timeouts in native chat rooms (moderators, admins, the room owner). A ban is stored:
  * it holds across reconnects, refuses new chat tokens, and closes the user's open sockets.
  */
 export function chatBanRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs: number }): void {
+  useProblemSchema(app);
   app.post(
     '/v1/chat/rooms/:roomId/bans',
     {
@@ -28,7 +31,10 @@ export function chatBanRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs:
           },
           { additionalProperties: false },
         ),
-        response: { 204: Type.Null() },
+        response: {
+          204: Type.Null({ description: 'Banned (or timed out)' }),
+          ...errorResponses({ ...SIGNED_IN, ...WITH_BODY, 403: MODERATORS, 404: 'No such chat room' }),
+        },
       },
     },
     async (req, reply) => {
@@ -56,7 +62,10 @@ export function chatBanRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs:
         tags: ['chat'],
         summary: 'Lift a ban or timeout',
         params: Type.Object({ roomId: RoomId, userId: UserId }),
-        response: { 204: Type.Null() },
+        response: {
+          204: Type.Null({ description: 'Lifted' }),
+          ...errorResponses({ ...SIGNED_IN, 403: MODERATORS, 404: 'No such chat room' }),
+        },
       },
     },
     async (req, reply) => {

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { assertNotBanned, type BanLookup } from '../read-models/chat-bans';
 import type { ChatHistoryReadModel } from '../read-models/chat-history';
 import { principalOf } from './plugins';
+import { errorResponses, SIGNED_IN, useProblemSchema } from './responses';
 
 /**
  * GET /v1/chat/rooms/{roomId}/messages?after=SEQ&limit=N: a native room's history, oldest first,
@@ -14,6 +15,7 @@ export function chatHistoryRoutes(
   app: FastifyInstance,
   deps: { history: ChatHistoryReadModel; bans: BanLookup },
 ): void {
+  useProblemSchema(app);
   app.get(
     '/v1/chat/rooms/:roomId/messages',
     {
@@ -22,12 +24,14 @@ export function chatHistoryRoutes(
         summary: 'Message history of a native chat room, paged by sequence number',
         params: Type.Object({ roomId: Id }),
         querystring: Type.Object({
-          after: Type.Integer({
-            minimum: 0,
-            default: 0,
-            description: 'Return messages with seq greater than this',
-          }),
-          limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+          after: Type.Optional(
+            Type.Integer({
+              minimum: 0,
+              default: 0,
+              description: 'Return messages with seq greater than this',
+            }),
+          ),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
         }),
         response: {
           200: Type.Object({
@@ -36,6 +40,7 @@ export function chatHistoryRoutes(
             hasMore: Type.Boolean(),
             nextAfter: Type.Integer({ description: 'The `after` of the next page' }),
           }),
+          ...errorResponses({ ...SIGNED_IN, 403: 'You are banned or timed out in this room' }),
         },
       },
     },

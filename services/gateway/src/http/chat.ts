@@ -20,6 +20,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { canManage, type Principal } from '../auth';
 import { type ChatRoomsReadModel, roomView, type StoredChatRoom } from '../read-models/chat-rooms';
 import { principalOf } from './plugins';
+import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
 import { actorOf, command } from './streams';
 
 export interface ChatRoutesDeps {
@@ -84,6 +85,7 @@ async function roomFor(
 
 /** /v1/chat/rooms: chat rooms (IVS Chat or native), chat tokens and IVS Chat moderation. */
 export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
+  useProblemSchema(app);
   const tags = ['chat'];
   const opts = () => ({ timeoutMs: deps.timeoutMs });
 
@@ -98,7 +100,14 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
           provider: Type.Optional(ChatProvider),
           settings: Type.Optional(Type.Partial(ChatRoomSettings)),
         }),
-        response: { 201: ChatRoomView },
+        response: {
+          201: ChatRoomView,
+          ...errorResponses({
+            ...SIGNED_IN,
+            ...WITH_BODY,
+            403: 'Only streamer, moderator and admin roles create chat rooms (and only they may set a review webhook)',
+          }),
+        },
       },
     },
     async (req, reply) => {
@@ -126,11 +135,12 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
         tags,
         summary: "The caller's chat rooms, newest first",
         querystring: Type.Object({
-          limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
           cursor: Type.Optional(Type.String({ maxLength: 2048 })),
         }),
         response: {
           200: Type.Object({ items: Type.Array(ChatRoomView), nextCursor: Type.Optional(Type.String()) }),
+          ...errorResponses(SIGNED_IN),
         },
       },
     },
@@ -143,7 +153,14 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
 
   app.get(
     '/v1/chat/rooms/:roomId',
-    { schema: { tags, summary: 'Get a chat room', params: idParams, response: { 200: ChatRoomView } } },
+    {
+      schema: {
+        tags,
+        summary: 'Get a chat room',
+        params: idParams,
+        response: { 200: ChatRoomView, ...errorResponses({ ...SIGNED_IN, 404: 'No such chat room' }) },
+      },
+    },
     async (req) =>
       roomView(await roomFor(deps, (req.params as { roomId: string }).roomId, principalOf(req), false)),
   );
@@ -159,7 +176,15 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
           name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
           settings: Type.Optional(Type.Partial(ChatRoomSettings)),
         }),
-        response: { 200: ChatRoomView },
+        response: {
+          200: ChatRoomView,
+          ...errorResponses({
+            ...SIGNED_IN,
+            ...WITH_BODY,
+            403: 'The chat room belongs to another user',
+            404: 'No such chat room',
+          }),
+        },
       },
     },
     async (req) => {
@@ -182,7 +207,22 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
 
   app.delete(
     '/v1/chat/rooms/:roomId',
-    { schema: { tags, summary: 'Delete a chat room', params: idParams, response: { 204: Type.Null() } } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete a chat room',
+        params: idParams,
+        response: {
+          204: Type.Null({ description: 'Deleted' }),
+          ...errorResponses({
+            ...SIGNED_IN,
+            403: 'The chat room belongs to another user',
+            404: 'No such chat room',
+            409: "The room is a stream's chat room: delete the stream instead",
+          }),
+        },
+      },
+    },
     async (req, reply) => {
       const who = principalOf(req);
       const { roomId } = req.params as { roomId: string };
@@ -210,7 +250,15 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
           sessionDurationInMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 180 })),
           attributes: Type.Optional(Attributes),
         }),
-        response: { 201: ChatToken },
+        response: {
+          201: ChatToken,
+          ...errorResponses({
+            ...SIGNED_IN,
+            ...WITH_BODY,
+            403: 'You are banned or timed out in this room',
+            404: 'No such chat room',
+          }),
+        },
       },
     },
     async (req, reply) => {
@@ -229,7 +277,14 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
         summary: 'Delete a message (moderators; IVS Chat rooms)',
         params: Type.Object({ roomId: RoomId, messageId: Type.String({ minLength: 1, maxLength: 128 }) }),
         querystring: Type.Object({ reason: Reason }),
-        response: { 204: Type.Null() },
+        response: {
+          204: Type.Null({ description: 'Deleted' }),
+          ...errorResponses({
+            ...SIGNED_IN,
+            403: 'Moderators, the room owner and admins only',
+            404: 'No such chat room or message',
+          }),
+        },
       },
     },
     async (req, reply) => {
@@ -257,7 +312,15 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
         summary: "Disconnect a user's connections from a room (moderators; IVS Chat rooms)",
         params: idParams,
         body: Type.Object({ userId: Type.String({ minLength: 1, maxLength: 128 }), reason: Reason }),
-        response: { 204: Type.Null() },
+        response: {
+          204: Type.Null({ description: 'Disconnected' }),
+          ...errorResponses({
+            ...SIGNED_IN,
+            ...WITH_BODY,
+            403: 'Moderators, the room owner and admins only',
+            404: 'No such chat room',
+          }),
+        },
       },
     },
     async (req, reply) => {
@@ -288,7 +351,15 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
           { eventName: Type.String({ minLength: 1, maxLength: 100 }), attributes: Type.Optional(Attributes) },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ eventId: Type.String() }) },
+        response: {
+          201: Type.Object({ eventId: Type.String() }),
+          ...errorResponses({
+            ...SIGNED_IN,
+            ...WITH_BODY,
+            403: 'Moderators, the room owner and admins only',
+            404: 'No such chat room',
+          }),
+        },
       },
     },
     async (req, reply) => {

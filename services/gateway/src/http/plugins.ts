@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bearer, type Principal, type TokenVerifier } from '../auth';
 import { allows, policyOf, refuseRole } from '../policy';
 import { type RateLimitSettings, registerRateLimits } from './rate-limits';
+import { useProblemSchema } from './responses';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -70,8 +71,12 @@ export async function registerPlugins(
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
+    // Shared schemas (app.addSchema) are components named by their $id: #/components/schemas/Problem.
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The error body every route's responses refer to (components/schemas/Problem in the document).
+  useProblemSchema(app);
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
 
   // Every route is in the role policy table (src/policy.ts), or the gateway does not start.

@@ -8,6 +8,7 @@ import type { RecordingMedia } from '../livekit/recording-media';
 import { startRecording } from '../livekit/recording-start';
 import { Cursor, LiveKitName } from '../livekit/schemas';
 import type { RecordingRecord } from '../read-models/recordings';
+import { errorResponses, RANGE_NOT_SATISFIABLE, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
 
 const recordingNotFound = (id: string) => notFound(`Recording ${id} does not exist`);
 /** IVS writes HLS (a playlist and many segments), not one MP4 that a Range request can serve. */
@@ -34,8 +35,57 @@ const ListQuery = Type.Object({
   roomName: Type.Optional(LiveKitName()),
   roomId: Type.Optional(LiveKitName({ description: 'our room id' })),
   status: Type.Optional(Status),
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
   cursor: Type.Optional(Cursor),
+});
+/** The query as handlers see it: the validator has filled in `limit`'s default. */
+type Listed = { Querystring: Static<typeof ListQuery> & { limit: number } };
+const NOT_FOUND = { 404: 'No such recording' } as const;
+const RECORDER = "The room's owner, who started the recording, or an admin only";
+
+const mediaHeaders = {
+  'Accept-Ranges': { type: 'string', enum: ['bytes'], description: 'Byte ranges are served' },
+  'Content-Length': { type: 'integer', description: 'Bytes in this answer' },
+  ETag: { type: 'string', description: "S3's entity tag (send it as If-None-Match or If-Range)" },
+  'Last-Modified': { type: 'string', description: 'When the file was written (HTTP date)' },
+};
+const mp4 = { 'video/mp4': { schema: Type.String({ contentMediaType: 'video/mp4' }) } };
+
+/**
+ * What a media route answers besides its errors: the file (200), one byte range (206), or
+ * nothing new (304). HEAD answers the same headers without the bytes.
+ */
+export const MEDIA_RESPONSES = {
+  200: {
+    description: 'The whole MP4 (HEAD: its headers only)',
+    headers: mediaHeaders,
+    content: mp4,
+  },
+  206: {
+    description:
+      'One byte range of the MP4 (`Range: bytes=start-end`; an If-Range that no longer matches gets 200)',
+    headers: {
+      ...mediaHeaders,
+      'Content-Range': { type: 'string', description: '`bytes start-end/size`' },
+    },
+    content: mp4,
+  },
+  304: {
+    description: 'Not Modified: If-None-Match matches the ETag',
+    headers: { ETag: mediaHeaders.ETag, 'Accept-Ranges': mediaHeaders['Accept-Ranges'] },
+    type: 'null',
+  },
+  416: RANGE_NOT_SATISFIABLE,
+};
+/** The media route's parameters besides the path: the conditional and range request headers. */
+export const MediaHeaders = Type.Object({
+  range: Type.Optional(
+    Type.String({ description: '`bytes=start-end`, `bytes=start-` or `bytes=-suffix`: one range' }),
+  ),
+  'if-none-match': Type.Optional(Type.String({ description: 'An ETag: 304 when it still matches' })),
+  'if-range': Type.Optional(
+    Type.String({ description: 'An ETag or HTTP date: the Range applies only while it matches' }),
+  ),
 });
 
 /**
@@ -87,6 +137,7 @@ export async function sendRecordingMedia(
 
 /** /v1/recordings: LiveKit recordings (recording-svc owns them), their bytes and download URLs. */
 export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
+  useProblemSchema(app);
   app.post<{ Body: Static<typeof StartBody> }>(
     '/v1/recordings',
     {
@@ -95,7 +146,16 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
         summary:
           'Start recording a room (who may publish there: owner, streamers, moderators, admins; 409 when it is already being recorded)',
         body: StartBody,
-        response: { 201: RecordingView },
+        response: {
+          201: RecordingView,
+          ...errorResponses({
+            ...SIGNED_IN,
+            ...WITH_BODY,
+            403: 'Only those who may publish in the room (owner, streamers, moderators, admins)',
+            404: 'No such room',
+            409: 'The room is already being recorded',
+          }),
+        },
       },
     },
     async (req, reply) => {
@@ -104,7 +164,7 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
     },
   );
 
-  app.get<{ Querystring: Static<typeof ListQuery> }>(
+  app.get<Listed>(
     '/v1/recordings',
     {
       schema: {
@@ -113,6 +173,7 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
         querystring: ListQuery,
         response: {
           200: Type.Object({ items: Type.Array(RecordingView), nextCursor: Type.Optional(Type.String()) }),
+          ...errorResponses(SIGNED_IN),
         },
       },
     },
@@ -126,7 +187,7 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
         tags: ['recordings'],
         summary: 'Get a recording',
         params: IdParams,
-        response: { 200: RecordingView },
+        response: { 200: RecordingView, ...errorResponses({ ...SIGNED_IN, ...NOT_FOUND }) },
       },
     },
     async (req) => {
@@ -145,7 +206,15 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
         summary:
           "Stop a recording (the room's owner, who started it, or an admin; 409 when it is not recording)",
         params: IdParams,
-        response: { 200: RecordingView },
+        response: {
+          200: RecordingView,
+          ...errorResponses({
+            ...SIGNED_IN,
+            403: RECORDER,
+            ...NOT_FOUND,
+            409: 'The recording is not recording',
+          }),
+        },
       },
     },
     async (req) => {
@@ -164,6 +233,15 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
         summary:
           "Delete a recording: file and metadata (the room's owner, who started it, or an admin; 409 while recording)",
         params: IdParams,
+        response: {
+          204: Type.Null({ description: 'Deleted' }),
+          ...errorResponses({
+            ...SIGNED_IN,
+            403: RECORDER,
+            ...NOT_FOUND,
+            409: 'The recording is still recording',
+          }),
+        },
       },
     },
     async (req, reply) => {
@@ -180,6 +258,16 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
       tags: ['recordings'],
       summary: 'The MP4, with Range (206), HEAD, ETag and Last-Modified',
       params: IdParams,
+      headers: MediaHeaders,
+      response: {
+        ...MEDIA_RESPONSES,
+        ...errorResponses({
+          ...SIGNED_IN,
+          ...NOT_FOUND,
+          409: 'The recording is not ready to play yet',
+          501: 'An IVS recording (HLS): playing it through onair is not built yet',
+        }),
+      },
     },
     handler: async (req, reply) => {
       const { recordingId } = req.params;
@@ -196,7 +284,16 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
         tags: ['recordings'],
         summary: 'A presigned S3 URL to play or download the MP4 without a bearer token',
         params: IdParams,
-        response: { 200: Type.Object({ url: Type.String(), expiresAt: Type.String() }) },
+        response: {
+          200: Type.Object({ url: Type.String(), expiresAt: Type.String() }),
+          ...errorResponses({
+            ...SIGNED_IN,
+            ...NOT_FOUND,
+            409: 'The recording is not ready yet',
+            501: 'An IVS recording (HLS): not served through onair yet',
+            502: 'STORAGE_UNAVAILABLE: the URL could not be signed',
+          }),
+        },
       },
     },
     async (req) => {

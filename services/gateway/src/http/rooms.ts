@@ -4,6 +4,7 @@ import { notFound } from '@onair/runtime';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from './plugins';
+import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
 import { command, type LiveKitApiDeps, need } from '../livekit/deps';
 import { joinPolicy } from '../livekit/room-access';
 import { Cursor, Description, DisplayName, LiveKitName, Topic } from '../livekit/schemas';
@@ -31,9 +32,11 @@ const CreateBody = Type.Object({
 });
 const ListQuery = Type.Object({
   status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('finished')])),
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
   cursor: Type.Optional(Cursor),
 });
+/** The query as handlers see it: the validator has filled in `limit`'s default. */
+type Listed = { Querystring: Static<typeof ListQuery> & { limit: number } };
 const TokenBody = Type.Object({
   role: Type.Optional(Type.Union([Type.Literal('viewer'), Type.Literal('publisher')])),
   identity: Type.Optional(LiveKitName({ description: 'another identity than yours: owner and admins only' })),
@@ -42,9 +45,11 @@ const TokenBody = Type.Object({
   ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 86400 })),
 });
 type Params = { Params: Static<typeof RoomIdParams> };
+const NOT_FOUND = { 404: 'No such room' } as const;
 
 /** /v1/rooms: LiveKit rooms (stream-svc owns them) and join tokens (minted here). */
 export function roomRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
+  useProblemSchema(app);
   app.post<{ Body: Static<typeof CreateBody> }>(
     '/v1/rooms',
     {
@@ -52,7 +57,14 @@ export function roomRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
         tags: ['rooms'],
         summary: 'Create a LiveKit room (streamers, moderators, admins)',
         body: CreateBody,
-        response: { 201: RoomView },
+        response: {
+          201: RoomView,
+          ...errorResponses({
+            ...SIGNED_IN,
+            ...WITH_BODY,
+            403: 'Only streamer, moderator and admin roles create rooms',
+          }),
+        },
       },
     },
     async (req, reply) => {
@@ -70,7 +82,7 @@ export function roomRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
     },
   );
 
-  app.get<{ Querystring: Static<typeof ListQuery> }>(
+  app.get<Listed>(
     '/v1/rooms',
     {
       schema: {
@@ -79,6 +91,7 @@ export function roomRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
         querystring: ListQuery,
         response: {
           200: Type.Object({ items: Type.Array(RoomView), nextCursor: Type.Optional(Type.String()) }),
+          ...errorResponses(SIGNED_IN),
         },
       },
     },
@@ -92,7 +105,7 @@ export function roomRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
         tags: ['rooms'],
         summary: 'Get a LiveKit room',
         params: RoomIdParams,
-        response: { 200: RoomView },
+        response: { 200: RoomView, ...errorResponses({ ...SIGNED_IN, ...NOT_FOUND }) },
       },
     },
     async (req) => {
@@ -105,7 +118,17 @@ export function roomRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
 
   app.delete<Params>(
     '/v1/rooms/:roomId',
-    { schema: { tags: ['rooms'], summary: 'Delete a LiveKit room (owner or admin)', params: RoomIdParams } },
+    {
+      schema: {
+        tags: ['rooms'],
+        summary: 'Delete a LiveKit room (owner or admin)',
+        params: RoomIdParams,
+        response: {
+          204: Type.Null({ description: 'Deleted' }),
+          ...errorResponses({ ...SIGNED_IN, 403: 'The room belongs to another user', ...NOT_FOUND }),
+        },
+      },
+    },
     async (req, reply) => {
       await command(d, req, 'onair.room.delete.v1', { roomId: req.params.roomId });
       return reply.status(204).send();
@@ -134,6 +157,13 @@ export function roomRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
               canSubscribe: Type.Boolean(),
               canPublishData: Type.Boolean(),
             }),
+          }),
+          ...errorResponses({
+            ...SIGNED_IN,
+            ...WITH_BODY,
+            403: "Another identity than your own: the room's owner and admins only",
+            ...NOT_FOUND,
+            501: 'LiveKit is not configured in the gateway',
           }),
         },
       },

@@ -11,6 +11,7 @@ import {
   streamFor,
 } from './streams';
 import { principalOf } from './plugins';
+import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
 
 /**
  * Seed 000's API, unchanged (POST /stream, GET /stream/:streamId,
@@ -22,11 +23,13 @@ export function seed000Routes(
   app: FastifyInstance,
   deps: StreamRoutesDeps & { createTimeoutMs: number },
 ): void {
+  useProblemSchema(app);
   const tags = ['seed 000 (IVS streams)'];
   const params = Type.Object({
     streamId: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }),
   });
   const Message = Type.Object({ message: Type.String() });
+  const OTHER = { 403: 'The stream belongs to another user', 404: 'No such stream' } as const;
 
   app.post(
     '/stream',
@@ -45,6 +48,13 @@ export function seed000Routes(
               rtmpUrl: Type.String(),
             }),
             chat: Type.Object({ chatRoomId: Type.String(), chatRoomArn: Type.String() }),
+          }),
+          ...errorResponses({
+            ...SIGNED_IN,
+            ...WITH_BODY,
+            403: 'Only streamer, moderator and admin roles create streams',
+            502: 'PROVISIONING_FAILED: the stream could not be created (the reason is in the detail)',
+            504: 'The stream is still being created: GET /stream/{streamId} shortly',
           }),
         },
       },
@@ -91,6 +101,7 @@ export function seed000Routes(
             chatRoomId: Type.String(),
             chatRoomArn: Type.String(),
           }),
+          ...errorResponses({ ...SIGNED_IN, 404: 'No such stream' }),
         },
       },
     },
@@ -107,7 +118,17 @@ export function seed000Routes(
 
   app.post(
     '/stream/:streamId/stop',
-    { schema: { tags, summary: 'Stop a live stream', params, response: { 200: Message } } },
+    {
+      schema: {
+        tags,
+        summary: 'Stop a live stream',
+        params,
+        response: {
+          200: Message,
+          ...errorResponses({ ...SIGNED_IN, ...OTHER, 409: 'The stream is not live' }),
+        },
+      },
+    },
     async (req) => {
       await stopStream(deps, req, (req.params as { streamId: string }).streamId);
       return { message: 'Stream stopped successfully' };
@@ -116,7 +137,14 @@ export function seed000Routes(
 
   app.delete(
     '/stream/:streamId',
-    { schema: { tags, summary: 'Delete a stream and its chat room', params, response: { 200: Message } } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete a stream and its chat room',
+        params,
+        response: { 200: Message, ...errorResponses({ ...SIGNED_IN, ...OTHER }) },
+      },
+    },
     async (req) => {
       await deleteStream(deps, req, (req.params as { streamId: string }).streamId);
       return { message: 'Stream and chat room deleted successfully' };

@@ -13,7 +13,8 @@ import { seedErrors } from '../livekit/seed-errors';
 import { SEED_TOKEN_TTL_S } from '../livekit/tokens';
 import type { RecordingRecord } from '../read-models/recordings';
 import { principalOf } from './plugins';
-import { sendRecordingMedia } from './recordings';
+import { MEDIA_RESPONSES, MediaHeaders, sendRecordingMedia } from './recordings';
+import { errorResponses, SIGNED_IN, type ErrorSpec, useProblemSchema, WITH_BODY } from './responses';
 
 const str = (v: string | undefined): string | undefined =>
   v !== undefined && v.trim() !== '' ? v : undefined;
@@ -48,7 +49,14 @@ const ListQuery = Type.Object({
 const NameParams = Type.Object({ recordingName: Type.String({ maxLength: 255 }) });
 type Named = { Params: Static<typeof NameParams> };
 
+/** Seed 001's error body (the OpenVidu tutorials' shape), as application/json, for every error. */
+const SeedError = Type.Object({ errorMessage: Type.String() }, { title: 'Seed001Error' });
+const errors = (spec: ErrorSpec) =>
+  errorResponses({ ...SIGNED_IN, ...spec }, { mediaType: 'application/json', schema: SeedError });
+const MISSING_ROOM = { 400: 'roomName is required, or a field fails its schema' } as const;
+
 export async function seed001Routes(app: FastifyInstance, d: LiveKitApiDeps): Promise<void> {
+  useProblemSchema(app);
   await app.register(async (api) => {
     seedErrors(api, (_status, message) => ({ errorMessage: message }));
     const tags = ['seed 001'];
@@ -67,6 +75,14 @@ export async function seed001Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
           tags,
           summary: 'A token to join a room (identity = the caller; grants by role, as on /v1)',
           body: TokenBody,
+          response: {
+            200: Type.Object({ token: Type.String() }),
+            ...errors({
+              ...WITH_BODY,
+              400: 'roomName and participantName are required, or a field fails its schema',
+              501: 'LiveKit is not configured in the gateway',
+            }),
+          },
         },
       },
       async (req) => {
@@ -95,6 +111,19 @@ export async function seed001Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
           tags,
           summary: 'Start recording a room (who may publish there; 409 if it is being recorded)',
           body: RoomBody,
+          response: {
+            200: Type.Object({
+              message: Type.String(),
+              recording: Type.Object({ name: Type.String(), startedAt: Type.Number({ description: 'ms' }) }),
+            }),
+            ...errors({
+              ...WITH_BODY,
+              ...MISSING_ROOM,
+              403: 'Only those who may publish in the room',
+              404: 'Room not found',
+              409: 'The room is already being recorded',
+            }),
+          },
         },
       },
       async (req) => {
@@ -118,6 +147,23 @@ export async function seed001Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
           tags,
           summary: "Stop recording a room (the room's owner, who started it, or an admin; 409 if it is not)",
           body: RoomBody,
+          response: {
+            200: Type.Object({
+              message: Type.String(),
+              recording: Type.Object({
+                name: Type.String(),
+                startedAt: Type.Number({ description: 'ms' }),
+                size: Type.Number({ description: 'bytes (0 until the file is uploaded)' }),
+              }),
+            }),
+            ...errors({
+              ...WITH_BODY,
+              ...MISSING_ROOM,
+              403: "The room's owner, who started the recording, or an admin only",
+              404: 'The room is not being recorded',
+              409: 'The room is not being recorded',
+            }),
+          },
         },
       },
       async (req) => {
@@ -141,7 +187,28 @@ export async function seed001Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
 
     api.get<{ Querystring: Static<typeof ListQuery> }>(
       '/recordings',
-      { schema: { tags, summary: 'Finished recordings; roomName / roomId filters', querystring: ListQuery } },
+      {
+        schema: {
+          tags,
+          summary: 'Finished recordings; roomName / roomId filters',
+          querystring: ListQuery,
+          response: {
+            200: Type.Object({
+              recordings: Type.Array(
+                Type.Object({
+                  id: Type.String({ description: "LiveKit's egress id" }),
+                  name: Type.String(),
+                  roomName: Type.String(),
+                  roomId: Type.String({ description: "LiveKit's room sid" }),
+                  startedAt: Type.Number({ description: 'ms' }),
+                  size: Type.Number({ description: 'bytes' }),
+                }),
+              ),
+            }),
+            ...errors({}),
+          },
+        },
+      },
       async (req) => {
         const q = req.query;
         const out: RecordingRecord[] = [];
@@ -176,7 +243,16 @@ export async function seed001Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
     api.route<Named>({
       method: ['GET', 'HEAD'],
       url: '/recordings/:recordingName',
-      schema: { tags, summary: 'The MP4, with Range', params: NameParams },
+      schema: {
+        tags,
+        summary: 'The MP4, with Range',
+        params: NameParams,
+        headers: MediaHeaders,
+        response: {
+          ...MEDIA_RESPONSES,
+          ...errors({ 404: 'Recording not found', 409: 'The recording is not ready to play yet' }),
+        },
+      },
       handler: async (req, reply) =>
         sendRecordingMedia(d.media, await byName(req.params.recordingName), req, reply),
     });
@@ -188,6 +264,14 @@ export async function seed001Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
           tags,
           summary: "Delete file and metadata (the room's owner, who started it, or an admin)",
           params: NameParams,
+          response: {
+            200: Type.Object({ message: Type.String() }),
+            ...errors({
+              403: "The room's owner, who started the recording, or an admin only",
+              404: 'Recording not found',
+              409: 'The recording is still recording',
+            }),
+          },
         },
       },
       async (req) => {

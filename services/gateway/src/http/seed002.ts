@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bearer, type TokenVerifier } from '../auth';
 import { type ChatRoutesDeps, createChatToken } from './chat';
+import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
 
 const NOT_AUTHENTICATED = 'User not authenticated';
 
@@ -18,6 +19,7 @@ export function seed002Routes(
   app: FastifyInstance,
   deps: Pick<ChatRoutesDeps, 'bus' | 'timeoutMs'> & { verifier: TokenVerifier },
 ): void {
+  useProblemSchema(app);
   const refuse = (req: FastifyRequest, reply: FastifyReply, reason?: string) =>
     reply
       .status(401)
@@ -59,6 +61,13 @@ export function seed002Routes(
             token: Type.String(),
             sessionExpirationTime: IsoTime,
             tokenExpirationTime: IsoTime,
+          }),
+          ...errorResponses({
+            ...SIGNED_IN,
+            ...WITH_BODY,
+            401: "User not authenticated (also in `message`, as that seed's clients read it)",
+            403: 'You are banned or timed out in this room',
+            404: 'No such chat room',
           }),
         },
       },

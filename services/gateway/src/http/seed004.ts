@@ -13,6 +13,7 @@ import { seedErrors } from '../livekit/seed-errors';
 import { IDENTITY_REQUIRED, SEED_TOKEN_TTL_S } from '../livekit/tokens';
 import type { RoomRecord } from '../read-models/rooms';
 import { principalOf } from './plugins';
+import { type ErrorSpec, errorResponses, PUBLIC, SIGNED_IN, WITH_BODY } from './responses';
 import { newRoomId } from './rooms';
 
 const str = (v: string | undefined): string | undefined =>
@@ -47,6 +48,23 @@ const JoinBody = Type.Object({
 });
 const RoomParams = Type.Object({ roomId: Type.String({ maxLength: 128 }) });
 
+/** NestJS's error body, as application/json, for every error of these routes. */
+const SeedError = Type.Object(
+  { statusCode: Type.Integer(), message: Type.String(), error: Type.String() },
+  { title: 'Seed004Error' },
+);
+const errors = (spec: ErrorSpec, base: ErrorSpec = SIGNED_IN) =>
+  errorResponses({ ...base, ...spec }, { mediaType: 'application/json', schema: SeedError });
+const SeedRoom = Type.Object({
+  roomId: Type.String(),
+  roomTopic: Type.String(),
+  description: Type.String(),
+  maxParticipants: Type.Integer(),
+  createdBy: Type.String(),
+  createdAt: Type.String(),
+});
+const JoinAnswer = Type.Object({ token: Type.String(), url: Type.String() });
+
 /** Words before a refused request's reason, as the seed words its own errors. */
 const PREFIX: Record<string, string> = {
   '/api/room/create': 'Failed to create room: ',
@@ -75,7 +93,18 @@ export async function seed004Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
 
       api.get(
         '/health',
-        { config: { public: true }, schema: { tags: ['seed 004'], security: [] } },
+        {
+          config: { public: true },
+          schema: {
+            tags: ['seed 004'],
+            summary: 'Liveness, as the seed answered it',
+            security: [],
+            response: {
+              200: Type.Object({ status: Type.String(), timestamp: Type.String() }),
+              ...errors({}, PUBLIC),
+            },
+          },
+        },
         async () => ({
           status: 'ok',
           timestamp: new Date().toISOString(),
@@ -89,6 +118,24 @@ export async function seed004Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
             tags: ['seed 004'],
             summary: 'Create a room (streamers, moderators, admins) and a token for its creator',
             body: CreateBody,
+            response: {
+              200: Type.Object({
+                roomId: Type.String(),
+                roomUrl: Type.String(),
+                roomTopic: Type.String(),
+                description: Type.String(),
+                maxParticipants: Type.Integer(),
+                userName: Type.String(),
+                token: Type.String(),
+                livekitUrl: Type.String(),
+              }),
+              ...errors({
+                ...WITH_BODY,
+                400: 'userName is required, maxParticipants is out of range, or a field fails its schema',
+                403: 'Only streamer, moderator and admin roles create rooms',
+                501: 'LiveKit is not configured in the gateway',
+              }),
+            },
           },
         },
         async (req) => {
@@ -148,7 +195,23 @@ export async function seed004Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
         });
         return { token, url: d.livekitUrl ?? '' };
       };
-      const joinSchema = (summary: string) => ({ schema: { tags: ['seed 004'], summary, body: JoinBody } });
+      const joinSchema = (summary: string) => ({
+        schema: {
+          tags: ['seed 004'],
+          summary,
+          body: JoinBody,
+          response: {
+            200: JoinAnswer,
+            ...errors({
+              ...WITH_BODY,
+              400: 'roomId and userName are required, or a field fails its schema',
+              403: "Another identity than your own: the room's owner and admins only",
+              404: 'Room not found',
+              501: 'LiveKit is not configured in the gateway',
+            }),
+          },
+        },
+      });
       api.post<Join>(
         '/room/join',
         joinSchema('A token to join a room (identity = the caller; grants by role, as on /v1)'),
@@ -158,7 +221,14 @@ export async function seed004Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
 
       api.get<{ Params: Static<typeof RoomParams> }>(
         '/room/:roomId',
-        { schema: { tags: ['seed 004'], summary: 'A room', params: RoomParams } },
+        {
+          schema: {
+            tags: ['seed 004'],
+            summary: 'A room',
+            params: RoomParams,
+            response: { 200: SeedRoom, ...errors({ 404: 'Room not found' }) },
+          },
+        },
         async (req) => {
           const { roomId } = req.params;
           const room = ROOM_ID.test(roomId) ? await d.rooms.find(roomId) : undefined;
@@ -167,7 +237,15 @@ export async function seed004Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
         },
       );
 
-      api.get('/rooms', { schema: { tags: ['seed 004'], summary: 'Every active room' } }, async () => {
+      const roomsSchema = {
+        tags: ['seed 004'],
+        summary: 'Every active room',
+        response: {
+          200: Type.Object({ rooms: Type.Array(SeedRoom), total: Type.Integer() }),
+          ...errors({}),
+        },
+      };
+      api.get('/rooms', { schema: roomsSchema }, async () => {
         const rooms: RoomRecord[] = [];
         let cursor: string | undefined;
         do {

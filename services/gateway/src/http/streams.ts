@@ -19,6 +19,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canManage, type Principal } from '../auth';
 import type { StoredStream, StreamsReadModel } from '../read-models/streams';
 import { principalOf } from './plugins';
+import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
 
 export interface StreamRoutesDeps {
   bus: Bus;
@@ -142,17 +143,6 @@ export function provisioningFailed(reply: FastifyReply, req: FastifyRequest, s: 
     });
 }
 
-const Problem = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    code: Type.String(),
-    detail: Type.String(),
-  },
-  { additionalProperties: true },
-);
-
 const CreateBody = Type.Object({
   title: Title,
   latencyMode: Type.Optional(LatencyMode),
@@ -171,6 +161,7 @@ function preferWait(header: string | undefined): number | undefined {
 
 /** /v1/streams: IVS streams, each with its chat room. Writes are commands, reads the read model. */
 export function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void {
+  useProblemSchema(app);
   const tags = ['streams'];
   const idParams = Type.Object({ streamId: StreamId });
 
@@ -187,7 +178,12 @@ export function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void
         response: {
           201: StreamResource,
           202: Type.Object({ streamId: Type.String(), status: StreamStatus }),
-          502: Problem,
+          ...errorResponses({
+            ...SIGNED_IN,
+            ...WITH_BODY,
+            403: 'Only streamer, moderator and admin roles create streams',
+            502: 'PROVISIONING_FAILED: the stream could not be created (the reason is in the detail)',
+          }),
         },
       },
     },
@@ -215,7 +211,7 @@ export function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void
         tags,
         summary: 'Get a stream (ingest endpoint and key only for its owner and admins)',
         params: idParams,
-        response: { 200: StreamResource },
+        response: { 200: StreamResource, ...errorResponses({ ...SIGNED_IN, 404: 'No such stream' }) },
       },
     },
     async (req) => {
@@ -235,11 +231,12 @@ export function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void
             Type.String({ minLength: 1, maxLength: 128, description: 'Default: the caller' }),
           ),
           status: Type.Optional(StreamStatus),
-          limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
           cursor: Type.Optional(Type.String({ maxLength: 2048 })),
         }),
         response: {
           200: Type.Object({ items: Type.Array(StreamResource), nextCursor: Type.Optional(Type.String()) }),
+          ...errorResponses(SIGNED_IN),
         },
       },
     },
@@ -267,7 +264,15 @@ export function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void
         summary: 'Change the title of a stream',
         params: idParams,
         body: Type.Object({ title: Title }),
-        response: { 200: StreamResource },
+        response: {
+          200: StreamResource,
+          ...errorResponses({
+            ...SIGNED_IN,
+            ...WITH_BODY,
+            403: 'The stream belongs to another user',
+            404: 'No such stream',
+          }),
+        },
       },
     },
     async (req) => {
@@ -292,7 +297,15 @@ export function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void
         tags,
         summary: 'Stop a live broadcast (409 when the stream is not live)',
         params: idParams,
-        response: { 200: StreamResource, 409: Problem },
+        response: {
+          200: StreamResource,
+          ...errorResponses({
+            ...SIGNED_IN,
+            403: 'The stream belongs to another user',
+            404: 'No such stream',
+            409: 'The stream is not live',
+          }),
+        },
       },
     },
     async (req) => {
@@ -310,7 +323,14 @@ export function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void
         tags,
         summary: 'Delete a stream: its channel, chat room and records',
         params: idParams,
-        response: { 204: Type.Null() },
+        response: {
+          204: Type.Null({ description: 'Deleted' }),
+          ...errorResponses({
+            ...SIGNED_IN,
+            403: 'The stream belongs to another user',
+            404: 'No such stream',
+          }),
+        },
       },
     },
     async (req, reply) => {

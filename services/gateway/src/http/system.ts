@@ -1,10 +1,12 @@
-import { makeEnvelope, SERVICE_NAMES, SystemPing } from '@onair/contracts';
+import { makeEnvelope, SERVICE_NAMES, type ServiceName, SystemPing } from '@onair/contracts';
 import type { Bus } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import { errorResponses, SIGNED_IN, useProblemSchema } from './responses';
 
 /** GET /v1/system/ping/{service}: a real request/reply through the bus, for wiring checks. */
 export function systemRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs: number }): void {
+  useProblemSchema(app);
   const services = SERVICE_NAMES.filter((s) => s !== 'gateway');
   app.get(
     '/v1/system/ping/:service',
@@ -12,9 +14,16 @@ export function systemRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs: 
       schema: {
         tags: ['system'],
         summary: 'Ping a service through the bus',
-        params: Type.Object({ service: Type.Union(services.map((s) => Type.Literal(s))) }),
+        // A string enum (a union of literals would render as an anyOf of one-value enums).
+        params: Type.Object({
+          service: Type.Unsafe<Exclude<ServiceName, 'gateway'>>({ type: 'string', enum: services }),
+        }),
         response: {
           200: Type.Object({ service: Type.String(), instanceId: Type.String(), roundTripMs: Type.Number() }),
+          ...errorResponses({
+            ...SIGNED_IN,
+            '5xx': 'A failure on our side; 504 when the service did not answer in time',
+          }),
         },
       },
     },

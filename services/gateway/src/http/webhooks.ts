@@ -1,8 +1,10 @@
 import { deriveId, LiveKitWebhookReceived, makeEnvelope } from '@onair/contracts';
 import { AppError, unauthorized } from '@onair/runtime';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { type LiveKitApiDeps, need } from '../livekit/deps';
 import { RecentIds } from '../livekit/webhooks';
+import { errorResponses, PUBLIC, useProblemSchema, WITH_BODY } from './responses';
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined =>
@@ -16,6 +18,7 @@ const obj = (v: unknown): Json | undefined =>
  * so copies (LiveKit retries, duplicates, several gateways) are skipped downstream too.
  */
 export async function webhookRoutes(app: FastifyInstance, d: LiveKitApiDeps): Promise<void> {
+  useProblemSchema(app);
   await app.register(async (scope) => {
     scope.removeContentTypeParser('application/json');
     scope.addContentTypeParser(
@@ -32,6 +35,21 @@ export async function webhookRoutes(app: FastifyInstance, d: LiveKitApiDeps): Pr
           tags: ['webhooks'],
           summary: 'LiveKit webhook receiver (signed; raw body verified)',
           security: [],
+          response: {
+            200: Type.Object({
+              received: Type.Literal(true),
+              duplicate: Type.Optional(
+                Type.Literal(true, { description: 'A copy of a webhook already taken' }),
+              ),
+            }),
+            ...errorResponses({
+              ...PUBLIC,
+              ...WITH_BODY,
+              400: 'A signed body that is not a JSON object, or has no id or event',
+              401: 'invalid signature (why is only in our logs)',
+              501: 'LIVEKIT_API_KEY and LIVEKIT_API_SECRET are not configured',
+            }),
+          },
         },
       },
       async (req, reply) => {
