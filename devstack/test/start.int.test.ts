@@ -1,25 +1,26 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { waitFor } from '../../test/support';
 import { AMQP_URL } from '../../libs/runtime/test/rabbit-harness';
+import { waitFor } from '../../test/support';
+import { pickStackNumber } from '../../test/support/stack-process';
+import { COMPONENTS, stackPorts } from '../src/cli/ports';
 import { listeningSockets, processGroup } from './listening';
 
 /**
  * `npm start` end to end: every service reaches ready, a request goes gateway -> bus -> each
  * service and back with the printed development token, and Ctrl-C (SIGINT) stops everything
- * cleanly. Once on SQS + EventBridge (fauxqs), once on RabbitMQ. Ports are offset so a stack
- * a developer has running is not disturbed. Every socket the stack listens on (the CLI's
- * stand-ins and each service) is bound to 127.0.0.1, or to the address `--host` names (the
- * RabbitMQ run uses 127.0.0.2, another loopback address).
+ * cleanly. Once on SQS + EventBridge (fauxqs), once on RabbitMQ. Each runs as a stack number of
+ * its own (`--port-offset N`, ports from 8080+10N) so a stack a developer or another test file
+ * has running is not disturbed. Every socket the stack listens on (the CLI's stand-ins and each
+ * service) is bound to 127.0.0.1, or to the address `--host` names (the RabbitMQ run uses
+ * 127.0.0.2, another loopback address). The output is readable: no Fastify deprecation warnings,
+ * and the banner names the chat WebSocket URLs.
  */
-// Random offsets (multiples of 100 between 10,000 and 25,000) so a stack someone else is running
-// on fixed ports (a developer's, a benchmark's) does not collide with this one.
-const offset = () => 10_000 + 100 * Math.floor(Math.random() * 150);
-
 describe.each([
-  ['SQS + EventBridge', offset(), {}, undefined],
-  ['RabbitMQ', offset(), { AMQP_URL, BUS_NAMESPACE: `start-${process.pid}` }, '127.0.0.2'],
+  ['SQS + EventBridge', pickStackNumber(), {}, undefined],
+  ['RabbitMQ', pickStackNumber(), { AMQP_URL, BUS_NAMESPACE: `start-${process.pid}` }, '127.0.0.2'],
 ] as const)('npm start on %s', (_name, offset, env, host) => {
+  const ports = stackPorts(offset);
   const bound = host ?? '127.0.0.1';
   jest.setTimeout(90_000);
   let child: ChildProcess;
@@ -72,25 +73,34 @@ describe.each([
 
     const token = /export TOKEN=(\S+)/.exec(out)?.[1];
     expect(token).toBeDefined();
-    const gw = `http://${bound}:${8080 + offset}`;
+    const gw = `http://${bound}:${ports.gateway}`;
     for (const svc of ['stream-svc', 'chat-svc', 'recording-svc', 'fanout-svc']) {
       const r = await fetch(`${gw}/v1/system/ping/${svc}`, { headers: { authorization: `Bearer ${token}` } });
       expect(r.status).toBe(200);
       expect(await r.json()).toMatchObject({ service: svc });
     }
-    for (const p of [8080, 8081, 8082, 8083, 8084]) {
-      expect((await fetch(`http://${bound}:${p + offset}/readyz`)).status).toBe(200);
+    for (const svc of ['gateway', 'stream-svc', 'chat-svc', 'recording-svc', 'fanout-svc'] as const) {
+      expect((await fetch(`http://${bound}:${ports[svc]}/readyz`)).status).toBe(200);
     }
     expect((await fetch(`${gw}/v1/system/ping/stream-svc`)).status).toBe(401);
 
     // Every listening socket of the stack (the CLI and every process it started, one process
-    // group): the ten known ports at least, and each on the one address.
+    // group): the ten ports of its block at least, and each on the one address.
     const sockets = listeningSockets(processGroup(child.pid as number));
-    const known = [8080, 8081, 8082, 8083, 8084, 4567, 4566, 4580, 4590, 7880].map((p) => p + offset);
+    const known = COMPONENTS.map((c) => ports[c]);
     expect(sockets.map((s) => s.port)).toEqual(expect.arrayContaining(known));
     for (const s of sockets)
       expect({ port: s.port, address: s.address }).toEqual({ port: s.port, address: bound });
-    if (host) expect(out).toContain(`API        http://${host}:${8080 + offset}`);
+    if (host) expect(out).toContain(`API        http://${host}:${ports.gateway}`);
+
+    // The banner names every WebSocket a client connects to: the gateway's native chat (both
+    // protocols) and the IVS Chat stand-in's messaging endpoint.
+    const ws = `ws://${bound}`;
+    expect(out).toContain(`Chat WS    ${ws}:${ports.gateway}/v1/chat/ws`);
+    expect(out).toContain(`Seed 003   ${ws}:${ports.gateway}/v1/chat/seed003`);
+    expect(out).toContain(`IVS Chat   ${ws}:${ports.ivs}`);
+    // Readable logs: Fastify's deprecation warnings (FSTDEP0xx) came from every service.
+    expect(out).not.toMatch(/FSTDEP|DeprecationWarning|FastifyWarning/);
 
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGINT');

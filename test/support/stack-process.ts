@@ -3,16 +3,46 @@
 // tokens, and with a way to tell that no process died.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { stackPorts } from '../../devstack/src/cli/ports';
 import { DEV_CHAT_TOKEN_SECRET, DEV_JWT_SECRET, mintDevToken } from '../../devstack/src/dev-auth';
 import { waitFor } from '../../libs/runtime/test/wait-for';
 
-export const SERVICE_PORTS = {
-  gateway: 8080,
-  'stream-svc': 8081,
-  'chat-svc': 8082,
-  'recording-svc': 8083,
-  'fanout-svc': 8084,
-} as const;
+/** The services' ports of the default stack (stack 0); stack N's are `stackPorts(N)`. */
+export const SERVICE_PORTS = (() => {
+  const p = stackPorts(0);
+  return {
+    gateway: p.gateway,
+    'stream-svc': p['stream-svc'],
+    'chat-svc': p['chat-svc'],
+    'recording-svc': p['recording-svc'],
+    'fanout-svc': p['fanout-svc'],
+  } as const;
+})();
+
+// Stack numbers tests pick from: ports 9080 to 32079, below Linux's ephemeral range (32768+),
+// so an outgoing connection's local port rarely takes one. Every jest worker has a slice of its
+// own, and a process never picks a number twice: two stacks started at once by parallel test
+// files (or by one file) never share a port. A port someone else holds makes the start fail
+// with the component named, and startStackProcess tries another number.
+const FIRST_TEST_STACK = 100;
+const LAST_TEST_STACK = 2399;
+const WORKER_SLICES = 16;
+const picked = new Set<number>();
+
+/** A `--port-offset` (stack number) for a test's stack; see above why two never collide. */
+export function pickStackNumber(): number {
+  const size = Math.floor((LAST_TEST_STACK - FIRST_TEST_STACK + 1) / WORKER_SLICES);
+  const worker = Math.max(1, Number(process.env.JEST_WORKER_ID ?? '1') || 1);
+  const first = FIRST_TEST_STACK + ((worker - 1) % WORKER_SLICES) * size;
+  if (picked.size >= size) picked.clear();
+  for (;;) {
+    const n = first + Math.floor(Math.random() * size);
+    if (!picked.has(n)) {
+      picked.add(n);
+      return n;
+    }
+  }
+}
 
 export interface StackProcess {
   /** http://127.0.0.1:<port> of the gateway. */
@@ -31,15 +61,15 @@ export interface StackProcess {
 }
 
 /**
- * Start `npm start` on free ports (a random offset, multiples of 1000 so no two stacks' ports
- * overlap) and wait until it is ready. Retries on another offset when a port is taken.
+ * Start `npm start` on free ports (a stack number of its own: pickStackNumber) and wait until it
+ * is ready. Retries on another stack number when a port is taken.
  */
 export async function startStackProcess(
   o: { env?: NodeJS.ProcessEnv; timeoutMs?: number; attempts?: number } = {},
 ): Promise<StackProcess> {
   let lastError: unknown;
   for (let attempt = 0; attempt < (o.attempts ?? 3); attempt++) {
-    const offset = 10_000 + 1000 * Math.floor(Math.random() * 45);
+    const offset = pickStackNumber();
     try {
       return await startAt(offset, o);
     } catch (e) {
@@ -106,7 +136,8 @@ async function startAt(
   }
   if (child.exitCode !== null) throw new Error(`the stack exited (${child.exitCode}):\n${out.slice(-4000)}`);
 
-  const port = (svc: keyof typeof SERVICE_PORTS) => SERVICE_PORTS[svc] + offset;
+  const ports = stackPorts(offset);
+  const port = (svc: keyof typeof SERVICE_PORTS) => ports[svc];
   const gatewayUrl = `http://127.0.0.1:${port('gateway')}`;
   return {
     gatewayUrl,

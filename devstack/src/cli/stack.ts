@@ -4,19 +4,10 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import { startEventBridgeStandIn } from '../eventbridge';
 import { startIvsStandIn } from '../ivs';
 import { startLiveKitStandIn } from '../livekit';
+import { naming, type PortPlan, stackPorts } from './ports';
 
-export const PORTS = {
-  gateway: 8080,
-  'stream-svc': 8081,
-  'chat-svc': 8082,
-  'recording-svc': 8083,
-  'fanout-svc': 8084,
-  dynamodb: 4567,
-  fauxqs: 4566,
-  eventbridge: 4580,
-  ivs: 4590,
-  livekit: 7880,
-} as const;
+/** The default stack's ports (stack 0): see ./ports for the plan of every stack. */
+export const PORTS: PortPlan = stackPorts(0);
 
 export const LIVEKIT_DEV = { apiKey: 'devkey', apiSecret: 'onair-dev-livekit-secret-0123456789' };
 export const RECORDINGS_BUCKET = 'onair-recordings';
@@ -36,7 +27,16 @@ export function urlHost(bind: string): string {
 }
 
 export interface LocalInfra {
-  endpoints: { dynamodb: string; sqs: string; s3: string; eventbridge: string; ivs: string; livekit: string };
+  endpoints: {
+    dynamodb: string;
+    sqs: string;
+    s3: string;
+    eventbridge: string;
+    ivs: string;
+    /** The IVS Chat stand-in's messaging WebSocket (`new ChatRoom({ regionOrUrl })`). */
+    ivsChatWs: string;
+    livekit: string;
+  };
   /** Every listening server of the stand-ins, for checks of where they listen. */
   servers: Array<{ name: string; address: () => AddressInfo | string | null }>;
   ivsEventsQueueUrl: string;
@@ -48,11 +48,11 @@ export interface LocalInfra {
  * The local stand-ins for everything that has no local server, plus in-memory DynamoDB and
  * fauxqs (SQS, S3): all in this process. Services reach them only through endpoint settings.
  * Every one of them listens on `host` (127.0.0.1 unless told otherwise); a port of 0 picks a
- * free one.
+ * free one. A port that is taken fails with a PortInUseError naming the component.
  */
 export async function startLocalInfra(opts: {
   gatewayUrl: string;
-  ports?: Record<keyof typeof PORTS, number>;
+  ports?: PortPlan;
   host?: string;
 }): Promise<LocalInfra> {
   const ports = opts.ports ?? PORTS;
@@ -63,7 +63,7 @@ export async function startLocalInfra(opts: {
   try {
     const dynalite = require('dynalite') as (o: object) => import('node:http').Server;
     const ddb = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    await listen(ddb, ports.dynamodb, host);
+    await naming('dynamodb', ports.dynamodb, () => listen(ddb, ports.dynamodb, host));
     closers.push(() => new Promise((r) => ddb.close(r)));
     servers.push({ name: 'dynamodb', address: () => ddb.address() });
     const dynamodb = url((ddb.address() as AddressInfo).port);
@@ -78,7 +78,7 @@ export async function startLocalInfra(opts: {
       };
     };
     const fq = buildApp({ logger: false, host: '127.0.0.1' });
-    await fq.listen({ port: ports.fauxqs, host });
+    await naming('fauxqs', ports.fauxqs, () => fq.listen({ port: ports.fauxqs, host }));
     closers.push(() => fq.close());
     servers.push({ name: 'fauxqs', address: () => fq.server.address() });
     const sqs = url((fq.server.address() as AddressInfo).port);
@@ -88,24 +88,30 @@ export async function startLocalInfra(opts: {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     };
 
-    const eb = await startEventBridgeStandIn({ port: ports.eventbridge, host, sqsEndpoint: sqs });
+    const eb = await naming('eventbridge', ports.eventbridge, () =>
+      startEventBridgeStandIn({ port: ports.eventbridge, host, sqsEndpoint: sqs }),
+    );
     closers.push(() => eb.close());
     servers.push({ name: 'eventbridge', address: () => eb.address() });
-    const ivs = await startIvsStandIn({
-      port: ports.ivs,
-      host,
-      publishEvent: async (e) => {
-        eb.injectEvent(e as unknown as Parameters<typeof eb.injectEvent>[0]);
-      },
-    });
+    const ivs = await naming('ivs', ports.ivs, () =>
+      startIvsStandIn({
+        port: ports.ivs,
+        host,
+        publishEvent: async (e) => {
+          eb.injectEvent(e as unknown as Parameters<typeof eb.injectEvent>[0]);
+        },
+      }),
+    );
     closers.push(() => ivs.close());
     servers.push({ name: 'ivs', address: () => ivs.address() });
-    const livekit = await startLiveKitStandIn({
-      port: ports.livekit,
-      host,
-      ...LIVEKIT_DEV,
-      webhookUrl: `${opts.gatewayUrl}/v1/webhooks/livekit`,
-    });
+    const livekit = await naming('livekit', ports.livekit, () =>
+      startLiveKitStandIn({
+        port: ports.livekit,
+        host,
+        ...LIVEKIT_DEV,
+        webhookUrl: `${opts.gatewayUrl}/v1/webhooks/livekit`,
+      }),
+    );
     closers.push(() => livekit.close());
     servers.push({ name: 'livekit', address: () => livekit.address() });
 
@@ -139,7 +145,15 @@ export async function startLocalInfra(opts: {
     );
 
     return {
-      endpoints: { dynamodb, sqs, s3: sqs, eventbridge: eb.url, ivs: ivs.url, livekit: livekit.url },
+      endpoints: {
+        dynamodb,
+        sqs,
+        s3: sqs,
+        eventbridge: eb.url,
+        ivs: ivs.url,
+        ivsChatWs: ivs.wsUrl,
+        livekit: livekit.url,
+      },
       servers,
       ivsEventsQueueUrl,
       ivsRecordingEventsQueueUrl,

@@ -2,20 +2,27 @@
 // and LiveKit stand-ins in this process; the five services as separate processes, exactly as
 // they run in production (only endpoints differ). The bus is RabbitMQ when AMQP_URL is set,
 // else SQS + EventBridge on the embedded fauxqs. Ctrl-C stops everything.
-//
-//   --check           exit 0 once every service is ready (used by the start-up test)
-//   --port-offset N   add N to every port (run a second stack beside a first one)
-//   --host ADDR       interface every stand-in and service listens on (default 127.0.0.1: this
-//                     machine only; 0.0.0.0 opens the development stack to the network)
+// `npm start -- --help` lists the options (the spec below).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEV_CHAT_TOKEN_SECRET, DEV_JWT_SECRET, mintDevToken } from '../dev-auth';
+import { type CliOption, type CliSpec, parseCli, usageError } from './args';
+import { formatLogLine } from './logs';
+import {
+  BASE_PORT,
+  BLOCK_SIZE,
+  type Component,
+  firstTakenPort,
+  MAX_STACK,
+  PortInUseError,
+  parseStackNumber,
+  portInUseMessage,
+  stackPorts,
+} from './ports';
 import {
   DEFAULT_HOST,
   IVS_EVENTS_QUEUE,
   LIVEKIT_DEV,
-  PORTS,
   RECORDINGS_BUCKET,
   startLocalInfra,
   urlHost,
@@ -24,23 +31,49 @@ import {
 const SERVICES = ['stream-svc', 'chat-svc', 'recording-svc', 'fanout-svc', 'gateway'] as const;
 type Service = (typeof SERVICES)[number];
 
-const { values: args } = parseArgs({
+const spec = {
+  usage: 'npm start -- [options]',
+  description:
+    'Run the whole local stack: the stand-ins (DynamoDB, SQS/S3, EventBridge, IVS, IVS Chat, LiveKit)\n' +
+    'in this process and the five services as child processes. The bus is RabbitMQ when AMQP_URL is\n' +
+    `set, else SQS + EventBridge on the embedded fauxqs. Stack N listens on the ${BLOCK_SIZE} ports from\n` +
+    `${BASE_PORT}+${BLOCK_SIZE}N (stack 0: ${BASE_PORT}-${BASE_PORT + BLOCK_SIZE - 1}). Ctrl-C stops everything.`,
   options: {
-    check: { type: 'boolean', default: false },
-    'port-offset': { type: 'string', default: '0' },
-    host: { type: 'string', default: DEFAULT_HOST },
+    'port-offset': {
+      type: 'string',
+      default: '0',
+      value: 'N',
+      help: `run stack number N (0-${MAX_STACK}) beside others: its ports start at ${BASE_PORT}+${BLOCK_SIZE}N`,
+    },
+    host: {
+      type: 'string',
+      default: DEFAULT_HOST,
+      value: 'ADDR',
+      help: 'interface every stand-in and service listens on (0.0.0.0 opens the stack to the network)',
+    },
+    check: {
+      type: 'boolean',
+      default: false,
+      help: 'exit 0 once every service is ready (a start-up check)',
+    },
   },
-});
+  examples: [
+    'npm start',
+    'AMQP_URL=amqp://guest:guest@127.0.0.1:5672 npm start',
+    `npm start -- --port-offset 1     # a second stack, on ${BASE_PORT + BLOCK_SIZE}-${BASE_PORT + 2 * BLOCK_SIZE - 1}`,
+  ],
+} satisfies CliSpec<Record<string, CliOption>>;
+
+const args = parseCli(spec);
+const parsedStack = parseStackNumber(args['port-offset'] ?? '0');
+if ('error' in parsedStack) usageError(spec, parsedStack.error);
+const stack = parsedStack.stack;
 // `[::1]` as a URL writes it; a socket wants `::1`.
-const host = args.host.replace(/^\[(.*)\]$/, '$1');
+const host = (args.host ?? DEFAULT_HOST).replace(/^\[(.*)\]$/, '$1');
 /** How this process (and the URLs it prints) reach what listens on `host`. */
 const reach = urlHost(host);
-const offset = Number(args['port-offset']);
-const ports = Object.fromEntries(Object.entries(PORTS).map(([k, v]) => [k, v + offset])) as Record<
-  keyof typeof PORTS,
-  number
->;
-const port = (k: keyof typeof PORTS) => ports[k];
+const ports = stackPorts(stack);
+const port = (k: Component) => ports[k];
 const root = resolve(__dirname, '../../..');
 const started = Date.now();
 const secs = () => ((Date.now() - started) / 1000).toFixed(1);
@@ -49,11 +82,15 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 async function main(): Promise<void> {
   const gatewayUrl = `http://${reach}:${port('gateway')}`;
   say(
-    `onair: starting the local stack (bus: ${process.env.AMQP_URL ? `RabbitMQ ${redact(process.env.AMQP_URL)}` : 'SQS + EventBridge on fauxqs'})`,
+    `onair: starting local stack ${stack} (ports ${port('gateway')}-${port('gateway') + BLOCK_SIZE - 1}; bus: ${process.env.AMQP_URL ? `RabbitMQ ${redact(process.env.AMQP_URL)}` : 'SQS + EventBridge on fauxqs'})`,
   );
+  // Every port first, so a taken one is named before anything starts (the stand-ins and the
+  // services name theirs too, should one be taken in between).
+  const taken = await firstTakenPort(ports, host);
+  if (taken) throw new PortInUseError(taken.component, taken.port);
   const infra = await startLocalInfra({ gatewayUrl, ports, host });
   say(
-    `  ✓ stand-ins up (${secs()}s): dynamodb ${infra.endpoints.dynamodb}, sqs/s3 ${infra.endpoints.sqs}, eventbridge ${infra.endpoints.eventbridge}, ivs ${infra.endpoints.ivs}, livekit ${infra.endpoints.livekit}`,
+    `  ✓ stand-ins up (${secs()}s): dynamodb ${infra.endpoints.dynamodb}, sqs/s3 ${infra.endpoints.sqs}, eventbridge ${infra.endpoints.eventbridge}, ivs + ivs chat ${infra.endpoints.ivs}, livekit ${infra.endpoints.livekit}`,
   );
 
   const common: NodeJS.ProcessEnv = {
@@ -105,9 +142,10 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.set(svc, child);
-    pipeLogs(svc, child);
+    const logs = pipeLogs(svc, child);
     child.once('exit', (code, signal) => {
       if (stopping) return;
+      if (logs.portInUse()) say(`  ✗ ${portInUseMessage(svc, port(svc), stack)}`);
       say(`  ✗ ${svc} exited (${signal ?? code}); stopping the stack`);
       void stop(1);
     });
@@ -126,12 +164,18 @@ async function main(): Promise<void> {
   });
   say('');
   say(`onair is ready in ${secs()}s`);
+  const wsUrl = gatewayUrl.replace(/^http/, 'ws');
   say(`  API        ${gatewayUrl}   (docs ${gatewayUrl}/docs, OpenAPI ${gatewayUrl}/openapi.json)`);
+  say(`  Chat WS    ${wsUrl}/v1/chat/ws   (native chat, IVS Chat protocol)`);
+  say(`  Seed 003   ${wsUrl}/v1/chat/seed003   (native chat, seed 003 protocol)`);
+  say(
+    `  IVS Chat   ${infra.endpoints.ivsChatWs}   (IVS Chat stand-in messaging WebSocket, rooms with provider ivs)`,
+  );
   say(`  IVS dev    ${infra.endpoints.ivs}/_dev/broadcasts/start   (simulate a broadcast)`);
   say(`  LiveKit    ${infra.endpoints.livekit}   (dev key ${LIVEKIT_DEV.apiKey}; join with POST /_dev/join)`);
   say(`  IVS events queue ${IVS_EVENTS_QUEUE}, recordings bucket ${RECORDINGS_BUCKET}`);
   say(
-    '  Development token (user dev-user, roles streamer+moderator, 12 h; more with `npm run token -- --user alice --role viewer`):',
+    '  Development token (user dev-user, roles streamer+moderator, 12 h; more with `npm run -s token -- --user alice --role viewer`):',
   );
   say(`  export TOKEN=${token}`);
   say(`  curl -H "Authorization: Bearer $TOKEN" ${gatewayUrl}/v1/system/ping/stream-svc`);
@@ -165,25 +209,17 @@ function terminate(c: ChildProcess): Promise<void> {
   });
 }
 
-/** Child logs are pino JSON; show them as one readable line each, prefixed by the service. */
-function pipeLogs(svc: string, c: ChildProcess): void {
-  const levels: Record<number, string> = {
-    10: 'trace',
-    20: 'debug',
-    30: 'info',
-    40: 'WARN',
-    50: 'ERROR',
-    60: 'FATAL',
-  };
+/**
+ * Child logs are pino JSON; show them as one readable line each, prefixed by the service: the
+ * level, the message (a request's is `GET /v1/streams 200 3.1 ms`) and the error's message when
+ * there is one. Anything else (a warning Node prints) is shown as it is.
+ */
+function pipeLogs(svc: string, c: ChildProcess): { portInUse(): boolean } {
+  let portInUse = false;
   const onLine = (line: string) => {
     if (!line.trim()) return;
-    try {
-      const j = JSON.parse(line) as { level: number; msg?: string; err?: { message?: string } };
-      const extra = j.err?.message ? ` (${j.err.message})` : '';
-      say(`  ${svc.padEnd(13)} ${levels[j.level] ?? j.level} ${j.msg ?? ''}${extra}`);
-    } catch {
-      say(`  ${svc.padEnd(13)} ${line}`);
-    }
+    if (line.includes('EADDRINUSE')) portInUse = true;
+    say(formatLogLine(svc, line));
   };
   for (const stream of [c.stdout, c.stderr]) {
     let buf = '';
@@ -194,6 +230,7 @@ function pipeLogs(svc: string, c: ChildProcess): void {
       for (const l of lines) onLine(l);
     });
   }
+  return { portInUse: () => portInUse };
 }
 
 function redact(url: string): string {
@@ -201,6 +238,9 @@ function redact(url: string): string {
 }
 
 main().catch((e) => {
-  process.stderr.write(`onair: could not start: ${(e as Error).stack ?? e}\n`);
+  // A taken port is an everyday situation, not a bug: say which and what to try, no stack trace.
+  if (e instanceof PortInUseError)
+    process.stderr.write(`onair: could not start: ${portInUseMessage(e.component, e.port, stack)}\n`);
+  else process.stderr.write(`onair: could not start: ${(e as Error).stack ?? e}\n`);
   process.exit(1);
 });
