@@ -9,7 +9,11 @@ export const Role = Type.Union([
   Type.Literal('moderator'),
   Type.Literal('admin'),
 ]);
-export const Attributes = Type.Record(Type.String({ maxLength: 128 }), Type.String({ maxLength: 1000 }));
+/** Attribute names: any text but the names of an object's own machinery (they break stores and maps). */
+export const AttributeKey = Type.String({ pattern: '^(?!(__proto__|constructor|prototype)$).{1,128}$' });
+export const Attributes = Type.Record(AttributeKey, Type.String({ maxLength: 1000 }), {
+  additionalProperties: false,
+});
 
 /** Who asked: carried by commands so the owning service can check ownership itself. */
 export const Actor = Type.Object({ userId: UserId, roles: Type.Array(Role) });

@@ -6,12 +6,44 @@ export type { Logger };
  * JSON logs (pino). Secrets are redacted wherever they may appear in objects we log: tokens,
  * stream keys, authorization headers.
  */
-/** Query values that are credentials (`?token=`, `?access_token=`) never reach a log line or an answer. */
+const SECRET_PARAMS = new Set([
+  'token',
+  'access_token',
+  'id_token',
+  'refresh_token',
+  'sig',
+  'signature',
+  'x-amz-signature',
+  'x-amz-credential',
+  'x-amz-security-token',
+]);
+
+const decodedName = (k: string): string => {
+  try {
+    return decodeURIComponent(k.replace(/\+/g, ' ')).toLowerCase();
+  } catch {
+    return k.toLowerCase();
+  }
+};
+
+/**
+ * Query values that are credentials (`?token=`, `?access_token=`, also written `%74oken=`) never
+ * reach a log line or an answer.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(
-    /([?&](?:token|access_token|id_token|refresh_token|sig|signature|X-Amz-Signature|X-Amz-Credential)=)[^&#]*/gi,
-    '$1[redacted]',
-  );
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const hash = url.indexOf('#', q);
+  const query = url.slice(q + 1, hash < 0 ? undefined : hash);
+  const redacted = query
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = eq < 0 ? pair : pair.slice(0, eq);
+      return SECRET_PARAMS.has(decodedName(name).trim()) ? `${name}=[redacted]` : pair;
+    })
+    .join('&');
+  return `${url.slice(0, q + 1)}${redacted}${hash < 0 ? '' : url.slice(hash)}`;
 }
 
 interface RequestLike {

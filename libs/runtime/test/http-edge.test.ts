@@ -247,6 +247,10 @@ describe('HTTP edge: bad input gets a problem that says what to change', () => {
     expect(res.statusCode).toBe(404);
     expect(res.body).not.toContain(secret);
     expect(problem(res).instance).toBe('/nowhere?token=[redacted]&x=1');
+    const encoded = await app.inject({
+      url: `/nowhere?%74oken=${secret}&access%5Ftoken=${secret}&TOKEN=${secret}`,
+    });
+    expect(encoded.body).not.toContain(secret);
     await app.inject({ url: `/items?access_token=${secret}` });
     expect(lines.join('\n')).not.toContain(secret);
     // One line per request, with method, path, status and time.

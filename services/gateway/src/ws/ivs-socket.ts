@@ -47,10 +47,16 @@ export async function handleIvsFrame(
         if (!need('SEND_MESSAGE')) return fail(403, 'This token does not allow sending messages');
         if (typeof req.Content !== 'string' || req.Content.length === 0)
           return fail(400, 'Content must be a non-empty string');
+        if (!req.Content.isWellFormed())
+          return fail(400, 'Content contains a lone surrogate; send well-formed Unicode');
         if ([...req.Content].length > MAX_CONTENT_CODE_POINTS)
           return fail(413, `Content is longer than ${MAX_CONTENT_CODE_POINTS} characters`);
         const attributes = stringMap(req.Attributes);
-        if (attributes === null) return fail(400, 'Attributes must be an object of string values');
+        if (attributes === null)
+          return fail(
+            400,
+            'Attributes must be an object of at most 10 string values (keys up to 128 characters, not __proto__, constructor or prototype; well-formed Unicode)',
+          );
         if (!ctx.limiter.take()) return fail(429, 'Too many messages from this connection; slow down');
         await sendChatMessage(ctx, who, { requestId: rid, content: req.Content, attributes });
         return;
@@ -90,13 +96,24 @@ export async function handleIvsFrame(
 }
 
 /** A string -> string map, undefined when absent, null when malformed. */
+/** Keys that name an object's own machinery: as attribute names they break whatever stores them. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 function stringMap(v: unknown): Record<string, string> | undefined | null {
   if (v === undefined) return undefined;
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
   const entries = Object.entries(v as Record<string, unknown>);
   if (
     entries.length > 10 ||
-    !entries.every(([k, x]) => typeof x === 'string' && k.length <= 128 && x.length <= 1000)
+    !entries.every(
+      ([k, x]) =>
+        typeof x === 'string' &&
+        k.length <= 128 &&
+        x.length <= 1000 &&
+        !RESERVED_KEYS.has(k) &&
+        k.isWellFormed() &&
+        x.isWellFormed(),
+    )
   ) {
     return null;
   }

@@ -50,6 +50,8 @@ export async function handleSeed003Frame(
       if (!who.capabilities.includes('SEND_MESSAGE')) return fail(403, 'This user may not send messages');
       if (typeof req.message !== 'string' || req.message.length === 0)
         return fail(400, 'message must be a non-empty string');
+      if (!req.message.isWellFormed())
+        return fail(400, 'message contains a lone surrogate; send well-formed Unicode');
       if ([...req.message].length > 500) return fail(413, 'message is longer than 500 characters');
       if (!ctx.limiter.take()) return fail(429, 'Too many messages from this connection; slow down');
       await sendChatMessage(

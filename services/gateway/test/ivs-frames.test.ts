@@ -1,0 +1,95 @@
+// Frames a hostile IVS Chat client sends that must be refused at the gateway with a 400, before
+// anything reaches chat-svc: attribute names that are an object's own machinery (they made
+// chat-svc fail and retry every message into a dead letter) and lone surrogates in content.
+import { silentLogger, type Bus } from '@onair/runtime';
+import { handleIvsFrame } from '../src/ws/ivs-socket';
+import { TokenBucket } from '../src/ws/rate-limit';
+import { handleSeed003Frame } from '../src/ws/seed003-socket';
+
+/** A bus that records every call: none may happen for a refused frame. */
+function recordingBus(calls: string[]): Bus {
+  return new Proxy({} as Bus, {
+    get: (_t, name) => async () => {
+      calls.push(String(name));
+      throw new Error('no bus in this test');
+    },
+  });
+}
+
+const who = { userId: 'u1', roomId: 'chat_1', capabilities: ['SEND_MESSAGE' as const], attributes: {} };
+
+async function ivs(frame: object | string) {
+  const calls: string[] = [];
+  const replies: string[] = [];
+  await handleIvsFrame(
+    typeof frame === 'string' ? frame : JSON.stringify(frame),
+    who,
+    {
+      bus: recordingBus(calls),
+      gatewayId: 'gw',
+      connectionId: 'c1',
+      timeoutMs: 100,
+      limiter: new TokenBucket(100, 100),
+      log: silentLogger,
+    },
+    (f) => replies.push(f),
+  );
+  return { calls, replies: replies.map((r) => JSON.parse(r)) };
+}
+
+describe('IVS Chat frames refused at the edge', () => {
+  it.each(['__proto__', 'constructor', 'prototype'])(
+    'refuses an attribute named %s with 400',
+    async (key) => {
+      const raw = `{"Action":"SEND_MESSAGE","RequestId":"q1","Content":"x","Attributes":{"${key}":"x"}}`;
+      const { calls, replies } = await ivs(raw);
+      expect(calls).toEqual([]);
+      expect(replies).toEqual([expect.objectContaining({ Type: 'ERROR', ErrorCode: 400, RequestId: 'q1' })]);
+    },
+  );
+
+  it('refuses a lone surrogate in content or attributes with 400', async () => {
+    for (const raw of [
+      '{"Action":"SEND_MESSAGE","RequestId":"q2","Content":"a\\ud800b"}',
+      '{"Action":"SEND_MESSAGE","RequestId":"q3","Content":"x","Attributes":{"k":"\\udc00"}}',
+    ]) {
+      const { calls, replies } = await ivs(raw);
+      expect(calls).toEqual([]);
+      expect(replies[0]).toMatchObject({ Type: 'ERROR', ErrorCode: 400 });
+    }
+  });
+
+  it('lets emoji, CJK and ordinary attribute names through to chat-svc', async () => {
+    const { calls } = await ivs({
+      Action: 'SEND_MESSAGE',
+      RequestId: 'q4',
+      Content: 'hi 😀 안녕',
+      Attributes: { toString: 'ok' },
+    });
+    expect(calls).toEqual(['request']);
+  });
+});
+
+describe('seed 003 frames refused at the edge', () => {
+  it('refuses a lone surrogate in a message with 400', async () => {
+    const calls: string[] = [];
+    const replies: string[] = [];
+    await handleSeed003Frame(
+      '{"action":"sendMessage","message":"\\ud800"}',
+      { id: 'c1', roomId: 'chat_1' } as Parameters<typeof handleSeed003Frame>[1],
+      who,
+      {
+        bus: recordingBus(calls),
+        gatewayId: 'gw',
+        connectionId: 'c1',
+        timeoutMs: 100,
+        limiter: new TokenBucket(100, 100),
+        log: silentLogger,
+        join: async () => {},
+      } as unknown as Parameters<typeof handleSeed003Frame>[3],
+      (f) => replies.push(f),
+    );
+    expect(calls).toEqual([]);
+    expect(JSON.parse(replies[0] ?? '{}')).toMatchObject({ error: { code: 400 } });
+  });
+});
