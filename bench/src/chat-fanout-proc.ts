@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { type PortPlan, stackPorts } from '../../devstack/src/cli/ports';
 
 const CLK_TCK = 100; // USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK)
 
@@ -136,14 +137,18 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A --port-offset for which every port of the stack is free (below the ephemeral range). */
-export async function freePortOffset(base: Record<string, number>): Promise<number> {
+/**
+ * A stack number (`npm start -- --port-offset N`: stack N owns ten consecutive ports) whose
+ * ports, and the two inspector ports beside it, are all free.
+ */
+export async function freeStack(): Promise<{ stack: number; ports: PortPlan; inspectors: [number, number] }> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const offset = 10_000 + 100 * Math.floor(Math.random() * 140);
-    const ports = Object.values(base).map((p) => p + offset);
+    const stack = 100 + Math.floor(Math.random() * 2300);
+    const ports = stackPorts(stack);
+    const inspectors: [number, number] = [40_000 + 2 * stack, 40_001 + 2 * stack];
     let ok = true;
-    for (const p of ports) if (!(await portFree(p))) ok = false;
-    if (ok) return offset;
+    for (const p of [...Object.values(ports), ...inspectors]) if (!(await portFree(p))) ok = false;
+    if (ok) return { stack, ports, inspectors };
   }
-  throw new Error('no free port offset for the stack');
+  throw new Error('no free stack number for the benchmark');
 }

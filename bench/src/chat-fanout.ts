@@ -28,13 +28,12 @@ import { RabbitBus } from '@onair/runtime/src/bus/rabbitmq';
 import { mintChatToken } from '@onair/runtime/src/chat-token';
 import * as amqp from 'amqplib';
 import WebSocket from 'ws';
-import { PORTS } from '../../devstack/src/cli/stack';
 import {
   cpuMicros,
   descendants,
   ensureOpenFiles,
   findLeaf,
-  freePortOffset,
+  freeStack,
   machineCpu,
   rabbitPid,
   rssBytes,
@@ -53,8 +52,6 @@ import {
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const ROOT = path.resolve(__dirname, '../..');
 const RAW_SERVER = path.join(__dirname, 'chat-fanout-raw-server.ts');
-/** Where the gateway and the raw server open their inspectors for the memory figures (+ the stack's port offset). */
-const INSPECTOR_PORTS = { gatewayInspector: 9290, rawInspector: 9291 };
 /** The room rate limit chat-svc allows at most (IVS Chat's maximum too). */
 const ROOM_RATE = 100;
 const NCPU = os.cpus().length;
@@ -405,14 +402,13 @@ export async function runChatFanoutBenchmark(opts: ChatFanoutOptions = {}): Prom
   const load = { beforePct: await busyPct(2000), stackIdlePct: Number.NaN };
   const ns = `benchchat-${randomBytes(4).toString('hex')}`;
   const secret = randomBytes(24).toString('hex');
-  const offset = await freePortOffset({ ...PORTS, ...INSPECTOR_PORTS });
-  const gwPort = PORTS.gateway + offset;
-  const inspectorPort = {
-    onair: INSPECTOR_PORTS.gatewayInspector + offset,
-    raw: INSPECTOR_PORTS.rawInspector + offset,
-  };
+  const free = await freeStack();
+  const offset = free.stack;
+  const { ports, inspectors } = free;
+  const gwPort = ports.gateway;
+  const inspectorPort = { onair: inspectors[0], raw: inspectors[1] };
   const profDir = profile ? mkdtempSync(path.join(tmpdir(), 'onair-chat-prof-')) : undefined;
-  console.log(`namespace ${ns}; stack on port offset ${offset} (gateway :${gwPort}); ${limitLine}`);
+  console.log(`namespace ${ns}; stack number ${offset} (gateway :${gwPort}); ${limitLine}`);
 
   // --- start the stack and the raw server -----------------------------------------------------
   const nodeOptions = [
