@@ -280,7 +280,13 @@ export async function loadOperations(http: Http): Promise<Operation[]> {
  * Routes the gateway serves on purpose without documenting them in /openapi.json
  * (`schema: { hide: true }`: the infrastructure routes every service has). Public only.
  */
-export const HIDDEN_PUBLIC_ROUTES = ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json'];
+export const HIDDEN_PUBLIC_ROUTES = [
+  'GET /healthz',
+  'GET /readyz',
+  'GET /metrics',
+  'GET /openapi.json',
+  'GET /asyncapi.json',
+];
 
 /** Which seed's error shape an operation answers with (undefined: problem+json like the rest of onair). */
 export function seedShape(route: string): { seed: string; field: string } | undefined {

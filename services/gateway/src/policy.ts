@@ -41,6 +41,7 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   'GET /readyz': { who: 'public' },
   'GET /metrics': { who: 'public', note: 'bind the port privately in production' },
   'GET /openapi.json': { who: 'public' },
+  'GET /asyncapi.json': { who: 'public' },
   'GET /v1/system/ping/:service': { who: 'signed-in' },
   'POST /v1/webhooks/livekit': { who: 'public', note: 'signed by LiveKit: JWT with the body hash' },
 

@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { unauthorized } from '@onair/runtime';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { asyncApiDocument } from '../asyncapi';
 import { bearer, type Principal, type TokenVerifier } from '../auth';
 import { allows, policyOf, refuseRole } from '../policy';
 import { type RateLimitSettings, registerRateLimits } from './rate-limits';
@@ -78,6 +79,9 @@ export async function registerPlugins(
   // The error body every route's responses refer to (components/schemas/Problem in the document).
   useProblemSchema(app);
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
+  // The chat sockets and the bus (AsyncAPI 3.0), built from the contracts once.
+  const asyncApi = asyncApiDocument({ version: o.version });
+  app.get('/asyncapi.json', { schema: { hide: true }, config: { public: true } }, async () => asyncApi);
 
   // Every route is in the role policy table (src/policy.ts), or the gateway does not start.
   app.addHook('onRoute', (route) => {
