@@ -37,8 +37,12 @@ export function createHttpBase(o: HttpBaseOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: o.logger,
     bodyLimit: o.bodyLimit ?? 256 * 1024,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A caller's x-request-id is kept only when it is a plain id; anything else gets a fresh one.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
+    },
     // Fastify 5.8+ takes these through a log controller (the top-level options are deprecated and
     // print FSTDEP023/FSTDEP024 at every start). The request id is the correlation id of every
     // command it causes: one name in every log line. One line per request, written in onResponse

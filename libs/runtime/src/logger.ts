@@ -8,6 +8,11 @@ export type { Logger };
  */
 const SECRET_PARAMS = new Set([
   'token',
+  'token[]',
+  'jwt',
+  'authorization',
+  'auth',
+  'password',
   'access_token',
   'id_token',
   'refresh_token',
@@ -30,19 +35,16 @@ const decodedName = (k: string): string => {
  * Query values that are credentials (`?token=`, `?access_token=`, also written `%74oken=`) never
  * reach a log line or an answer.
  */
-export function redactUrl(url: string): string {
+export function redactUrl(raw: string): string {
+  // A JWT anywhere (a path segment, an unknown parameter): three base64url parts, the first `eyJ`.
+  const url = raw.replace(/eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, '[redacted]');
   const q = url.indexOf('?');
   if (q < 0) return url;
   const hash = url.indexOf('#', q);
   const query = url.slice(q + 1, hash < 0 ? undefined : hash);
-  const redacted = query
-    .split('&')
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      const name = eq < 0 ? pair : pair.slice(0, eq);
-      return SECRET_PARAMS.has(decodedName(name).trim()) ? `${name}=[redacted]` : pair;
-    })
-    .join('&');
+  const redacted = query.replace(/(^|[&;])([^=&;]*)=([^&;]*)/g, (pair, sep: string, name: string) =>
+    SECRET_PARAMS.has(decodedName(name).trim()) ? `${sep}${name}=[redacted]` : pair,
+  );
   return `${url.slice(0, q + 1)}${redacted}${hash < 0 ? '' : url.slice(hash)}`;
 }
 

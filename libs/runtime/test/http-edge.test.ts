@@ -239,6 +239,17 @@ describe('HTTP edge: bad input gets a problem that says what to change', () => {
     expect(ok.json().body.userId).toBe(text);
   });
 
+  it('keeps a plain x-request-id and replaces anything else with a fresh one', async () => {
+    const app = base();
+    const plain = await app.inject({ url: '/things/1', headers: { 'x-request-id': 'abc-123.x' } });
+    expect(plain.headers['x-request-id']).toBe('abc-123.x');
+    const odd = await app.inject({
+      url: '/things/1',
+      headers: { 'x-request-id': `"<😀>${'a'.repeat(5000)}` },
+    });
+    expect(odd.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('never echoes or logs a token in the URL', async () => {
     const lines: string[] = [];
     const app = base(lines);
@@ -251,6 +262,15 @@ describe('HTTP edge: bad input gets a problem that says what to change', () => {
       url: `/nowhere?%74oken=${secret}&access%5Ftoken=${secret}&TOKEN=${secret}`,
     });
     expect(encoded.body).not.toContain(secret);
+    for (const url of [
+      `/x?token%5B%5D=${secret}`,
+      `/x?a=1;token=${secret}`,
+      `/x?jwt=${secret}`,
+      `/v1/streams/${secret}`,
+    ]) {
+      const res = await app.inject({ url });
+      expect({ url, leaked: res.body.includes(secret) }).toEqual({ url, leaked: false });
+    }
     await app.inject({ url: `/items?access_token=${secret}` });
     expect(lines.join('\n')).not.toContain(secret);
     // One line per request, with method, path, status and time.

@@ -82,9 +82,17 @@ async function verifyOr401<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
+const hasControlCharacter = (s: string) =>
+  [...s].some((c) => {
+    const code = c.codePointAt(0) ?? 0;
+    return code < 0x20 || code === 0x7f;
+  });
+
 function principalOf(p: JWTPayload, maxTtlS: number): Principal {
-  if (typeof p.sub !== 'string' || p.sub.length === 0 || p.sub.length > 128)
-    throw unauthorized('The token has no subject (sub) as a string of 1-128 characters');
+  if (typeof p.sub !== 'string' || p.sub.length === 0 || p.sub.length > 128 || hasControlCharacter(p.sub))
+    throw unauthorized(
+      'The token has no subject (sub) as a string of 1-128 characters (no control characters)',
+    );
   const now = Math.floor(Date.now() / 1000);
   const issued = typeof p.iat === 'number' && p.iat <= now ? p.iat : now;
   if (typeof p.exp !== 'number' || p.exp - issued > maxTtlS)

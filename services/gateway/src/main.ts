@@ -42,6 +42,7 @@ void runService({
             createsPerMinute: config.RATE_LIMIT_CREATES_PER_MINUTE,
             tokensPerMinute: config.RATE_LIMIT_TOKENS_PER_MINUTE,
             redis,
+            namespace: config.BUS_NAMESPACE,
           },
           requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
           livekit: liveKitApiDeps(config, { bus, ddb }),

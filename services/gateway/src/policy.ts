@@ -47,7 +47,10 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
 
   // streams (IVS), each with a chat room
   'POST /v1/streams': { who: 'creator' },
-  'GET /v1/streams': { who: 'signed-in', note: "the caller's own streams" },
+  'GET /v1/streams': {
+    who: 'signed-in',
+    note: "the caller's streams, or `?owner=` another user's (never their keys)",
+  },
   'GET /v1/streams/:streamId': {
     who: 'signed-in',
     note: 'ingest endpoint and stream key: owner and admins only',

@@ -140,6 +140,7 @@ describe('REST edge security', () => {
       ['30 day lifetime', sign({}, { exp: '30d' }), /longer than/],
       ['sub is a number', sign({}, { sub: 12345, exp: '1h' }), /subject/],
       ['sub is an object', sign({}, { sub: { id: 'alice' }, exp: '1h' }), /subject|not valid/],
+      ['sub has a control character', sign({}, { sub: 'ali\nce', exp: '1h' }), /control characters/],
     ];
     for (const [name, token, detail] of cases) {
       const res = await h.app.inject({
@@ -154,6 +155,11 @@ describe('REST edge security', () => {
       headers: { authorization: `Bearer ${await sign({}, { exp: '23h' })}` },
     });
     expect(ok.statusCode).toBe(200);
+  });
+
+  it('refuses a path user id with a control character (the contracts refuse it too)', async () => {
+    const res = await h.api('DELETE', `/v1/chat/rooms/${nativeRoom}/bans/a%0Ab`);
+    expect(res.statusCode).toBe(400);
   });
 
   it('refuses a title given as a number instead of storing "5"', async () => {

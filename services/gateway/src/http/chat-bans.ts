@@ -1,4 +1,4 @@
-import { ChatUserBan, IsoTime } from '@onair/contracts';
+import { ChatUserBan, IsoTime, UserId } from '@onair/contracts';
 import type { Bus } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -7,7 +7,6 @@ import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from './respon
 import { actorOf, command } from './streams';
 
 const RoomId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:/-]+$' });
-const UserId = Type.String({ minLength: 1, maxLength: 128 });
 const MODERATORS = "Moderators, the room's owner and admins only";
 
 /**

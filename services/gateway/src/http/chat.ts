@@ -13,6 +13,7 @@ import {
   ChatTokenCreate,
   ChatUserDisconnect,
   IsoTime,
+  UserId,
 } from '@onair/contracts';
 import { type Bus, conflict, forbidden, notFound } from '@onair/runtime';
 import { type Static, Type } from '@sinclair/typebox';
@@ -311,7 +312,7 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
         tags,
         summary: "Disconnect a user's connections from a room (moderators; IVS Chat rooms)",
         params: idParams,
-        body: Type.Object({ userId: Type.String({ minLength: 1, maxLength: 128 }), reason: Reason }),
+        body: Type.Object({ userId: UserId, reason: Reason }),
         response: {
           204: Type.Null({ description: 'Disconnected' }),
           ...errorResponses({

@@ -16,6 +16,8 @@ export interface RateLimitSettings {
   tokensPerMinute: number;
   /** Shared counters, so limits hold across every gateway instance; in memory without it. */
   redis?: Redis;
+  /** Prefix of the Redis keys (the bus namespace), so deployments sharing a Redis count apart. */
+  namespace?: string;
 }
 
 const OPEN = new Set(['/healthz', '/readyz', '/metrics']);
@@ -30,7 +32,7 @@ export async function registerRateLimits(app: FastifyInstance, s: RateLimitSetti
   await app.register(rateLimit, {
     global: false,
     skipOnError: true,
-    nameSpace: 'onair-rate:',
+    nameSpace: `${s.namespace ?? 'onair'}:gateway:rate:`,
     ...(s.redis ? { redis: s.redis } : {}),
   });
   const limiter = (max: number, key: (req: FastifyRequest) => string) =>

@@ -381,9 +381,11 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
   /** An HTTP answer to a refused upgrade, then the socket is closed. */
   const refuse = (socket: Duplex, status: number, message: string) => {
     if (socket.destroyed) return;
-    const body = JSON.stringify({ message });
+    // problem+json like every other answer; `message` too, which earlier clients read.
+    const title = STATUS_CODES[status] ?? 'Error';
+    const body = JSON.stringify({ type: 'about:blank', title, status, detail: message, message });
     socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       () => socket.destroy(),
     );
   };
