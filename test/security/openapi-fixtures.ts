@@ -444,7 +444,7 @@ export class FixtureMaker {
     const recordingId = String(rec.recordingId);
     await waitFor(async () => (await this.recordingStatus(recordingId)) === 'recording', {
       what: `recording ${recordingId} to be recording`,
-      timeoutMs: 15_000,
+      timeoutMs: 60_000,
     });
     return { recordingId, roomName: String(rec.roomName ?? roomId), fileName: String(rec.fileName) };
   }
@@ -456,7 +456,7 @@ export class FixtureMaker {
     this.expect(r, [200], 'POST /v1/recordings/{id}/stop');
     await waitFor(async () => (await this.recordingStatus(rec.recordingId)) === 'ready', {
       what: `recording ${rec.recordingId} to be ready`,
-      timeoutMs: 20_000,
+      timeoutMs: 60_000,
     });
     return rec;
   }
