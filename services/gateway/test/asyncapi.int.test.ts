@@ -9,33 +9,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import { asyncApiDocument } from '../src/asyncapi';
-import { startDocsGateway } from './docs.harness';
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function resolve(doc: Json, ref: string): unknown {
-  if (!ref.startsWith('#/')) return undefined;
-  let cur: unknown = doc;
-  for (const raw of ref.slice(2).split('/')) {
-    const k = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (!isObject(cur) || !(k in cur)) return undefined;
-    cur = cur[k];
-  }
-  return cur;
-}
-
-function refsOf(v: unknown, at = '#', out: Array<{ at: string; ref: string }> = []) {
-  if (Array.isArray(v)) {
-    for (const [i, x] of v.entries()) refsOf(x, `${at}/${i}`, out);
-  } else if (isObject(v)) {
-    for (const [k, x] of Object.entries(v)) {
-      if (k === '$ref' && typeof x === 'string') out.push({ at, ref: x });
-      else refsOf(x, `${at}/${k}`, out);
-    }
-  }
-  return out;
-}
+import { isObject, type Json, refsOf, resolve, startDocsGateway } from './docs.harness';
 
 const refOf = (v: unknown): string => (isObject(v) && typeof v.$ref === 'string' ? v.$ref : '');
 

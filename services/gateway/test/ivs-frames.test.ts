@@ -18,20 +18,27 @@ function recordingBus(calls: string[]): Bus {
 
 const who = { userId: 'u1', roomId: 'chat_1', capabilities: ['SEND_MESSAGE' as const], attributes: {} };
 
+/** What a socket's frame handler gets, with a bus that records every call. */
+function frameContext(calls: string[]) {
+  return {
+    bus: recordingBus(calls),
+    gatewayId: 'gw',
+    connectionId: 'c1',
+    timeoutMs: 100,
+    limiter: new TokenBucket(100, 100),
+    joinLimiter: new TokenBucket(100, 100),
+    log: silentLogger,
+    join: async () => 'chat_1',
+  };
+}
+
 async function ivs(frame: object | string) {
   const calls: string[] = [];
   const replies: string[] = [];
   await handleIvsFrame(
     typeof frame === 'string' ? frame : JSON.stringify(frame),
     who,
-    {
-      bus: recordingBus(calls),
-      gatewayId: 'gw',
-      connectionId: 'c1',
-      timeoutMs: 100,
-      limiter: new TokenBucket(100, 100),
-      log: silentLogger,
-    },
+    frameContext(calls),
     (f) => replies.push(f),
   );
   return { calls, replies: replies.map((r) => JSON.parse(r)) };
@@ -78,15 +85,7 @@ describe('seed 003 frames refused at the edge', () => {
       '{"action":"sendMessage","message":"\\ud800"}',
       { id: 'c1', roomId: 'chat_1' } as Parameters<typeof handleSeed003Frame>[1],
       who,
-      {
-        bus: recordingBus(calls),
-        gatewayId: 'gw',
-        connectionId: 'c1',
-        timeoutMs: 100,
-        limiter: new TokenBucket(100, 100),
-        log: silentLogger,
-        join: async () => {},
-      } as unknown as Parameters<typeof handleSeed003Frame>[3],
+      frameContext(calls),
       (f) => replies.push(f),
     );
     expect(calls).toEqual([]);

@@ -5,10 +5,8 @@
 import { Ajv2020 } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
-import { startDocsGateway } from './docs.harness';
+import { isObject, type Json, refsOf, resolve, startDocsGateway } from './docs.harness';
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 /** The OpenAPI 3.1 structure this document uses (a subset of the official schema's rules). */
@@ -122,31 +120,6 @@ function operations(doc: Json): Op[] {
     }
   }
   return out;
-}
-
-/** Every `$ref` in the document, with where it is. */
-function refsOf(v: unknown, at = '#', out: Array<{ at: string; ref: string }> = []) {
-  if (Array.isArray(v)) {
-    for (const [i, x] of v.entries()) refsOf(x, `${at}/${i}`, out);
-  } else if (isObject(v)) {
-    for (const [k, x] of Object.entries(v)) {
-      if (k === '$ref' && typeof x === 'string') out.push({ at, ref: x });
-      else refsOf(x, `${at}/${k}`, out);
-    }
-  }
-  return out;
-}
-
-/** A local JSON pointer (`#/components/schemas/Problem`) in the document, if it points somewhere. */
-function resolve(doc: Json, ref: string): unknown {
-  if (!ref.startsWith('#/')) return undefined;
-  let cur: unknown = doc;
-  for (const raw of ref.slice(2).split('/')) {
-    const k = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (!isObject(cur) || !(k in cur)) return undefined;
-    cur = cur[k];
-  }
-  return cur;
 }
 
 /** Seed 001 and 004 routes answer errors in their seed's own JSON shape (docs, openapi-fixtures). */
