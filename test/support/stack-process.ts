@@ -49,6 +49,8 @@ export interface StackProcess {
   gatewayUrl: string;
   wsUrl: string;
   offset: number;
+  /** The pid of the `npm start` CLI; the services are processes below it. */
+  pid: number;
   /** A development token signed with the stack's JWT secret. */
   token(user: string, roles: string[], ttl?: string): Promise<string>;
   jwtSecret: string;
@@ -143,6 +145,7 @@ async function startAt(
     gatewayUrl,
     wsUrl: gatewayUrl.replace(/^http/, 'ws'),
     offset,
+    pid: child.pid ?? 0,
     jwtSecret,
     chatTokenSecret: DEV_CHAT_TOKEN_SECRET,
     token: (user, roles, ttl) => mintDevToken({ user, roles, ttl, secret: jwtSecret }),
