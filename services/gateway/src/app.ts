@@ -73,7 +73,11 @@ export async function registerApi(app: FastifyInstance, deps: GatewayDeps): Prom
         'The chat history route needs chatBans (a ChatBansReadModel) to refuse banned users',
       );
     }
-    chatHistoryRoutes(app, { history: deps.chatHistory, bans: deps.chatBans });
+    chatHistoryRoutes(app, {
+      history: deps.chatHistory,
+      bans: deps.chatBans,
+      rooms: deps.streams?.chatRooms,
+    });
   }
   chatBanRoutes(app, { bus: deps.bus, timeoutMs: deps.requestTimeoutMs ?? 10_000 });
   if (deps.chat) {

@@ -1,8 +1,10 @@
 import { ChatMessageSent, Id } from '@onair/contracts';
+import { notFound } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { assertNotBanned, type BanLookup } from '../read-models/chat-bans';
 import type { ChatHistoryReadModel } from '../read-models/chat-history';
+import type { ChatRoomsReadModel } from '../read-models/chat-rooms';
 import { principalOf } from './plugins';
 import { errorResponses, SIGNED_IN, useProblemSchema } from './responses';
 
@@ -13,7 +15,7 @@ import { errorResponses, SIGNED_IN, useProblemSchema } from './responses';
  */
 export function chatHistoryRoutes(
   app: FastifyInstance,
-  deps: { history: ChatHistoryReadModel; bans: BanLookup },
+  deps: { history: ChatHistoryReadModel; bans: BanLookup; rooms?: Pick<ChatRoomsReadModel, 'get'> },
 ): void {
   useProblemSchema(app);
   app.get(
@@ -40,7 +42,11 @@ export function chatHistoryRoutes(
             hasMore: Type.Boolean(),
             nextAfter: Type.Integer({ description: 'The `after` of the next page' }),
           }),
-          ...errorResponses({ ...SIGNED_IN, 403: 'You are banned or timed out in this room' }),
+          ...errorResponses({
+            ...SIGNED_IN,
+            403: 'You are banned or timed out in this room',
+            404: 'No chat room with this id',
+          }),
         },
       },
     },
@@ -49,6 +55,9 @@ export function chatHistoryRoutes(
       const { after, limit } = req.query as { after: number; limit: number };
       await assertNotBanned(deps.bans, roomId, principalOf(req).userId);
       const { messages, hasMore } = await deps.history.page(roomId, after, limit);
+      // An empty page of a room that does not exist is a typo in the id, not an empty room.
+      if (!messages.length && deps.rooms && !(await deps.rooms.get(roomId)))
+        throw notFound(`Chat room ${roomId} not found`);
       return {
         roomId,
         messages,
