@@ -5,6 +5,8 @@ import type { IvsChannel, IvsChannelInput, IvsLiveStream, IvsPort, IvsStreamKey 
 /** In-memory IVS for unit tests: the adapter's contract, with failures on demand. */
 export class FakeIvs implements IvsPort {
   readonly channels = new Map<string, IvsChannel & { live?: IvsLiveStream }>();
+  /** Channel ARN -> its stream key (IVS allows one per channel). */
+  readonly streamKeys = new Map<string, IvsStreamKey>();
   readonly calls: string[] = [];
   /** Operation name -> error thrown by its next call (then cleared). */
   readonly failNext = new Map<string, AppError>();
@@ -21,10 +23,18 @@ export class FakeIvs implements IvsPort {
   }
 
   private key(channelArn: string): IvsStreamKey {
-    return {
+    if (this.streamKeys.has(channelArn))
+      throw new AppError(
+        'PROVIDER_QUOTA_EXCEEDED',
+        429,
+        'IVS CreateStreamKey failed: one stream key per channel',
+      );
+    const key = {
       arn: `${channelArn.replace(':channel/', ':stream-key/')}k`,
       value: `sk_us-east-1_${randomBytes(12).toString('hex')}`,
     };
+    this.streamKeys.set(channelArn, key);
+    return key;
   }
 
   async createChannel(input: IvsChannelInput) {
@@ -45,6 +55,19 @@ export class FakeIvs implements IvsPort {
     return this.key(channelArn);
   }
 
+  async getChannel(arn: string) {
+    this.step('GetChannel');
+    const c = this.channels.get(arn);
+    if (!c) throw new AppError('NOT_FOUND', 404, `IVS GetChannel failed: Channel ${arn} not found`);
+    const { live: _live, ...channel } = c;
+    return channel;
+  }
+
+  async findStreamKey(channelArn: string) {
+    this.step('ListStreamKeys');
+    return this.streamKeys.get(channelArn);
+  }
+
   async missingChannels(arns: string[]) {
     this.step('BatchGetChannel');
     return new Set(arns.filter((a) => !this.channels.has(a)));
@@ -58,6 +81,7 @@ export class FakeIvs implements IvsPort {
   async deleteChannel(arn: string) {
     this.step('DeleteChannel');
     this.channels.delete(arn);
+    this.streamKeys.delete(arn);
   }
 
   async stopStream(channelArn: string) {

@@ -33,6 +33,13 @@ export interface IvsPort {
   /** IVS makes the channel's stream key with it; `streamKey` is absent only if it did not. */
   createChannel(input: IvsChannelInput): Promise<{ channel: IvsChannel; streamKey?: IvsStreamKey }>;
   createStreamKey(channelArn: string): Promise<IvsStreamKey>;
+  /** GetChannel: a channel found by name is adopted with its ingest endpoint and playback URL. */
+  getChannel(arn: string): Promise<IvsChannel>;
+  /**
+   * The channel's stream key with its value (ListStreamKeys, then GetStreamKey), or undefined
+   * when it has none: a resumed create adopts the key an earlier attempt made.
+   */
+  findStreamKey(channelArn: string): Promise<IvsStreamKey | undefined>;
   /**
    * Which of these channels no longer exist (BatchGetChannel, 50 per call: the reconciler checks
    * every stream without spending the 5 TPS quota one channel at a time).

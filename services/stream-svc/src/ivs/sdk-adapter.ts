@@ -4,9 +4,12 @@ import {
   CreateChannelCommand,
   CreateStreamKeyCommand,
   DeleteChannelCommand,
+  GetChannelCommand,
+  GetStreamKeyCommand,
   IvsClient,
   type IvsClientConfig,
   ListChannelsCommand,
+  ListStreamKeysCommand,
   ListStreamsCommand,
   StopStreamCommand,
 } from '@aws-sdk/client-ivs';
@@ -53,6 +56,22 @@ export class SdkIvs implements IvsPort {
       this.client.send(new CreateStreamKeyCommand({ channelArn })),
     );
     return { arn: out.streamKey?.arn ?? '', value: out.streamKey?.value ?? '' };
+  }
+
+  async getChannel(arn: string): Promise<IvsChannel> {
+    const out = await this.call('GetChannel', () => this.client.send(new GetChannelCommand({ arn })));
+    return toChannel(out.channel);
+  }
+
+  async findStreamKey(channelArn: string): Promise<IvsStreamKey | undefined> {
+    const list = await this.call('ListStreamKeys', () =>
+      this.client.send(new ListStreamKeysCommand({ channelArn, maxResults: 1 })),
+    );
+    const arn = list.streamKeys?.[0]?.arn;
+    if (!arn) return undefined;
+    // The summary has no value (docs/protocols/ivs.md#channels-and-stream-keys); GetStreamKey does.
+    const out = await this.call('GetStreamKey', () => this.client.send(new GetStreamKeyCommand({ arn })));
+    return out.streamKey?.value ? { arn, value: out.streamKey.value } : undefined;
   }
 
   async missingChannels(arns: string[]): Promise<Set<string>> {

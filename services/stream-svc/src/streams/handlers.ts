@@ -73,39 +73,68 @@ export class StreamHandlers {
       createCommandId: cmd.id,
       ...(c.recordingConfigurationArn ? { recordingConfigurationArn: c.recordingConfigurationArn } : {}),
     };
-    if (!(await this.d.store.putProvisioning(rec))) {
-      const existing = await this.d.store.get(c.streamId);
-      if (!existing || existing.createCommandId !== cmd.id)
-        throw conflict(`Stream ${c.streamId} already exists`);
-      // A redelivered create: answer with where the first delivery got (the reconciler finishes
-      // one that crashed half way).
-      return existing.status === 'ready'
-        ? this.event(cmd, StreamCreated.type, c.streamId, toView(existing))
-        : this.event(cmd, StreamUpdated.type, c.streamId, toView(existing));
+    if (await this.d.store.putProvisioning(rec)) return this.provisioned(cmd, rec, c.actor, false, ctx);
+    const existing = await this.d.store.get(c.streamId);
+    if (!existing || existing.createCommandId !== cmd.id)
+      throw conflict(`Stream ${c.streamId} already exists`);
+    // A redelivered create: the process that took it first may have died half way (docs/streams.md).
+    if (existing.deleting || existing.status === 'failed')
+      return this.event(cmd, StreamUpdated.type, c.streamId, toView(existing)); // final: a delete or a failure owns it
+    if (existing.status === 'provisioning') {
+      if (existing.failureReason) {
+        // It failed and its clean-up did not finish: finish the clean-up, never resume.
+        const failed = await compensate(this.d, existing, existing.failureReason, cmd);
+        return this.event(cmd, StreamUpdated.type, c.streamId, toView(failed));
+      }
+      ctx.log.info({ streamId: c.streamId }, 'resuming the create saga of a redelivered create');
+      return this.provisioned(cmd, existing, c.actor, true, ctx);
     }
+    // Provisioned already. A stream still `ready` may have been written so just before a crash
+    // that its events were never sent: they go again, with the same ids (consumers skip copies).
+    return existing.status === 'ready'
+      ? this.announceReady(cmd, existing)
+      : this.event(cmd, StreamCreated.type, c.streamId, toView(existing));
+  };
+
+  /** Run (or resume) the saga; answer the ready stream, or the failed one after compensating. */
+  private async provisioned(
+    cmd: Envelope,
+    rec: StreamRecord,
+    actor: Actor,
+    resuming: boolean,
+    ctx: MessageContext,
+  ): Promise<Envelope> {
     let ready: StreamRecord;
     try {
-      ready = await provision(this.d, rec, cmd, c.actor);
+      ready = await provision(this.d, rec, cmd, actor, { resuming });
     } catch (e) {
-      ctx.log.warn({ err: e, streamId: c.streamId }, 'provisioning failed; compensating');
-      const latest = (await this.d.store.get(c.streamId)) ?? rec;
+      ctx.log.warn({ err: e, streamId: rec.streamId }, 'provisioning failed; compensating');
+      const latest = (await this.d.store.get(rec.streamId)) ?? rec;
       const failed = await compensate(this.d, latest, reasonOf(e), cmd);
-      return this.event(cmd, StreamUpdated.type, c.streamId, toView(failed));
+      return this.event(cmd, StreamUpdated.type, rec.streamId, toView(failed));
     }
-    const created = this.event(cmd, StreamCreated.type, c.streamId, toView(ready));
+    if (ready.status !== 'ready' || ready.deleting)
+      return this.event(cmd, StreamCreated.type, rec.streamId, toView(ready)); // a racing run announced it
+    const created = await this.announceReady(cmd, ready);
+    ctx.log.info({ streamId: rec.streamId, resumed: resuming }, 'stream ready');
+    return created;
+  }
+
+  /** `onair.stream.created.v1` and the `ready` state change; ids derived from the create's id. */
+  private async announceReady(cmd: Envelope, ready: StreamRecord): Promise<Envelope> {
+    const created = this.event(cmd, StreamCreated.type, ready.streamId, toView(ready));
     await this.d.bus.publish(created);
     await this.d.bus.publish(
-      this.event(cmd, StreamStateChanged.type, c.streamId, {
-        streamId: c.streamId,
+      this.event(cmd, StreamStateChanged.type, ready.streamId, {
+        streamId: ready.streamId,
         chatRoomId: ready.chatRoomId,
         status: 'ready' as const,
         previousStatus: 'provisioning' as const,
         at: ready.updatedAt,
       }),
     );
-    ctx.log.info({ streamId: c.streamId }, 'stream ready');
     return created;
-  };
+  }
 
   readonly update = async (cmd: Envelope): Promise<Envelope> => {
     const c = cmd.data as Data<typeof StreamUpdate>;

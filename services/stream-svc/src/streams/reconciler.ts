@@ -7,15 +7,18 @@ import type { Status, StreamRecord } from './store';
 const RECENTLY_ENDED_MS = 60 * 60_000;
 
 export interface ReconcilerOptions {
-  /** A stream still provisioning after this long is failed and compensated. */
+  /**
+   * A stream that made no progress in provisioning for this long is failed and compensated; but
+   * only once this process has been up this long too (see pass()).
+   */
   provisioningTimeoutMs: number;
   intervalMs: number;
 }
 
 /**
  * Repairs drift between our records and IVS, at start-up and on a timer:
- * - a stream stuck in `provisioning` (a crash mid-saga, a compensation that kept failing) is
- *   compensated and fails with the reason;
+ * - a stream stuck in `provisioning` (a saga that hangs, a create whose command is lost, a
+ *   compensation that kept failing) is compensated and fails with the reason;
  * - a `ready`/`live` stream whose channel was deleted behind our back fails;
  * - a missed Stream Start / Stream End is caught up from ListStreams.
  * Repairs are conditional writes like every other, so a real event racing a repair is safe.
@@ -23,11 +26,14 @@ export interface ReconcilerOptions {
 export class Reconciler {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private readonly upSince: number;
 
   constructor(
     private readonly d: SagaDeps,
     private readonly o: ReconcilerOptions,
-  ) {}
+  ) {
+    this.upSince = d.now().getTime();
+  }
 
   start(): void {
     void this.runOnce();
@@ -53,8 +59,14 @@ export class Reconciler {
   private async pass(): Promise<void> {
     const now = this.d.now();
     const stuckBefore = new Date(now.getTime() - this.o.provisioningTimeoutMs).toISOString();
+    // A create whose process died is redelivered to the next one that consumes commands, and
+    // resumes there (every step refreshes updatedAt). So a saga that can still finish (no failure
+    // recorded) is stuck only when this process too has been up the whole timeout without it
+    // moving: after a restart, however long the outage, its command gets that long to resume.
+    const upLongEnough = now.getTime() - this.upSince >= this.o.provisioningTimeoutMs;
     for (const r of await this.d.store.byStatus('provisioning', stuckBefore)) {
       if (r.deleting) continue;
+      if (!r.failureReason && !upLongEnough) continue;
       const reason =
         r.failureReason ??
         `Provisioning did not finish within ${Math.round(this.o.provisioningTimeoutMs / 1000)} s`;

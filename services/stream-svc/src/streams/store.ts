@@ -88,6 +88,8 @@ export interface Patch {
   ifEventNewerThan?: string;
   /** Only when the stored channel is this one. */
   ifChannel?: string;
+  /** Only when no channel is stored yet, or this one is (the saga claiming its channel). */
+  ifNoOtherChannel?: string;
 }
 
 /** The only writer of streams in stream-svc's table: single-item conditional writes only. */
@@ -168,6 +170,10 @@ export class StreamStore {
     if (p.ifChannel !== undefined) {
       values[':chan'] = p.ifChannel;
       conds.push('channelArn = :chan');
+    }
+    if (p.ifNoOtherChannel !== undefined) {
+      values[':claim'] = p.ifNoOtherChannel;
+      conds.push('(attribute_not_exists(channelArn) OR channelArn = :claim)');
     }
     try {
       const out = await this.ddb.send(
