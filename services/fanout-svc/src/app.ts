@@ -10,7 +10,7 @@ import {
 } from '@onair/contracts';
 import type { Bus, Consumer, Logger } from '@onair/runtime';
 import { MessageRouter } from '@onair/runtime';
-import { deliveryFor, ROUTED_TYPES } from './deliveries';
+import { deliveryFor, ROUTED_SUBSCRIBER, ROUTED_TYPES } from './deliveries';
 import { type Membership, PresenceIndex } from './presence-index';
 
 export interface Deps {
@@ -81,7 +81,7 @@ export function buildService(deps: Deps) {
       // Many events in flight: order is not this queue's job (chat-svc finishes messages out of
       // order anyway, and there may be several fanout instances); gateways write each room in
       // sequence order. One at a time, every event waited for the previous one's round trips.
-      consumers.push(await deps.bus.subscribe('fanout-svc', ROUTED_TYPES, route, { concurrency: 32 }));
+      consumers.push(await deps.bus.subscribe(ROUTED_SUBSCRIBER, ROUTED_TYPES, route, { concurrency: 32 }));
       // A fresh index is empty: ask every gateway for what it holds.
       await deps.bus.publish(
         makeEnvelope({

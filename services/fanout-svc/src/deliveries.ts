@@ -20,6 +20,9 @@ export interface Delivery {
 
 type Data<T> = T extends { schema: infer S } ? (S extends { static: infer D } ? D : never) : never;
 
+/** fanout-svc's shared subscriber queue (one copy per event, instances compete). */
+export const ROUTED_SUBSCRIBER = 'fanout-svc';
+
 /** The event types fanout routes to clients, and how each becomes frames. */
 export const ROUTED_TYPES = [
   ChatMessageSent.type,

@@ -71,6 +71,12 @@ export const Config = Type.Composite([
       minimum: 100,
       description: 'Wait for a service answer',
     }),
+    WS_PING_INTERVAL_MS: Type.Integer({
+      default: 30000,
+      minimum: 1000,
+      description:
+        'How often chat sockets are pinged; a socket that does not answer within one interval is dropped (load balancer idle timeouts must be longer)',
+    }),
   }),
   LiveKitGatewayConfig,
 ]);

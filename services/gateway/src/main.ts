@@ -52,7 +52,11 @@ void runService({
             chatDefaultProvider: config.CHAT_DEFAULT_PROVIDER,
           },
           chat: config.CHAT_TOKEN_SECRET
-            ? { chatTokenSecret: config.CHAT_TOKEN_SECRET, access: { rooms: chatRooms, bans: chatBans } }
+            ? {
+                chatTokenSecret: config.CHAT_TOKEN_SECRET,
+                access: { rooms: chatRooms, bans: chatBans },
+                pingIntervalMs: config.WS_PING_INTERVAL_MS,
+              }
             : undefined,
           chatHistory: new ChatHistoryReadModel(ddb, config.CHAT_TABLE),
           chatBans,

@@ -86,6 +86,31 @@ const MAX_RULE_NAME = 64;
 const MAX_BATCH_BYTES = 256 * 1024;
 
 /**
+ * The names and settings of the SQS + EventBridge topology, in one place: the bus below uses them
+ * at run time and the AWS deployment (deploy/aws) creates the same queues and rules from them.
+ */
+export const sqsNames = {
+  /** `<ns>-<who>-<kind>`, legal for SQS and short enough that `-dlq` still fits. */
+  queue: (namespace: string, who: string, kind: 'commands' | 'events') =>
+    fitName(`${namespace}-${who}-${kind}`, MAX_QUEUE_NAME - 4),
+  dlq: (queueName: string) => `${queueName}-dlq`,
+  rule: (namespace: string, subscriber: string) => fitName(`${namespace}-${subscriber}`, MAX_RULE_NAME),
+  ruleDescription: (subscriber: string, patterns: string[]) =>
+    `onair: ${subscriber} <- ${patterns.join(', ')}`.slice(0, 512),
+  replyQueue: (namespace: string, instanceId: string) =>
+    fitName(`${namespace}-reply-${instanceId}`, MAX_QUEUE_NAME),
+  /** The single target id of every subscriber rule. */
+  ruleTargetId: 'sqs',
+} as const;
+
+export const sqsQueueSettings = {
+  visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_S,
+  dlqRetentionSeconds: DLQ_RETENTION_S,
+  /** A consumer that crashes mid-handler still gets its message dead-lettered after this many receives. */
+  maxReceiveCount: (maxAttempts: number) => maxAttempts + 5,
+} as const;
+
+/**
  * The bus on AWS: SQS for commands, EventBridge for events.
  *
  * Topology (every name prefixed with the namespace, characters outside [A-Za-z0-9_-] made `_`):
@@ -165,15 +190,15 @@ export class SqsBus implements Bus {
 
   /** `<ns>-<who>-<kind>`, legal for SQS and short enough that `-dlq` still fits. */
   queueName(who: string, kind: 'commands' | 'events'): string {
-    return fitName(`${this.o.namespace}-${who}-${kind}`, MAX_QUEUE_NAME - 4);
+    return sqsNames.queue(this.o.namespace, who, kind);
   }
 
   ruleName(subscriber: string): string {
-    return fitName(`${this.o.namespace}-${subscriber}`, MAX_RULE_NAME);
+    return sqsNames.rule(this.o.namespace, subscriber);
   }
 
   private replyQueueName(): string {
-    return fitName(`${this.o.namespace}-reply-${this.instanceId}`, MAX_QUEUE_NAME);
+    return sqsNames.replyQueue(this.o.namespace, this.instanceId);
   }
 
   // --- lifecycle ------------------------------------------------------------------------------
@@ -211,10 +236,10 @@ export class SqsBus implements Bus {
     let q = this.queues.get(name);
     if (!q) {
       q = (async () => {
-        const dlqUrl = await this.createQueue(`${name}-dlq`, {
+        const dlqUrl = await this.createQueue(sqsNames.dlq(name), {
           MessageRetentionPeriod: String(DLQ_RETENTION_S),
         });
-        const dlqArn = await this.queueArn(`${name}-dlq`, dlqUrl);
+        const dlqArn = await this.queueArn(sqsNames.dlq(name), dlqUrl);
         const url = await this.createQueue(name, {
           VisibilityTimeout: String(VISIBILITY_TIMEOUT_S),
           RedrivePolicy: this.redrivePolicy(dlqArn),
@@ -228,7 +253,10 @@ export class SqsBus implements Bus {
   }
 
   private redrivePolicy(dlqArn: string): string {
-    return JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: this.maxAttempts + 5 });
+    return JSON.stringify({
+      deadLetterTargetArn: dlqArn,
+      maxReceiveCount: sqsQueueSettings.maxReceiveCount(this.maxAttempts),
+    });
   }
 
   /** CreateQueue, or the existing queue's URL when one with other attributes is already there. */
@@ -509,7 +537,7 @@ export class SqsBus implements Bus {
           EventBusName: this.eventBusName,
           EventPattern: JSON.stringify(eventPattern(patterns)),
           State: 'ENABLED',
-          Description: `onair: ${subscriber} <- ${patterns.join(', ')}`.slice(0, 512),
+          Description: sqsNames.ruleDescription(subscriber, patterns),
         }),
       );
       const queueArn = await this.queueArn(name, q.url);
@@ -518,7 +546,7 @@ export class SqsBus implements Bus {
         new SetQueueAttributesCommand({
           QueueUrl: q.url,
           Attributes: {
-            Policy: JSON.stringify(queuePolicy(queueArn, rule.RuleArn)),
+            Policy: JSON.stringify(eventQueuePolicy(queueArn, rule.RuleArn)),
             RedrivePolicy: this.redrivePolicy(q.dlqArn),
           },
         }),
@@ -527,7 +555,7 @@ export class SqsBus implements Bus {
         new PutTargetsCommand({
           Rule: ruleName,
           EventBusName: this.eventBusName,
-          Targets: [{ Id: 'sqs', Arn: queueArn }],
+          Targets: [{ Id: sqsNames.ruleTargetId, Arn: queueArn }],
         }),
       );
       if (t.FailedEntryCount) {
@@ -543,7 +571,13 @@ export class SqsBus implements Bus {
     return this.addConsumer(name, true, handler, opts, setup, async (q) => {
       if (!opts.ephemeral) return;
       await this.eb
-        .send(new RemoveTargetsCommand({ Rule: ruleName, EventBusName: this.eventBusName, Ids: ['sqs'] }))
+        .send(
+          new RemoveTargetsCommand({
+            Rule: ruleName,
+            EventBusName: this.eventBusName,
+            Ids: [sqsNames.ruleTargetId],
+          }),
+        )
         .catch(() => {});
       await this.eb
         .send(new DeleteRuleCommand({ Name: ruleName, EventBusName: this.eventBusName }))
@@ -861,7 +895,8 @@ export function eventPattern(patterns: string[]): Record<string, unknown> {
   return { 'detail-type': matchers };
 }
 
-function queuePolicy(queueArn: string, ruleArn: string | undefined): Record<string, unknown> {
+/** The policy of a subscriber queue: EventBridge may send to it on behalf of its rule only. */
+export function eventQueuePolicy(queueArn: string, ruleArn: string | undefined): Record<string, unknown> {
   return {
     Version: '2012-10-17',
     Statement: [

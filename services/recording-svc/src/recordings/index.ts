@@ -25,6 +25,10 @@ export interface RecordingsModuleDeps {
   ivsEvents?: { sqs: SQSClient; queueUrl: string; waitSeconds: number };
 }
 
+/** recording-svc's subscriber queue and what it receives (deploy/aws creates the same rule). */
+export const EGRESS_WEBHOOK_SUBSCRIBER = 'recording-svc';
+export const EGRESS_WEBHOOK_PATTERNS = [LiveKitWebhookReceived.type];
+
 /** The recording commands, the egress webhook subscription and the reconciliation timer. */
 export function recordingsModule(o: RecordingsModuleDeps) {
   const store = new RecordingStore(o.ddb, o.table);
@@ -65,7 +69,11 @@ export function recordingsModule(o: RecordingsModuleDeps) {
     async start(): Promise<void> {
       stopped = false;
       if (d) {
-        webhooks = await o.bus.subscribe('recording-svc', [LiveKitWebhookReceived.type], onEgressWebhook(d));
+        webhooks = await o.bus.subscribe(
+          EGRESS_WEBHOOK_SUBSCRIBER,
+          EGRESS_WEBHOOK_PATTERNS,
+          onEgressWebhook(d),
+        );
         timer = setTimeout(tick, o.reconcileMs);
       }
       ivsQueue?.start();

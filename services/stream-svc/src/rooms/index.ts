@@ -18,6 +18,8 @@ export interface RoomsDeps {
 
 /** Its own subscriber queue, so IVS event consumers of stream-svc never compete with it. */
 export const ROOMS_SUBSCRIBER = 'stream-svc-rooms';
+/** What that queue receives (deploy/aws creates the same rule). */
+export const ROOMS_PATTERNS = [LiveKitWebhookReceived.type];
 
 /** LiveKit rooms: the two commands on stream-svc's router, and the webhook subscription. */
 export function roomsModule(deps: RoomsDeps) {
@@ -42,7 +44,7 @@ export function roomsModule(deps: RoomsDeps) {
       router.on(RoomCreate, createRoom(d)).on(RoomDelete, deleteRoom(d));
     },
     async start(): Promise<void> {
-      webhooks = await deps.bus.subscribe(ROOMS_SUBSCRIBER, [LiveKitWebhookReceived.type], onRoomWebhook(d));
+      webhooks = await deps.bus.subscribe(ROOMS_SUBSCRIBER, ROOMS_PATTERNS, onRoomWebhook(d));
       stopped = false;
       timer = setTimeout(tick, deps.reconcileMs ?? 60_000);
     },
