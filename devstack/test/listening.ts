@@ -78,3 +78,46 @@ export function procAddress(hex: string): string {
   for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] << 8) | bytes[i + 1]).toString(16));
   return groups.join(':');
 }
+
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  /** The command line, arguments joined by spaces. */
+  cmd: string;
+}
+
+/** The processes below `root` (children, grandchildren…), whatever process group they are in. */
+export function processTree(root: number): ProcessInfo[] {
+  const all: ProcessInfo[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      all.push({ pid: Number(d), ppid, cmd });
+    } catch {
+      // gone
+    }
+  }
+  const out: ProcessInfo[] = [];
+  const walk = (parent: number) => {
+    for (const p of all)
+      if (p.ppid === parent) {
+        out.push(p);
+        walk(p.pid);
+      }
+  };
+  walk(root);
+  return out;
+}
+
+/** Whether process `pid` still exists (a zombie counts as gone). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}

@@ -1,10 +1,12 @@
 // npm start: the whole local stack. In-memory DynamoDB, fauxqs (SQS, S3), the EventBridge, IVS
 // and LiveKit stand-ins in this process; the five services as separate processes, exactly as
 // they run in production (only endpoints differ). The bus is RabbitMQ when AMQP_URL is set,
-// else SQS + EventBridge on the embedded fauxqs. Ctrl-C stops everything.
+// else SQS + EventBridge on the embedded fauxqs. A service that exits unasked is restarted with
+// backoff (./supervisor) while the stand-ins and their data stay up. Ctrl-C stops everything:
+// each service gets one SIGTERM and drains.
 // `npm start -- --help` lists the options (the spec below).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DEV_CHAT_TOKEN_SECRET, DEV_JWT_SECRET, mintDevToken } from '../dev-auth';
 import { type CliOption, type CliSpec, parseCli, usageError } from './args';
 import { formatLogLine } from './logs';
@@ -27,6 +29,7 @@ import {
   startLocalInfra,
   urlHost,
 } from './stack';
+import { Supervisor } from './supervisor';
 
 const SERVICES = ['stream-svc', 'chat-svc', 'recording-svc', 'fanout-svc', 'gateway'] as const;
 type Service = (typeof SERVICES)[number];
@@ -37,7 +40,8 @@ const spec = {
     'Run the whole local stack: the stand-ins (DynamoDB, SQS/S3, EventBridge, IVS, IVS Chat, LiveKit)\n' +
     'in this process and the five services as child processes. The bus is RabbitMQ when AMQP_URL is\n' +
     `set, else SQS + EventBridge on the embedded fauxqs. Stack N listens on the ${BLOCK_SIZE} ports from\n` +
-    `${BASE_PORT}+${BLOCK_SIZE}N (stack 0: ${BASE_PORT}-${BASE_PORT + BLOCK_SIZE - 1}). Ctrl-C stops everything.`,
+    `${BASE_PORT}+${BLOCK_SIZE}N (stack 0: ${BASE_PORT}-${BASE_PORT + BLOCK_SIZE - 1}). A service that exits is restarted with\n` +
+    'backoff (0.5 s doubling to 10 s); the stand-ins and their data stay up. Ctrl-C stops everything.',
   options: {
     'port-offset': {
       type: 'string',
@@ -78,6 +82,18 @@ const root = resolve(__dirname, '../../..');
 const started = Date.now();
 const secs = () => ((Date.now() - started) / 1000).toFixed(1);
 const say = (line: string) => process.stdout.write(`${line}\n`);
+/** How long a service has to answer /readyz 200 after it starts. */
+const READY_TIMEOUT_MS = 90_000;
+/** How long one /readyz poll may take. */
+const POLL_TIMEOUT_MS = 5_000;
+/** How long a service has to drain after SIGTERM before its process group is killed. */
+const STOP_TIMEOUT_MS = 20_000;
+/** A service's exit code for a bad setting (EX_CONFIG): restarting it would fail the same way. */
+const CONFIG_ERROR_EXIT = 78;
+/** Preloaded into every service: it stops when this process is gone (see the file). */
+const EXIT_WITH_PARENT = pathToFileURL(resolve(__dirname, 'exit-with-parent.ts')).href;
+/** Stops everything started so far, once main() has started anything. */
+let stopStack: ((code: number) => Promise<void>) | undefined;
 
 async function main(): Promise<void> {
   const gatewayUrl = `http://${reach}:${port('gateway')}`;
@@ -120,41 +136,78 @@ async function main(): Promise<void> {
     CHAT_TOKEN_SECRET: process.env.CHAT_TOKEN_SECRET ?? DEV_CHAT_TOKEN_SECRET,
     CORS_ORIGINS: process.env.CORS_ORIGINS ?? '*',
   };
-  const children = new Map<Service, ChildProcess>();
+  const supervisors = new Map<Service, Supervisor>();
   let stopping = false;
 
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     say('onair: stopping…');
-    await Promise.all([...children.values()].map((c) => terminate(c)));
+    await Promise.all(
+      [...supervisors].map(async ([svc, s]) => {
+        const r = await s.stop(STOP_TIMEOUT_MS);
+        if (r.notRunning) return;
+        if (r.killed) say(`  ✗ ${svc} did not stop within ${STOP_TIMEOUT_MS / 1000}s; killed`);
+        else if (r.code === 0) say(`  ✓ ${svc} stopped`);
+        else say(`  ✗ ${svc} stopped with ${exitText(r)}`);
+      }),
+    );
     await infra.close();
     say('onair: stopped');
     process.exit(code);
   };
+  stopStack = stop;
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
+  // However this process ends, no service outlives it (a graceful stop has stopped them already).
+  process.on('exit', () => {
+    for (const s of supervisors.values()) s.killNow();
+  });
 
+  const readyz = (svc: Service) => `http://${reach}:${port(svc)}/readyz`;
   for (const svc of SERVICES) {
-    const child = spawn(process.execPath, [require.resolve('tsx/cli'), `services/${svc}/src/main.ts`], {
+    const s = new Supervisor({
+      name: svc,
+      command: process.execPath,
+      // tsx as a loader, not its CLI: the pid the supervisor holds is the service itself.
+      args: ['--import', 'tsx', '--import', EXIT_WITH_PARENT, `services/${svc}/src/main.ts`],
       cwd: root,
       env: { ...common, PORT: String(port(svc)) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      onLine: (line) => say(formatLogLine(svc, line)),
+      onStart: (run) => {
+        if (run.restart === 0) return;
+        // A restarted service says when it is back.
+        void waitReady(svc, readyz(svc), READY_TIMEOUT_MS, run.exited).then(
+          () => say(`  ✓ ${svc} ready again on :${port(svc)} (restart ${run.restart}, pid ${run.pid})`),
+          (e: Error) => {
+            if (!run.exited.aborted && !stopping) say(`  ✗ ${e.message}`);
+          },
+        );
+      },
+      onCrash: (crash) => {
+        if (stopping) return 'give-up';
+        // A taken port or a bad setting is not fixed by starting again: stop, and say why.
+        if (crash.lastLines.some((l) => l.includes('EADDRINUSE'))) {
+          say(`  ✗ ${portInUseMessage(svc, port(svc), stack)}`);
+        } else if (crash.code !== CONFIG_ERROR_EXIT) {
+          say(
+            `  ✗ ${svc} exited (${crash.signal ?? crash.code}); restarting in ${(crash.delayMs / 1000).toFixed(1)}s (restart ${crash.restart})`,
+          );
+          return 'restart';
+        }
+        say(`  ✗ ${svc} exited (${crash.signal ?? crash.code}); stopping the stack`);
+        void stop(1);
+        return 'give-up';
+      },
     });
-    children.set(svc, child);
-    const logs = pipeLogs(svc, child);
-    child.once('exit', (code, signal) => {
-      if (stopping) return;
-      if (logs.portInUse()) say(`  ✗ ${portInUseMessage(svc, port(svc), stack)}`);
-      say(`  ✗ ${svc} exited (${signal ?? code}); stopping the stack`);
-      void stop(1);
-    });
+    supervisors.set(svc, s);
+    s.start();
   }
 
   await Promise.all(
     SERVICES.map(async (svc) => {
-      await waitReady(`http://${reach}:${port(svc)}/readyz`, 60_000);
-      say(`  ✓ ${svc} ready on :${port(svc)} (${secs()}s)`);
+      await waitReady(svc, readyz(svc), READY_TIMEOUT_MS);
+      say(`  ✓ ${svc} ready on :${port(svc)} (${secs()}s, pid ${supervisors.get(svc)?.pid})`);
     }),
   );
   const token = await mintDevToken({
@@ -183,54 +236,56 @@ async function main(): Promise<void> {
   if (args.check) await stop(0);
 }
 
-async function waitReady(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/** A service that did not answer /readyz 200 by its deadline: which, and its last answer. */
+class NotReadyError extends Error {}
+
+/**
+ * Poll a service's /readyz until it answers 200. Each poll has a timeout of its own (a check
+ * that hangs is an answer too); at `timeoutMs` it fails naming the service and its last answer
+ * (the body of a 503, or why there was none), and half-way it says what it is still waiting for.
+ */
+async function waitReady(svc: string, url: string, timeoutMs: number, cancel?: AbortSignal): Promise<void> {
+  const began = Date.now();
+  const deadline = began + timeoutMs;
+  const nagAt = began + timeoutMs / 2;
+  let nagged = false;
+  let last = 'no answer yet';
   for (;;) {
+    if (cancel?.aborted) throw new NotReadyError(`${svc} exited before it was ready`);
     try {
-      const r = await fetch(url);
+      const r = await fetch(url, { signal: AbortSignal.timeout(POLL_TIMEOUT_MS) });
+      const body = (await r.text()).trim();
       if (r.status === 200) return;
-    } catch {
-      // not listening yet
+      last = `${r.status} ${body.slice(0, 300)}`;
+    } catch (e) {
+      last =
+        (e as Error).name === 'TimeoutError'
+          ? `no answer within ${POLL_TIMEOUT_MS / 1000}s`
+          : describeFetchError(e);
     }
-    if (Date.now() > deadline) throw new Error(`${url} not ready after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new NotReadyError(
+        `${svc} is not ready after ${timeoutMs / 1000}s; its last /readyz answer: ${last}`,
+      );
+    if (!nagged && Date.now() > nagAt) {
+      nagged = true;
+      say(`  … ${svc} is not ready yet after ${((Date.now() - began) / 1000).toFixed(0)}s: ${last}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
-function terminate(c: ChildProcess): Promise<void> {
-  if (c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
-  return new Promise((resolveExit) => {
-    const kill = setTimeout(() => c.kill('SIGKILL'), 15_000);
-    c.once('exit', () => {
-      clearTimeout(kill);
-      resolveExit();
-    });
-    c.kill('SIGTERM');
-  });
+/** fetch's "fetch failed" hides the reason (ECONNREFUSED…) in `cause`. */
+function describeFetchError(e: unknown): string {
+  const err = e as Error & { cause?: { code?: unknown; message?: unknown } };
+  const cause = err.cause;
+  if (cause && typeof cause.code === 'string') return `not answering (${cause.code})`;
+  if (cause && typeof cause.message === 'string') return `not answering (${cause.message})`;
+  return `not answering (${err.message})`;
 }
 
-/**
- * Child logs are pino JSON; show them as one readable line each, prefixed by the service: the
- * level, the message (a request's is `GET /v1/streams 200 3.1 ms`) and the error's message when
- * there is one. Anything else (a warning Node prints) is shown as it is.
- */
-function pipeLogs(svc: string, c: ChildProcess): { portInUse(): boolean } {
-  let portInUse = false;
-  const onLine = (line: string) => {
-    if (!line.trim()) return;
-    if (line.includes('EADDRINUSE')) portInUse = true;
-    say(formatLogLine(svc, line));
-  };
-  for (const stream of [c.stdout, c.stderr]) {
-    let buf = '';
-    stream?.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const lines = buf.split('\n');
-      buf = lines.pop() ?? '';
-      for (const l of lines) onLine(l);
-    });
-  }
-  return { portInUse: () => portInUse };
+function exitText(e: { code: number | null; signal: NodeJS.Signals | null }): string {
+  return e.signal ? `signal ${e.signal}` : `exit code ${e.code}`;
 }
 
 function redact(url: string): string {
@@ -239,8 +294,12 @@ function redact(url: string): string {
 
 main().catch((e) => {
   // A taken port is an everyday situation, not a bug: say which and what to try, no stack trace.
+  // So is a service that does not get ready: say which and what it last answered.
   if (e instanceof PortInUseError)
     process.stderr.write(`onair: could not start: ${portInUseMessage(e.component, e.port, stack)}\n`);
+  else if (e instanceof NotReadyError) process.stderr.write(`onair: could not start: ${e.message}\n`);
   else process.stderr.write(`onair: could not start: ${(e as Error).stack ?? e}\n`);
-  process.exit(1);
+  // Whatever had started stops first (the stand-ins and any service).
+  if (stopStack) void stopStack(1);
+  else process.exit(1);
 });
