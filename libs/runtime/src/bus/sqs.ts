@@ -41,6 +41,7 @@ import {
   type BusOptions,
   type ConsumeOptions,
   type Consumer,
+  DEFAULT_MAX_ATTEMPTS,
   DEFAULT_RETRY_DELAYS_MS,
   type MessageHandler,
   type RequestOptions,
@@ -156,7 +157,7 @@ export class SqsBus implements Bus {
     this.instanceId = o.instanceId ?? randomUUID().slice(0, 8);
     this.log = (o.logger ?? silentLogger).child({ component: 'bus', transport: 'sqs' });
     this.retryDelays = o.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
-    this.maxAttempts = o.maxAttempts ?? 5;
+    this.maxAttempts = o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     this.waitTimeSeconds = Math.max(0, Math.min(20, o.waitTimeSeconds ?? 1));
     this.eventBusName = o.eventBusName ?? o.namespace;
 

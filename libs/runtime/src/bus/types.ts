@@ -84,3 +84,5 @@ export interface BusOptions {
 }
 
 export const DEFAULT_RETRY_DELAYS_MS = [250, 1000, 5000, 15000];
+/** Attempts before a failing message is dead-lettered, unless BusOptions.maxAttempts says otherwise. */
+export const DEFAULT_MAX_ATTEMPTS = 5;
