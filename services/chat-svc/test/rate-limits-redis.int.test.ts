@@ -160,7 +160,7 @@ describe('chat rate limits on Redis', () => {
       expect(await alternate(p, 'lobby', 10)).toBe(2); // the user's 2/s, whichever instance
       // The room's bucket is shared too: another user, through the other instance, is refused by it.
       expect(await p.send(p.b, 'lobby', 'carl')).toBe(
-        'This room is receiving too many messages; try again shortly',
+        'This room is receiving too many messages; retry in 1 s',
       );
     });
 

@@ -33,7 +33,7 @@ import { Throttle } from '../throttle';
 import { BanCache } from './ban-cache';
 import { moderate, type ReviewCall } from './moderation';
 import { MemoryRateLimits, type RateLimiter } from './rate-limits';
-import type { MessageStore, StoredMessage } from './store';
+import type { MessageStore, RequestClaim, StoredMessage } from './store';
 
 export interface NativeChatDeps {
   bus: Bus;
@@ -51,6 +51,16 @@ export interface NativeChatDeps {
   /** How long a ban lookup is reused when no ban event drops it first (default 5 s). */
   banCacheTtlMs?: number;
 }
+
+/**
+ * How old a claim without a sequence number must be before another send of the same RequestId
+ * takes it over. Taking a number takes milliseconds; a claim this old belongs to a send whose
+ * process died (a redelivery of that send finishes it sooner, under its own command id).
+ */
+const CLAIM_TAKEOVER_MS = 10_000;
+
+const stillInProgress = () =>
+  new AppError('IN_PROGRESS', 503, 'This message is still being processed; retry in 1 s');
 
 /** The message engine of native rooms: what IVS Chat does for `ivs` rooms, plus history. */
 export class NativeChat {
@@ -85,6 +95,10 @@ export class NativeChat {
         ban.until ? `You are timed out in this room until ${ban.until}` : 'You are banned from this room',
       );
     }
+    // A resend is answered with the message its first attempt made, before anything is checked
+    // or counted again: it takes no rate-limit token and no sequence number.
+    const known = await this.d.store.requestClaim(room.roomId, userId, c.requestId);
+    if (known) return this.finish(known, cmd);
     const length = [...c.content].length;
     if (length === 0) throw badRequest('The message is empty');
     if (length > s.maximumMessageLength) {
@@ -113,28 +127,70 @@ export class NativeChat {
     if (verdict.result === 'DENY')
       throw new AppError('MESSAGE_REJECTED', 406, 'Message rejected by moderation');
 
-    // The claim is conditional: a client's retry of a request it already made gets the first
-    // message back (its own sequence number then stays unused, which readers skip).
-    const seq = await this.d.store.nextSeq(room.roomId);
-    const earlier = await this.d.store.claimRequest(room.roomId, userId, c.requestId, { seq, messageId });
-    if (earlier) return this.replay(room.roomId, earlier.seq);
-    const message: StoredMessage = {
-      roomId: room.roomId,
-      messageId,
-      seq,
+    // The claim comes before the sequence number: of two sends with one RequestId only the
+    // one that claims it takes a number, and the other is answered with its message.
+    const claim: RequestClaim = {
       requestId: c.requestId,
-      sender: c.sender,
-      content: verdict.content,
-      ...(verdict.attributes && Object.keys(verdict.attributes).length
-        ? { attributes: verdict.attributes }
-        : {}),
-      sendTime: this.now().toISOString(),
+      owner: cmd.id,
+      claimedAt: this.now().toISOString(),
+      message: {
+        roomId: room.roomId,
+        messageId,
+        requestId: c.requestId,
+        sender: c.sender,
+        content: verdict.content,
+        ...(verdict.attributes && Object.keys(verdict.attributes).length
+          ? { attributes: verdict.attributes }
+          : {}),
+        sendTime: this.now().toISOString(),
+      },
     };
-    await this.d.store.putMessage(message);
+    const earlier = await this.d.store.claimRequest(claim);
+    return this.finish(earlier ?? claim, cmd);
+  };
+
+  /**
+   * Take a claimed request to its end: a sequence number, the stored message, the event. Each
+   * step happens once, whoever gets there: the send that claimed it, a redelivery of that send
+   * (same command id), or a client's resend (another command) once the number is taken.
+   */
+  private async finish(claim: RequestClaim, cmd: Envelope): Promise<Envelope> {
+    const { roomId } = claim.message;
+    if (claim.seq === undefined) {
+      if (claim.owner !== cmd.id) {
+        // Another send holds the claim and is taking its number now, or stopped before it did
+        // (its process died and its command is gone): only then is the claim taken over.
+        const age = this.now().getTime() - Date.parse(claim.claimedAt);
+        if (!(age > CLAIM_TAKEOVER_MS)) throw stillInProgress();
+        if (!(await this.d.store.takeOverClaim(claim, cmd.id, this.now().toISOString())))
+          throw stillInProgress();
+        claim = { ...claim, owner: cmd.id };
+      }
+      const seq = await this.d.store.nextSeq(roomId);
+      // Taken over meanwhile (this send was that slow): the other send answers, and this
+      // number stays unused, which readers skip.
+      if (!(await this.d.store.setClaimSeq(claim, seq))) throw stillInProgress();
+      const message: StoredMessage = { ...claim.message, seq };
+      await this.d.store.putMessage(message);
+      const evt = this.messageEvent(message, cmd.correlationid, cmd.id);
+      await this.d.bus.publish(evt);
+      return evt;
+    }
+    // The number is taken. The message is stored unless the send that took it stopped first:
+    // then it is stored now, from the claim.
+    let message = await this.d.store.getMessage(roomId, claim.seq);
+    if (!message) {
+      message = { ...claim.message, seq: claim.seq };
+      await this.d.store.putMessageIfAbsent(message);
+    }
+    if (message.deleted)
+      throw new AppError('MESSAGE_DELETED', 404, 'This message was sent and has since been deleted');
+    // Published again: when the first publish was lost, this is how the room gets it (fanout
+    // drops it as a copy otherwise); the reply answers the sender whatever fanout does.
     const evt = this.messageEvent(message, cmd.correlationid, cmd.id);
     await this.d.bus.publish(evt);
     return evt;
-  };
+  }
 
   /** The event of a stored message: its id derives from the message, so a replay publishes the same one. */
   private messageEvent(m: StoredMessage, correlationid?: string, causationid?: string): Envelope {
@@ -149,15 +205,6 @@ export class NativeChat {
       time: new Date(m.sendTime),
       data,
     });
-  }
-
-  private async replay(roomId: string, seq: number): Promise<Envelope> {
-    const m = await this.d.store.getMessage(roomId, seq);
-    // The first attempt has claimed the request but not stored the message yet: try again soon.
-    if (!m) throw new AppError('IN_PROGRESS', 503, 'This request is still being processed');
-    const evt = this.messageEvent(m);
-    await this.d.bus.publish(evt);
-    return evt;
   }
 
   readonly deleteMessage = async (cmd: Envelope, room: RoomRecord): Promise<Envelope> => {

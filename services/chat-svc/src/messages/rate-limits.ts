@@ -43,9 +43,9 @@ export function refusalOf(d: RateDecision): string | undefined {
     case 'slow':
       return `Slow mode is on: wait ${Math.ceil(d.waitMs / 1000)} s before your next message`;
     case 'room':
-      return 'This room is receiving too many messages; try again shortly';
+      return 'This room is receiving too many messages; retry in 1 s';
     case 'user':
-      return 'You are sending messages too fast; slow down';
+      return 'You are sending messages too fast; retry in 1 s';
   }
 }
 

@@ -18,13 +18,34 @@ export type StoredMessage = Static<(typeof ChatMessageSent)['schema']> & { delet
  *   SK = ROOM                        the room; `lastSeq` is the room's sequence counter
  *   SK = MSG#<seq, 12 digits>        a message (content removed when deleted: a tombstone)
  *   SK = MID#<messageId>             message id -> seq
- *   SK = REQ#<userId>#<requestId>    idempotency: a client's retry of a request gets the same message
+ *   SK = REQ#<userId>#<requestId>    idempotency: the claim of a client's request id (RequestClaim);
+ *                                    a resend of it gets the same message and takes no number
  *   SK = BAN#<userId>                a ban (no `until`) or a timeout (until = ISO time)
  * Every write is a single-item write (conditional where it must be) or a batch of independent
  * puts; no transactions.
  */
 const pk = (roomId: string) => `ROOM#${roomId}`;
 const msgSk = (seq: number) => `MSG#${String(seq).padStart(12, '0')}`;
+const reqSk = (userId: string, requestId: string) => `REQ#${userId}#${requestId}`;
+
+/**
+ * A client's request id, claimed before its message takes a sequence number: the message as it
+ * will be stored (without its number), which send is working on it (`owner`, the command id),
+ * since when, and the number once taken. A resend finds the claim and is answered with the
+ * message, and whoever finds a claim with a number but no stored message stores it.
+ */
+export interface RequestClaim {
+  requestId: string;
+  owner: string;
+  claimedAt: string;
+  seq?: number;
+  message: Omit<StoredMessage, 'seq' | 'deleted'>;
+}
+
+function claimOf(item: Record<string, unknown>): RequestClaim {
+  const { PK: _pk, SK: _sk, ...rest } = item;
+  return rest as unknown as RequestClaim;
+}
 
 export class MessageStore {
   constructor(
@@ -53,37 +74,91 @@ export class MessageStore {
     }
   }
 
-  /** Claim a client request id; the existing claim when it was claimed before. */
-  async claimRequest(
-    roomId: string,
-    userId: string,
-    requestId: string,
-    claim: { seq: number; messageId: string },
-  ): Promise<{ seq: number; messageId: string } | undefined> {
+  /**
+   * Claim a client request id for a message not stored yet (no sequence number: the claim
+   * comes first, so a resend never takes one). Undefined when this call made the claim, else
+   * the claim made before.
+   */
+  async claimRequest(claim: RequestClaim): Promise<RequestClaim | undefined> {
     try {
       await this.ddb.send(
         new PutCommand({
           TableName: this.table,
-          Item: { PK: pk(roomId), SK: `REQ#${userId}#${requestId}`, ...claim },
+          Item: {
+            PK: pk(claim.message.roomId),
+            SK: reqSk(claim.message.sender.userId, claim.requestId),
+            ...claim,
+          },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
       return undefined;
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
-      return this.requestClaim(roomId, userId, requestId);
+      const earlier = await this.requestClaim(
+        claim.message.roomId,
+        claim.message.sender.userId,
+        claim.requestId,
+      );
+      if (!earlier) throw new Error('a request claim exists and cannot be read');
+      return earlier;
     }
   }
 
-  async requestClaim(roomId: string, userId: string, requestId: string) {
+  /** The claim of a client request id, if it was claimed. */
+  async requestClaim(roomId: string, userId: string, requestId: string): Promise<RequestClaim | undefined> {
     const out = await this.ddb.send(
       new GetCommand({
         TableName: this.table,
-        Key: { PK: pk(roomId), SK: `REQ#${userId}#${requestId}` },
+        Key: { PK: pk(roomId), SK: reqSk(userId, requestId) },
         ConsistentRead: true,
       }),
     );
-    return out.Item ? { seq: Number(out.Item.seq), messageId: String(out.Item.messageId) } : undefined;
+    return out.Item ? claimOf(out.Item) : undefined;
+  }
+
+  /**
+   * Take over a claim whose send stopped before it took a sequence number (its process died):
+   * only when the claim is still `owner`'s and still has no number. False when someone else
+   * got there first.
+   */
+  async takeOverClaim(claim: RequestClaim, owner: string, at: string): Promise<boolean> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { PK: pk(claim.message.roomId), SK: reqSk(claim.message.sender.userId, claim.requestId) },
+          UpdateExpression: 'SET #o = :me, claimedAt = :at',
+          ConditionExpression: '#o = :was AND attribute_not_exists(seq)',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: { ':me': owner, ':was': claim.owner, ':at': at },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  /** Record the sequence number a claim's message got (once: a claim never changes its number). */
+  async setClaimSeq(claim: RequestClaim, seq: number): Promise<boolean> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { PK: pk(claim.message.roomId), SK: reqSk(claim.message.sender.userId, claim.requestId) },
+          UpdateExpression: 'SET seq = :seq',
+          ConditionExpression: '#o = :me AND attribute_not_exists(seq)',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: { ':seq': seq, ':me': claim.owner },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
   }
 
   async putMessage(m: StoredMessage): Promise<void> {
@@ -103,6 +178,30 @@ export class MessageStore {
       items = out.UnprocessedItems as typeof items;
       if (items && Object.keys(items).length > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
     }
+  }
+
+  /**
+   * Store a message unless its place is taken already (stored, or stored and deleted since):
+   * for a send that finishes what another one started, which must not bring a deleted message back.
+   */
+  async putMessageIfAbsent(m: StoredMessage): Promise<void> {
+    try {
+      await this.ddb.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { PK: pk(m.roomId), SK: msgSk(m.seq), ...m },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+    }
+    await this.ddb.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { PK: pk(m.roomId), SK: `MID#${m.messageId}`, seq: m.seq },
+      }),
+    );
   }
 
   async getMessage(roomId: string, seq: number): Promise<StoredMessage | undefined> {
