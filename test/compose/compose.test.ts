@@ -157,6 +157,16 @@ describe('onair wiring', () => {
     expect(schemaErrors(broken)).toMatch(/restart/);
   });
 
+  it('pins every image to a version (no floating or latest tag)', () => {
+    const images = Object.entries(services).filter(([, s]) => s.image);
+    expect(images.length).toBeGreaterThan(0);
+    for (const [name, s] of images) {
+      const tag = /:([^:/]+)$/.exec(s.image ?? '')?.[1];
+      expect({ name, tag }).toEqual({ name, tag: expect.stringMatching(/\d/) });
+      expect(tag).not.toBe('latest');
+    }
+  });
+
   it('infrastructure that others wait on has a healthcheck', () => {
     expect(services.rabbitmq.healthcheck?.test).toEqual(['CMD', 'rabbitmq-diagnostics', '-q', 'ping']);
     expect(services.dynamodb.healthcheck?.test).toBeDefined();
@@ -249,7 +259,7 @@ describe('onair wiring', () => {
   });
 
   it('minio-setup creates the onair-recordings bucket', () => {
-    expect(services['minio-setup'].image).toBe('minio/mc');
+    expect(services['minio-setup'].image).toMatch(/^minio\/mc:/);
     expect(JSON.stringify(services['minio-setup'])).toContain('local/onair-recordings');
   });
 
@@ -263,17 +273,35 @@ describe('onair wiring', () => {
 });
 
 describe('Dockerfile', () => {
-  it('builds every service from node:24-slim with npm ci, as the node user', () => {
-    expect(dockerfile).toMatch(/^FROM node:24-slim\s*$/m);
-    expect(dockerfile).toMatch(/^RUN npm ci\b/m);
+  const froms = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
+
+  it('pins its base image to an exact Node 24 version in every stage', () => {
+    expect(froms.length).toBeGreaterThanOrEqual(2);
+    for (const f of froms) expect(f).toMatch(/^node:24\.\d+\.\d+-slim$/);
+  });
+
+  it('compiles in a build stage and ships production dependencies only', () => {
+    expect(dockerfile).toMatch(/^RUN npm run build\b/m);
+    expect(dockerfile).toMatch(/^RUN npm ci --omit=dev\b/m);
+    expect(dockerfile).toMatch(/^COPY --from=build \/src\/dist \.\/dist$/m);
+    // The runtime stage copies node_modules from the production-only stage, not the build stage.
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(runtime).toMatch(/^COPY --from=deps \/app\/node_modules \.\/node_modules$/m);
+    expect(runtime).not.toMatch(/COPY --from=build \/src\/node_modules/);
+    expect(runtime).not.toMatch(/^COPY \. /m);
+  });
+
+  it('runs node on the compiled entry directly (no npx, no tsx), as the node user', () => {
+    const cmd = dockerfile.match(/^CMD .*$/m)?.[0] ?? '';
+    expect(cmd).toMatch(/exec node\b.*dist\/\$\{SERVICE\}\/main\.js/);
+    expect(cmd).not.toMatch(/npx|tsx/);
     expect(dockerfile).toMatch(/^ARG SERVICE\b/m);
     expect(dockerfile).toMatch(/^ENV SERVICE=\$\{SERVICE\}/m);
     expect(dockerfile).toMatch(/^USER node\s*$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK\b[\s\S]*\/healthz/m);
-    expect(dockerfile).toMatch(/^CMD .*exec npx tsx \\"services\/\$\{SERVICE\}\/src\/main\.ts\\"/m);
   });
 
-  it('installs dependencies before ARG SERVICE, so the five images share the npm ci layer', () => {
+  it('installs dependencies before ARG SERVICE, so the five images share the npm ci layers', () => {
     const npmCi = dockerfile.search(/^RUN npm ci\b/m);
     const argService = dockerfile.search(/^ARG SERVICE\b/m);
     expect(npmCi).toBeGreaterThan(0);
