@@ -430,6 +430,8 @@ async function runScript(s: Snippet): Promise<void> {
   const child: ChildProcess = spawn(process.execPath, [require.resolve('tsx/cli'), file], {
     cwd: work,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: tsx runs the script in a child of its own, and both must go.
+    detached: true,
   });
   child.stdout?.on('data', (d: Buffer) => {
     out += d.toString();
@@ -454,7 +456,11 @@ async function runScript(s: Snippet): Promise<void> {
       `${(e as Error).message}\n--- stdout\n${out.slice(-2000)}\n--- stderr\n${err.slice(-2000)}`,
     );
   } finally {
-    if (exit === undefined) child.kill('SIGKILL');
+    try {
+      if (exit === undefined && child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
   }
   if (exit !== undefined && exit !== 0)
     throw new Error(`${where(s)} exited ${exit}\n--- stderr\n${err.slice(-3000)}`);
