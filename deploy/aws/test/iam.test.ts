@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { SERVICE_NAMES, type ServiceName } from '@onair/contracts';
 import { render } from '../src/nag';
 import { justifiedWildcards, NO_RESOURCE_LEVEL_PERMISSIONS } from '../src/wildcards';
-import { resourcesOf, type Synthesized, synthesize } from './synth';
+import { propsOf, resourcesOf, type Synthesized, synthesize } from './synth';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -94,10 +94,13 @@ function taskStatements(svc: ServiceName): Statement[] {
   const td = resourcesOf(s, 'AWS::ECS::TaskDefinition').find(([, t]) =>
     JSON.stringify(t.Properties?.ContainerDefinitions).includes(`"Name":"${svc}"`),
   );
-  const roleId = (td?.[1].Properties?.TaskRoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  if (!td) throw new Error(`no task definition for ${svc}`);
+  const roleId = propsOf(td[1]).TaskRoleArn as { 'Fn::GetAtt': [string, string] };
   return resourcesOf(s, 'AWS::IAM::Policy')
-    .filter(([, p]) => (p.Properties?.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId))
-    .flatMap(([, p]) => (p.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+    .filter(([, p]) =>
+      (propsOf(p).Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId['Fn::GetAtt'][0]),
+    )
+    .flatMap(([, p]) => (propsOf(p).PolicyDocument as { Statement: Statement[] }).Statement);
 }
 const actionsOn = (svc: ServiceName, pred: (resource: string) => boolean) =>
   new Set(

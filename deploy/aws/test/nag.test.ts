@@ -5,7 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { acknowledgements } from '../src/nag';
 import { nagFindings } from '../src/app';
-import { resourcesOf, type Synthesized, synthesize } from './synth';
+import { propsOf, resourcesOf, type Synthesized, synthesize } from './synth';
 
 let defaults: Synthesized;
 let rabbit: Synthesized;
@@ -58,7 +58,10 @@ describe('RabbitMQ as the bus', () => {
   it('gives every service AMQP_URL (and gateway and chat-svc REDIS_URL) as secrets, no EventBridge rights', () => {
     for (const [, td] of resourcesOf(rabbit, 'AWS::ECS::TaskDefinition')) {
       const c = (
-        td.Properties?.ContainerDefinitions as Array<{ Name: string; Secrets: Array<{ Name: string }> }>
+        propsOf(td).ContainerDefinitions as Array<{
+          Name: string;
+          Secrets: Array<{ Name: string }>;
+        }>
       )[0];
       const names = c.Secrets.map((x) => x.Name);
       expect(names).toContain('AMQP_URL');
@@ -78,7 +81,10 @@ describe('RabbitMQ as the bus', () => {
       .map(
         ([, td]) =>
           (
-            td.Properties?.ContainerDefinitions as Array<{ Name: string; Secrets: Array<{ Name: string }> }>
+            propsOf(td).ContainerDefinitions as Array<{
+              Name: string;
+              Secrets: Array<{ Name: string }>;
+            }>
           )[0],
       )
       .find((c) => c.Name === 'gateway');

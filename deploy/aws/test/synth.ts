@@ -33,3 +33,8 @@ export function synthesize(context: Record<string, unknown> = {}): Synthesized {
 export function resourcesOf(s: Synthesized, type: string) {
   return Object.entries(s.json.Resources).filter(([, r]) => r.Type === type);
 }
+
+/** A resource's Properties, or none. */
+export function propsOf(r: { Properties?: Record<string, unknown> }): Record<string, unknown> {
+  return r.Properties ?? {};
+}
