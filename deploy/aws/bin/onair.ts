@@ -2,11 +2,13 @@
  * The CDK app's entry (cdk.json runs it; `npm run deploy:synth` too): synthesizes the onair stack
  * into deploy/aws/cdk.out and refuses to finish while an AwsSolutions (cdk-nag) finding is open.
  */
+import { join } from 'node:path';
 import { createApp, nagFindings } from '../src/app';
 import { SettingsError } from '../src/settings';
 
 try {
-  const { app, stack } = createApp();
+  // The CDK CLI names the output folder (CDK_OUTDIR); run directly, it is deploy/aws/cdk.out.
+  const { app, stack } = createApp({ outdir: process.env.CDK_OUTDIR ?? join(__dirname, '..', 'cdk.out') });
   const assembly = app.synth();
   const open = nagFindings(stack);
   if (open.length > 0) {
