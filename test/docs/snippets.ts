@@ -162,6 +162,22 @@ export const NOT_RUN: ReadonlyArray<{ file: string; firstLine: string; reason: s
       'NODE_OPTIONS=--experimental-vm-modules npx jest services/chat-svc services/stream-svc/test/streams \\',
     reason: 'runs whole test suites, which npm test runs anyway',
   },
+  {
+    file: 'docs/deploy-aws.md',
+    firstLine: 'npm ci',
+    reason: 'needs Docker, AWS credentials and an AWS account',
+  },
+  {
+    file: 'docs/deploy-aws.md',
+    firstLine:
+      'aws secretsmanager put-secret-value --secret-id <ChatTokenSecretArn> --secret-string "$(openssl rand -hex 32)"',
+    reason: 'changes secrets and services in an AWS account',
+  },
+  {
+    file: 'docs/deploy-aws.md',
+    firstLine: 'cd deploy/aws && npx cdk destroy',
+    reason: 'deletes a stack in an AWS account',
+  },
 ];
 
 /** One command of a shell block: its text (continuation lines included) and what it should print. */
