@@ -71,6 +71,12 @@ export const Config = Type.Composite([
       minimum: 100,
       description: 'Wait for a service answer',
     }),
+    CHAT_GAP_WAIT_MS: Type.Integer({
+      default: 300,
+      minimum: 10,
+      maximum: 60000,
+      description: 'How long a gap in a chat room sequence may stay open before it is filled from history',
+    }),
     WS_PING_INTERVAL_MS: Type.Integer({
       default: 30000,
       minimum: 1000,

@@ -56,6 +56,7 @@ void runService({
                 chatTokenSecret: config.CHAT_TOKEN_SECRET,
                 access: { rooms: chatRooms, bans: chatBans },
                 pingIntervalMs: config.WS_PING_INTERVAL_MS,
+                gapWaitMs: config.CHAT_GAP_WAIT_MS,
               }
             : undefined,
           chatHistory: new ChatHistoryReadModel(ddb, config.CHAT_TABLE),

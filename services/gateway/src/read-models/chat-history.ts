@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type ChatMessageSent, wire } from '@onair/contracts';
 import type { Static } from '@sinclair/typebox';
 import type { HistoryReader } from '../ws/routes';
@@ -59,5 +59,56 @@ export class ChatHistoryReadModel implements HistoryReader {
       frames: messages.map((m) => ({ seq: m.seq, ...wire.chatMessageFrames(m) })),
       complete: !hasMore,
     };
+  }
+
+  /** The room's sequence counter (its last number taken; 0 when none was): where a new listener starts. */
+  async lastSeq(roomId: string): Promise<number> {
+    const out = await this.ddb.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { PK: `ROOM#${roomId}`, SK: 'ROOM' },
+        ProjectionExpression: 'lastSeq',
+        ConsistentRead: true,
+      }),
+    );
+    const n = Number(out.Item?.lastSeq ?? 0);
+    return Number.isSafeInteger(n) && n > 0 ? n : 0;
+  }
+
+  /**
+   * Everything stored with afterSeq < seq <= uptoSeq, oldest first, deleted messages included
+   * (as a bare seq: their place is taken, nothing is shown): what a gateway fills a gap with.
+   */
+  async between(
+    roomId: string,
+    afterSeq: number,
+    uptoSeq: number,
+  ): Promise<Array<{ seq: number; frames?: { ivs: string; seed003: string } }>> {
+    const out: Array<{ seq: number; frames?: { ivs: string; seed003: string } }> = [];
+    if (uptoSeq <= afterSeq) return out;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.ddb.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': `ROOM#${roomId}`,
+            ':from': msgSk(afterSeq + 1),
+            ':to': msgSk(uptoSeq),
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const it of page.Items ?? []) {
+        const { PK: _p, SK: _s, deleted, ...m } = it;
+        const seq = Number(it.seq);
+        if (!Number.isSafeInteger(seq)) continue;
+        out.push(deleted ? { seq } : { seq, frames: wire.chatMessageFrames(m as HistoryMessage) });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
   }
 }

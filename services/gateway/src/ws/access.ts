@@ -193,7 +193,7 @@ export async function assertMayConnect(access: ChatAccess, roomId: string, userI
 /** A failing table read or command is not the client's fault: 503, try again (the cause kept for the log). */
 function unavailableUnlessAppError(e: unknown): AppError {
   if (isAppError(e)) return e;
-  return new AppError('UNAVAILABLE', 503, 'The chat room could not be checked right now; try again shortly', {
+  return new AppError('UNAVAILABLE', 503, 'The chat room could not be checked right now', {
     cause: e,
   });
 }

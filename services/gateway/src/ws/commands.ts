@@ -22,15 +22,28 @@ export interface ChatCommandContext {
   gatewayId: string;
   connectionId: string;
   timeoutMs: number;
+  /**
+   * The socket's own messages: `sending` is told each RequestId as it goes out and says whether
+   * this socket sent it before (a resend); `answer` gets chat-svc's reply, the stored message
+   * (the original one for a known RequestId), so the sender is answered whatever fanout does.
+   */
+  replies?: {
+    sending(requestId: string): boolean;
+    answer(reply: Envelope, resend: boolean): void;
+  };
 }
 
-/** The chat commands a socket can cause, sent to chat-svc and awaited (its refusals come back). */
+/**
+ * The chat commands a socket can cause, sent to chat-svc and awaited (its refusals come back).
+ * A message's reply goes to `ctx.replies`: the sender's echo does not depend on fanout.
+ */
 export async function sendChatMessage(
   ctx: ChatCommandContext,
   who: SocketIdentity,
   m: { requestId: string; content: string; attributes?: Record<string, string> },
 ): Promise<void> {
-  await ctx.bus.request(
+  const resend = ctx.replies?.sending(m.requestId) ?? false;
+  const reply = await ctx.bus.request(
     envelope(ChatMessageSend.type, who, {
       roomId: who.roomId,
       sender: {
@@ -45,6 +58,7 @@ export async function sendChatMessage(
     }),
     { timeoutMs: ctx.timeoutMs },
   );
+  ctx.replies?.answer(reply, resend);
 }
 
 export async function deleteChatMessage(
@@ -100,10 +114,28 @@ export function errorCodeOf(e: unknown): wire.ErrorCode {
   return (wire.ERROR_CODES as readonly number[]).includes(status) ? (status as wire.ErrorCode) : 500;
 }
 
+/**
+ * Seconds a client should wait before sending again after this refusal, when sending again can
+ * work: the chat service or the broker is away or busy (503, 504), or chat-svc is still working
+ * on the first attempt. Jittered, so that the clients refused in one outage do not all come back
+ * in the same second. Undefined for refusals a retry will not change.
+ */
+export function retryAfterSecondsOf(e: unknown): number | undefined {
+  if (!isAppError(e)) return undefined;
+  if (e.code === 'IN_PROGRESS') return 1;
+  if (e.status === 503 || e.status === 504) return 2 + Math.floor(Math.random() * 4);
+  return undefined;
+}
+
+/** What a person is told about a refused command, with when to retry when retrying can work. */
 export function errorMessageOf(e: unknown): string {
+  const after = retryAfterSecondsOf(e);
+  const hint = after === undefined ? '' : `; retry in ${after} s`;
   if (isAppError(e) && e.status < 500) return e.message;
-  if (isAppError(e) && e.code === 'UNAVAILABLE') return e.message;
-  if (isAppError(e) && e.code === 'TIMEOUT') return 'The chat service did not answer in time; try again';
+  if (isAppError(e) && e.code === 'IN_PROGRESS') return `This message is still being processed${hint}`;
+  if (isAppError(e) && e.code === 'TIMEOUT') return `The chat service did not answer in time${hint}`;
+  if (isAppError(e) && e.status === 503)
+    return `${e.code === 'UNAVAILABLE' ? e.message : 'The chat service is unavailable right now'}${hint}`;
   return 'The message could not be processed';
 }
 

@@ -33,6 +33,10 @@ export class WsConnection implements HubConnection {
   roomId?: string;
   lastSeq = 0;
   pending?: Array<{ seq?: number; frame: string | Buffer }>;
+  /** The first room sequence number written to it since it joined its room (see Hub.answer). */
+  firstSeq?: number;
+  /** RequestIds of the messages this socket sent lately (made on the first send). */
+  private requestIds?: Set<string>;
   /** Answered the last ping (the sweep drops sockets that did not). */
   alive = true;
   lastPingAt = Date.now();
@@ -54,10 +58,15 @@ export class WsConnection implements HubConnection {
     /** Epoch ms when the chat session ends (IVS protocol), else undefined. */
     readonly sessionEndsAt: number | undefined,
     private readonly messagesPerSecond: number,
+    /** How long a close this side started may wait for the client's close frame (then: destroyed). */
+    private readonly closeTimeoutMs = 2000,
   ) {
     this.capabilities = sharedCapabilities(capabilities);
     this.attributes = Object.keys(attributes).length ? attributes : NO_ATTRIBUTES;
   }
+
+  /** Destroys the socket when the client does not finish a close in time. */
+  private closeTimer?: NodeJS.Timeout;
 
   /** A text frame; nothing once the socket is closing (a late reply to a closed client is dropped). */
   send(text: string): void {
@@ -76,18 +85,37 @@ export class WsConnection implements HubConnection {
   /**
    * A clean close. The code and reason may come from elsewhere (a moderator's reason, a bus
    * message): `ws` throws on an invalid code or a reason over 123 bytes, so both are made valid
-   * here, and a socket that cannot be closed cleanly is dropped.
+   * here, and a socket that cannot be closed cleanly is dropped. A client that does not answer
+   * the close (one that stopped reading never will) loses its TCP socket after `closeTimeoutMs`,
+   * not after the 30 s `ws` would wait.
    */
   close(code: number, reason: string): void {
     try {
       this.ws.close(validCloseCode(code) ? code : 1000, utf8Prefix(String(reason), 123));
     } catch {
       this.ws.terminate();
+      return;
     }
+    if (this.closeTimer || this.ws.readyState === WebSocket.CLOSED) return;
+    this.closeTimer = setTimeout(() => this.ws.terminate(), this.closeTimeoutMs);
+    this.closeTimer.unref();
+    this.ws.once('close', () => clearTimeout(this.closeTimer));
   }
 
   bufferedAmount(): number {
     return this.ws.bufferedAmount;
+  }
+
+  /**
+   * Note a RequestId this socket sends; true when it sent it before (a resend on this socket,
+   * which gets an answer of its own). The last 256 are remembered.
+   */
+  sent(requestId: string): boolean {
+    this.requestIds ??= new Set();
+    if (this.requestIds.has(requestId)) return true;
+    this.requestIds.add(requestId);
+    if (this.requestIds.size > 256) this.requestIds.delete(this.requestIds.values().next().value as string);
+    return false;
   }
 
   /** The per-connection rate limit, made on the first message (most sockets only listen). */

@@ -57,7 +57,7 @@ export async function handleIvsFrame(
             400,
             'Attributes must be an object of at most 10 string values (keys up to 128 characters, not __proto__, constructor or prototype; well-formed Unicode)',
           );
-        if (!ctx.limiter.take()) return fail(429, 'Too many messages from this connection; slow down');
+        if (!ctx.limiter.take()) return fail(429, 'Too many messages from this connection; retry in 1 s');
         await sendChatMessage(ctx, who, { requestId: rid, content: req.Content, attributes });
         return;
       }

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
+  ChatMessageSent,
   type Envelope,
   GatewayDeliver,
   makeEnvelope,
@@ -18,6 +19,8 @@ import {
   type Logger,
   verifyChatToken,
 } from '@onair/runtime';
+import type { Static } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { FastifyInstance } from 'fastify';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { bearer, type Principal, type TokenVerifier } from '../auth';
@@ -28,7 +31,10 @@ import { type Delivery, Hub, type HubConnection } from './hub';
 import { handleIvsFrame } from './ivs-socket';
 import { handleSeed003Frame } from './seed003-socket';
 
-/** Reads a native room's history (chat-svc's table) for recovery after a reconnect. */
+/**
+ * Reads a native room's history (chat-svc's table): recovery after a reconnect, a room's
+ * position when its first socket joins, and the gaps in what fanout delivered.
+ */
 export interface HistoryReader {
   /** Messages with seq > afterSeq, oldest first, at most `limit`; `complete` = nothing newer remains. */
   after(
@@ -36,6 +42,14 @@ export interface HistoryReader {
     afterSeq: number,
     limit: number,
   ): Promise<{ frames: Array<{ seq: number; ivs: string; seed003: string }>; complete: boolean }>;
+  /** The room's last sequence number taken (0 when none). */
+  lastSeq(roomId: string): Promise<number>;
+  /** What is stored with afterSeq < seq <= uptoSeq, deleted messages as a bare seq. */
+  between(
+    roomId: string,
+    afterSeq: number,
+    uptoSeq: number,
+  ): Promise<Array<{ seq: number; frames?: { ivs: string; seed003: string } }>>;
 }
 
 export interface ChatSocketOptions {
@@ -58,6 +72,10 @@ export interface ChatSocketOptions {
   messagesPerSecond?: number;
   /** Seed 003 joins per second per connection (default 2, bursts of 10). */
   joinsPerSecond?: number;
+  /** How long a gap in a room's sequence may stay open before it is filled from history (default 300 ms). */
+  gapWaitMs?: number;
+  /** How long a closing socket may take to finish the close handshake before it is destroyed (default 2 s). */
+  closeTimeoutMs?: number;
 }
 
 /** A frame's bytes as text (`ws` hands over one Buffer for a whole, possibly fragmented, message). */
@@ -90,6 +108,11 @@ export function isDelivery(v: unknown): v is Delivery {
   );
 }
 
+const sentMessageCheck = TypeCompiler.Compile(ChatMessageSent.schema);
+/** chat-svc's reply to a SEND_MESSAGE, checked before it is written to a socket. */
+const isSentMessage = (v: unknown): v is Static<(typeof ChatMessageSent)['schema']> =>
+  sentMessageCheck.Check(v);
+
 /** Until the handshake completes, a socket error just ends the connection. */
 function destroySocket(this: Duplex): void {
   this.destroy();
@@ -109,10 +132,27 @@ const RECOVERY_LIMIT = 1000;
  */
 export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOptions): Promise<{ hub: Hub }> {
   const log = o.logger.child({ component: 'chat-ws' });
+  const history = o.history;
   const hub = new Hub({
     maxBufferedBytes: o.maxBufferedBytes ?? 1024 * 1024,
-    onSlowConsumer: (c) => log.warn({ connectionId: c.id, userId: c.userId }, 'dropping a slow consumer'),
-    onError: (err) => log.warn({ err }, 'a held delivery could not be written'),
+    gapWaitMs: o.gapWaitMs,
+    // One line per dropped socket: the hub has already taken it out of its room and closed it.
+    onSlowConsumer: (c, roomId) => {
+      log.warn({ connectionId: c.id, userId: c.userId, roomId }, 'dropping a slow consumer');
+      if (roomId) {
+        forgetGroupIfEmpty(roomId);
+        void presence(PresenceLeft.type, c, roomId);
+      }
+    },
+    onError: (err, what) => log.warn({ err }, what),
+    history: history && {
+      position: (roomId) => history.lastSeq(roomId),
+      range: async (roomId, afterSeq, uptoSeq) =>
+        (await history.between(roomId, afterSeq, uptoSeq)).map((f) => ({
+          seq: f.seq,
+          delivery: f.frames && asGroup({ roomId, seq: f.seq, frames: f.frames }),
+        })),
+    },
   });
   const consumers: Consumer[] = [];
   const sockets = new Set<WsConnection>();
@@ -127,12 +167,30 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
     handleProtocols: (protocols: Set<string>) => protocols.values().next().value ?? false,
   });
 
-  const ctxFor = (connectionId: string): ChatCommandContext => ({
+  const ctxFor = (c: WsConnection): ChatCommandContext => ({
     bus: o.bus,
     gatewayId: o.gatewayId,
-    connectionId,
+    connectionId: c.id,
     timeoutMs: o.requestTimeoutMs ?? 5000,
+    replies: {
+      sending: (requestId) => c.sent(requestId),
+      answer: (reply, resend) => answerSender(c, reply, resend),
+    },
   });
+
+  /**
+   * chat-svc's reply to a socket's message is the stored message: the sender is answered from
+   * it (in room order, with the other local sockets of the room when they have not had it yet),
+   * so its echo never depends on fanout, and a resend gets the original message back.
+   */
+  const answerSender = (c: HubConnection, reply: Envelope, resend: boolean) => {
+    if (reply.type !== ChatMessageSent.type || !isSentMessage(reply.data)) {
+      log.warn({ type: reply.type }, 'chat-svc answered a message with something else');
+      return;
+    }
+    const m = reply.data;
+    hub.answer(c, asGroup({ roomId: m.roomId, seq: m.seq, frames: wire.chatMessageFrames(m) }), { resend });
+  };
 
   const joinsPerSecond = o.joinsPerSecond ?? 2;
   const access: ChatAccess = {
@@ -262,6 +320,7 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
       grant.attributes,
       Date.parse(grant.sessionExpirationTime),
       messagesPerSecond,
+      o.closeTimeoutMs,
     );
     c.roomId = grant.roomId;
     if (since !== undefined) c.pending = []; // hold live frames until history is replayed
@@ -273,7 +332,7 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
     const reply = (f: string) => c.send(f);
     ws.on('message', (data, isBinary) => {
       if (isBinary) return reply(wire.errorFrame({ code: 400, message: 'Send text frames' }));
-      handleIvsFrame(textOf(data), who, { ...ctxFor(c.id), limiter: c.limiter(), log }, reply).catch(
+      handleIvsFrame(textOf(data), who, { ...ctxFor(c), limiter: c.limiter(), log }, reply).catch(
         logFailure('an IVS chat frame was not handled'),
       );
     });
@@ -291,6 +350,7 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
       p.displayName ? { displayName: p.displayName } : {},
       undefined,
       messagesPerSecond,
+      o.closeTimeoutMs,
     );
     attach(c);
     // One group at a time: joining another leaves the previous one (the hub forgets empty rooms).
@@ -318,7 +378,7 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
         c,
         c,
         {
-          ...ctxFor(c.id),
+          ...ctxFor(c),
           limiter: c.limiter(),
           joinLimiter: c.joinLimiter(joinsPerSecond, Math.max(1, joinsPerSecond * 5)),
           log,
@@ -384,8 +444,10 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
     // problem+json like every other answer; `message` too, which earlier clients read.
     const title = STATUS_CODES[status] ?? 'Error';
     const body = JSON.stringify({ type: 'about:blank', title, status, detail: message, message });
+    // Like every REST 503: when to try again.
+    const retryAfter = status === 503 ? 'Retry-After: 2\r\n' : '';
     socket.end(
-      `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${retryAfter}Connection: close\r\n\r\n${body}`,
       () => socket.destroy(),
     );
   };

@@ -53,7 +53,7 @@ export async function handleSeed003Frame(
       if (!req.message.isWellFormed())
         return fail(400, 'message contains a lone surrogate; send well-formed Unicode');
       if ([...req.message].length > 500) return fail(413, 'message is longer than 500 characters');
-      if (!ctx.limiter.take()) return fail(429, 'Too many messages from this connection; slow down');
+      if (!ctx.limiter.take()) return fail(429, 'Too many messages from this connection; retry in 1 s');
       await sendChatMessage(
         ctx,
         {
