@@ -23,12 +23,22 @@ import { buildService as buildChatSvc } from '../../chat-svc/src/app';
 import { FakeIvsChat } from '../../chat-svc/src/ivs-chat/fake';
 import { CHAT_TABLE_INDEXES } from '../../chat-svc/src/rooms/store';
 import { FakeIvs } from '../src/ivs/fake';
+import type { IvsPort } from '../src/ivs/port';
 import { STREAM_TABLE_INDEXES, streamsModule } from '../src/streams';
 import { StreamStore } from '../src/streams/store';
 
 jest.setTimeout(90_000);
 
 const never = <T>() => new Promise<T>(() => {});
+
+/** A promise to resolve by hand (to hold one call until the test lets it go). */
+function deferred() {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
 
 /** One process's life: after `crashAfter` calls out it is dead (the last answer is lost). */
 class Life {
@@ -164,13 +174,19 @@ describe('a stream-svc crash at any point of a create: the redelivered create fi
         clock = new Date(clock.getTime() + ms);
       },
       /** A stream-svc process whose every call out goes through `life`. */
-      process(life: Life, provisioningTimeoutMs = 120_000) {
+      process(
+        life: Life,
+        provisioningTimeoutMs = 120_000,
+        around: { bus?: (b: Bus) => Bus; ivs?: (i: IvsPort) => IvsPort } = {},
+      ) {
+        const bus = mortal(streamBus, life);
+        const port = mortal<IvsPort>(ivs, life);
         const mod = streamsModule({
-          bus: mortal(streamBus, life),
+          bus: around.bus?.(bus) ?? bus,
           logger: silentLogger,
           ddb: mortalDdb(ddb, life),
           table: streamsTable,
-          ivs: mortal(ivs, life),
+          ivs: around.ivs?.(port) ?? port,
           now: () => clock,
           compensationDelaysMs: [1, 1],
           reconcile: { intervalMs: 3_600_000, provisioningTimeoutMs },
@@ -346,6 +362,60 @@ describe('a stream-svc crash at any point of a create: the redelivered create fi
     expect((await w.store.get(streamIdOf(cmd)))?.status).toBe('provisioning');
     expect((await restarted.handle(cmd)).data.status).toBe('ready');
     await expectProvisionedOnce(w, cmd, 'ivs', 'resumed after a long outage');
+  });
+
+  test('a saga the stuck check gave up on cannot make the stream ready after the clean-up', async () => {
+    const w = world({ streamsTable: await ownTable() });
+    const cmd = createCmd('ivs');
+    const roomMade = deferred();
+    const answerRoom = deferred();
+    const channelDeleted = deferred();
+    const finishCleanUp = deferred();
+    let held = false;
+    const slow = w.process(new Life(), 60_000, {
+      // The saga's chat room answer comes late; the clean-up stops after deleting the channel.
+      bus: (b) => ({
+        ...b,
+        request: async (c) => {
+          const reply = await b.request(c);
+          if (c.type === 'onair.chat.room.create.v1') {
+            roomMade.resolve();
+            await answerRoom.promise;
+          }
+          return reply;
+        },
+      }),
+      ivs: (i) =>
+        new Proxy(i, {
+          get(t, p, r) {
+            if (p !== 'deleteChannel') return Reflect.get(t, p, r);
+            return async (arn: string) => {
+              await t.deleteChannel(arn);
+              if (held) return;
+              held = true;
+              channelDeleted.resolve();
+              await finishCleanUp.promise;
+            };
+          },
+        }),
+    });
+    const answer = slow.handle(cmd);
+    await roomMade.promise;
+    w.advance(61_000); // no progress for longer than the timeout, in a process up that long
+    const pass = slow.mod.reconciler.runOnce();
+    await channelDeleted.promise;
+    answerRoom.resolve(); // the saga goes on while the clean-up is half way
+    const reply = await answer;
+    finishCleanUp.resolve();
+    await pass;
+    expect(reply.data).toMatchObject({
+      status: 'failed',
+      failureReason: expect.stringMatching(/did not finish/),
+    });
+    expect(await w.store.get(streamIdOf(cmd))).toMatchObject({ status: 'failed' });
+    expect(w.ivs.channels.size).toBe(0);
+    expect(w.ivsChat.rooms.size).toBe(0);
+    expect(w.published.filter((e) => e.type === 'onair.stream.created.v1')).toEqual([]);
   });
 
   test('a create nobody resumes is failed and cleaned up once the process has been up the timeout', async () => {

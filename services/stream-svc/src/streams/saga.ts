@@ -68,7 +68,8 @@ export async function provision(
 }
 
 /**
- * One progress write: only while the stream is `provisioning` and no delete is in progress. When
+ * One progress write: only while the stream is `provisioning`, no delete is in progress and no
+ * compensation has begun (it records the failure reason first). When
  * that does not hold, the record says why: deleted or failed (abort), or already provisioned by a
  * racing run of the same create. A refused channel claim returns the record with the winner's
  * channel.
@@ -81,14 +82,14 @@ async function save(
 ): Promise<StreamRecord> {
   const next = await d.store.patch(
     streamId,
-    { set, ifStatus: ['provisioning'], ifNotDeleting: true, ...claim },
+    { set, ifStatus: ['provisioning'], ifNotDeleting: true, ifNotFailing: true, ...claim },
     d.now().toISOString(),
   );
   if (next) return next;
   const now = await d.store.get(streamId);
   if (!now || now.deleting)
     throw new SagaAborted(`Stream ${streamId} was deleted while it was being created`);
-  if (now.status === 'failed')
+  if (now.status === 'failed' || (now.status === 'provisioning' && now.failureReason))
     throw new SagaAborted(now.failureReason ?? `Stream ${streamId} failed while it was being created`);
   if (now.status !== 'provisioning') throw new FinishedElsewhere(now);
   return now;
@@ -177,6 +178,19 @@ export async function compensate(
   reason: string,
   cause: Cause,
 ): Promise<StreamRecord> {
+  // Fence first: from this write on, a saga still running (a slow one the reconciler gave up on,
+  // or a racing run) can save nothing more, so it cannot make the stream `ready` after the clean-up
+  // below has deleted its channel. A stream that got there first is left as it is.
+  const fenced = await d.store.patch(
+    rec.streamId,
+    { set: { failureReason: rec.failureReason ?? reason }, ifStatus: ['provisioning'] },
+    d.now().toISOString(),
+  );
+  if (!fenced) {
+    const latest = await d.store.get(rec.streamId);
+    if (latest && !latest.deleting && latest.status !== 'failed') return latest; // it finished: nothing to undo
+  }
+  rec = fenced ?? rec;
   const delays = d.compensationDelaysMs ?? [200, 1000, 3000];
   const owner = { userId: rec.ownerId, roles: [] };
   let lastError: unknown;

@@ -84,6 +84,8 @@ export interface Patch {
   ifStatus?: Status[];
   /** Only when no delete is in progress. */
   ifNotDeleting?: boolean;
+  /** Only when no failure is recorded (a compensation begins by recording it). */
+  ifNotFailing?: boolean;
   /** Only when this IVS event is newer than the last one applied. */
   ifEventNewerThan?: string;
   /** Only when the stored channel is this one. */
@@ -163,6 +165,7 @@ export class StreamStore {
       );
     }
     if (p.ifNotDeleting) conds.push('attribute_not_exists(deleting)');
+    if (p.ifNotFailing) conds.push('attribute_not_exists(failureReason)');
     if (p.ifEventNewerThan !== undefined) {
       values[':evk'] = p.ifEventNewerThan;
       conds.push('(attribute_not_exists(lastEventKey) OR lastEventKey < :evk)');
