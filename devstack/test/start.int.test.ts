@@ -4,7 +4,7 @@ import { AMQP_URL } from '../../libs/runtime/test/rabbit-harness';
 import { waitFor } from '../../test/support';
 import { pickStackNumber } from '../../test/support/stack-process';
 import { COMPONENTS, stackPorts } from '../src/cli/ports';
-import { listeningSockets, processTree } from './listening';
+import { isRunning, listeningSockets, processTree } from './listening';
 
 /**
  * `npm start` end to end: every service reaches ready, a request goes gateway -> bus -> each
@@ -56,8 +56,11 @@ describe.each([
     const root = resolve(__dirname, '../..');
     child = spawn(
       process.execPath,
+      // What `npm start` runs (package.json): node with tsx as a loader, no wrapper process
+      // (tsx's CLI SIGKILLs its child when it is slow to confirm a Ctrl-C, as on a loaded machine).
       [
-        require.resolve('tsx/cli'),
+        '--import',
+        'tsx',
         'devstack/src/cli/start.ts',
         '--port-offset',
         String(offset),
@@ -130,6 +133,66 @@ describe.each([
       // runService logs "shutting down" and exits 0 only once its drain finished.
       expect(out).toMatch(new RegExp(`^  ${svc} +info shutting down$`, 'm'));
       expect(out).toContain(`  ✓ ${svc} stopped\n`);
+    }
+  });
+});
+
+/**
+ * A service that cannot get ready (here: its broker does not exist) is named with its last
+ * /readyz answer once its deadline passes, and the CLI stops everything it started and exits 1,
+ * instead of waiting forever.
+ */
+describe('npm start when services cannot get ready', () => {
+  jest.setTimeout(60_000);
+
+  it('names each service that is not ready and what it last answered, stops the rest, exits 1', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'devstack/src/cli/start.ts',
+        '--port-offset',
+        String(pickStackNumber()),
+        '--ready-timeout',
+        '5',
+      ],
+      {
+        cwd: resolve(__dirname, '../..'),
+        // Nothing listens on port 1: the services never connect, so never listen.
+        env: { ...process.env, LOG_LEVEL: 'warn', AMQP_URL: 'amqp://guest:guest@127.0.0.1:1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      },
+    );
+    let out = '';
+    for (const s of [child.stdout, child.stderr])
+      s?.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      const services = await waitFor(
+        () => {
+          const mine = processTree(child.pid as number).filter((p) =>
+            /services\/[\w-]+\/src\/main\.ts/.test(p.cmd),
+          );
+          return mine.length >= SERVICES.length ? mine : undefined;
+        },
+        { what: 'the services to start', timeoutMs: 30_000 },
+      );
+      expect(await exited).toBe(1);
+      expect(out).toMatch(
+        /onair: could not start:[\s\S]*(gateway|stream-svc|chat-svc|recording-svc|fanout-svc) is not ready after 5s; its last \/readyz answer: not answering \(ECONNREFUSED\)/,
+      );
+      expect(out).toMatch(/onair: stopped/);
+      await waitFor(() => services.every((p) => !isRunning(p.pid)), { what: 'every service to be gone' });
+    } finally {
+      try {
+        process.kill(-(child.pid as number), 'SIGKILL');
+      } catch {
+        // gone
+      }
     }
   });
 });
