@@ -4,6 +4,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import { startEventBridgeStandIn } from '../eventbridge';
 import { startIvsStandIn } from '../ivs';
 import { startLiveKitStandIn } from '../livekit';
+import { allowS3Cors } from '../s3-cors';
 import { naming, type PortPlan, stackPorts } from './ports';
 
 /** The default stack's ports (stack 0): see ./ports for the plan of every stack. */
@@ -75,9 +76,10 @@ export async function startLocalInfra(opts: {
         listen(o: { port: number; host: string }): Promise<string>;
         close(): Promise<void>;
         server: import('node:http').Server;
-      };
+      } & Parameters<typeof allowS3Cors>[0];
     };
     const fq = buildApp({ logger: false, host: '127.0.0.1' });
+    allowS3Cors(fq); // the console (another origin) fetches recordings through presigned URLs
     await naming('fauxqs', ports.fauxqs, () => fq.listen({ port: ports.fauxqs, host }));
     closers.push(() => fq.close());
     servers.push({ name: 'fauxqs', address: () => fq.server.address() });

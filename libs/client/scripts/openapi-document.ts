@@ -6,6 +6,7 @@ import type { Consumer } from '@onair/runtime';
 import { type Bus, createDocumentClient, Metrics, silentLogger } from '@onair/runtime';
 import { buildApp } from '../../../services/gateway/src/app';
 import { createTokenVerifier } from '../../../services/gateway/src/auth';
+import { MediaUrlSigner } from '../../../services/gateway/src/http/signed-media';
 import type { RecordingMedia } from '../../../services/gateway/src/livekit/recording-media';
 import { LiveKitJoinTokens } from '../../../services/gateway/src/livekit/tokens';
 import { LiveKitWebhookVerifier } from '../../../services/gateway/src/livekit/webhooks';
@@ -63,6 +64,7 @@ export async function gatewayOpenApiDocument(): Promise<Record<string, unknown>>
     chatHistory: history,
     chatBans: bans,
     chat: { chatTokenSecret: SECRET, history, access: { rooms: chatRooms, bans } },
+    mediaUrls: new MediaUrlSigner(SECRET, 600),
   });
   try {
     return JSON.parse(JSON.stringify(app.swagger())) as Record<string, unknown>;

@@ -227,3 +227,21 @@ export async function* pages<T>(
     cursor = p.nextCursor;
   } while (cursor);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Media: `<video src>` cannot send a bearer token; the API signs a URL that needs none.
+
+/**
+ * Signed URLs of a recording's media, made absolute against the client's gateway: `url` for
+ * `<video src>` (GET, HEAD and Range work until `expiresAt`), `seed001Url` for seed 001's route.
+ */
+export async function signedMediaUrl(
+  client: OnairClient,
+  recordingId: string,
+): Promise<{ url: string; seed001Url: string; expiresAt: string }> {
+  const r = await ok(
+    client.GET('/v1/recordings/{recordingId}/media-url', { params: { path: { recordingId } } }),
+  );
+  const abs = (path: string) => new URL(path, `${client.baseUrl}/`).toString();
+  return { url: abs(r.url), seed001Url: abs(r.seed001Url), expiresAt: r.expiresAt };
+}

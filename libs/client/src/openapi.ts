@@ -1018,10 +1018,18 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The MP4, with Range */
+    /**
+     * The MP4, with Range
+     * @description With a bearer token, or as the signed `seed001Url` of GET /v1/recordings/{recordingId}/media-url.
+     */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description Signed URL: when it stops working (unix seconds) */
+          expires?: string;
+          /** @description Signed URL: HMAC of the path and expires; stands in for the bearer token */
+          signature?: string;
+        };
         header?: {
           /** @description An ETag: 304 when it still matches */
           'if-none-match'?: string;
@@ -1106,7 +1114,7 @@ export interface paths {
             };
           };
         };
-        /** @description No bearer token, or one that is invalid or expired */
+        /** @description No bearer token (or one that is invalid or expired), and no signed URL, or one that expired or does not match the path */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1272,10 +1280,18 @@ export interface paths {
       };
     };
     options?: never;
-    /** The MP4, with Range */
+    /**
+     * The MP4, with Range
+     * @description With a bearer token, or as the signed `seed001Url` of GET /v1/recordings/{recordingId}/media-url.
+     */
     head: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description Signed URL: when it stops working (unix seconds) */
+          expires?: string;
+          /** @description Signed URL: HMAC of the path and expires; stands in for the bearer token */
+          signature?: string;
+        };
         header?: {
           /** @description An ETag: 304 when it still matches */
           'if-none-match'?: string;
@@ -1360,7 +1376,7 @@ export interface paths {
             };
           };
         };
-        /** @description No bearer token, or one that is invalid or expired */
+        /** @description No bearer token (or one that is invalid or expired), and no signed URL, or one that expired or does not match the path */
         401: {
           headers: {
             [name: string]: unknown;
@@ -4191,10 +4207,18 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The MP4, with Range (206), HEAD, ETag and Last-Modified */
+    /**
+     * The MP4, with Range (206), HEAD, ETag and Last-Modified
+     * @description With a bearer token, or as the signed URL GET /v1/recordings/{recordingId}/media-url answers (for `<video src>`, which cannot send a header).
+     */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description Signed URL: when it stops working (unix seconds) */
+          expires?: string;
+          /** @description Signed URL: HMAC of the path and expires; stands in for the bearer token */
+          signature?: string;
+        };
         header?: {
           /** @description An ETag: 304 when it still matches */
           'if-none-match'?: string;
@@ -4275,7 +4299,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description No bearer token, or one that is invalid or expired */
+        /** @description No bearer token (or one that is invalid or expired), and no signed URL, or one that expired or does not match the path */
         401: {
           headers: {
             [name: string]: unknown;
@@ -4339,10 +4363,18 @@ export interface paths {
     post?: never;
     delete?: never;
     options?: never;
-    /** The MP4, with Range (206), HEAD, ETag and Last-Modified */
+    /**
+     * The MP4, with Range (206), HEAD, ETag and Last-Modified
+     * @description With a bearer token, or as the signed URL GET /v1/recordings/{recordingId}/media-url answers (for `<video src>`, which cannot send a header).
+     */
     head: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description Signed URL: when it stops working (unix seconds) */
+          expires?: string;
+          /** @description Signed URL: HMAC of the path and expires; stands in for the bearer token */
+          signature?: string;
+        };
         header?: {
           /** @description An ETag: 304 when it still matches */
           'if-none-match'?: string;
@@ -4423,7 +4455,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description No bearer token, or one that is invalid or expired */
+        /** @description No bearer token (or one that is invalid or expired), and no signed URL, or one that expired or does not match the path */
         401: {
           headers: {
             [name: string]: unknown;
@@ -4483,6 +4515,119 @@ export interface paths {
         };
       };
     };
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/recordings/{recordingId}/media-url': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Signed URLs of the media routes, for `<video src>` (no bearer token needed until they expire)
+     * @description Both URLs are paths on this gateway (resolve them against its URL) that carry `expires` and `signature`; they serve GET and HEAD with Range. Lifetime: RECORDING_URL_TTL.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          recordingId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A failure on our side: 500, 501 (a part not configured or not built yet), 502 (a provider failed), 503 (unavailable: retry after Retry-After), 504 (the owning service did not answer in time) */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              expiresAt: string;
+              /** @description Seed 001's /recordings/{fileName}, signed the same way */
+              seed001Url: string;
+              /** @description /v1/recordings/{recordingId}/media?expires=…&signature=… */
+              url: string;
+            };
+          };
+        };
+        /** @description Invalid request: a path, query or body field fails its schema (the detail names it), or a body was sent to a route that takes none */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that is invalid or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such recording */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The recording is not ready yet */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too many requests (per address, per user, creates or tokens minted): retry after Retry-After seconds */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'Retry-After'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An IVS recording (HLS), or signed URLs are off (set MEDIA_URL_SECRET or JWT_SECRET) */
+        501: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
     patch?: never;
     trace?: never;
   };

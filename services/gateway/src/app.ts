@@ -7,6 +7,7 @@ import { chatBanRoutes } from './http/chat-bans';
 import { chatHistoryRoutes } from './http/chat-history';
 import { registerPlugins } from './http/plugins';
 import type { RateLimitSettings } from './http/rate-limits';
+import type { MediaUrlSigner } from './http/signed-media';
 import { seed000Routes } from './http/seed000';
 import { seed002Routes } from './http/seed002';
 import { streamRoutes } from './http/streams';
@@ -43,6 +44,8 @@ export interface GatewayDeps {
   chatHistory?: ChatHistoryReadModel;
   /** Bans and timeouts in native rooms (chat-svc's table): a banned user reads no history. */
   chatBans?: BanLookup;
+  /** Signed media URLs (`<video src>` cannot send a bearer token); off when absent. */
+  mediaUrls?: MediaUrlSigner;
 }
 
 /** Every API route on an existing Fastify instance (main.ts passes the runtime's base). */
@@ -52,9 +55,10 @@ export async function registerApi(app: FastifyInstance, deps: GatewayDeps): Prom
     corsOrigins: deps.corsOrigins ?? '',
     version: '0.1.0',
     rateLimits: deps.rateLimits,
+    mediaUrls: deps.mediaUrls,
   });
   systemRoutes(app, { bus: deps.bus, timeoutMs: deps.requestTimeoutMs ?? 10_000 });
-  if (deps.livekit) await registerLiveKitApi(app, deps.livekit);
+  if (deps.livekit) await registerLiveKitApi(app, { ...deps.livekit, mediaUrls: deps.mediaUrls });
   if (deps.streams) {
     const { streams, chatRooms, chatDefaultProvider } = deps.streams;
     const timeoutMs = deps.requestTimeoutMs ?? 10_000;

@@ -25,6 +25,13 @@ export const Config = Type.Composite([
       pattern: '^[0-9]+(s|m|h|d)?$',
       description: 'Longest lifetime (exp - iat) a bearer token may have: 3600, 90m, 24h, 7d',
     }),
+    MEDIA_URL_SECRET: Type.Optional(
+      Type.String({
+        minLength: 16,
+        description:
+          'HMAC secret of signed media URLs (the same on every gateway instance); unset = derived from JWT_SECRET, or off without one',
+      }),
+    ),
     CORS_ORIGINS: Type.String({
       default: '',
       description: 'Comma-separated allowed origins, or * (empty = none)',

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { registerApi } from './app';
 import { createTokenVerifier } from './auth';
 import { Config } from './config';
+import { MediaUrlSigner, mediaUrlSecret } from './http/signed-media';
 import { liveKitApiDeps } from './livekit/wiring';
 import { ChatBansReadModel } from './read-models/chat-bans';
 import { ChatHistoryReadModel } from './read-models/chat-history';
@@ -23,6 +24,7 @@ void runService({
     await redis?.connect().catch(() => {});
     const chatRooms = new ChatRoomsReadModel(ddb, config.CHAT_TABLE);
     const chatBans = new ChatBansReadModel(ddb, config.CHAT_TABLE);
+    const mediaSecret = mediaUrlSecret(config);
     return {
       async start() {},
       async stop() {
@@ -61,6 +63,7 @@ void runService({
             : undefined,
           chatHistory: new ChatHistoryReadModel(ddb, config.CHAT_TABLE),
           chatBans,
+          mediaUrls: mediaSecret ? new MediaUrlSigner(mediaSecret, config.RECORDING_URL_TTL) : undefined,
         }),
     };
   },

@@ -118,14 +118,18 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   'GET /v1/recordings/:recordingId': { who: 'signed-in' },
   'DELETE /v1/recordings/:recordingId': { who: 'signed-in', object: 'recorder' },
   'POST /v1/recordings/:recordingId/stop': { who: 'signed-in', object: 'recorder' },
-  'GET /v1/recordings/:recordingId/media': { who: 'signed-in' },
-  'HEAD /v1/recordings/:recordingId/media': { who: 'signed-in' },
+  'GET /v1/recordings/:recordingId/media': { who: 'signed-in', note: 'or a signed URL from media-url' },
+  'HEAD /v1/recordings/:recordingId/media': { who: 'signed-in', note: 'or a signed URL from media-url' },
+  'GET /v1/recordings/:recordingId/media-url': {
+    who: 'signed-in',
+    note: 'signed URLs of both media routes, for `<video src>`',
+  },
   'GET /v1/recordings/:recordingId/download-url': { who: 'signed-in' },
   'POST /recordings/start': { who: 'creator', object: 'publisher', note: 'seed 001' },
   'POST /recordings/stop': { who: 'signed-in', object: 'recorder', note: 'seed 001' },
   'GET /recordings': { who: 'signed-in', note: 'seed 001' },
-  'GET /recordings/:recordingName': { who: 'signed-in', note: 'seed 001' },
-  'HEAD /recordings/:recordingName': { who: 'signed-in', note: 'seed 001' },
+  'GET /recordings/:recordingName': { who: 'signed-in', note: 'seed 001; or a signed URL from media-url' },
+  'HEAD /recordings/:recordingName': { who: 'signed-in', note: 'seed 001; or a signed URL from media-url' },
   'DELETE /recordings/:recordingName': { who: 'signed-in', object: 'recorder', note: 'seed 001' },
 };
 

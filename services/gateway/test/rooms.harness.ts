@@ -15,6 +15,7 @@ import { S3RecordingObjects } from '../../recording-svc/src/storage/s3-adapter';
 import { buildService as buildStreamSvc } from '../../stream-svc/src/app';
 import { LiveKitRoomsAdapter } from '../../stream-svc/src/livekit/rooms-adapter';
 import { buildApp } from '../src/app';
+import { MediaUrlSigner } from '../src/http/signed-media';
 import { createTokenVerifier } from '../src/auth';
 import { RecordingsReadModel } from '../src/read-models/recordings';
 import { RoomsReadModel } from '../src/read-models/rooms';
@@ -26,6 +27,8 @@ import { TEST_SECRET, tokenFor } from './helpers';
 export const API_KEY = 'devkey';
 export const API_SECRET = 'devsecret-that-is-long-enough-for-hs256';
 export const BUCKET = 'onair-recordings';
+/** Signs the gateway's media URLs (GET /v1/recordings/{id}/media-url). */
+export const MEDIA_URL_SECRET = 'media-url-secret-for-tests';
 /** Starting the stack takes about a second; a busy machine (shared RabbitMQ, benchmarks) can take far longer. */
 export const STACK_START_MS = 90_000;
 
@@ -111,6 +114,7 @@ export async function startStack(o: { reconcileMs?: number } = {}): Promise<Stac
       tokenTtlSeconds: 3600,
       downloadUrlTtlSeconds: 600,
     },
+    mediaUrls: new MediaUrlSigner(MEDIA_URL_SECRET, 600),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

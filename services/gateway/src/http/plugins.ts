@@ -1,13 +1,14 @@
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { unauthorized } from '@onair/runtime';
+import { notImplemented, unauthorized } from '@onair/runtime';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { asyncApiDocument } from '../asyncapi';
 import { bearer, type Principal, type TokenVerifier } from '../auth';
 import { allows, policyOf, refuseRole } from '../policy';
 import { type RateLimitSettings, registerRateLimits } from './rate-limits';
 import { useProblemSchema } from './responses';
+import { type MediaUrlSigner, rawPath } from './signed-media';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,8 +22,15 @@ declare module 'fastify' {
      * documented 401 body); the role rule of the policy table still applies after it.
      */
     ownAuth?: boolean;
+    /**
+     * A media route: a signed URL (`?expires=…&signature=…`, ./signed-media) stands in for the
+     * bearer token, so a `<video src>` can play it.
+     */
+    signedUrl?: boolean;
   }
 }
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 /** The authenticated caller of a route that is not public (set by the auth hook). */
 export function principalOf(req: FastifyRequest): Principal {
@@ -32,7 +40,14 @@ export function principalOf(req: FastifyRequest): Principal {
 
 export async function registerPlugins(
   app: FastifyInstance,
-  o: { verifier: TokenVerifier; corsOrigins: string; version: string; rateLimits?: RateLimitSettings },
+  o: {
+    verifier: TokenVerifier;
+    corsOrigins: string;
+    version: string;
+    rateLimits?: RateLimitSettings;
+    /** Checks signed media URLs; without it a signed URL is answered 501. */
+    mediaUrls?: MediaUrlSigner;
+  },
 ): Promise<void> {
   const origins = o.corsOrigins.trim();
   await app.register(cors, {
@@ -107,6 +122,14 @@ export async function registerPlugins(
     const policy = policyOf(req.method, url) ?? policyOf(req.method === 'HEAD' ? 'GET' : req.method, url);
     if (policy?.who === 'public') return;
     if (req.routeOptions.config?.ownAuth) return;
+    const query = isRecord(req.query) ? req.query : {};
+    if (req.routeOptions.config?.signedUrl && ('signature' in query || 'expires' in query)) {
+      if (!o.mediaUrls)
+        throw notImplemented('Signed media URLs are off: set MEDIA_URL_SECRET (or JWT_SECRET)');
+      // The URL proves itself (path + expiry): no principal, and none is needed to read media.
+      o.mediaUrls.verify(rawPath(req.url), query.expires, query.signature);
+      return;
+    }
     const token = bearer(req.headers.authorization);
     if (!token) throw unauthorized('Send a bearer token in the Authorization header');
     req.principal = await o.verifier(token);

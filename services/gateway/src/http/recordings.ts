@@ -8,6 +8,7 @@ import type { RecordingMedia } from '../livekit/recording-media';
 import { startRecording } from '../livekit/recording-start';
 import { Cursor, LiveKitName } from '../livekit/schemas';
 import type { RecordingRecord } from '../read-models/recordings';
+import type { MediaUrlSigner } from './signed-media';
 import { errorResponses, RANGE_NOT_SATISFIABLE, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
 
 const recordingNotFound = (id: string) => notFound(`Recording ${id} does not exist`);
@@ -77,6 +78,25 @@ export const MEDIA_RESPONSES = {
   },
   416: RANGE_NOT_SATISFIABLE,
 };
+/** A media route's query: a signed URL's proof (GET /v1/recordings/{id}/media-url hands them out). */
+export const MediaQuery = Type.Object({
+  expires: Type.Optional(
+    Type.String({
+      pattern: '^[0-9]{1,12}$',
+      description: 'Signed URL: when it stops working (unix seconds)',
+    }),
+  ),
+  signature: Type.Optional(
+    Type.String({
+      maxLength: 100,
+      description: 'Signed URL: HMAC of the path and expires; stands in for the bearer token',
+    }),
+  ),
+});
+/** Media routes also answer 401 for a signed URL that is expired or does not match. */
+export const SIGNED_URL_401 =
+  'No bearer token (or one that is invalid or expired), and no signed URL, or one that expired or does not match the path';
+
 /** The media route's parameters besides the path: the conditional and range request headers. */
 export const MediaHeaders = Type.Object({
   range: Type.Optional(
@@ -133,6 +153,11 @@ export async function sendRecordingMedia(
   if (range) reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${info.size}`);
   if (req.method === 'HEAD') return reply.send();
   return reply.send(await media.read(rec.s3Bucket, rec.s3Key, range));
+}
+
+function signerOf(s: MediaUrlSigner | undefined): MediaUrlSigner {
+  if (!s) throw notImplemented('Signed media URLs are off: set MEDIA_URL_SECRET (or JWT_SECRET)');
+  return s;
 }
 
 /** /v1/recordings: LiveKit recordings (recording-svc owns them), their bytes and download URLs. */
@@ -254,15 +279,20 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
   app.route<Params>({
     method: ['GET', 'HEAD'],
     url: '/v1/recordings/:recordingId/media',
+    config: { signedUrl: true },
     schema: {
       tags: ['recordings'],
       summary: 'The MP4, with Range (206), HEAD, ETag and Last-Modified',
+      description:
+        'With a bearer token, or as the signed URL GET /v1/recordings/{recordingId}/media-url answers (for `<video src>`, which cannot send a header).',
       params: IdParams,
+      querystring: MediaQuery,
       headers: MediaHeaders,
       response: {
         ...MEDIA_RESPONSES,
         ...errorResponses({
           ...SIGNED_IN,
+          401: SIGNED_URL_401,
           ...NOT_FOUND,
           409: 'The recording is not ready to play yet',
           501: 'An IVS recording (HLS): playing it through onair is not built yet',
@@ -276,6 +306,47 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
       return sendRecordingMedia(d.media, rec, req, reply);
     },
   });
+
+  app.get<Params>(
+    '/v1/recordings/:recordingId/media-url',
+    {
+      schema: {
+        tags: ['recordings'],
+        summary:
+          'Signed URLs of the media routes, for `<video src>` (no bearer token needed until they expire)',
+        description:
+          'Both URLs are paths on this gateway (resolve them against its URL) that carry `expires` and `signature`; they serve GET and HEAD with Range. Lifetime: RECORDING_URL_TTL.',
+        params: IdParams,
+        response: {
+          200: Type.Object({
+            url: Type.String({ description: '/v1/recordings/{recordingId}/media?expires=…&signature=…' }),
+            seed001Url: Type.String({
+              description: "Seed 001's /recordings/{fileName}, signed the same way",
+            }),
+            expiresAt: Type.String({ format: 'date-time' }),
+          }),
+          ...errorResponses({
+            ...SIGNED_IN,
+            ...NOT_FOUND,
+            409: 'The recording is not ready yet',
+            501: 'An IVS recording (HLS), or signed URLs are off (set MEDIA_URL_SECRET or JWT_SECRET)',
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const { recordingId } = req.params;
+      const rec = await d.recordings.get(recordingId);
+      if (!rec) throw recordingNotFound(recordingId);
+      if (rec.source !== 'livekit') throw ivsNotPlayable(rec);
+      if (rec.status !== 'ready') throw conflict(`Recording ${recordingId} is ${rec.status}, not ready yet`);
+      const signer = signerOf(d.mediaUrls);
+      const now = Date.now();
+      const v1 = signer.sign(`/v1/recordings/${encodeURIComponent(recordingId)}/media`, now);
+      const seed = signer.sign(`/recordings/${encodeURIComponent(rec.fileName)}`, now);
+      return { url: v1.url, seed001Url: seed.url, expiresAt: v1.expiresAt };
+    },
+  );
 
   app.get<Params>(
     '/v1/recordings/:recordingId/download-url',

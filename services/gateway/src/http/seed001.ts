@@ -13,7 +13,7 @@ import { seedErrors } from '../livekit/seed-errors';
 import { SEED_TOKEN_TTL_S } from '../livekit/tokens';
 import type { RecordingRecord } from '../read-models/recordings';
 import { principalOf } from './plugins';
-import { MEDIA_RESPONSES, MediaHeaders, sendRecordingMedia } from './recordings';
+import { MEDIA_RESPONSES, MediaHeaders, MediaQuery, SIGNED_URL_401, sendRecordingMedia } from './recordings';
 import { errorResponses, SIGNED_IN, type ErrorSpec, useProblemSchema, WITH_BODY } from './responses';
 
 const str = (v: string | undefined): string | undefined =>
@@ -243,14 +243,22 @@ export async function seed001Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
     api.route<Named>({
       method: ['GET', 'HEAD'],
       url: '/recordings/:recordingName',
+      config: { signedUrl: true },
       schema: {
         tags,
         summary: 'The MP4, with Range',
+        description:
+          'With a bearer token, or as the signed `seed001Url` of GET /v1/recordings/{recordingId}/media-url.',
         params: NameParams,
+        querystring: MediaQuery,
         headers: MediaHeaders,
         response: {
           ...MEDIA_RESPONSES,
-          ...errors({ 404: 'Recording not found', 409: 'The recording is not ready to play yet' }),
+          ...errors({
+            401: SIGNED_URL_401,
+            404: 'Recording not found',
+            409: 'The recording is not ready to play yet',
+          }),
         },
       },
       handler: async (req, reply) =>

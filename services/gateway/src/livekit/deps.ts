@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { principalOf } from '../http/plugins';
 import type { RecordingsReadModel } from '../read-models/recordings';
 import type { RoomsReadModel } from '../read-models/rooms';
+import type { MediaUrlSigner } from '../http/signed-media';
 import type { RecordingMedia } from './recording-media';
 import type { JoinTokens } from './tokens';
 import type { WebhookVerifier } from './webhooks';
@@ -24,6 +25,8 @@ export interface LiveKitApiDeps {
   livekitUrl?: string;
   tokenTtlSeconds: number;
   downloadUrlTtlSeconds: number;
+  /** Signs and checks media URLs for `<video src>`; absent: the media-url route answers 501. */
+  mediaUrls?: MediaUrlSigner;
 }
 
 /** A part that needs configuration, or a 501 naming the settings that are missing. */
