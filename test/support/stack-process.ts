@@ -89,7 +89,9 @@ async function startAt(
   const jwtSecret = DEV_JWT_SECRET;
   const child: ChildProcess = spawn(
     process.execPath,
-    [require.resolve('tsx/cli'), 'devstack/src/cli/start.ts', '--port-offset', String(offset)],
+    // As `npm start` runs it: node with tsx as a loader (tsx's CLI wrapper SIGKILLs its child when
+    // it is slow to confirm a SIGINT, as on a loaded machine). The pid is the CLI itself.
+    ['--import', 'tsx', 'devstack/src/cli/start.ts', '--port-offset', String(offset)],
     {
       cwd: root,
       env: {
