@@ -79,13 +79,14 @@ describe('Supervisor', () => {
 
   it('stop sends SIGTERM, and whatever the process started in its group goes with it', async () => {
     const lines: string[] = [];
-    // The child starts a grandchild that would run forever, then exits 0 on SIGTERM without
-    // stopping it.
+    // The child starts a grandchild that would run forever (deaf to SIGTERM, it says so once it
+    // is), then exits 0 on SIGTERM without stopping it: only the SIGKILL sweep after an exit
+    // ends it.
     const s = node(
       [
         'const { spawn } = require("node:child_process");',
-        'const g = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });',
-        'console.log("grandchild " + g.pid);',
+        "const deaf = \"process.on('SIGTERM', () => {}); console.log('grandchild ' + process.pid); setInterval(() => {}, 1000)\";",
+        'spawn(process.execPath, ["-e", deaf], { stdio: ["ignore", "inherit", "ignore"] });',
         'process.on("SIGTERM", () => { console.log("got SIGTERM"); process.exit(0); });',
         'setInterval(() => {}, 1000);',
       ].join('\n'),
