@@ -184,8 +184,11 @@ export async function startIvsStandIn(opts: IvsStandInOptions = {}): Promise<Ivs
             );
       }
       service = operation.service;
+      // The request is read in full before an injected delay, as a real service has it before
+      // it works: a client that dies while waiting leaves the operation done, its answer lost.
+      const input = await readJson(req);
       await applyFault(name);
-      const result = await operation.run(await readJson(req));
+      const result = await operation.run(input);
       if (operation.noContent) {
         res.writeHead(204, { 'x-amzn-RequestId': randomUUID() }).end();
         return;
