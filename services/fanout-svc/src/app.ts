@@ -11,6 +11,7 @@ import {
 import type { Bus, Consumer, Logger } from '@onair/runtime';
 import { MessageRouter } from '@onair/runtime';
 import { deliveryFor, ROUTED_SUBSCRIBER, ROUTED_TYPES } from './deliveries';
+import { type GatewayRegistry, MemoryGatewayRegistry } from './gateways';
 import { type Membership, PresenceIndex } from './presence-index';
 
 export interface Deps {
@@ -19,6 +20,16 @@ export interface Deps {
   instanceId: string;
   /** How often gateways that stopped sending snapshots are forgotten. */
   expireEveryMs?: number;
+  /** The gateways heard from lately (fanout-svc's table in production; in memory without one). */
+  gateways?: GatewayRegistry;
+  /**
+   * Longest wait at start-up for the snapshots of the gateways known to be alive before events
+   * are routed anyway (default 5 s). A gateway that does not answer by then is routed to once
+   * its snapshot comes; its sockets fill what they missed from history.
+   */
+  presenceWaitMs?: number;
+  /** At least this long is given to gateways not known yet (started while no fanout ran). Default 500 ms. */
+  presenceSettleMs?: number;
 }
 
 /** The per-instance command queue of a gateway instance. */
@@ -35,8 +46,14 @@ export const gatewayTarget = (gatewayId: string) => `gateway.${gatewayId}`;
 export function buildService(deps: Deps) {
   const router = new MessageRouter('fanout-svc').withPing(deps.instanceId);
   const index = new PresenceIndex();
+  const gateways = deps.gateways ?? new MemoryGatewayRegistry();
   const consumers: Consumer[] = [];
   let timer: NodeJS.Timeout | undefined;
+  /** Gateways whose snapshot came since this instance asked for them. */
+  const answered = new Set<string>();
+  let onAnswer: (() => void) | undefined;
+  /** True once events are routed: only after the gateways' presence is known. */
+  let routing = false;
 
   async function onPresence(evt: Envelope): Promise<void> {
     const d = evt.data as { gatewayId: string } & Membership;
@@ -45,6 +62,65 @@ export function buildService(deps: Deps) {
     else if (evt.type === PresenceSnapshot.type) {
       const s = evt.data as { gatewayId: string; memberships: Membership[]; ttlSeconds: number };
       index.snapshot(s.gatewayId, s.memberships, s.ttlSeconds);
+      answered.add(s.gatewayId);
+      onAnswer?.();
+      // Losing this write only makes a later restart wait less for this gateway.
+      await gateways
+        .seen(s.gatewayId, Date.now() + s.ttlSeconds * 1000)
+        .catch((err: unknown) => deps.logger.warn({ err }, 'could not record a gateway as alive'));
+    }
+  }
+
+  /**
+   * Ask every gateway for its snapshot and wait for those known to be alive (from the table),
+   * giving unknown ones `presenceSettleMs`, at most `presenceWaitMs` in all. An event routed
+   * before that would go to nobody and be acked: a fresh index is empty.
+   */
+  async function learnPresence(): Promise<void> {
+    const t0 = Date.now();
+    const expected = await gateways.live(t0).catch((err: unknown) => {
+      deps.logger.warn({ err }, 'could not read which gateways are alive; waiting the whole presence wait');
+      return undefined;
+    });
+    await deps.bus.publish(
+      makeEnvelope({
+        type: PresenceSnapshotRequested.type,
+        source: 'fanout-svc',
+        data: { fanoutId: deps.instanceId },
+      }),
+    );
+    const waitMs = deps.presenceWaitMs ?? 5000;
+    const settleMs = Math.min(deps.presenceSettleMs ?? 500, waitMs);
+    const settledAt = t0 + settleMs;
+    const missing = () => (expected ?? []).filter((g) => !answered.has(g));
+    const done = () => Date.now() >= settledAt && expected !== undefined && missing().length === 0;
+    await new Promise<void>((resolve) => {
+      const finish = () => {
+        clearTimeout(settle);
+        clearTimeout(deadline);
+        onAnswer = undefined;
+        resolve();
+      };
+      const check = () => {
+        if (done()) finish();
+      };
+      onAnswer = check;
+      const settle = setTimeout(check, settleMs);
+      const deadline = setTimeout(finish, waitMs);
+    });
+    const late = missing();
+    const fields = {
+      answered: [...answered].sort(),
+      expected: expected ?? 'unknown',
+      waitedMs: Date.now() - t0,
+    };
+    if (late.length) {
+      deps.logger.warn(
+        { ...fields, late },
+        'presence: some gateways did not answer in time; routing events anyway',
+      );
+    } else {
+      deps.logger.info(fields, 'presence known; routing events');
     }
   }
 
@@ -70,6 +146,8 @@ export function buildService(deps: Deps) {
   return {
     router,
     index,
+    /** /readyz: not ready until the gateways' presence is known and events are routed. */
+    readiness: { presence: async () => routing },
     async start() {
       consumers.push(await deps.bus.consumeCommands('fanout-svc', router.handle));
       consumers.push(
@@ -78,22 +156,22 @@ export function buildService(deps: Deps) {
           concurrency: 1, // joins and leaves of one socket must apply in order
         }),
       );
+      // A fresh index is empty: learn every gateway's presence first. Events wait in their
+      // queue meanwhile.
+      await learnPresence();
       // Many events in flight: order is not this queue's job (chat-svc finishes messages out of
       // order anyway, and there may be several fanout instances); gateways write each room in
       // sequence order. One at a time, every event waited for the previous one's round trips.
       consumers.push(await deps.bus.subscribe(ROUTED_SUBSCRIBER, ROUTED_TYPES, route, { concurrency: 32 }));
-      // A fresh index is empty: ask every gateway for what it holds.
-      await deps.bus.publish(
-        makeEnvelope({
-          type: PresenceSnapshotRequested.type,
-          source: 'fanout-svc',
-          data: { fanoutId: deps.instanceId },
-        }),
-      );
+      routing = true;
       timer = setInterval(() => {
         const gone = index.expire();
-        if (gone.length)
+        if (gone.length) {
           deps.logger.info({ gone }, 'forgot gateways that stopped sending presence snapshots');
+          gateways
+            .forget(gone)
+            .catch((err: unknown) => deps.logger.warn({ err }, 'could not forget gateways in the table'));
+        }
       }, deps.expireEveryMs ?? 5000);
       timer.unref();
     },

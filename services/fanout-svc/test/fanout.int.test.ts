@@ -2,6 +2,7 @@ import { type Envelope, makeEnvelope } from '@onair/contracts';
 import { silentLogger } from '@onair/runtime';
 import { testBuses, waitFor } from '../../../test/support';
 import { buildService, gatewayTarget } from '../src/app';
+import { MemoryGatewayRegistry } from '../src/gateways';
 
 const message = (roomId: string, seq: number) =>
   makeEnvelope({
@@ -94,6 +95,31 @@ describe('fanout-svc on the real bus', () => {
       await waitFor(() => got['gw-c'].length === 1, { what: 'a delivery to gw-c' });
     } finally {
       for (const s of services) await s.stop();
+      await buses.cleanup();
+    }
+  });
+
+  it('routes nothing before the presence of the gateways it knows is in, and not ready meanwhile; a gateway that never answers holds it up only until the deadline', async () => {
+    const buses = await testBuses();
+    try {
+      const gateways = new MemoryGatewayRegistry();
+      await gateways.seen('gw-gone', Date.now() + 30_000); // alive by the table, but dead
+      const s = buildService({
+        bus: await buses.make('fanout-svc', 'fan-w'),
+        logger: silentLogger,
+        instanceId: 'fan-w',
+        gateways,
+        presenceWaitMs: 1500,
+        presenceSettleMs: 100,
+      });
+      const started = s.start();
+      // Waiting for gw-gone: not ready, nothing routed…
+      await waitFor(async () => !(await s.readiness.presence()), { what: 'not ready while waiting' });
+      // …until the deadline, then it routes anyway (a dead gateway cannot hold fanout up).
+      await started;
+      expect(await s.readiness.presence()).toBe(true);
+      await s.stop();
+    } finally {
       await buses.cleanup();
     }
   });
