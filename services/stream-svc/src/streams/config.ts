@@ -23,7 +23,8 @@ export const StreamsConfig = Type.Object({
   PROVISIONING_TIMEOUT_MS: Type.Integer({
     default: 120000,
     minimum: 1000,
-    description: 'A stream still provisioning after this long is failed and cleaned up',
+    description:
+      'A stream that made no provisioning progress for this long is failed and cleaned up (once stream-svc has been up this long too, so redelivered creates can resume first)',
   }),
   CHAT_REQUEST_TIMEOUT_MS: Type.Integer({ default: 10000, minimum: 100, description: 'Wait for chat-svc' }),
 });
