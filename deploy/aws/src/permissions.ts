@@ -42,7 +42,8 @@ export const TABLE_ACTIONS: Record<Worker, string[]> = {
     'dynamodb:UpdateItem',
   ],
   'recording-svc': ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
-  'fanout-svc': [],
+  // The gateways heard from lately (services/fanout-svc/src/gateways.ts).
+  'fanout-svc': ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Scan'],
 };
 
 /** Which services create per-instance queues and rules, and of which kind (see perInstanceNames). */
