@@ -1,7 +1,7 @@
 // Frames a hostile IVS Chat client sends that must be refused at the gateway with a 400, before
 // anything reaches chat-svc: attribute names that are an object's own machinery (they made
 // chat-svc fail and retry every message into a dead letter) and lone surrogates in content.
-import { silentLogger, type Bus } from '@onair/runtime';
+import { AppError, silentLogger, type Bus } from '@onair/runtime';
 import { handleIvsFrame } from '../src/ws/ivs-socket';
 import { TokenBucket } from '../src/ws/rate-limit';
 import { handleSeed003Frame } from '../src/ws/seed003-socket';
@@ -74,6 +74,45 @@ describe('IVS Chat frames refused at the edge', () => {
       Attributes: { toString: 'ok' },
     });
     expect(calls).toEqual(['request']);
+  });
+});
+
+describe('refusals during an outage say when to retry', () => {
+  it.each([
+    [
+      'the broker is unreachable',
+      new AppError('BUS_UNAVAILABLE', 503, 'The message broker is unreachable'),
+      /^The chat service is unavailable right now; retry in [2-5] s$/,
+    ],
+    [
+      'chat-svc does not answer',
+      new AppError('TIMEOUT', 504, 'No answer'),
+      /^The chat service did not answer in time; retry in [2-5] s$/,
+    ],
+    [
+      'the first attempt is still running',
+      new AppError('IN_PROGRESS', 503, 'busy'),
+      /^This message is still being processed; retry in 1 s$/,
+    ],
+  ])('%s', async (_what, error, message) => {
+    const bus = new Proxy({} as Bus, {
+      get: () => async () => {
+        throw error;
+      },
+    });
+    const replies: string[] = [];
+    await handleIvsFrame(
+      JSON.stringify({ Action: 'SEND_MESSAGE', RequestId: 'q9', Content: 'hello' }),
+      who,
+      { ...frameContext([]), bus },
+      (f) => replies.push(f),
+    );
+    expect(JSON.parse(replies[0] ?? '{}')).toMatchObject({
+      Type: 'ERROR',
+      RequestId: 'q9',
+      ErrorCode: 500,
+      ErrorMessage: expect.stringMatching(message),
+    });
   });
 });
 

@@ -1,0 +1,176 @@
+// Issue 10, items 2 and 5, at the gateway: a delivery lost on its way from fanout is filled from
+// history within the gap wait, and a message refused during an outage says when to retry.
+// Real parts: chat-svc (dynalite), one gateway, RabbitMQ; in place of fanout-svc, a router in
+// this test that routes every message event like fanout does but loses one of them.
+import type { AddressInfo } from 'node:net';
+import { follow, GatewayDeliver, makeEnvelope } from '@onair/contracts';
+import { createDocumentClient, ensureTable, Metrics, silentLogger } from '@onair/runtime';
+import type { FastifyInstance } from 'fastify';
+import WebSocket from 'ws';
+import { startDynalite, testBuses, waitFor } from '../../../test/support';
+import { buildService as buildChat } from '../../chat-svc/src/app';
+import { FakeIvsChat } from '../../chat-svc/src/ivs-chat/fake';
+import { CHAT_TABLE_INDEXES } from '../../chat-svc/src/rooms/store';
+import { deliveryFor } from '../../fanout-svc/src/deliveries';
+import { buildApp } from '../src/app';
+import { createTokenVerifier } from '../src/auth';
+import { ChatBansReadModel } from '../src/read-models/chat-bans';
+import { ChatHistoryReadModel } from '../src/read-models/chat-history';
+import { ChatRoomsReadModel } from '../src/read-models/chat-rooms';
+import { TEST_SECRET } from './helpers';
+
+const CHAT_SECRET = 'chat-token-secret-gap-tests';
+const ROOM = 'gaps';
+const GW = 'gw-gaps';
+
+type Frame = Record<string, unknown> & { Attributes?: Record<string, string> };
+
+describe('deliveries with a gap, and refusals during an outage', () => {
+  jest.setTimeout(60_000);
+  let db: Awaited<ReturnType<typeof startDynalite>>;
+  let buses: Awaited<ReturnType<typeof testBuses>>;
+  let gateway: { app: FastifyInstance; port: number };
+  let client: Awaited<ReturnType<typeof buses.make>>;
+  let chat: ReturnType<typeof buildChat>;
+  /** The seqs the lossy router dropped instead of routing. */
+  const lose = new Set<number>();
+
+  const token = async (userId: string) => {
+    const r = await client.request(
+      makeEnvelope({
+        type: 'onair.chat.token.create.v1',
+        source: 'test',
+        data: { roomId: ROOM, actor: { userId, roles: ['streamer'] } },
+      }),
+    );
+    return (r.data as { token: string }).token;
+  };
+  const connect = async (userId: string) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${gateway.port}/v1/chat/ws`, await token(userId));
+    const frames: Frame[] = [];
+    ws.on('message', (d) => frames.push(JSON.parse(d.toString()) as Frame));
+    await new Promise((r, j) => {
+      ws.once('open', r);
+      ws.once('error', j);
+    });
+    return { ws, frames, messages: () => frames.filter((f) => f.Type === 'MESSAGE') };
+  };
+  /** A message from a member on another gateway: only the router brings it here. */
+  const sendElsewhere = (content: string) =>
+    client.request(
+      makeEnvelope({
+        type: 'onair.chat.message.send.v1',
+        source: 'test',
+        data: {
+          roomId: ROOM,
+          sender: { userId: 'carol' },
+          connectionId: 'elsewhere-1',
+          gatewayId: 'gw-elsewhere',
+          requestId: `rid-${content}`,
+          content,
+        },
+      }),
+    );
+
+  beforeAll(async () => {
+    db = await startDynalite();
+    buses = await testBuses();
+    const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
+    const table = 'onair-chat-gaps';
+    await ensureTable(ddb, { name: table, indexes: CHAT_TABLE_INDEXES });
+    chat = buildChat({
+      bus: await buses.make('chat-svc'),
+      logger: silentLogger,
+      instanceId: 'chat-1',
+      ddb,
+      tableName: table,
+      ivsChat: new FakeIvsChat(),
+      chatTokenSecret: CHAT_SECRET,
+    });
+    await chat.start();
+    // The lossy fanout: every message event to the gateway as fanout frames it, but those in `lose`.
+    const router = await buses.make('lossy-fanout');
+    await router.subscribe('lossy-fanout', ['onair.chat.message.sent.v1'], async (evt) => {
+      const d = deliveryFor(evt);
+      if (!d || (d.seq !== undefined && lose.has(d.seq))) return;
+      await router.send(
+        follow(evt, {
+          type: GatewayDeliver.type,
+          source: 'fanout-svc',
+          idParts: [GW],
+          data: { gatewayId: GW, ...d },
+        }),
+        { to: `gateway.${GW}` },
+      );
+    });
+    const app = await buildApp({
+      bus: await buses.make('gateway', GW),
+      logger: silentLogger,
+      metrics: new Metrics({ defaultMetrics: false }),
+      verifier: createTokenVerifier({ JWT_SECRET: TEST_SECRET }),
+      instanceId: GW,
+      requestTimeoutMs: 800,
+      chat: {
+        chatTokenSecret: CHAT_SECRET,
+        messagesPerSecond: 100,
+        gapWaitMs: 100,
+        requestTimeoutMs: 800,
+        access: { rooms: new ChatRoomsReadModel(ddb, table), bans: new ChatBansReadModel(ddb, table) },
+      },
+      chatHistory: new ChatHistoryReadModel(ddb, table),
+      chatBans: new ChatBansReadModel(ddb, table),
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    gateway = { app, port: (app.server.address() as AddressInfo).port };
+    client = await buses.make('test-client');
+    await client.request(
+      makeEnvelope({
+        type: 'onair.chat.room.create.v1',
+        source: 'test',
+        data: {
+          roomId: ROOM,
+          actor: { userId: 'owner', roles: ['streamer'] },
+          provider: 'native',
+          name: 'Gaps',
+          settings: { maximumMessageRatePerSecond: 100 },
+        },
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await gateway?.app.close().catch(() => {});
+    await chat?.stop().catch(() => {});
+    await buses?.cleanup();
+    await db?.close();
+  });
+
+  it('fills a delivery fanout lost from history, in order, with the frame a live client gets', async () => {
+    const bob = await connect('bob');
+    lose.add(3);
+    for (let i = 1; i <= 5; i++) await sendElsewhere(`m${i}`);
+    await waitFor(() => bob.messages().length === 5, {
+      what: 'five messages at bob, the lost one from history',
+    });
+    expect(bob.messages().map((f) => f.Content)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+    expect(bob.messages().map((f) => f.Attributes?.['onair:seq'])).toEqual(['1', '2', '3', '4', '5']);
+    const filled = bob.messages()[2];
+    expect(filled).toMatchObject({ Type: 'MESSAGE', RequestId: 'rid-m3', Sender: { UserId: 'carol' } });
+    bob.ws.close();
+  });
+
+  it('says when to retry when chat-svc is away (the request times out)', async () => {
+    const alice = await connect('alice');
+    await chat.stop(); // chat-svc is down: nobody answers the send
+    alice.ws.send(JSON.stringify({ Action: 'SEND_MESSAGE', RequestId: 'during-outage', Content: 'anyone?' }));
+    const err = await waitFor(
+      () => alice.frames.find((f) => f.Type === 'ERROR' && f.RequestId === 'during-outage'),
+      {
+        what: 'the refusal',
+      },
+    );
+    expect(err.ErrorCode).toBe(500);
+    expect(String(err.ErrorMessage)).toMatch(/did not answer in time; retry in [2-5] s$/);
+    alice.ws.close();
+  });
+});
