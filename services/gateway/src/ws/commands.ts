@@ -23,14 +23,21 @@ export interface ChatCommandContext {
   connectionId: string;
   timeoutMs: number;
   /**
-   * The socket's own messages: `sending` is told each RequestId as it goes out and says whether
-   * this socket sent it before (a resend); `answer` gets chat-svc's reply, the stored message
-   * (the original one for a known RequestId), so the sender is answered whatever fanout does.
+   * The socket's own messages: `sending` is told each RequestId as it goes out and says what the
+   * answer must take into account (whether this socket sent it before); `answer` gets chat-svc's
+   * reply, the stored message (the original one for a known RequestId), so the sender is
+   * answered whatever fanout does.
    */
   replies?: {
-    sending(requestId: string): boolean;
-    answer(reply: Envelope, resend: boolean): void;
+    sending(requestId: string): SendingState;
+    answer(reply: Envelope, state: SendingState): void;
   };
+}
+
+/** A message as it left a socket: a resend on that socket, and the last seq the socket had then. */
+export interface SendingState {
+  resend: boolean;
+  lastSeq: number;
 }
 
 /**
@@ -42,7 +49,7 @@ export async function sendChatMessage(
   who: SocketIdentity,
   m: { requestId: string; content: string; attributes?: Record<string, string> },
 ): Promise<void> {
-  const resend = ctx.replies?.sending(m.requestId) ?? false;
+  const state = ctx.replies?.sending(m.requestId);
   const reply = await ctx.bus.request(
     envelope(ChatMessageSend.type, who, {
       roomId: who.roomId,
@@ -58,7 +65,7 @@ export async function sendChatMessage(
     }),
     { timeoutMs: ctx.timeoutMs },
   );
-  ctx.replies?.answer(reply, resend);
+  if (state) ctx.replies?.answer(reply, state);
 }
 
 export async function deleteChatMessage(

@@ -223,10 +223,11 @@ export class Hub {
    * - the room has not written it yet: it goes the way of every delivery, in order, to every
    *   local socket of the room (fanout's copy is then a duplicate);
    * - the room wrote it and this socket got it: that frame was the answer, unless this is a
-   *   resend on this socket (`resend`), which is answered again, to the sender alone;
+   *   resend on this socket of a message the socket already had when it resent it
+   *   (`resentAfterSeq`: its last seq then), which is answered again, to the sender alone;
    * - the room wrote it before this socket joined (a resend after a reconnect): to the sender alone.
    */
-  answer(c: HubConnection, d: Delivery, opts: { resend?: boolean } = {}): void {
+  answer(c: HubConnection, d: Delivery, opts: { resentAfterSeq?: number } = {}): void {
     const o = this.order.get(d.roomId);
     const seq = d.seq;
     const passed = seq !== undefined && o?.next !== undefined && seq < o.next && !o.skipped.has(seq);
@@ -235,7 +236,8 @@ export class Hub {
       return;
     }
     const got = c.firstSeq !== undefined && seq >= c.firstSeq && seq <= c.lastSeq;
-    if (got && !opts.resend) return;
+    // Got after the resend went out: that frame (it carries the RequestId) answered it.
+    if (got && (opts.resentAfterSeq === undefined || seq > opts.resentAfterSeq)) return;
     const text = d.frames[c.protocol];
     if (text !== undefined) this.write(c, textFrame(text), undefined);
   }

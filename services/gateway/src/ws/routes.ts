@@ -25,7 +25,7 @@ import type { FastifyInstance } from 'fastify';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { bearer, type Principal, type TokenVerifier } from '../auth';
 import { assertMayConnect, busGroupRooms, type ChatAccess, resolveSeed003Join } from './access';
-import { type ChatCommandContext, parseObject, type SocketIdentity } from './commands';
+import { type ChatCommandContext, parseObject, type SendingState, type SocketIdentity } from './commands';
 import { WsConnection } from './connection';
 import { type Delivery, Hub, type HubConnection } from './hub';
 import { handleIvsFrame } from './ivs-socket';
@@ -173,8 +173,8 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
     connectionId: c.id,
     timeoutMs: o.requestTimeoutMs ?? 5000,
     replies: {
-      sending: (requestId) => c.sent(requestId),
-      answer: (reply, resend) => answerSender(c, reply, resend),
+      sending: (requestId) => ({ resend: c.sent(requestId), lastSeq: c.lastSeq }),
+      answer: (reply, state) => answerSender(c, reply, state),
     },
   });
 
@@ -183,13 +183,15 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
    * it (in room order, with the other local sockets of the room when they have not had it yet),
    * so its echo never depends on fanout, and a resend gets the original message back.
    */
-  const answerSender = (c: HubConnection, reply: Envelope, resend: boolean) => {
+  const answerSender = (c: HubConnection, reply: Envelope, state: SendingState) => {
     if (reply.type !== ChatMessageSent.type || !isSentMessage(reply.data)) {
       log.warn({ type: reply.type }, 'chat-svc answered a message with something else');
       return;
     }
     const m = reply.data;
-    hub.answer(c, asGroup({ roomId: m.roomId, seq: m.seq, frames: wire.chatMessageFrames(m) }), { resend });
+    hub.answer(c, asGroup({ roomId: m.roomId, seq: m.seq, frames: wire.chatMessageFrames(m) }), {
+      resentAfterSeq: state.resend ? state.lastSeq : undefined,
+    });
   };
 
   const joinsPerSecond = o.joinsPerSecond ?? 2;
