@@ -4,3 +4,5 @@ export * from './routing';
 export * from './types';
 export * from './sqs';
 export * from './wire';
+export * from './dead-letters';
+export * from './instance-queues';

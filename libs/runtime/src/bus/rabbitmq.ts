@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@onair/contracts';
 import * as amqp from 'amqplib';
-import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage, Options, RecoveringChannelModel } from 'amqplib';
 import { AppError } from '../errors';
 import { silentLogger, type Logger } from '../logger';
+import { rabbitDeadLetterIndex, recordDeadLetterQueue } from './dead-letters/rabbit-index';
 import { PendingReplies } from './pending-replies';
 import { Dispatcher, type Outcome } from './dispatch';
 import { outgoing, replyToResult, resolveTarget } from './routing';
@@ -282,6 +283,8 @@ export class RabbitBus implements Bus {
       dispatcher,
       concurrency: opts.concurrency ?? 16,
       ephemeral: opts.ephemeral ?? false,
+      ephemeralExpiryMs: this.o.instanceQueueExpiryMs ?? 60_000,
+      deadLetterIndex: rabbitDeadLetterIndex(this.o.namespace),
       retryDelays: [...new Set(this.retryDelays)],
       deliveryLimit: maxAttempts + 5,
       log: this.log.child({ queue }),
@@ -316,6 +319,10 @@ interface ConsumerConfig {
   dispatcher: Dispatcher;
   concurrency: number;
   ephemeral: boolean;
+  /** x-expires of a per-instance queue: the broker deletes it this long after its consumer left. */
+  ephemeralExpiryMs: number;
+  /** Where the DLQ's name is recorded for the DLQ tool (dead-letters/rabbit-index.ts). */
+  deadLetterIndex: string;
   retryDelays: number[];
   deliveryLimit: number;
   log: Logger;
@@ -329,6 +336,8 @@ class RabbitConsumer implements Consumer {
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
   private stopped = false;
+  private dlqRecorded = false;
+  private renewTimer?: NodeJS.Timeout;
 
   constructor(private readonly c: ConsumerConfig) {}
 
@@ -338,11 +347,16 @@ class RabbitConsumer implements Consumer {
     const ch = await model.createConfirmChannel();
     ch.on('error', (err: Error) => this.c.log.warn({ err: err.message }, 'consumer channel error'));
     // Per-instance queues vanish a while after their consumer is gone; service queues are quorum.
-    const expiry = ephemeral ? { 'x-expires': 60_000 } : {};
-    await ch.assertQueue(`${queue}.dlq`, {
+    const expiry = ephemeral ? { 'x-expires': this.c.ephemeralExpiryMs } : {};
+    const dlq: Options.AssertQueue = {
       durable: true,
       arguments: ephemeral ? { 'x-expires': 24 * 3600_000 } : { 'x-queue-type': 'quorum' },
-    });
+    };
+    await ch.assertQueue(`${queue}.dlq`, dlq);
+    if (!this.dlqRecorded) {
+      await recordDeadLetterQueue(ch, this.c.deadLetterIndex, `${queue}.dlq`);
+      this.dlqRecorded = true;
+    }
     await ch.assertQueue(queue, {
       durable: !ephemeral,
       arguments: ephemeral
@@ -354,8 +368,9 @@ class RabbitConsumer implements Consumer {
             'x-dead-letter-routing-key': `${queue}.dlq`,
           },
     });
-    for (const ms of this.c.retryDelays) {
-      await ch.assertQueue(`${queue}.retry.${ms}`, {
+    const retries = this.c.retryDelays.map((ms): [string, Options.AssertQueue] => [
+      `${queue}.retry.${ms}`,
+      {
         durable: !ephemeral,
         arguments: {
           ...expiry,
@@ -363,8 +378,10 @@ class RabbitConsumer implements Consumer {
           'x-dead-letter-exchange': '',
           'x-dead-letter-routing-key': queue,
         },
-      });
-    }
+      },
+    ]);
+    for (const [name, o] of retries) await ch.assertQueue(name, o);
+    if (ephemeral) this.keepDeclared(ch, [[`${queue}.dlq`, dlq], ...retries]);
     for (const b of this.c.bindings) await ch.bindQueue(queue, b.exchange, b.key);
     await ch.prefetch(this.c.concurrency);
     const { consumerTag } = await ch.consume(queue, (m) => {
@@ -399,6 +416,7 @@ class RabbitConsumer implements Consumer {
         contentType: CONTENT_TYPE,
       });
     }
+    const firstFailedAt = () => props.headers?.['x-onair-first-failed-at'] ?? new Date().toISOString();
     if (o.kind === 'retry') {
       const queue = `${this.c.queue}.retry.${o.delayMs}`;
       await publishConfirmed(ch, queue, m.content, {
@@ -407,6 +425,7 @@ class RabbitConsumer implements Consumer {
           ...props.headers,
           [ATTEMPT_HEADER]: attempt + 1,
           'x-onair-last-error': o.error.slice(0, 1000),
+          'x-onair-first-failed-at': firstFailedAt(),
         },
       });
     } else if (o.kind === 'dead-letter') {
@@ -418,6 +437,7 @@ class RabbitConsumer implements Consumer {
           'x-onair-error': o.error.slice(0, 4000),
           'x-onair-attempts': attempt,
           'x-onair-failed-at': new Date().toISOString(),
+          'x-onair-first-failed-at': firstFailedAt(),
           'x-onair-queue': this.c.queue,
         },
       });
@@ -425,9 +445,28 @@ class RabbitConsumer implements Consumer {
     ch.ack(m);
   }
 
+  /**
+   * x-expires counts a queue as unused while it has no consumer, however many messages are
+   * published to it: a live instance's retry queues and DLQ (nobody consumes them) would expire
+   * under it, and retries or dead letters sent there afterwards would be dropped as unroutable.
+   * Declaring them again renews their lease; the queue itself has its consumer.
+   */
+  private keepDeclared(ch: ConfirmChannel, queues: Array<[string, Options.AssertQueue]>): void {
+    clearInterval(this.renewTimer);
+    const every = Math.max(100, Math.floor(this.c.ephemeralExpiryMs / 3));
+    this.renewTimer = setInterval(() => {
+      for (const [name, o] of queues)
+        Promise.resolve()
+          .then(() => ch.assertQueue(name, o))
+          .catch(() => {}); // a closed channel: the next attach declares them
+    }, every);
+    this.renewTimer.unref();
+  }
+
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    clearInterval(this.renewTimer);
     const ch = this.ch;
     if (ch && this.tag) await ch.cancel(this.tag).catch(() => {});
     if (this.inFlight > 0) await new Promise<void>((r) => this.idleWaiters.push(r));

@@ -34,6 +34,7 @@ import { type Logger, silentLogger } from '../logger';
 import { PendingReplies } from './pending-replies';
 import { Dispatcher, type Outcome } from './dispatch';
 import { outgoingJson, replyToResult, resolveTarget } from './routing';
+import { InstanceQueueLeases } from './instance-queues';
 import { Batcher, type EntryResult } from './sqs-batch';
 import { toWireJson, wireSafe } from './wire';
 import {
@@ -72,6 +73,8 @@ export const DLQ_ATTRS = {
   error: 'onair.error',
   attempts: 'onair.attempts',
   failedAt: 'onair.failed-at',
+  /** When its first attempt was received (the first of its failures began). */
+  firstFailedAt: 'onair.first-failed-at',
   queue: 'onair.queue',
 } as const;
 
@@ -142,6 +145,8 @@ export class SqsBus implements Bus {
   private readonly sendBatcher: Batcher<SendMessageBatchRequestEntry>;
   private readonly eventBatcher: Batcher<PutEventsRequestEntry>;
   private readonly deleteBatcher: Batcher<string>;
+  /** Expiry tags on this instance's per-instance queues, and the sweep of others' expired ones. */
+  private readonly instanceQueues: InstanceQueueLeases;
   private replyQueue?: Promise<QueueInfo>;
   private replyLoop?: Promise<void>;
   private replyAbort?: AbortController;
@@ -160,6 +165,16 @@ export class SqsBus implements Bus {
     this.maxAttempts = o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     this.waitTimeSeconds = Math.max(0, Math.min(20, o.waitTimeSeconds ?? 1));
     this.eventBusName = o.eventBusName ?? o.namespace;
+    this.instanceQueues = new InstanceQueueLeases({
+      sqs: this.sqs,
+      eventBridge: this.eb,
+      namespace: o.namespace,
+      eventBusName: this.eventBusName,
+      instanceId: this.instanceId,
+      expiryMs: o.instanceQueueExpiryMs,
+      sweepEveryMs: o.sweepIntervalMs,
+      log: this.log,
+    });
 
     const common = {
       maxBytes: MAX_BATCH_BYTES,
@@ -206,6 +221,7 @@ export class SqsBus implements Bus {
 
   async start(): Promise<void> {
     await this.ensureEventBus();
+    this.instanceQueues.start();
   }
 
   private ensureEventBus(): Promise<void> {
@@ -438,6 +454,7 @@ export class SqsBus implements Bus {
       const name = this.replyQueueName();
       // Replies nobody waits for any more (a timed-out request) expire on their own.
       const url = await this.createQueue(name, { MessageRetentionPeriod: '300' });
+      await this.instanceQueues.hold(url); // swept if this instance dies without deleting it
       return { name, url, dlqUrl: '', dlqArn: '' };
     })().catch((e) => {
       this.replyQueue = undefined;
@@ -513,6 +530,7 @@ export class SqsBus implements Bus {
             Attributes: { RedrivePolicy: this.redrivePolicy(q.dlqArn) },
           }),
         );
+        if (opts.ephemeral) await this.holdInstanceQueue(q);
         return q;
       },
       async (q) => {
@@ -567,6 +585,7 @@ export class SqsBus implements Bus {
           `PutTargets on ${ruleName}: ${f?.ErrorCode}: ${f?.ErrorMessage}`,
         );
       }
+      if (opts.ephemeral) await this.holdInstanceQueue(q, ruleName);
       return q;
     };
     return this.addConsumer(name, true, handler, opts, setup, async (q) => {
@@ -587,7 +606,16 @@ export class SqsBus implements Bus {
     });
   }
 
+  /** A per-instance queue and its DLQ get an expiry this instance renews (instance-queues.ts). */
+  private async holdInstanceQueue(q: QueueInfo, rule?: string): Promise<void> {
+    await this.instanceQueues.hold(q.url, { rule });
+    await this.instanceQueues.hold(q.dlqUrl);
+  }
+
+  /** Only per-instance queues are deleted; their DLQ is left to expire (and be swept) after them. */
   private async deleteQueue(q: QueueInfo): Promise<void> {
+    this.instanceQueues.release(q.url);
+    this.instanceQueues.release(q.dlqUrl);
     this.queues.delete(q.name);
     await this.sqs.send(new DeleteQueueCommand({ QueueUrl: q.url })).catch(() => {});
   }
@@ -652,6 +680,7 @@ export class SqsBus implements Bus {
     if (this.closed) return;
     await Promise.all([...this.consumers].map((c) => c.stop()));
     this.closed = true;
+    await this.instanceQueues.stop();
     this.pending.failAll(new AppError('BUS_CLOSED', 503, 'The bus closed before a reply came'));
     this.replyAbort?.abort();
     await this.replyLoop?.catch(() => {});
@@ -719,9 +748,12 @@ class SqsConsumer implements Consumer {
             QueueUrl: queue.url,
             MaxNumberOfMessages: Math.min(10, free),
             WaitTimeSeconds: this.c.waitTimeSeconds,
-            MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+            MessageSystemAttributeNames: ['ApproximateReceiveCount', 'ApproximateFirstReceiveTimestamp'],
             // Older emulators only know the deprecated name.
-            AttributeNames: ['ApproximateReceiveCount' as QueueAttributeName],
+            AttributeNames: [
+              'ApproximateReceiveCount' as QueueAttributeName,
+              'ApproximateFirstReceiveTimestamp' as QueueAttributeName,
+            ],
             MessageAttributeNames: ['All'],
           }),
         );
@@ -861,6 +893,9 @@ class SqsConsumer implements Consumer {
         [DLQ_ATTRS.error]: str(wireSafe(o.error.slice(0, 4000)) || 'unknown error'),
         [DLQ_ATTRS.attempts]: { DataType: 'Number', StringValue: String(attempt) },
         [DLQ_ATTRS.failedAt]: str(new Date().toISOString()),
+        [DLQ_ATTRS.firstFailedAt]: str(
+          new Date(Number(m.Attributes?.ApproximateFirstReceiveTimestamp) || Date.now()).toISOString(),
+        ),
         [DLQ_ATTRS.queue]: str(queue.name),
       });
     }

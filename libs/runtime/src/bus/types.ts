@@ -81,6 +81,15 @@ export interface BusOptions {
   retryDelaysMs?: number[];
   /** Default request timeout. */
   requestTimeoutMs?: number;
+  /**
+   * How long the per-instance queues (ephemeral consumers; on SQS also the reply queue) of an
+   * instance that is gone last. RabbitMQ: their x-expires, counted from the last consumer leaving
+   * (default 60 s). SQS: an expiry tag the instance renews every fifth of this, swept once passed
+   * (default 10 min). See instance-queues.ts.
+   */
+  instanceQueueExpiryMs?: number;
+  /** SQS: how often each instance sweeps expired per-instance queues (default 5 min +-50%; 0: never). */
+  sweepIntervalMs?: number;
 }
 
 export const DEFAULT_RETRY_DELAYS_MS = [250, 1000, 5000, 15000];
