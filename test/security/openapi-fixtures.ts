@@ -286,6 +286,9 @@ export const HIDDEN_PUBLIC_ROUTES = [
   'GET /metrics',
   'GET /openapi.json',
   'GET /asyncapi.json',
+  // The web console's static files (any path without an extension is its page).
+  'GET /console',
+  'GET /console/*',
 ];
 
 /** Which seed's error shape an operation answers with (undefined: problem+json like the rest of onair). */

@@ -148,6 +148,8 @@ async function main(): Promise<void> {
     CHAT_DEFAULT_PROVIDER: process.env.CHAT_DEFAULT_PROVIDER ?? 'native',
     CHAT_TOKEN_SECRET: process.env.CHAT_TOKEN_SECRET ?? DEV_CHAT_TOKEN_SECRET,
     CORS_ORIGINS: process.env.CORS_ORIGINS ?? '*',
+    // The gateway's development routes (console sign-in, simulated broadcasts): on with the dev secret only.
+    DEV_ROUTES: process.env.DEV_ROUTES ?? 'true',
     // Starting a service is mostly compiling its modules (about 2 s of CPU each); Node keeps the
     // compiled code here, so later starts and restarts take less CPU (the most on a busy machine).
     NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(tmpdir(), 'onair-node-compile-cache'),
@@ -239,6 +241,7 @@ async function main(): Promise<void> {
   say('');
   say(`onair is ready in ${secs()}s`);
   const wsUrl = gatewayUrl.replace(/^http/, 'ws');
+  say(`  Console    ${gatewayUrl}/console   (sign in with a development user)`);
   say(`  API        ${gatewayUrl}   (docs ${gatewayUrl}/docs, OpenAPI ${gatewayUrl}/openapi.json)`);
   say(`  Chat WS    ${wsUrl}/v1/chat/ws   (native chat, IVS Chat protocol)`);
   say(`  Seed 003   ${wsUrl}/v1/chat/seed003   (native chat, seed 003 protocol)`);

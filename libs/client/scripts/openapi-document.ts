@@ -65,6 +65,8 @@ export async function gatewayOpenApiDocument(): Promise<Record<string, unknown>>
     chatBans: bans,
     chat: { chatTokenSecret: SECRET, history, access: { rooms: chatRooms, bans } },
     mediaUrls: new MediaUrlSigner(SECRET, 600),
+    // The development routes are documented too (they exist only under npm start).
+    dev: { jwtSecret: SECRET, ivsEndpoint: 'http://127.0.0.1:9', ivsChatUrl: 'ws://127.0.0.1:9' },
   });
   try {
     return JSON.parse(JSON.stringify(app.swagger())) as Record<string, unknown>;

@@ -3643,6 +3643,261 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/dev/streams/{streamId}/broadcast': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Simulate an encoder on the stream's IVS channel: start, end or fail (development only)
+     * @description Development only: DEV_ROUTES=true with the local JWT_SECRET (npm start). The IVS stand-in emits the state change through EventBridge, as IVS does; the stream's status follows within a second or two.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          streamId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            action: 'start' | 'end' | 'fail';
+            /** @description fail: why */
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description A failure on our side: 500, 501 (a part not configured or not built yet), 502 (a provider failed), 503 (unavailable: retry after Retry-After), 504 (the owning service did not answer in time) */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The stand-in has emitted the event */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request: a path, query or body field fails its schema (the detail names it), or a body was sent to a route that takes none */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that is invalid or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The stream's owner or an admin only */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such stream */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The stream has no channel yet, or the channel is already live (start) or not live (end) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The body is larger than the gateway accepts */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too many requests (per address, per user, creates or tokens minted): retry after Retry-After seconds */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'Retry-After'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No IVS stand-in configured (AWS_ENDPOINT_URL_IVS) */
+        501: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The IVS stand-in failed */
+        502: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/dev/tokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A bearer token for any user and roles (development only)
+     * @description Development only: DEV_ROUTES=true with the local JWT_SECRET (npm start). The console signs in with it.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            roles: ('viewer' | 'streamer' | 'moderator' | 'admin')[];
+            /**
+             * @description Lifetime (12 h at most)
+             * @default 720
+             */
+            ttlMinutes?: number;
+            userId: string;
+          };
+        };
+      };
+      responses: {
+        /** @description A failure on our side: 500, 501 (a part not configured or not built yet), 502 (a provider failed), 503 (unavailable: retry after Retry-After), 504 (the owning service did not answer in time) */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              expiresAt: string;
+              /** @description The IVS Chat stand-in's messaging WebSocket (regionOrUrl of IVS Chat rooms) */
+              ivsChatUrl?: string;
+              roles: ('viewer' | 'streamer' | 'moderator' | 'admin')[];
+              /** @description HS256 bearer token signed with the local JWT_SECRET */
+              token: string;
+              userId: string;
+            };
+          };
+        };
+        /** @description Invalid request: a path, query or body field fails its schema (the detail names it), or a body was sent to a route that takes none */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The body is larger than the gateway accepts */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too many requests (per address, per user, creates or tokens minted): retry after Retry-After seconds */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'Retry-After'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/recordings': {
     parameters: {
       query?: never;

@@ -5,6 +5,8 @@ import type { TokenVerifier } from './auth';
 import { chatRoutes } from './http/chat';
 import { chatBanRoutes } from './http/chat-bans';
 import { chatHistoryRoutes } from './http/chat-history';
+import { consoleRoutes } from './http/console';
+import { type DevRouteDeps, devRoutes } from './http/dev';
 import { registerPlugins } from './http/plugins';
 import type { RateLimitSettings } from './http/rate-limits';
 import type { MediaUrlSigner } from './http/signed-media';
@@ -46,6 +48,10 @@ export interface GatewayDeps {
   chatBans?: BanLookup;
   /** Signed media URLs (`<video src>` cannot send a bearer token); off when absent. */
   mediaUrls?: MediaUrlSigner;
+  /** The development routes (main.ts: only when devRoutesEnabled); absent in production. */
+  dev?: DevRouteDeps;
+  /** The web console at /console, from this folder of built files. */
+  console?: { dir: string };
 }
 
 /** Every API route on an existing Fastify instance (main.ts passes the runtime's base). */
@@ -84,6 +90,8 @@ export async function registerApi(app: FastifyInstance, deps: GatewayDeps): Prom
     });
   }
   chatBanRoutes(app, { bus: deps.bus, timeoutMs: deps.requestTimeoutMs ?? 10_000 });
+  if (deps.dev) devRoutes(app, { ...deps.dev, streams: deps.dev.streams ?? deps.streams?.streams });
+  if (deps.console) await consoleRoutes(app, deps.console);
   if (deps.chat) {
     await registerChatSockets(app, {
       history: deps.chatHistory,

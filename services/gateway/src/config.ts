@@ -32,6 +32,29 @@ export const Config = Type.Composite([
           'HMAC secret of signed media URLs (the same on every gateway instance); unset = derived from JWT_SECRET, or off without one',
       }),
     ),
+    DEV_ROUTES: Type.Boolean({
+      default: false,
+      description:
+        'Development routes (POST /v1/dev/tokens, simulated broadcasts): only with the local JWT_SECRET; npm start turns them on',
+    }),
+    AWS_ENDPOINT_URL_IVS: Type.Optional(
+      Type.String({
+        pattern: '^https?://',
+        description: 'IVS stand-in (simulated broadcasts of DEV_ROUTES)',
+      }),
+    ),
+    AWS_ENDPOINT_URL_IVSCHAT: Type.Optional(
+      Type.String({
+        pattern: '^https?://',
+        description: 'IVS Chat stand-in (its messaging WebSocket, for the console)',
+      }),
+    ),
+    CONSOLE_DIR: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'The built console served at /console (default: console/dist)',
+      }),
+    ),
     CORS_ORIGINS: Type.String({
       default: '',
       description: 'Comma-separated allowed origins, or * (empty = none)',

@@ -3,6 +3,8 @@ import { Redis } from 'ioredis';
 import { registerApi } from './app';
 import { createTokenVerifier } from './auth';
 import { Config } from './config';
+import { DEFAULT_CONSOLE_DIR } from './http/console';
+import { devRoutesEnabled } from './http/dev';
 import { MediaUrlSigner, mediaUrlSecret } from './http/signed-media';
 import { liveKitApiDeps } from './livekit/wiring';
 import { ChatBansReadModel } from './read-models/chat-bans';
@@ -25,6 +27,9 @@ void runService({
     const chatRooms = new ChatRoomsReadModel(ddb, config.CHAT_TABLE);
     const chatBans = new ChatBansReadModel(ddb, config.CHAT_TABLE);
     const mediaSecret = mediaUrlSecret(config);
+    const dev = devRoutesEnabled(config);
+    if (config.DEV_ROUTES && !dev)
+      logger.warn('DEV_ROUTES is ignored: JWT_SECRET is not the local development secret');
     return {
       async start() {},
       async stop() {
@@ -64,6 +69,15 @@ void runService({
           chatHistory: new ChatHistoryReadModel(ddb, config.CHAT_TABLE),
           chatBans,
           mediaUrls: mediaSecret ? new MediaUrlSigner(mediaSecret, config.RECORDING_URL_TTL) : undefined,
+          dev:
+            dev && config.JWT_SECRET
+              ? {
+                  jwtSecret: config.JWT_SECRET,
+                  ivsEndpoint: config.AWS_ENDPOINT_URL_IVS,
+                  ivsChatUrl: config.AWS_ENDPOINT_URL_IVSCHAT?.replace(/^http/, 'ws'),
+                }
+              : undefined,
+          console: { dir: config.CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR },
         }),
     };
   },

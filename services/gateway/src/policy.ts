@@ -42,6 +42,20 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   'GET /metrics': { who: 'public', note: 'bind the port privately in production' },
   'GET /openapi.json': { who: 'public' },
   'GET /asyncapi.json': { who: 'public' },
+  'GET /console': {
+    who: 'public',
+    note: 'the web console (static files; it calls the API with its own token)',
+  },
+  'GET /console/*': { who: 'public', note: 'the web console (static files)' },
+  'POST /v1/dev/tokens': {
+    who: 'public',
+    note: 'development only (DEV_ROUTES=true with the local JWT_SECRET): any user, any roles',
+  },
+  'POST /v1/dev/streams/:streamId/broadcast': {
+    who: 'signed-in',
+    object: 'owner',
+    note: 'development only: a simulated encoder on the IVS stand-in',
+  },
   'GET /v1/system/ping/:service': { who: 'signed-in' },
   'POST /v1/webhooks/livekit': { who: 'public', note: 'signed by LiveKit: JWT with the body hash' },
 
