@@ -185,7 +185,7 @@ export const NOT_RUN: ReadonlyArray<{ file: string; firstLine: string; reason: s
   },
   {
     file: 'docs/console.md',
-    firstLine: 'aws s3api put-bucket-cors --bucket onair-recordings --cors-configuration \'{',
+    firstLine: "aws s3api put-bucket-cors --bucket onair-recordings --cors-configuration '{",
     reason: 'needs AWS credentials and the real bucket',
   },
 ];
