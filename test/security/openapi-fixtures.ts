@@ -526,6 +526,11 @@ export function pathValue(op: Pick<Operation, 'method' | 'route'>, name: string,
       return (r.endsWith('/stop') ? f.activeRecording : f.readyRecording)?.recordingId ?? 'rec_missing';
     case 'recordingName':
       return f.readyRecording?.fileName ?? 'room-0-missing-0.mp4';
+    case 'id':
+      // A dead letter id (/v1/admin/dead-letters): well formed, in no DLQ of the stack (404).
+      if (r.startsWith('/v1/admin/dead-letters'))
+        return 'onair-fixture-commands-dlq~00000000-0000-4000-8000-000000000000';
+      return 'x';
     default:
       return 'x';
   }

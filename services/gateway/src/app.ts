@@ -1,7 +1,8 @@
-import type { Bus, Logger, Metrics } from '@onair/runtime';
+import type { Bus, DeadLetters, Logger, Metrics } from '@onair/runtime';
 import { AppError, createHttpBase } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
 import type { TokenVerifier } from './auth';
+import { adminDeadLetterRoutes } from './http/admin-dead-letters';
 import { chatRoutes } from './http/chat';
 import { chatBanRoutes } from './http/chat-bans';
 import { chatHistoryRoutes } from './http/chat-history';
@@ -46,6 +47,8 @@ export interface GatewayDeps {
   chatHistory?: ChatHistoryReadModel;
   /** Bans and timeouts in native rooms (chat-svc's table): a banned user reads no history. */
   chatBans?: BanLookup;
+  /** The bus's dead letters for the admin API (main.ts: from the bus settings); 501 when absent. */
+  deadLetters?: DeadLetters;
   /** Signed media URLs (`<video src>` cannot send a bearer token); off when absent. */
   mediaUrls?: MediaUrlSigner;
   /** The development routes (main.ts: only when devRoutesEnabled); absent in production. */
@@ -90,6 +93,7 @@ export async function registerApi(app: FastifyInstance, deps: GatewayDeps): Prom
     });
   }
   chatBanRoutes(app, { bus: deps.bus, timeoutMs: deps.requestTimeoutMs ?? 10_000 });
+  adminDeadLetterRoutes(app, { deadLetters: deps.deadLetters });
   if (deps.dev) devRoutes(app, { ...deps.dev, streams: deps.dev.streams ?? deps.streams?.streams });
   if (deps.console) await consoleRoutes(app, deps.console);
   if (deps.chat) {

@@ -1,4 +1,4 @@
-import { runService } from '@onair/runtime';
+import { createDeadLetters, runService } from '@onair/runtime';
 import { Redis } from 'ioredis';
 import { registerApi } from './app';
 import { createTokenVerifier } from './auth';
@@ -27,6 +27,7 @@ void runService({
     const chatRooms = new ChatRoomsReadModel(ddb, config.CHAT_TABLE);
     const chatBans = new ChatBansReadModel(ddb, config.CHAT_TABLE);
     const mediaSecret = mediaUrlSecret(config);
+    const deadLetters = createDeadLetters(config);
     const dev = devRoutesEnabled(config);
     if (config.DEV_ROUTES && !dev)
       logger.warn('DEV_ROUTES is ignored: JWT_SECRET is not the local development secret');
@@ -34,6 +35,7 @@ void runService({
       async start() {},
       async stop() {
         redis?.disconnect();
+        await deadLetters.close();
       },
       routes: (app) =>
         registerApi(app, {
@@ -68,6 +70,7 @@ void runService({
             : undefined,
           chatHistory: new ChatHistoryReadModel(ddb, config.CHAT_TABLE),
           chatBans,
+          deadLetters,
           mediaUrls: mediaSecret ? new MediaUrlSigner(mediaSecret, config.RECORDING_URL_TTL) : undefined,
           dev:
             dev && config.JWT_SECRET

@@ -126,6 +126,13 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
     note: 'seed 001; identity = the caller (admins: the name field)',
   },
 
+  // operations: the bus's dead letters (also `npm run dlq`)
+  'GET /v1/admin/dead-letters': { who: 'admin' },
+  'GET /v1/admin/dead-letters/:id': { who: 'admin' },
+  'POST /v1/admin/dead-letters/:id/replay': { who: 'admin', note: 'to its source queue, attempts from 1' },
+  'POST /v1/admin/dead-letters/replay': { who: 'admin', note: 'every dead letter, or those of `queue`' },
+  'DELETE /v1/admin/dead-letters': { who: 'admin', note: '`?queue=`: one queue at a time' },
+
   // recordings (LiveKit egress and IVS auto-record)
   'POST /v1/recordings': { who: 'creator', object: 'publisher', note: 'who may publish in the room' },
   'GET /v1/recordings': { who: 'signed-in' },
