@@ -2280,6 +2280,588 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/dead-letters': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every dead-letter queue with its count, and its dead letters (reading consumes none) */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description A source queue as the list names it (`queue`); the namespace prefix may be left out */
+          queue?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A failure on our side: 500, 501 (a part not configured or not built yet), 502 (a provider failed), 503 (unavailable: retry after Retry-After), 504 (the owning service did not answer in time) */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                attempts: number | null;
+                deadLetterQueue: string;
+                /** @description The last error */
+                error: string;
+                firstFailedAt: string | null;
+                id: string;
+                lastFailedAt: string | null;
+                /** @description The CloudEvent, or the raw text when it is not JSON */
+                message: unknown;
+                /** @description The queue it came from; a replay delivers it there */
+                queue: string;
+                /** @description `failed` (every attempt failed), `invalid` (against its contract), `delivery-limit` (moved by the broker) */
+                reason: string;
+                /** @description The message type; null when not JSON */
+                type: string | null;
+              }[];
+              queues: {
+                /** @description Dead letters in it now (SQS: approximate) */
+                count: number;
+                deadLetterQueue: string;
+                queue: string;
+              }[];
+              /** @description More dead letters exist than `limit` allowed */
+              truncated: boolean;
+            };
+          };
+        };
+        /** @description Invalid request: a path, query or body field fails its schema (the detail names it), or a body was sent to a route that takes none */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that is invalid or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Admins only */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No dead-letter queue for that queue in this namespace */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too many requests (per address, per user, creates or tokens minted): retry after Retry-After seconds */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'Retry-After'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete every dead letter of one queue */
+    delete: {
+      parameters: {
+        query: {
+          /** @description A source queue as the list names it (`queue`); the namespace prefix may be left out */
+          queue: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A failure on our side: 500, 501 (a part not configured or not built yet), 502 (a provider failed), 503 (unavailable: retry after Retry-After), 504 (the owning service did not answer in time) */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              purged: number;
+              queue: string;
+            };
+          };
+        };
+        /** @description Invalid request: a path, query or body field fails its schema (the detail names it), or a body was sent to a route that takes none */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that is invalid or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Admins only */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No dead-letter queue for that queue in this namespace */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Purged less than a minute ago (SQS), or another dead-letter operation is running */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too many requests (per address, per user, creates or tokens minted): retry after Retry-After seconds */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'Retry-After'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/dead-letters/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One dead letter, with its message */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description `<dead-letter queue>~<message key>`, as the list gives it */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A failure on our side: 500, 501 (a part not configured or not built yet), 502 (a provider failed), 503 (unavailable: retry after Retry-After), 504 (the owning service did not answer in time) */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              attempts: number | null;
+              deadLetterQueue: string;
+              /** @description The last error */
+              error: string;
+              firstFailedAt: string | null;
+              id: string;
+              lastFailedAt: string | null;
+              /** @description The CloudEvent, or the raw text when it is not JSON */
+              message: unknown;
+              /** @description The queue it came from; a replay delivers it there */
+              queue: string;
+              /** @description `failed` (every attempt failed), `invalid` (against its contract), `delivery-limit` (moved by the broker) */
+              reason: string;
+              /** @description The message type; null when not JSON */
+              type: string | null;
+            };
+          };
+        };
+        /** @description Invalid request: a path, query or body field fails its schema (the detail names it), or a body was sent to a route that takes none */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that is invalid or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Admins only */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such dead letter (replayed or purged already?) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too many requests (per address, per user, creates or tokens minted): retry after Retry-After seconds */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'Retry-After'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/dead-letters/{id}/replay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Deliver a dead letter to its queue again (attempts start over), then remove it */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description `<dead-letter queue>~<message key>`, as the list gives it */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A failure on our side: 500, 501 (a part not configured or not built yet), 502 (a provider failed), 503 (unavailable: retry after Retry-After), 504 (the owning service did not answer in time) */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** DeadLetter */
+              replayed: {
+                attempts: number | null;
+                deadLetterQueue: string;
+                /** @description The last error */
+                error: string;
+                firstFailedAt: string | null;
+                id: string;
+                lastFailedAt: string | null;
+                /** @description The CloudEvent, or the raw text when it is not JSON */
+                message: unknown;
+                /** @description The queue it came from; a replay delivers it there */
+                queue: string;
+                /** @description `failed` (every attempt failed), `invalid` (against its contract), `delivery-limit` (moved by the broker) */
+                reason: string;
+                /** @description The message type; null when not JSON */
+                type: string | null;
+              };
+            };
+          };
+        };
+        /** @description Invalid request: a path, query or body field fails its schema (the detail names it), or a body was sent to a route that takes none */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that is invalid or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Admins only */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such dead letter (replayed or purged already?) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Its source queue no longer exists, or another dead-letter operation is running */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too many requests (per address, per user, creates or tokens minted): retry after Retry-After seconds */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'Retry-After'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/dead-letters/replay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Replay every dead letter of one queue, or of every queue */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      /** @description Every queue when `queue` is left out */
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description A source queue as the list names it (`queue`); the namespace prefix may be left out */
+            queue?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description A failure on our side: 500, 501 (a part not configured or not built yet), 502 (a provider failed), 503 (unavailable: retry after Retry-After), 504 (the owning service did not answer in time) */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              replayed: number;
+              /** @description Dead letters left in place, with why */
+              skipped: {
+                id: string;
+                queue: string;
+                reason: string;
+              }[];
+            };
+          };
+        };
+        /** @description Invalid request: a path, query or body field fails its schema (the detail names it), or a body was sent to a route that takes none */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that is invalid or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Admins only */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No dead-letter queue for that queue in this namespace */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Another dead-letter operation is running */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The body is larger than the gateway accepts */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too many requests (per address, per user, creates or tokens minted): retry after Retry-After seconds */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'Retry-After'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/chat/rooms': {
     parameters: {
       query?: never;
