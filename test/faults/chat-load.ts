@@ -37,6 +37,8 @@ export interface ChatLoadCounts {
   burnedSeqs: number;
   /** ERROR frames the members got (a refusal during an outage is fine: the client resends). */
   errors: number;
+  /** ERROR frames by code and message (numbers masked), most frequent first. */
+  errorKinds: Array<[string, number]>;
   reconnects: number;
 }
 
@@ -44,6 +46,8 @@ interface Pending {
   content: string;
   firstSentAt: number;
   lastSentAt: number;
+  /** Set by a refusal that says when to retry. */
+  retryAt?: number;
 }
 
 interface MessageFrame {
@@ -81,6 +85,7 @@ class Member {
   readonly acked = new Set<string>();
   readonly ackTimes: number[] = [];
   errors = 0;
+  readonly errorKinds = new Map<string, number>();
   reconnects = 0;
 
   constructor(
@@ -127,6 +132,15 @@ class Member {
     if (!f) return;
     if (f.type === 'ERROR') {
       this.errors++;
+      const code = String(f.frame.ErrorCode ?? '?');
+      const text = String(f.frame.ErrorMessage ?? '').replace(/\d+(\.\d+)?/g, 'N');
+      const key = `${code} ${text}`.slice(0, 120);
+      this.errorKinds.set(key, (this.errorKinds.get(key) ?? 0) + 1);
+      // A refusal that says when to retry is honoured: the next resend waits that long.
+      const requestId = typeof f.frame.RequestId === 'string' ? f.frame.RequestId : undefined;
+      const p = requestId ? this.pending.get(requestId) : undefined;
+      const retryIn = /retry in (\d+(?:\.\d+)?) s/.exec(String(f.frame.ErrorMessage ?? ''));
+      if (p && retryIn) p.retryAt = Date.now() + Number(retryIn[1]) * 1000;
       return;
     }
     if (!isMessage(f.frame)) return;
@@ -236,8 +250,12 @@ export class ChatLoad {
       const now = Date.now();
       for (const m of this.members)
         for (const [requestId, p] of m.pending)
-          if (now - p.lastSentAt >= resendAfter && m.send(requestId, p.content)) {
+          if (
+            (p.retryAt === undefined ? now - p.lastSentAt >= resendAfter : now >= p.retryAt) &&
+            m.send(requestId, p.content)
+          ) {
             p.lastSentAt = now;
+            p.retryAt = undefined;
             this.attempts++;
           }
     }, 200);
@@ -318,6 +336,7 @@ export class ChatLoad {
     let lost = undelivered();
     let errors = 0;
     let reconnects = 0;
+    const kinds = new Map<string, number>();
     for (const roomId of this.roomIds) {
       const h = histories.get(roomId) ?? [];
       stored += h.length;
@@ -335,6 +354,7 @@ export class ChatLoad {
       stuck += m.pending.size;
       errors += m.errors;
       reconnects += m.reconnects;
+      for (const [k, n] of m.errorKinds) kinds.set(k, (kinds.get(k) ?? 0) + n);
       for (const times of m.seen.values()) if (times > 1) duplicated += times - 1;
       m.close();
     }
@@ -348,6 +368,7 @@ export class ChatLoad {
       stuck,
       burnedSeqs,
       errors,
+      errorKinds: [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 5),
       reconnects,
     };
   }

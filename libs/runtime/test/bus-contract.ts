@@ -212,6 +212,30 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
       });
     });
 
+    it('drops a request its requester stopped waiting for, unhandled (no backlog after an outage)', async () => {
+      const target = `svc-${randomUUID().slice(0, 6)}`;
+      const first = await bus(target);
+      await first.consumeCommands(target, async (m) => pong(m, target));
+      await first.close(); // the queue stays; nobody consumes it now
+      const client = await bus('client');
+      const stale = ping(target);
+      await expect(client.request(stale, { to: target, timeoutMs: 300 })).rejects.toMatchObject({
+        code: 'TIMEOUT',
+      });
+      const seen: string[] = [];
+      const server = await bus(target);
+      await server.consumeCommands(target, async (m) => {
+        seen.push(m.id);
+        return pong(m, target);
+      });
+      const fresh = ping(target);
+      const reply = await client.request(fresh, { to: target, timeoutMs: 8000 });
+      expect(reply.causationid).toBe(fresh.id);
+      // The stale request was ahead of the fresh one in the queue: had it been kept, it would
+      // have been handled first.
+      expect(seen).toEqual([fresh.id]);
+    });
+
     it('answers a refused command with its error at once, without retrying', async () => {
       const target = `svc-${randomUUID().slice(0, 6)}`;
       const server = await bus(target);
