@@ -220,7 +220,16 @@ export class RabbitBus implements Bus {
         this.name('commands'),
         target,
         body,
-        { messageId: cmd.id, type: cmd.type, replyTo: DIRECT_REPLY_TO, correlationId },
+        // A request still queued when its requester stops waiting is dropped by the broker:
+        // nobody reads its reply, and after an outage a backlog of them (clients resending
+        // meanwhile) would keep every fresh request waiting behind it.
+        {
+          messageId: cmd.id,
+          type: cmd.type,
+          replyTo: DIRECT_REPLY_TO,
+          correlationId,
+          expiration: String(timeoutMs),
+        },
         timeoutMs,
       );
     } catch (e) {

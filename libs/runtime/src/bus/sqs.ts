@@ -67,6 +67,12 @@ export interface SqsBusOptions extends BusOptions {
 /** Message attributes of a request (on the command) and of its reply. */
 export const REPLY_TO_ATTR = 'replyTo';
 export const CORRELATION_ID_ATTR = 'correlationId';
+/**
+ * When a request's requester stops waiting (epoch ms). A request still queued after it is
+ * dropped unhandled: nobody reads its reply, and after an outage a backlog of such requests
+ * (clients resending meanwhile) would keep every fresh request waiting behind it.
+ */
+export const EXPIRES_AT_ATTR = 'expiresAt';
 /** Message attributes a dead letter carries (the DLQ's readers use these names). */
 export const DLQ_ATTRS = {
   reason: 'onair.reason',
@@ -440,6 +446,7 @@ export class SqsBus implements Bus {
       await this.sendCommand(target, cmd, body, {
         [REPLY_TO_ATTR]: str(rq.url),
         [CORRELATION_ID_ATTR]: str(correlationId),
+        [EXPIRES_AT_ATTR]: str(String(Date.now() + timeoutMs)),
       });
       this.o.metrics?.busPublished.inc({ type: cmd.type, kind: 'request' });
     } catch (e) {
@@ -817,6 +824,15 @@ class SqsConsumer implements Consumer {
     }, HEARTBEAT_MS);
     heartbeat.unref();
     try {
+      const expiresAt = Number(m.MessageAttributes?.[EXPIRES_AT_ATTR]?.StringValue);
+      if (Number.isFinite(expiresAt) && Date.now() > expiresAt) {
+        log.debug(
+          { type: m.MessageAttributes?.[TYPE_ATTR]?.StringValue },
+          'request expired unanswered; dropped',
+        );
+        if (m.ReceiptHandle) await this.c.bus.deleteMessage(queue.url, m.ReceiptHandle);
+        return;
+      }
       const attempt = Math.max(1, Number(m.Attributes?.ApproximateReceiveCount ?? 1) || 1);
       const body = this.c.events ? unwrapEventBridge(m.Body ?? '') : (m.Body ?? '');
       const outcome = await this.dispatchOnce(body, attempt);
