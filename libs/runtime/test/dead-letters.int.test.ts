@@ -7,7 +7,7 @@ import { DeleteQueueCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { contracts } from '@onair/contracts';
 import * as amqp from 'amqplib';
 import { RabbitBus, RabbitDeadLetters, SqsDeadLetters, sqsNames } from '../src/bus';
-import { type DlqTransport, deadLetterSuite } from './dead-letters-suite';
+import { type DlqTransport, deadLetterSuite, runCli } from './dead-letters-suite';
 import { AMQP_URL, requireRabbit } from './rabbit-harness';
 import { sqsHarness } from './sqs-harness';
 
@@ -95,3 +95,28 @@ function rabbitQueues(namespace: string): Promise<string[]> {
     });
   });
 }
+
+describe('npm run dlq: usage', () => {
+  it('--help prints every command and exits 0; mistakes print the usage and one line, exit 2', async () => {
+    const help = await runCli(['--help'], {});
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: npm run dlq -- <command> \[options\]/);
+    for (const c of ['list', 'show <id>', 'replay <id>', 'replay --all', 'purge --queue Q', 'sweep'])
+      expect(help.stdout).toContain(c);
+    const mistakes: Array<[string[], RegExp]> = [
+      [[], /say what to do/],
+      [['bogus'], /unknown command 'bogus'/],
+      [['show'], /show needs one dead letter id/],
+      [['list', '--all'], /--all does not go with list/],
+      [['list', '--nope'], /Unknown option '--nope'/],
+      [['purge'], /purge needs --queue/],
+      [['list', '--limit', 'ten'], /--limit must be a whole number/],
+    ];
+    for (const [args, message] of mistakes) {
+      const r = await runCli(args, {});
+      expect([args, r.code]).toEqual([args, 2]);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m); // no stack trace
+    }
+  });
+});
