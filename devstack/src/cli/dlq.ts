@@ -306,6 +306,11 @@ function notFound(id: string | undefined): number {
   return 1;
 }
 
+function describeError(e: unknown): string {
+  const x = e as { name?: string; code?: string; message?: string };
+  return [x.code ?? (x.name === 'Error' ? undefined : x.name), x.message].filter(Boolean).join(': ');
+}
+
 /** A URL without its password. */
 function redactUrl(url: string): string {
   try {
@@ -334,7 +339,8 @@ async function main(): Promise<void> {
   try {
     code = await run(command, id, v, dl, cfg);
   } catch (e) {
-    const what = isAppError(e) ? e.message : `${(e as Error).name}: ${(e as Error).message}`;
+    const cause = e instanceof Error && e.cause !== undefined ? `: ${describeError(e.cause)}` : '';
+    const what = isAppError(e) ? `${e.message}${cause}` : describeError(e);
     const hint =
       isAppError(e) && e.code === 'BUS_UNAVAILABLE'
         ? cfg.AMQP_URL

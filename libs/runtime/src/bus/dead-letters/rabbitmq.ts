@@ -166,11 +166,7 @@ export class RabbitDeadLetters implements DeadLetters {
     try {
       conn = await amqp.connect(this.url);
     } catch (e) {
-      throw new AppError(
-        'BUS_UNAVAILABLE',
-        503,
-        `The message broker is unreachable: ${(e as Error).message}`,
-      );
+      throw new AppError('BUS_UNAVAILABLE', 503, 'The message broker is unreachable', { cause: e });
     }
     conn.on('error', () => {}); // the operation's own calls fail and say why
     try {

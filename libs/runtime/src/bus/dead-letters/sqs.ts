@@ -182,17 +182,14 @@ export class SqsDeadLetters implements DeadLetters {
 
   // --- helpers --------------------------------------------------------------------------------
 
-  /** SQS trouble is a 503 with what SQS said (admin-only answers; no secrets in these errors). */
+  /** SQS trouble is a 503. */
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (e) {
       if (isAppError(e)) throw e;
-      const x = e as { name?: string; code?: string; message?: string };
-      const what = [x.code ?? (x.name === 'Error' ? undefined : x.name), x.message]
-        .filter(Boolean)
-        .join(': ');
-      throw new AppError('BUS_UNAVAILABLE', 503, `SQS failed: ${what || 'no answer'}`, { cause: e });
+      // The API answers this sentence; what SQS said (hosts, codes) stays in the cause, for logs.
+      throw new AppError('BUS_UNAVAILABLE', 503, 'SQS did not answer, or refused the call', { cause: e });
     }
   }
 
