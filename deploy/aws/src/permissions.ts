@@ -4,7 +4,7 @@
  * walks every statement (no `*` action; `*` resources only where the API has no resource-level
  * permissions) and checks each service's SDK calls in its source are granted here.
  */
-import type { ServiceName } from '@onair/contracts';
+import { SERVICE_NAMES, type ServiceName } from '@onair/contracts';
 import { ArnFormat, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { busTopology, REQUESTERS, SENDS_TO, SUBSCRIPTIONS, type Worker, WORKERS } from './topology';
@@ -147,6 +147,25 @@ export function taskPolicyStatements(
     if (service === 'fanout-svc')
       allow('DeliverToGateways', SQS_SEND, withDlq(topo.perInstance('gateway').commandQueue));
     if (REQUESTERS.includes(service)) allow('OwnReplyQueue', SQS_REPLY_QUEUE, [sqsArn(mine.replyQueue)]);
+
+    // The sweeper (libs/runtime instance-queues.ts): every instance tags its per-instance and
+    // reply queues with an expiry it renews, and sweeps the expired ones of any instance that
+    // died (with their rules). Only those queues and rules: the durable ones carry no tag.
+    const everyInstance = (SERVICE_NAMES as readonly ServiceName[]).map((s) => topo.perInstance(s));
+    const instanceQueues = [
+      ...(SERVICE_NAMES as readonly ServiceName[]).flatMap((s, i) =>
+        PER_INSTANCE[s].flatMap((kind) =>
+          withDlq(kind === 'commands' ? everyInstance[i].commandQueue : everyInstance[i].eventQueue),
+        ),
+      ),
+      ...REQUESTERS.map((r) => sqsArn(topo.perInstance(r).replyQueue)),
+    ];
+    allow('SweepInstanceQueues', ['sqs:DeleteQueue', 'sqs:ListQueueTags', 'sqs:TagQueue'], instanceQueues);
+    const instanceRules = (SERVICE_NAMES as readonly ServiceName[])
+      .filter((s) => PER_INSTANCE[s].includes('events'))
+      .map((s) => ruleArn(topo.perInstance(s).rule));
+    if (instanceRules.length)
+      allow('SweepInstanceRules', ['events:DeleteRule', 'events:RemoveTargets'], instanceRules);
   }
 
   const objectArns = ctx.recordingPrefixes.map((p) => `${ctx.bucketArn}/${p}*`);
