@@ -332,7 +332,7 @@ export interface paths {
         path?: never;
         cookie?: never;
       };
-      requestBody: {
+      requestBody?: {
         content: {
           'application/json': {
             description?: string;
@@ -494,7 +494,7 @@ export interface paths {
         path?: never;
         cookie?: never;
       };
-      requestBody: {
+      requestBody?: {
         content: {
           'application/json': {
             /** @description our room id, or LiveKit's sid */
@@ -761,7 +761,7 @@ export interface paths {
         path?: never;
         cookie?: never;
       };
-      requestBody: {
+      requestBody?: {
         content: {
           'application/json': {
             /** @description our room id, or LiveKit's sid */
@@ -1455,7 +1455,7 @@ export interface paths {
         path?: never;
         cookie?: never;
       };
-      requestBody: {
+      requestBody?: {
         content: {
           'application/json': {
             /** @description LiveKit room name */
@@ -1606,7 +1606,7 @@ export interface paths {
         path?: never;
         cookie?: never;
       };
-      requestBody: {
+      requestBody?: {
         content: {
           'application/json': {
             /** @description LiveKit room name */
@@ -2171,7 +2171,7 @@ export interface paths {
         path?: never;
         cookie?: never;
       };
-      requestBody: {
+      requestBody?: {
         content: {
           'application/json': {
             /** @description the participant's display name (an admin's is the identity; anyone else's identity is their user id) */
@@ -2745,7 +2745,7 @@ export interface paths {
         cookie?: never;
       };
       /** @description Every queue when `queue` is left out */
-      requestBody: {
+      requestBody?: {
         content: {
           'application/json': {
             /** @description A source queue as the list names it (`queue`); the namespace prefix may be left out */
@@ -3295,7 +3295,7 @@ export interface paths {
         };
         cookie?: never;
       };
-      requestBody: {
+      requestBody?: {
         content: {
           'application/json': {
             name?: string;
@@ -4114,7 +4114,7 @@ export interface paths {
         };
         cookie?: never;
       };
-      requestBody: {
+      requestBody?: {
         content: {
           'application/json': {
             attributes?: {
@@ -5696,7 +5696,7 @@ export interface paths {
         path?: never;
         cookie?: never;
       };
-      requestBody: {
+      requestBody?: {
         content: {
           'application/json': {
             description?: string;
@@ -6005,7 +6005,7 @@ export interface paths {
         };
         cookie?: never;
       };
-      requestBody: {
+      requestBody?: {
         content: {
           'application/json': {
             /** @description another identity than yours: owner and admins only */

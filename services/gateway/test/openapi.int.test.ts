@@ -196,6 +196,25 @@ describe('/openapi.json', () => {
     );
   });
 
+  it('marks a request body optional exactly when it has no required field (tokens take none)', () => {
+    const optional: string[] = [];
+    const wrong: string[] = [];
+    for (const o of ops) {
+      const body = o.op.requestBody as Json | undefined;
+      if (!body) continue;
+      const schema = ((body.content as Json)['application/json'] as Json | undefined)?.schema as
+        | Json
+        | undefined;
+      const needsOne = Array.isArray(schema?.required) && (schema.required as unknown[]).length > 0;
+      if (!needsOne) optional.push(o.key);
+      if (Boolean(body.required) !== needsOne) wrong.push(`${o.key} required=${String(body.required)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(optional).toEqual(
+      expect.arrayContaining(['POST /v1/chat/rooms/{roomId}/tokens', 'POST /v1/rooms/{roomId}/tokens']),
+    );
+  });
+
   it('gives every operation a 2xx and error responses: problem+json, or the seed shape on seed 001 / 004 routes', () => {
     const holes: string[] = [];
     for (const o of ops) {

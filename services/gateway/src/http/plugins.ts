@@ -87,6 +87,10 @@ export async function registerPlugins(
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
+    // A body whose fields are all optional may be left out (the validator takes none as `{}`):
+    // say so, or generated clients force callers to send one.
+    transformObject: (doc) =>
+      'openapiObject' in doc ? optionalBodies(doc.openapiObject) : doc.swaggerObject,
     // Shared schemas (app.addSchema) are components named by their $id: #/components/schemas/Problem.
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
@@ -143,4 +147,26 @@ export async function registerPlugins(
     if (!req.principal) throw unauthorized('Send a bearer token in the Authorization header');
     if (!policy || !allows(policy.who, req.principal)) throw refuseRole(policy?.who ?? 'admin');
   });
+}
+
+/** Marks request bodies without required fields as optional (`requestBody.required: false`). */
+function optionalBodies<T extends { paths?: Record<string, unknown> }>(doc: T): T {
+  for (const item of Object.values(doc.paths ?? {})) {
+    if (!item || typeof item !== 'object') continue;
+    for (const op of Object.values(item)) {
+      const body = (
+        op as { requestBody?: { required?: boolean; content?: Record<string, { schema?: unknown }> } }
+      )?.requestBody;
+      const schema = body?.content?.['application/json']?.schema as
+        | { type?: unknown; required?: unknown }
+        | undefined;
+      if (
+        body &&
+        schema?.type === 'object' &&
+        !(Array.isArray(schema.required) && schema.required.length > 0)
+      )
+        body.required = false;
+    }
+  }
+  return doc;
 }
