@@ -9,10 +9,13 @@ cd "$(dirname "$0")/.."
 mkdir -p reports
 rm -f reports/jest-*.json
 export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --no-warnings=ExperimentalWarning"
+clean() { timeout 180 node --import tsx scripts/clean-test-queues.ts || true; }
+clean
 jest --testPathIgnorePatterns broker-restart fault-suite --json --outputFile=reports/jest-main.json "$@"
 main=$?
 jest --runInBand --testPathPatterns fault-suite --json --outputFile=reports/jest-faults.json
 faults=$?
 jest --runInBand --testPathPatterns broker-restart --json --outputFile=reports/jest-restart.json
 restart=$?
+clean
 [ "$main" -eq 0 ] && [ "$faults" -eq 0 ] && [ "$restart" -eq 0 ]
