@@ -4,23 +4,19 @@
 // fanout-svc runs here as a process of its own (its real main.ts), the rest in this process:
 // chat-svc, two gateways (alice on one, bob on the other, so only fanout can reach bob), on
 // RabbitMQ and an in-memory DynamoDB.
+import { createNativeRoom, startChatGateway } from '../../gateway/test/chat-gateway.harness';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { makeEnvelope } from '@onair/contracts';
-import { createDocumentClient, ensureTable, Metrics, silentLogger } from '@onair/runtime';
+import { createDocumentClient, ensureTable, silentLogger } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { AMQP_URL, startDynalite, testBuses, waitFor } from '../../../test/support';
 import { buildService as buildChat } from '../../chat-svc/src/app';
 import { FakeIvsChat } from '../../chat-svc/src/ivs-chat/fake';
 import { CHAT_TABLE_INDEXES } from '../../chat-svc/src/rooms/store';
-import { buildApp } from '../../gateway/src/app';
-import { createTokenVerifier } from '../../gateway/src/auth';
-import { ChatBansReadModel } from '../../gateway/src/read-models/chat-bans';
-import { ChatHistoryReadModel } from '../../gateway/src/read-models/chat-history';
-import { ChatRoomsReadModel } from '../../gateway/src/read-models/chat-rooms';
 
 const CHAT_SECRET = 'chat-token-secret-fanout-restart';
 const ROOM = 'restart-room';
@@ -132,37 +128,17 @@ describe('a fanout-svc restart with a backlog', () => {
     // The first fanout runs before the gateways: it records them from their start-up snapshots.
     await startFanout();
     for (const gw of ['gw-1', 'gw-2']) {
-      const app = await buildApp({
+      gateways[gw] = await startChatGateway({
         bus: await buses.make('gateway', gw),
-        logger: silentLogger,
-        metrics: new Metrics({ defaultMetrics: false }),
-        verifier: createTokenVerifier({ JWT_SECRET: 'jwt-secret-for-the-restart-test' }),
         instanceId: gw,
-        chat: {
-          chatTokenSecret: CHAT_SECRET,
-          messagesPerSecond: 100,
-          access: { rooms: new ChatRoomsReadModel(ddb, table), bans: new ChatBansReadModel(ddb, table) },
-        },
-        chatHistory: new ChatHistoryReadModel(ddb, table),
-        chatBans: new ChatBansReadModel(ddb, table),
+        ddb,
+        table,
+        chatTokenSecret: CHAT_SECRET,
+        jwtSecret: 'jwt-secret-for-the-restart-test',
       });
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      gateways[gw] = { app, port: (app.server.address() as AddressInfo).port };
     }
     client = await buses.make('test-client');
-    await client.request(
-      makeEnvelope({
-        type: 'onair.chat.room.create.v1',
-        source: 'test',
-        data: {
-          roomId: ROOM,
-          actor: { userId: 'owner', roles: ['streamer'] },
-          provider: 'native',
-          name: 'Restart',
-          settings: { maximumMessageRatePerSecond: 100 },
-        },
-      }),
-    );
+    await createNativeRoom(client, ROOM, 'Restart');
   });
 
   afterAll(async () => {

@@ -2,9 +2,9 @@
 // history within the gap wait, and a message refused during an outage says when to retry.
 // Real parts: chat-svc (dynalite), one gateway, RabbitMQ; in place of fanout-svc, a router in
 // this test that routes every message event like fanout does but loses one of them.
-import type { AddressInfo } from 'node:net';
+import { createNativeRoom, startChatGateway } from './chat-gateway.harness';
 import { follow, GatewayDeliver, makeEnvelope } from '@onair/contracts';
-import { createDocumentClient, ensureTable, Metrics, silentLogger } from '@onair/runtime';
+import { createDocumentClient, ensureTable, silentLogger } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { startDynalite, testBuses, waitFor } from '../../../test/support';
@@ -12,12 +12,6 @@ import { buildService as buildChat } from '../../chat-svc/src/app';
 import { FakeIvsChat } from '../../chat-svc/src/ivs-chat/fake';
 import { CHAT_TABLE_INDEXES } from '../../chat-svc/src/rooms/store';
 import { deliveryFor } from '../../fanout-svc/src/deliveries';
-import { buildApp } from '../src/app';
-import { createTokenVerifier } from '../src/auth';
-import { ChatBansReadModel } from '../src/read-models/chat-bans';
-import { ChatHistoryReadModel } from '../src/read-models/chat-history';
-import { ChatRoomsReadModel } from '../src/read-models/chat-rooms';
-import { TEST_SECRET } from './helpers';
 
 const CHAT_SECRET = 'chat-token-secret-gap-tests';
 const ROOM = 'gaps';
@@ -103,39 +97,17 @@ describe('deliveries with a gap, and refusals during an outage', () => {
         { to: `gateway.${GW}` },
       );
     });
-    const app = await buildApp({
+    gateway = await startChatGateway({
       bus: await buses.make('gateway', GW),
-      logger: silentLogger,
-      metrics: new Metrics({ defaultMetrics: false }),
-      verifier: createTokenVerifier({ JWT_SECRET: TEST_SECRET }),
       instanceId: GW,
+      ddb,
+      table,
+      chatTokenSecret: CHAT_SECRET,
       requestTimeoutMs: 800,
-      chat: {
-        chatTokenSecret: CHAT_SECRET,
-        messagesPerSecond: 100,
-        gapWaitMs: 100,
-        requestTimeoutMs: 800,
-        access: { rooms: new ChatRoomsReadModel(ddb, table), bans: new ChatBansReadModel(ddb, table) },
-      },
-      chatHistory: new ChatHistoryReadModel(ddb, table),
-      chatBans: new ChatBansReadModel(ddb, table),
+      gapWaitMs: 100,
     });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    gateway = { app, port: (app.server.address() as AddressInfo).port };
     client = await buses.make('test-client');
-    await client.request(
-      makeEnvelope({
-        type: 'onair.chat.room.create.v1',
-        source: 'test',
-        data: {
-          roomId: ROOM,
-          actor: { userId: 'owner', roles: ['streamer'] },
-          provider: 'native',
-          name: 'Gaps',
-          settings: { maximumMessageRatePerSecond: 100 },
-        },
-      }),
-    );
+    await createNativeRoom(client, ROOM, 'Gaps');
   });
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
-import type { AddressInfo } from 'node:net';
+import { createNativeRoom, startChatGateway } from './chat-gateway.harness';
 import { makeEnvelope } from '@onair/contracts';
-import { createDocumentClient, ensureTable, Metrics, silentLogger } from '@onair/runtime';
+import { createDocumentClient, ensureTable, silentLogger } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { buildService as buildChat } from '../../chat-svc/src/app';
@@ -8,10 +8,6 @@ import { FakeIvsChat } from '../../chat-svc/src/ivs-chat/fake';
 import { CHAT_TABLE_INDEXES } from '../../chat-svc/src/rooms/store';
 import { buildService as buildFanout } from '../../fanout-svc/src/app';
 import { startDynalite, testBuses, waitFor } from '../../../test/support';
-import { buildApp } from '../src/app';
-import { createTokenVerifier } from '../src/auth';
-import { ChatBansReadModel } from '../src/read-models/chat-bans';
-import { ChatHistoryReadModel } from '../src/read-models/chat-history';
 import { ChatRoomsReadModel } from '../src/read-models/chat-rooms';
 import { GROUP_OWNER, groupRoomId } from '../src/ws/access';
 import { TEST_SECRET, tokenFor } from './helpers';
@@ -111,37 +107,16 @@ describe('native chat across two gateways and two fanout instances', () => {
       stops.push(() => f.stop());
     }
     for (const gw of ['gw-1', 'gw-2']) {
-      const app = await buildApp({
+      gateways[gw] = await startChatGateway({
         bus: await buses.make('gateway', gw),
-        logger: silentLogger,
-        metrics: new Metrics({ defaultMetrics: false }),
-        verifier: createTokenVerifier({ JWT_SECRET: TEST_SECRET }),
         instanceId: gw,
-        chat: {
-          chatTokenSecret: CHAT_SECRET,
-          messagesPerSecond: 100,
-          access: { rooms: new ChatRoomsReadModel(ddb, table), bans: new ChatBansReadModel(ddb, table) },
-        },
-        chatHistory: new ChatHistoryReadModel(ddb, table),
-        chatBans: new ChatBansReadModel(ddb, table),
+        ddb,
+        table,
+        chatTokenSecret: CHAT_SECRET,
       });
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      gateways[gw] = { app, port: (app.server.address() as AddressInfo).port };
     }
     client = await buses.make('test-client');
-    await client.request(
-      makeEnvelope({
-        type: 'onair.chat.room.create.v1',
-        source: 'test',
-        data: {
-          roomId: ROOM,
-          actor: { userId: 'owner', roles: ['streamer'] },
-          provider: 'native',
-          name: 'Lobby',
-          settings: { maximumMessageRatePerSecond: 100 },
-        },
-      }),
-    );
+    await createNativeRoom(client, ROOM, 'Lobby');
   });
 
   afterAll(async () => {
