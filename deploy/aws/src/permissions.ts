@@ -148,6 +148,37 @@ export function taskPolicyStatements(
       allow('DeliverToGateways', SQS_SEND, withDlq(topo.perInstance('gateway').commandQueue));
     if (REQUESTERS.includes(service)) allow('OwnReplyQueue', SQS_REPLY_QUEUE, [sqsArn(mine.replyQueue)]);
 
+    // The gateway's admin dead-letter API (libs/runtime/src/bus/dead-letters/sqs.ts): it reads,
+    // deletes and purges the namespace's DLQs, and replays a dead letter to its source queue.
+    if (service === 'gateway') {
+      const sources = [
+        ...WORKERS.map((w) => topo.commandQueue(w)),
+        ...SUBSCRIPTIONS.map((x) => topo.eventQueue(x.subscriber)),
+        ...(SERVICE_NAMES as readonly ServiceName[]).flatMap((s) =>
+          PER_INSTANCE[s].map((kind) =>
+            kind === 'commands' ? topo.perInstance(s).commandQueue : topo.perInstance(s).eventQueue,
+          ),
+        ),
+      ];
+      allow(
+        'DeadLetterAdmin',
+        [
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+          'sqs:PurgeQueue',
+          'sqs:ReceiveMessage',
+        ],
+        sources.map((q) => sqsArn(`${q}-dlq`)),
+      );
+      allow(
+        'DeadLetterReplay',
+        ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+        sources.map((q) => sqsArn(q)),
+      );
+    }
+
     // The sweeper (libs/runtime instance-queues.ts): every instance tags its per-instance and
     // reply queues with an expiry it renews, and sweeps the expired ones of any instance that
     // died (with their rules). Only those queues and rules: the durable ones carry no tag.
