@@ -134,8 +134,11 @@ function parse(argv: string[]): { command: Command; id?: string; v: Values } {
       usageError(spec, `--${k} does not go with ${cmd}${wantsId && k === 'queue' ? ' <id>' : ''}`);
   }
   if (cmd === 'purge' && !values.queue) usageError(spec, 'purge needs --queue QUEUE (one queue at a time)');
-  if (values.limit !== undefined && !/^\d+$/.test(values.limit))
-    usageError(spec, `--limit must be a whole number (got '${values.limit}')`);
+  if (
+    values.limit !== undefined &&
+    !(/^\d+$/.test(values.limit) && Number(values.limit) >= 1 && Number(values.limit) <= MAX_LIST_LIMIT)
+  )
+    usageError(spec, `--limit must be a whole number from 1 to ${MAX_LIST_LIMIT} (got '${values.limit}')`);
   if (values['port-offset'] !== undefined && !values.local)
     usageError(spec, '--port-offset goes with --local');
   return { command: cmd, id: wantsId ? rest[0] : undefined, v: values };

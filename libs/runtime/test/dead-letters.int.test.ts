@@ -111,6 +111,8 @@ describe('npm run dlq: usage', () => {
       [['list', '--nope'], /Unknown option '--nope'/],
       [['purge'], /purge needs --queue/],
       [['list', '--limit', 'ten'], /--limit must be a whole number/],
+      [['list', '--limit', '0'], /--limit must be a whole number from 1 to/],
+      [['list', '--limit', '100000'], /--limit must be a whole number from 1 to/],
     ];
     for (const [args, message] of mistakes) {
       const r = await runCli(args, {});
