@@ -4,7 +4,14 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/devstack', '<rootDir>/test', '<rootDir>/deploy/aws/test', '<rootDir>/deploy/image'],
+  roots: [
+    '<rootDir>/libs',
+    '<rootDir>/services',
+    '<rootDir>/devstack',
+    '<rootDir>/test',
+    '<rootDir>/deploy/aws/test',
+    '<rootDir>/deploy/image',
+  ],
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': [
