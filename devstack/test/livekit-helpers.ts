@@ -1,6 +1,3 @@
-// Shared bits for the LiveKit stand-in tests: a tiny webhook receiver that keeps the raw body (as
-// WebhookReceiver needs it) and a deadline-bound poll instead of sleeps.
-import { spawn } from 'node:child_process';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

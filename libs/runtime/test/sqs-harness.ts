@@ -1,7 +1,5 @@
 import { startFauxqsProcess } from '../../../devstack/test/eventbridge-fauxqs';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { dirname } from 'node:path';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import {
   DeleteQueueCommand,

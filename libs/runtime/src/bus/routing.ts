@@ -6,8 +6,7 @@ import { toWireJson } from './wire';
 export function resolveTarget(registry: ContractRegistry, cmd: Envelope, to?: string): string {
   if (to) return to;
   const def = registry.get(cmd.type);
-  if (!def || def.kind !== 'command')
-    throw new AppError('BUS_UNKNOWN_COMMAND', 500, `${cmd.type} is not a command`);
+  if (def?.kind !== 'command') throw new AppError('BUS_UNKNOWN_COMMAND', 500, `${cmd.type} is not a command`);
   if (def.owner === 'addressed' || !def.owner) {
     throw new AppError('BUS_NO_TARGET', 500, `${cmd.type} needs an explicit target (send(..., { to }))`);
   }
