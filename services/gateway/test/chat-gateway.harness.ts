@@ -28,6 +28,8 @@ export async function startChatGateway(o: {
   /** The gateway's bus request timeout and its chat sends' (default: the gateway's). */
   requestTimeoutMs?: number;
   gapWaitMs?: number;
+  /** The chat table's history reader (a test's subclass can hold its reads); default: the plain one. */
+  history?: ChatHistoryReadModel;
 }): Promise<ChatGateway> {
   const { ddb, table } = o;
   const app = await buildApp({
@@ -44,7 +46,7 @@ export async function startChatGateway(o: {
       requestTimeoutMs: o.requestTimeoutMs,
       access: { rooms: new ChatRoomsReadModel(ddb, table), bans: new ChatBansReadModel(ddb, table) },
     },
-    chatHistory: new ChatHistoryReadModel(ddb, table),
+    chatHistory: o.history ?? new ChatHistoryReadModel(ddb, table),
     chatBans: new ChatBansReadModel(ddb, table),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

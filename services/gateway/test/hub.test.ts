@@ -183,12 +183,13 @@ describe('Hub', () => {
     expect(b.got).toEqual(['m1', 'm2']);
     hub.answer(a, msg(1)); // the reply to a first attempt fanout already answered: nothing more
     expect(a.got).toEqual(['m1', 'm2']);
-    // A resend of seq 1's RequestId on this socket after it had seq 2: the original again, to alice only.
-    hub.answer(a, msg(1), { resentAfterSeq: 2 });
-    expect(a.got).toEqual(['m1', 'm2', 'm1']);
-    // A resend that crossed the echo (the socket had only seq 1 when it resent seq 2's RequestId):
-    // the echo that came after it answered it; no second copy.
-    hub.answer(a, msg(2), { resentAfterSeq: 1 });
+    // A resend on this socket that crossed the echo (it reached the gateway right after seq 2
+    // was written): the frame on its way answers it, no second copy.
+    hub.answer(a, msg(2), { resentAt: Date.now() });
+    expect(a.got).toEqual(['m1', 'm2']);
+    // A resend that came well after the socket had seq 1 is the client asking again: the
+    // original again, to alice only.
+    hub.answer(a, msg(1), { resentAt: Date.now() + 5000 });
     expect(a.got).toEqual(['m1', 'm2', 'm1']);
     expect(b.got).toEqual(['m1', 'm2']);
     const c = conn('c', 'alice', 'r1'); // alice again, reconnected after seq 2 was written

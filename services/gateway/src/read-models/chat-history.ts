@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type ChatMessageSent, wire } from '@onair/contracts';
 import type { Static } from '@sinclair/typebox';
 import type { HistoryReader } from '../ws/routes';
@@ -37,6 +37,8 @@ export class ChatHistoryReadModel implements HistoryReader {
             ':to': msgSk(999_999_999_999),
           },
           Limit: limit + 1 - messages.length,
+          // A reconnecting client's recovery must see what was stored before it asked.
+          ConsistentRead: true,
         }),
       );
       const items = out.Items ?? [];
@@ -61,17 +63,24 @@ export class ChatHistoryReadModel implements HistoryReader {
     };
   }
 
-  /** The room's sequence counter (its last number taken; 0 when none was): where a new listener starts. */
-  async lastSeq(roomId: string): Promise<number> {
+  /**
+   * The room's last stored sequence number (0 when nothing was stored): where a socket joining
+   * now starts. Not the room's counter: a number taken and not yet stored is still to come.
+   */
+  async lastStoredSeq(roomId: string): Promise<number> {
     const out = await this.ddb.send(
-      new GetCommand({
+      new QueryCommand({
         TableName: this.table,
-        Key: { PK: `ROOM#${roomId}`, SK: 'ROOM' },
-        ProjectionExpression: 'lastSeq',
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :msg)',
+        ExpressionAttributeValues: { ':pk': `ROOM#${roomId}`, ':msg': 'MSG#' },
+        ExpressionAttributeNames: { '#seq': 'seq' },
+        ProjectionExpression: '#seq',
+        ScanIndexForward: false,
+        Limit: 1,
         ConsistentRead: true,
       }),
     );
-    const n = Number(out.Item?.lastSeq ?? 0);
+    const n = Number(out.Items?.[0]?.seq ?? 0);
     return Number.isSafeInteger(n) && n > 0 ? n : 0;
   }
 

@@ -34,10 +34,10 @@ export interface ChatCommandContext {
   };
 }
 
-/** A message as it left a socket: a resend on that socket, and the last seq the socket had then. */
+/** A message as it reached the gateway: a resend on that socket, and when it arrived. */
 export interface SendingState {
   resend: boolean;
-  lastSeq: number;
+  receivedAt: number;
 }
 
 /**

@@ -40,7 +40,10 @@ export interface Delivery {
  * as its start and skips a gap that does not close.
  */
 export interface RoomHistory {
-  /** The room's last sequence number now (0 when nothing was sent yet). */
+  /**
+   * The room's last stored sequence number now (0 when nothing was stored yet). Stored, not
+   * taken: a number taken but not yet stored when this is read is then written when it arrives.
+   */
   position(roomId: string): Promise<number>;
   /**
    * What is stored with afterSeq < seq <= uptoSeq, oldest first: each stored message as a
@@ -75,6 +78,13 @@ export interface HubOptions {
 
 /** Numbers given up on that a room remembers, so one that turns up late is still written. */
 const MAX_SKIPPED = 1000;
+/** How many of its last written numbers a room remembers the time of (see `answer`). */
+const MAX_WRITTEN_AT = 256;
+/**
+ * A resend that reached the gateway less than this after the socket was written the message
+ * crossed that frame on its way to the client (see `answer`).
+ */
+const CROSSING_MS = 1000;
 /** Most sequence numbers one history lookup covers. */
 const MAX_FILL = 1000;
 
@@ -88,9 +98,14 @@ interface RoomOrder {
   next?: number;
   /** The position is being read from history; deliveries wait in `held`. */
   learning: boolean;
+  /** Settles when `learning` ends. */
+  learned: Promise<void>;
+  markLearned(): void;
   held: Map<number, Delivery>;
   /** Numbers below `next` that were given up on (never written): a late one is not a duplicate. */
   skipped: Set<number>;
+  /** When the room's last numbers were written to its sockets (the last MAX_WRITTEN_AT). */
+  writtenAt: Map<number, number>;
   timer?: NodeJS.Timeout;
   /** Lookups of the current gap so far. */
   fillAttempts: number;
@@ -166,6 +181,7 @@ export class Hub {
       this.rooms.delete(roomId);
       const o = this.order.get(roomId);
       if (o?.timer) clearTimeout(o.timer);
+      o?.markLearned(); // nobody waits for a room that is gone
       this.order.delete(roomId);
     }
   }
@@ -222,36 +238,63 @@ export class Hub {
    * sender's answer never depends on fanout:
    * - the room has not written it yet: it goes the way of every delivery, in order, to every
    *   local socket of the room (fanout's copy is then a duplicate);
-   * - the room wrote it and this socket got it: that frame was the answer, unless this is a
-   *   resend on this socket of a message the socket already had when it resent it
-   *   (`resentAfterSeq`: its last seq then), which is answered again, to the sender alone;
+   * - the room wrote it and this socket got it: that frame was the answer. A resend on this
+   *   socket (`resentAt`: when it reached the gateway) that came within `CROSSING_MS` of that
+   *   frame crossed it on the wire (the client had not read it yet) and gets no second copy; one
+   *   that came later is the client asking again, and is answered again, to the sender alone;
    * - the room wrote it before this socket joined (a resend after a reconnect): to the sender alone.
    */
-  answer(c: HubConnection, d: Delivery, opts: { resentAfterSeq?: number } = {}): void {
+  answer(c: HubConnection, d: Delivery, opts: { resentAt?: number } = {}): void {
     const o = this.order.get(d.roomId);
     const seq = d.seq;
     const passed = seq !== undefined && o?.next !== undefined && seq < o.next && !o.skipped.has(seq);
-    if (!passed || c.roomId !== d.roomId) {
+    if (!o || !passed || c.roomId !== d.roomId) {
       this.deliver(d);
       return;
     }
     const got = c.firstSeq !== undefined && seq >= c.firstSeq && seq <= c.lastSeq;
-    // Got after the resend went out: that frame (it carries the RequestId) answered it.
-    if (got && (opts.resentAfterSeq === undefined || seq > opts.resentAfterSeq)) return;
+    if (got) {
+      if (opts.resentAt === undefined) return;
+      const writtenAt = o.writtenAt.get(seq);
+      if (writtenAt !== undefined && writtenAt > opts.resentAt - CROSSING_MS) return;
+    }
     const text = d.frames[c.protocol];
     if (text !== undefined) this.write(c, textFrame(text), undefined);
   }
 
+  /** Settles when the hub knows where the room stands (at once when it holds no socket of it). */
+  positionKnown(roomId: string): Promise<void> {
+    return this.order.get(roomId)?.learned ?? Promise.resolve();
+  }
+
+  /**
+   * The room's highest number this hub has written (or filled, or given up on) to its sockets:
+   * everything at or below it comes to a socket joining now only from history. Undefined while
+   * the position is being learned or before anything was.
+   */
+  writtenThrough(roomId: string): number | undefined {
+    const o = this.order.get(roomId);
+    return o && !o.learning && o.next !== undefined ? o.next - 1 : undefined;
+  }
+
   private startOrder(roomId: string): RoomOrder {
     const history = this.o.history;
+    let markLearned = () => {};
+    const learned = new Promise<void>((resolve) => {
+      markLearned = resolve;
+    });
     const o: RoomOrder = {
       roomId,
       learning: history !== undefined,
+      learned,
+      markLearned,
       held: new Map(),
       skipped: new Set(),
+      writtenAt: new Map(),
       fillAttempts: 0,
       filling: false,
     };
+    if (!o.learning) markLearned();
     this.order.set(roomId, o);
     history?.position(roomId).then(
       (position) => this.positionLearned(o, position),
@@ -272,6 +315,7 @@ export class Hub {
   private positionLearned(o: RoomOrder, position: number | undefined): void {
     if (this.order.get(o.roomId) !== o || !o.learning) return;
     o.learning = false;
+    o.markLearned();
     const lowestHeld = o.held.size ? Math.min(...o.held.keys()) : undefined;
     if (position !== undefined) o.next = Math.min(position + 1, lowestHeld ?? position + 1);
     else o.next = lowestHeld;
@@ -285,8 +329,11 @@ export class Hub {
   private drain(o: RoomOrder): number {
     if (o.next === undefined) return 0;
     let written = 0;
+    const now = Date.now();
     for (let d = o.held.get(o.next); d; d = o.held.get(o.next)) {
       o.held.delete(o.next);
+      o.writtenAt.set(o.next, now);
+      if (o.writtenAt.size > MAX_WRITTEN_AT) o.writtenAt.delete(o.writtenAt.keys().next().value as number);
       o.next++;
       o.fillAttempts = 0; // the gap (if any) moved on
       written += this.writeOut(d);
@@ -388,6 +435,19 @@ export class Hub {
       c.pending.push({ seq, frame });
       return true;
     }
+    return this.writeNow(c, frame, seq);
+  }
+
+  /**
+   * Write a frame from history to a recovering socket: straight out, while the live frames that
+   * arrive meanwhile wait in `pending` (released by `flushPending`, skipping what history covered).
+   */
+  replay(c: HubConnection, frame: string, seq: number): boolean {
+    if (this.dropped.has(c)) return false;
+    return this.writeNow(c, frame, seq);
+  }
+
+  private writeNow(c: HubConnection, frame: string | Buffer, seq?: number): boolean {
     if (seq !== undefined) {
       if (seq <= c.lastSeq) return false; // already sent (recovery overlap or a redelivery)
       c.lastSeq = seq;

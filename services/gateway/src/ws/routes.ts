@@ -42,8 +42,8 @@ export interface HistoryReader {
     afterSeq: number,
     limit: number,
   ): Promise<{ frames: Array<{ seq: number; ivs: string; seed003: string }>; complete: boolean }>;
-  /** The room's last sequence number taken (0 when none). */
-  lastSeq(roomId: string): Promise<number>;
+  /** The room's last stored sequence number (0 when none): where a socket joining now starts. */
+  lastStoredSeq(roomId: string): Promise<number>;
   /** What is stored with afterSeq < seq <= uptoSeq, deleted messages as a bare seq. */
   between(
     roomId: string,
@@ -120,6 +120,8 @@ function destroySocket(this: Duplex): void {
 
 /** Most messages a reconnecting client is sent from history before it is told recovery was partial. */
 const RECOVERY_LIMIT = 1000;
+/** History reads of one recovery at most, while the room moves on during them. */
+const RECOVERY_ROUNDS = 3;
 
 /**
  * The WebSocket edge: `/v1/chat/ws` speaks the IVS Chat messaging protocol (token as the
@@ -146,7 +148,7 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
     },
     onError: (err, what) => log.warn({ err }, what),
     history: history && {
-      position: (roomId) => history.lastSeq(roomId),
+      position: (roomId) => history.lastStoredSeq(roomId),
       range: async (roomId, afterSeq, uptoSeq) =>
         (await history.between(roomId, afterSeq, uptoSeq)).map((f) => ({
           seq: f.seq,
@@ -173,7 +175,7 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
     connectionId: c.id,
     timeoutMs: o.requestTimeoutMs ?? 5000,
     replies: {
-      sending: (requestId) => ({ resend: c.sent(requestId), lastSeq: c.lastSeq }),
+      sending: (requestId) => ({ resend: c.sent(requestId), receivedAt: Date.now() }),
       answer: (reply, state) => answerSender(c, reply, state),
     },
   });
@@ -190,7 +192,7 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
     }
     const m = reply.data;
     hub.answer(c, asGroup({ roomId: m.roomId, seq: m.seq, frames: wire.chatMessageFrames(m) }), {
-      resentAfterSeq: state.resend ? state.lastSeq : undefined,
+      resentAt: state.resend ? state.receivedAt : undefined,
     });
   };
 
@@ -282,19 +284,25 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
 
   /**
    * Replay what the client missed (seq > since) from history, then release the live frames that
-   * arrived meanwhile (held in `pending`), skipping any the history already covered. IVS clients
-   * are then told whether recovery was complete (an `onair:RECOVERY` event).
+   * arrived meanwhile (held in `pending`), skipping any the history already covered. History is
+   * read once the hub knows where the room stands, and again while the room's live order is past
+   * what was read (numbers the room wrote before this socket joined reach it only from history:
+   * on a restarted gateway, fanout may still have sent them to the instance that died). IVS
+   * clients are then told whether recovery was complete (an `onair:RECOVERY` event).
    */
   async function recover(c: HubConnection, roomId: string, since: number): Promise<void> {
     c.lastSeq = since;
     let complete = false;
-    const live = c.pending;
-    c.pending = undefined; // history is written straight to the socket
     try {
       if (!o.history) throw new Error('this gateway has no history reader');
-      const h = await o.history.after(roomId, since, RECOVERY_LIMIT);
-      for (const f of h.frames) hub.write(c, f[c.protocol], f.seq);
-      complete = h.complete;
+      await hub.positionKnown(roomId);
+      for (let round = 0; round < RECOVERY_ROUNDS; round++) {
+        const h = await o.history.after(roomId, c.lastSeq, RECOVERY_LIMIT);
+        for (const f of h.frames) hub.replay(c, f[c.protocol], f.seq);
+        complete = h.complete;
+        const written = hub.writtenThrough(roomId);
+        if (!complete || h.frames.length === 0 || written === undefined || written <= c.lastSeq) break;
+      }
     } catch (err) {
       log.warn({ err, roomId }, 'recovery failed');
     }
@@ -307,7 +315,6 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
         }),
       );
     }
-    c.pending = live;
     hub.flushPending(c);
   }
 
