@@ -15,9 +15,6 @@ import { servicePid } from './process-tree';
 
 jest.setTimeout(300_000);
 
-/** Also run the scenarios that still go wrong now and then (see `open` below). */
-const runOpen = process.env.FAULT_SUITE_OPEN === '1';
-
 type Service = 'gateway' | 'stream-svc' | 'chat-svc' | 'recording-svc' | 'fanout-svc';
 
 interface Row extends ChatLoadCounts {
@@ -64,8 +61,6 @@ interface Scenario {
   /** Breaks something; resolves with a function that heals it (or nothing to heal). */
   fault(): Promise<(() => Promise<void>) | undefined>;
   expectExit?: Service;
-  /** Still goes wrong now and then: runs only with FAULT_SUITE_OPEN=1. */
-  open?: boolean;
   /** Why this fault may leave a sequence number unused (counted, not asserted). */
   mayBurnSeqs?: string;
 }
@@ -197,7 +192,6 @@ describe('fault suite on RabbitMQ (a private node)', () => {
     { name: 'no fault', fault: async () => undefined },
     {
       name: 'broker stop_app',
-      open: true,
       fault: async () => {
         await rabbit.stopApp();
         return () => rabbit.startApp();
@@ -213,7 +207,7 @@ describe('fault suite on RabbitMQ (a private node)', () => {
     ...serviceKills(() => stack),
   ];
 
-  it.each(scenarios.filter((s) => runOpen || !s.open).map((s) => [s.name, s] as const))(
+  it.each(scenarios.map((s) => [s.name, s] as const))(
     '%s: nothing lost, duplicated or stuck',
     async (_n, s) => {
       expectClean(await runScenario(stack, 'rabbitmq', s), s);
@@ -221,14 +215,7 @@ describe('fault suite on RabbitMQ (a private node)', () => {
   );
 });
 
-// Scenarios that still go wrong now and then (docs/reliability.md lists what is open): the
-// service kills on SQS (a few messages not reaching a member after a gateway kill, a duplicate
-// delivery after a chat-svc or fanout-svc kill, a burned sequence number) and the broker's
-// stop_app (a member saw a message twice in one CI run). CI runs them only when asked:
-// FAULT_SUITE_OPEN=1.
-const onSqs = runOpen ? describe : describe.skip;
-
-onSqs('fault suite on SQS + EventBridge (fauxqs)', () => {
+describe('fault suite on SQS + EventBridge (fauxqs)', () => {
   let stack: StackProcess;
 
   beforeAll(async () => {
