@@ -10,6 +10,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { waitFor } from '../../libs/runtime/test/wait-for';
+import { stackPorts } from '../../devstack/src/cli/ports';
 import { type StackProcess, startStackProcess } from '../support/stack-process';
 
 const ROOT = resolve(__dirname, '../..');
@@ -196,7 +197,30 @@ describe('the web console in Chromium', () => {
     roomId = String(await row.getAttribute('data-room'));
     await row.getByRole('button', { name: 'Copy publisher token' }).click();
     await row.getByRole('button', { name: 'Copied' }).waitFor();
-    expect(await page.evaluate<string>(IN_PAGE.clipboard)).toMatch(/^eyJ/);
+    const joinToken = await page.evaluate<string>(IN_PAGE.clipboard);
+    expect(joinToken).toMatch(/^eyJ/);
+    // The copied token works: alice joins with it (as a LiveKit client would), and the room
+    // lists her once LiveKit's webhook reached stream-svc.
+    const lk = `http://127.0.0.1:${stackPorts(stack.offset).livekit}`;
+    const joined = await fetch(`${lk}/_dev/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: joinToken }),
+    });
+    expect(joined.status).toBe(200);
+    await waitFor(
+      async () => {
+        // Away and back: the rooms page reads the list when it opens.
+        await page.getByRole('link', { name: 'Streams' }).click();
+        await page.getByRole('link', { name: 'Rooms' }).click();
+        await page.locator(`tr[data-room="${roomId}"]`).waitFor();
+        return (await page.locator(`tr[data-room="${roomId}"] td[data-participants="1"]`).count()) === 1;
+      },
+      { what: 'the room to count one participant' },
+    );
+    const roomRow = page.locator(`tr[data-room="${roomId}"]`);
+    await roomRow.getByText('1 — who').click();
+    await roomRow.locator('ul.participants li', { hasText: 'alice' }).waitFor();
 
     await row.getByRole('button', { name: 'Start recording' }).click();
     const status = async () => {

@@ -1,6 +1,6 @@
-// LiveKit rooms: create, list with their participant counts, copy join tokens by role, record.
+// LiveKit rooms: create, list with who is in them, copy join tokens by role, record.
 // Media cannot run against the local LiveKit stand-in (it speaks the API, not WebRTC).
-import { type LiveKitRoom, ok } from '@onair/client';
+import { type LiveKitRoom, ok, type Participant } from '@onair/client';
 import type { Page } from '../main';
 import { api, hasRole } from '../session';
 import { action, announce, badge, copyButton, errorSlot, field, h, time } from '../ui';
@@ -28,6 +28,36 @@ export const roomsPage: Page = (main) => {
   const token = (roomId: string, role: 'publisher' | 'viewer') => async () =>
     (await ok(api().POST('/v1/rooms/{roomId}/tokens', { params: { path: { roomId } }, body: { role } })))
       .token;
+
+  /** The count, and who they are when opened (read when opened, so it is current). */
+  const participants = (r: LiveKitRoom) => {
+    if (r.participantCount === 0) return '0';
+    const list = h('ul', { class: 'participants' });
+    const out = errorSlot();
+    const more = h('details', {}, h('summary', {}, `${r.participantCount} — who`), list, out.el);
+    more.addEventListener('toggle', async () => {
+      if (!more.open) return;
+      out.clear();
+      try {
+        const p = await ok(
+          api().GET('/v1/rooms/{roomId}/participants', { params: { path: { roomId: r.roomId } } }),
+        );
+        const item = (x: Participant) =>
+          h(
+            'li',
+            {},
+            h('code', {}, x.identity),
+            x.name ? ` ${x.name}` : '',
+            x.joinedAt ? ' since ' : '',
+            x.joinedAt ? time(x.joinedAt) : '',
+          );
+        list.replaceChildren(...(p.items.length ? p.items.map(item) : [h('li', {}, 'Nobody now.')]));
+      } catch (err) {
+        out.show(err);
+      }
+    });
+    return more;
+  };
 
   const row = (r: LiveKitRoom) => {
     const out = errorSlot();
@@ -70,7 +100,7 @@ export const roomsPage: Page = (main) => {
       { 'data-room': r.roomId },
       h('td', {}, h('code', {}, r.roomId), r.topic ? ` ${r.topic}` : ''),
       h('td', {}, badge(r.status)),
-      h('td', { 'data-participants': r.participantCount }, String(r.participantCount)),
+      h('td', { 'data-participants': r.participantCount }, participants(r)),
       recording,
       h('td', {}, time(r.createdAt)),
       h(

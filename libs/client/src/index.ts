@@ -27,6 +27,7 @@ export type StreamStatus = Stream['status'];
 export type ChatRoom = Answer<'/v1/chat/rooms/{roomId}', 'get', 200>;
 export type ChatMessages = Answer<'/v1/chat/rooms/{roomId}/messages', 'get', 200>;
 export type LiveKitRoom = Answer<'/v1/rooms/{roomId}', 'get', 200>;
+export type Participant = Answer<'/v1/rooms/{roomId}/participants', 'get', 200>['items'][number];
 export type Recording = Answer<'/v1/recordings/{recordingId}', 'get', 200>;
 
 /** A bearer token, or a function that gives the current one (undefined: send none). */

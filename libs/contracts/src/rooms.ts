@@ -21,6 +21,19 @@ export const RoomView = Type.Object({
   updatedAt: IsoTime,
 });
 
+/**
+ * A participant in a LiveKit room now, as LiveKit's webhooks told stream-svc (one per identity:
+ * a second session of the same identity replaces the first).
+ */
+export const ParticipantView = Type.Object({
+  identity: Type.String(),
+  /** The display name in the participant's token, when it had one. */
+  name: Type.Optional(Type.String()),
+  /** LiveKit's id of the participant's session. */
+  sid: Type.String(),
+  joinedAt: Type.Optional(IsoTime),
+});
+
 export const RoomCreate = command(
   'onair.room.create.v1',
   'stream-svc',

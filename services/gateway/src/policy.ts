@@ -101,6 +101,7 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   'POST /v1/rooms': { who: 'creator' },
   'GET /v1/rooms': { who: 'signed-in' },
   'GET /v1/rooms/:roomId': { who: 'signed-in' },
+  'GET /v1/rooms/:roomId/participants': { who: 'signed-in' },
   'DELETE /v1/rooms/:roomId': { who: 'signed-in', object: 'owner' },
   'POST /v1/rooms/:roomId/tokens': { limit: 'token', who: 'signed-in', object: 'publisher' },
   'GET /api/health': { who: 'public', note: 'seed 004' },

@@ -106,14 +106,28 @@ describe('/v1/rooms', () => {
     expect((await mint(alice, {}, 'room-0-nope00')).statusCode).toBe(404);
   });
 
-  it('counts participants from the webhooks LiveKit sends when tokens are used', async () => {
-    await stack.lk.join((await mint(alice)).json().token);
+  it('counts and lists participants from the webhooks LiveKit sends when tokens are used', async () => {
+    await stack.lk.join((await mint(alice, { name: 'Alice A.' })).json().token);
     await stack.lk.join((await mint(bob)).json().token);
     const count = async () =>
       (await stack.app.inject({ url: `/v1/rooms/${roomId}`, headers: bob })).json().participantCount;
+    const list = async () => {
+      const r = await stack.app.inject({ url: `/v1/rooms/${roomId}/participants`, headers: bob });
+      expect(r.statusCode).toBe(200);
+      return (
+        r.json().items as Array<{ identity: string; name?: string; sid: string; joinedAt?: string }>
+      ).sort((a, b) => a.identity.localeCompare(b.identity));
+    };
     await waitFor(async () => (await count()) === 2, { what: '2 participants' });
+    const both = await list();
+    expect(both.map((p) => p.identity)).toEqual(['alice', 'bob']);
+    expect(both[0]).toMatchObject({ name: 'Alice A.', sid: expect.stringMatching(/^PA_/) });
+    expect(Date.parse(both[0].joinedAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
     stack.lk.leave(roomId, 'bob');
     await waitFor(async () => (await count()) === 1, { what: '1 participant' });
+    expect((await list()).map((p) => p.identity)).toEqual(['alice']);
+    const unknown = await stack.app.inject({ url: '/v1/rooms/room-0-nope00/participants', headers: bob });
+    expect(unknown.statusCode).toBe(404);
   });
 
   it('deletes for the owner only', async () => {

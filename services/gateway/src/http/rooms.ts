@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Id, RoomView } from '@onair/contracts';
+import { Id, ParticipantView, RoomView } from '@onair/contracts';
 import { notFound } from '@onair/runtime';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -113,6 +113,29 @@ export function roomRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
       const room = await d.rooms.get(roomId);
       if (!room) throw roomNotFound(roomId);
       return room;
+    },
+  );
+
+  app.get<Params>(
+    '/v1/rooms/:roomId/participants',
+    {
+      schema: {
+        tags: ['rooms'],
+        summary: 'List who is in a LiveKit room now',
+        description:
+          "One entry per identity, kept current by LiveKit's webhooks (a second session of an identity replaces the first).",
+        params: RoomIdParams,
+        response: {
+          200: Type.Object({ items: Type.Array(ParticipantView) }),
+          ...errorResponses({ ...SIGNED_IN, ...NOT_FOUND }),
+        },
+      },
+    },
+    async (req) => {
+      const { roomId } = req.params;
+      const room = await d.rooms.get(roomId);
+      if (!room || room.status === 'deleted') throw roomNotFound(roomId);
+      return { items: room.status === 'finished' ? [] : await d.rooms.participants(roomId) };
     },
   );
 

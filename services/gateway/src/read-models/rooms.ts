@@ -1,13 +1,15 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { RoomView } from '@onair/contracts';
+import type { ParticipantView, RoomView } from '@onair/contracts';
 import type { Static } from '@sinclair/typebox';
 import { decodeCursor, encodeCursor } from './cursor';
 
 export type RoomRecord = Static<typeof RoomView>;
+export type ParticipantRecord = Static<typeof ParticipantView>;
 
 /**
  * LiveKit rooms as stream-svc stores them (layout: services/stream-svc/src/rooms/store.ts):
- * PK=LKROOM, SK=<roomId>. Only stream-svc writes; the gateway reads.
+ * PK=LKROOM, SK=<roomId>; a room's participants at PK=LKROOM#<roomId>, SK=P#<identity>.
+ * Only stream-svc writes; the gateway reads.
  */
 const ROOMS_PK = 'LKROOM';
 
@@ -41,6 +43,28 @@ export class RoomsReadModel {
       cursor = page.nextCursor;
     } while (cursor);
     return undefined;
+  }
+
+  /** Who is in the room now, by identity (as LiveKit's webhooks told stream-svc). */
+  async participants(roomId: string): Promise<ParticipantRecord[]> {
+    const out: ParticipantRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.ddb.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+          ExpressionAttributeValues: { ':pk': `${ROOMS_PK}#${roomId}`, ':p': 'P#' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const it of r.Items ?? []) {
+        const { PK: _pk, SK: _sk, ...p } = it;
+        out.push(p as ParticipantRecord);
+      }
+      start = r.LastEvaluatedKey;
+    } while (start);
+    return out;
   }
 
   /** Rooms in id order, optionally only one status; `cursor` continues a previous page. */

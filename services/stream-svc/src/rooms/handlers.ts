@@ -11,11 +11,28 @@ import {
 import { type Bus, conflict, forbidden, type MessageHandler, notFound } from '@onair/runtime';
 import type { Static } from '@sinclair/typebox';
 import type { LiveKitRooms } from '../livekit/rooms-port';
-import type { Room, RoomStore } from './store';
+import type { Participant, Room, RoomStore } from './store';
 
 type CreateData = Static<typeof RoomCreate.schema>;
 type DeleteData = Static<typeof RoomDelete.schema>;
 type WebhookData = Static<typeof LiveKitWebhookReceived.schema>;
+
+/**
+ * The participant of a webhook as we keep it, or nothing without an identity. LiveKit's JSON
+ * gives `joinedAt` in seconds as an int64 (a string, or a number from older servers).
+ */
+export function participantOf(p: WebhookData['participant']): Participant | undefined {
+  if (typeof p?.identity !== 'string' || p.identity === '') return undefined;
+  const joined = typeof p.joinedAt === 'string' || typeof p.joinedAt === 'number' ? Number(p.joinedAt) : NaN;
+  return {
+    identity: p.identity,
+    sid: typeof p.sid === 'string' ? p.sid : '',
+    ...(typeof p.name === 'string' && p.name !== '' ? { name: p.name } : {}),
+    ...(Number.isSafeInteger(joined) && joined > 0
+      ? { joinedAt: new Date(joined * 1000).toISOString() }
+      : {}),
+  };
+}
 
 export interface RoomHandlerDeps {
   bus: Bus;
@@ -103,7 +120,7 @@ export function onRoomWebhook(d: RoomHandlerDeps): MessageHandler {
     const room = await d.store.get(name);
     if (!room) return;
     const sid = typeof data.room?.sid === 'string' ? data.room.sid : room.sid;
-    const participant = data.participant as { identity?: string; sid?: string } | undefined;
+    const participant = participantOf(data.participant);
     let fields: Partial<Room> | undefined;
     switch (data.event) {
       case 'room_started':
@@ -115,13 +132,13 @@ export function onRoomWebhook(d: RoomHandlerDeps): MessageHandler {
         break;
       case 'participant_joined':
         if (!participant?.identity) return;
-        await d.store.participantJoined(room.roomId, participant.identity, participant.sid ?? '');
+        await d.store.participantJoined(room.roomId, participant);
         fields = { status: 'active', sid };
         break;
       case 'participant_left':
       case 'participant_connection_aborted':
         if (!participant?.identity) return;
-        await d.store.participantLeft(room.roomId, participant.identity, participant.sid ?? '');
+        await d.store.participantLeft(room.roomId, participant.identity, participant.sid);
         break;
       default:
         return;

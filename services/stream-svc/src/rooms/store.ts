@@ -7,16 +7,17 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { RoomView } from '@onair/contracts';
+import type { ParticipantView, RoomView } from '@onair/contracts';
 import type { Static } from '@sinclair/typebox';
 
 export type Room = Static<typeof RoomView>;
+export type Participant = Static<typeof ParticipantView>;
 
 /**
  * LiveKit rooms in stream-svc's table (shared with IVS streams, hence the `LKROOM` prefixes):
  *   PK=LKROOM          SK=<roomId>        the room (every room in one partition: a list needs
  *                                         no index, and the number of rooms stays small)
- *   PK=LKROOM#<roomId> SK=P#<identity>    a participant present now (sid = its session)
+ *   PK=LKROOM#<roomId> SK=P#<identity>    a participant present now (sid = its session; name, joinedAt)
  * The gateway's read model (services/gateway/src/read-models/rooms.ts) reads the same layout.
  */
 export const ROOMS_PK = 'LKROOM';
@@ -67,11 +68,11 @@ export class RoomStore {
   }
 
   /** A participant session is present (replaces an older session of the same identity). */
-  async participantJoined(roomId: string, identity: string, sid: string): Promise<void> {
+  async participantJoined(roomId: string, p: Participant): Promise<void> {
     await this.ddb.send(
       new PutCommand({
         TableName: this.table,
-        Item: { PK: participantsPk(roomId), SK: `P#${identity}`, identity, sid },
+        Item: { PK: participantsPk(roomId), SK: `P#${p.identity}`, ...p },
       }),
     );
   }
