@@ -1,4 +1,5 @@
-// Builds the web console into console/dist (served by the gateway at /console), with esbuild:
+// Builds the web console into console/dist (served by the gateway at /console; `npm run build`
+// puts it in dist/console for the production image with `--out`), with esbuild:
 // one bundled, minified ES module and one stylesheet, named by content hash, and index.html that
 // names them. `npm start` runs this first (the root `prestart` script); it rebuilds only when a
 // source changed (a hash of every input is kept in dist/.build-hash), so a fresh console costs a
@@ -15,12 +16,12 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const dist = join(here, 'dist');
+const defaultDist = join(here, 'dist');
 /** Everything the bundle is made of: the console's sources and the typed client it uses. */
 const INPUTS = [
   join(here, 'src'),
@@ -45,13 +46,14 @@ function inputHash() {
   return h.digest('hex');
 }
 
-export async function buildConsole({ force = false, quiet = false } = {}) {
+export async function buildConsole({ force = false, quiet = false, dist = defaultDist } = {}) {
   const hash = inputHash();
   const stamp = join(dist, '.build-hash');
   if (!force && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return { built: false, dir: dist };
   const started = Date.now();
   const { build } = await import('esbuild');
-  const out = join(here, `.dist-${process.pid}-${Date.now()}`);
+  mkdirSync(dirname(dist), { recursive: true });
+  const out = join(dirname(dist), `.dist-${process.pid}-${Date.now()}`);
   rmSync(out, { recursive: true, force: true });
   const result = await build({
     entryPoints: [join(here, 'src/main.ts')],
@@ -77,7 +79,7 @@ export async function buildConsole({ force = false, quiet = false } = {}) {
   writeFileSync(join(out, 'index.html'), html);
   writeFileSync(join(out, '.build-hash'), hash);
   // Put it in place: the old build aside first (a directory cannot replace a non-empty one).
-  const old = join(here, `.dist-old-${process.pid}-${Date.now()}`);
+  const old = join(dirname(dist), `.dist-old-${process.pid}-${Date.now()}`);
   try {
     renameSync(dist, old);
   } catch (e) {
@@ -96,10 +98,18 @@ export async function buildConsole({ force = false, quiet = false } = {}) {
   return { built: true, dir: dist };
 }
 
+// node console/build.mjs [--force] [--out DIR]   (DIR: where to build it; default console/dist)
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  mkdirSync(here, { recursive: true });
-  buildConsole({ force: process.argv.includes('--force') }).catch((e) => {
-    process.stderr.write(`onair: the console did not build: ${e.stack ?? e}\n`);
-    process.exit(1);
-  });
+  const at = process.argv.indexOf('--out');
+  const out = at > 0 ? process.argv[at + 1] : undefined;
+  if (at > 0 && !out) {
+    process.stderr.write('onair: --out needs a folder\n');
+    process.exit(2);
+  }
+  buildConsole({ force: process.argv.includes('--force'), ...(out ? { dist: resolve(out) } : {}) }).catch(
+    (e) => {
+      process.stderr.write(`onair: the console did not build: ${e.stack ?? e}\n`);
+      process.exit(1);
+    },
+  );
 }

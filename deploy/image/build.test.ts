@@ -3,7 +3,7 @@
 // needs only the bus and its table) starts from the compiled file with plain `node`, answers
 // /readyz, and shuts down cleanly on SIGTERM sent to that node process.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { AMQP_URL, requireRabbit, startDynalite, waitFor } from '../../test/support';
@@ -36,13 +36,25 @@ function freePort(): Promise<number> {
 }
 
 it('compiles one self-contained entry per service: workspace code inlined, npm packages required', () => {
-  expect(files.map((f) => f.slice(outdir.length + 1))).toEqual(SERVICES.map((s) => join(s, 'main.js')));
-  for (const f of files) {
+  expect(files.map((f) => f.slice(outdir.length + 1))).toEqual([
+    ...SERVICES.map((s) => join(s, 'main.js')),
+    join('console', 'index.html'),
+  ]);
+  for (const f of files.filter((x) => x.endsWith('.js'))) {
     const js = readFileSync(f, 'utf8');
     expect(js).not.toMatch(/require\(["']@onair\//); // bundled, not resolved at run time
     expect(js).not.toMatch(/require\(["'][^"']*\.ts["']\)/);
     expect(js).toMatch(/require\(["']@aws-sdk\/client-dynamodb["']\)/); // left to node_modules
   }
+});
+
+it('builds the web console beside the gateway, where the compiled gateway looks for it', () => {
+  const html = readFileSync(join(outdir, 'console', 'index.html'), 'utf8');
+  const assets = [...html.matchAll(/\/console\/(assets\/[^"']+)/g)].map((m) => m[1]);
+  expect(assets).toHaveLength(2); // the script and the stylesheet
+  for (const a of assets) expect(existsSync(join(outdir, 'console', a))).toBe(true);
+  // dist/gateway/main.js resolves its default console folder to dist/console.
+  expect(readFileSync(join(outdir, 'gateway', 'main.js'), 'utf8')).toContain('"../console"');
 });
 
 it('starts fanout-svc from dist with plain node: /readyz answers, SIGTERM ends it with exit 0', async () => {

@@ -1,11 +1,13 @@
 /**
  * `npm run build`: compiles each service to one JavaScript file, dist/<service>/main.js, that
- * `node` runs directly (the production image does; so does deploy/image/build.test.ts).
+ * `node` runs directly (the production image does; so does deploy/image/build.test.ts), and
+ * the web console to dist/console, which the gateway serves at /console.
  *
  * esbuild bundles the service's own code and the workspace libraries (@onair/*, which are
  * TypeScript sources) and leaves every npm package external: the image installs those from
  * the lockfile with `npm ci --omit=dev`. Source maps are written next to each file.
  */
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
@@ -46,6 +48,15 @@ export async function buildServices(outdir = join(ROOT, 'dist')): Promise<string
     });
     outputs.push(outfile);
   }
+  // The web console the gateway serves at /console (found next to the gateway's bundle).
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'console', 'build.mjs'), '--force', '--out', join(outdir, 'console')],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  outputs.push(join(outdir, 'console', 'index.html'));
   return outputs;
 }
 

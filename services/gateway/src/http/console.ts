@@ -8,8 +8,14 @@ import fastifyStatic from '@fastify/static';
 import { notFound } from '@onair/runtime';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
-/** Where `npm start` builds the console (console/build.mjs writes it). */
-export const DEFAULT_CONSOLE_DIR = resolve(__dirname, '../../../../console/dist');
+/**
+ * Where the console is built: console/dist from the sources (`npm start` builds it there), or
+ * dist/console beside the compiled gateway (dist/gateway/main.js; `npm run build`, the image).
+ */
+export const DEFAULT_CONSOLE_DIR =
+  [resolve(__dirname, '../../../../console/dist'), resolve(__dirname, '../console')].find((dir) =>
+    existsSync(join(dir, 'index.html')),
+  ) ?? resolve(__dirname, '../../../../console/dist');
 
 const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>onair console</title></head>
