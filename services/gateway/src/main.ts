@@ -1,5 +1,6 @@
 import { createDeadLetters, runService } from '@onair/runtime';
 import { Redis } from 'ioredis';
+import { createBudget } from './ws/group-budget';
 import { registerApi } from './app';
 import { createTokenVerifier } from './auth';
 import { Config } from './config';
@@ -63,7 +64,15 @@ void runService({
           chat: config.CHAT_TOKEN_SECRET
             ? {
                 chatTokenSecret: config.CHAT_TOKEN_SECRET,
-                access: { rooms: chatRooms, bans: chatBans },
+                access: {
+                  rooms: chatRooms,
+                  bans: chatBans,
+                  groupBudget: createBudget({
+                    perMinute: config.RATE_LIMIT_CREATES_PER_MINUTE,
+                    redis,
+                    namespace: config.BUS_NAMESPACE,
+                  }),
+                },
                 pingIntervalMs: config.WS_PING_INTERVAL_MS,
                 gapWaitMs: config.CHAT_GAP_WAIT_MS,
               }

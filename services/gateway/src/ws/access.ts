@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ChatRoomCreate, makeEnvelope } from '@onair/contracts';
 import { AppError, badRequest, type Bus, conflict, isAppError, notFound } from '@onair/runtime';
 import { assertNotBanned, type BanLookup } from '../read-models/chat-bans';
+import type { CreateBudget } from './group-budget';
 
 /** A chat room as the join check needs it (ChatRoomsReadModel is one: only active rooms exist). */
 export interface RoomLookup {
@@ -21,6 +22,8 @@ export interface ChatAccess {
   bans: BanLookup;
   /** How seed 003 groups get their room on first join; without it a group that has no room is a 404. */
   groups?: GroupRooms;
+  /** How many new groups a user may make by joining them (unlimited without it). */
+  groupBudget?: CreateBudget;
 }
 
 /**
@@ -73,7 +76,8 @@ const GROUP_SETTLE_MS = 2000;
  * - any other groupId is a group name: its room is `grp_<hash of the name>`, created on the
  *   first join (owned by GROUP_OWNER, default chat settings);
  * and the user must not be banned or timed out in the room. Every signed-in user may create a
- * group by joining it, because on this socket every signed-in user may send (docs/chat.md).
+ * group by joining it, because on this socket every signed-in user may send (docs/chat.md), as
+ * many a minute as `groupBudget` allows.
  * Throws an AppError the socket answers with (400, 403, 404, 409; 503 when the table cannot be
  * read or chat-svc does not answer).
  */
@@ -102,7 +106,7 @@ export async function resolveSeed003Join(
     if ([...name].length > GROUP_NAME_MAX)
       throw badRequest(`A group name is at most ${GROUP_NAME_MAX} characters`);
     const roomId = groupRoomId(name);
-    const room = (await access.rooms.get(roomId)) ?? (await createGroup(access, roomId, name));
+    const room = (await access.rooms.get(roomId)) ?? (await createGroup(access, roomId, name, userId));
     return await admit(access, roomId, room, userId, room.name ?? name);
   } catch (e) {
     throw unavailableUnlessAppError(e);
@@ -130,9 +134,18 @@ async function createGroup(
   access: ChatAccess,
   roomId: string,
   name: string,
+  userId: string,
 ): Promise<{ provider: string; name?: string }> {
   if (!access.groups) {
     throw notFound(`There is no group ${name} yet, and this gateway cannot create groups`);
+  }
+  const wait = await access.groupBudget?.take(userId);
+  if (wait !== undefined) {
+    throw new AppError(
+      'RATE_LIMITED',
+      429,
+      `Too many new groups from this user: at most ${access.groupBudget?.perMinute} a minute; retry in ${wait} s (joining an existing group is not limited by this)`,
+    );
   }
   await access.groups.create(roomId, name);
   const deadline = Date.now() + GROUP_SETTLE_MS;
