@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Actor, Attributes, Id, IsoTime, Role, UserId } from './common';
+import { Actor, Attributes, Id, IsoTime, MessageId, Role, UserId } from './common';
 import { ChatProvider } from './streams';
 import { command, event } from './registry';
 
@@ -178,7 +178,7 @@ export const ChatMessageDelete = command(
   Type.Object(
     {
       roomId: Id,
-      messageId: Type.String(),
+      messageId: MessageId,
       actor: Actor,
       reason: Type.Optional(Type.String({ maxLength: 256 })),
       requestId: Type.Optional(Type.String()),

@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 
 export const Id = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:/-]+$' });
+/** A chat message id: native rooms' (base64url) and IVS Chat's (alphanumeric). */
+export const MessageId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$' });
 /** A user id (a token's `sub`): any text but control characters. */
 export const UserId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f\\u007f]+$' });
 export const IsoTime = Type.String({ format: 'date-time' });

@@ -72,7 +72,24 @@ export function createHttpBase(o: HttpBaseOptions): FastifyInstance {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
-    parseJson(req, text, done);
+    parseJson(req, text, (err, value) => {
+      if (!err) return done(null, value);
+      // Fastify says "not valid JSON" for keys it refuses too: say which it is.
+      try {
+        JSON.parse(text);
+      } catch (syntax) {
+        return done(
+          badRequest(
+            `The body is not valid JSON: ${syntax instanceof Error ? syntax.message.toWellFormed() : 'syntax error'}`,
+          ),
+          undefined,
+        );
+      }
+      done(
+        badRequest('The body names __proto__ or constructor.prototype: those keys are not accepted'),
+        undefined,
+      );
+    });
   });
   // A JSON API: text/plain bodies are refused with 415 instead of reaching a schema as a string.
   app.removeContentTypeParser('text/plain');
@@ -151,14 +168,22 @@ export function createHttpBase(o: HttpBaseOptions): FastifyInstance {
   return app;
 }
 
-/** The path of the first string (value or key) that is not well-formed UTF-16, if any. */
-function illFormedAt(v: unknown, path: string, depth = 0): string | undefined {
+/**
+ * The path of the first string (value or key) that is not well-formed UTF-16, if any, itself
+ * made well-formed (a lone surrogate in a key shows as U+FFFD), so an error can name it.
+ */
+export function illFormedAt(v: unknown, path = ''): string | undefined {
+  const at = illFormedPath(v, path);
+  return at?.toWellFormed();
+}
+
+function illFormedPath(v: unknown, path: string, depth = 0): string | undefined {
   if (typeof v === 'string') return v.isWellFormed() ? undefined : path;
   if (!v || typeof v !== 'object' || depth > 64) return undefined;
   for (const [k, child] of Object.entries(v)) {
     const at = path ? `${path}.${k}` : k;
     if (!k.isWellFormed()) return at;
-    const found = illFormedAt(child, at, depth + 1);
+    const found = illFormedPath(child, at, depth + 1);
     if (found !== undefined) return found;
   }
   return undefined;

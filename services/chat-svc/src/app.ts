@@ -93,14 +93,22 @@ export function buildService(deps: Deps) {
     .on(ChatMessageDelete, rooms.deleteMessage)
     .on(ChatUserDisconnect, rooms.disconnectUser)
     .on(ChatEventSend, rooms.sendEvent)
-    .on(ChatMessageSend, async (cmd) => native.send(cmd, await nativeRoomOf(cmd)))
-    .on(ChatUserBan, async (cmd) => native.ban(cmd, await nativeRoomOf(cmd)));
+    .on(ChatMessageSend, async (cmd) =>
+      native.send(cmd, await nativeRoomOf(cmd, 'clients send through IVS Chat')),
+    )
+    .on(ChatUserBan, async (cmd) =>
+      native.ban(
+        cmd,
+        await nativeRoomOf(cmd, 'IVS Chat has no bans; disconnect the user (POST …/disconnections) instead'),
+      ),
+    );
 
   /** Sends and bans go through onair only for native rooms; IVS rooms are moderated on IVS. */
   // Every message needs its room's settings; a second-old copy is fine (a deleted room still
   // refuses messages: its sequence counter only moves while the room is active).
   const recentRooms = new Map<string, { room: Awaited<ReturnType<typeof rooms.nativeRoom>>; at: number }>();
-  async function nativeRoomOf(cmd: { data: unknown }) {
+  /** The command's native room; for an IVS room, a 400 that ends with `why` (what to do instead). */
+  async function nativeRoomOf(cmd: { data: unknown }, why: string) {
     const { roomId } = dataOf(RoomOf, cmd);
     const now = Date.now();
     let hit = recentRooms.get(roomId);
@@ -109,7 +117,7 @@ export function buildService(deps: Deps) {
       recentRooms.set(roomId, hit);
       if (recentRooms.size > 10_000) recentRooms.clear();
     }
-    if (!hit.room) throw badRequest(`Chat room ${roomId} is an IVS Chat room: clients send through IVS Chat`);
+    if (!hit.room) throw badRequest(`Chat room ${roomId} is an IVS Chat room: ${why}`);
     return hit.room;
   }
   const consumers: Consumer[] = [];

@@ -89,9 +89,15 @@ const hasControlCharacter = (s: string) =>
   });
 
 function principalOf(p: JWTPayload, maxTtlS: number): Principal {
-  if (typeof p.sub !== 'string' || p.sub.length === 0 || p.sub.length > 128 || hasControlCharacter(p.sub))
+  if (
+    typeof p.sub !== 'string' ||
+    p.sub.length === 0 ||
+    p.sub.length > 128 ||
+    hasControlCharacter(p.sub) ||
+    !p.sub.isWellFormed()
+  )
     throw unauthorized(
-      'The token has no subject (sub) as a string of 1-128 characters (no control characters)',
+      'The token has no subject (sub) as a string of 1-128 characters (no control characters, well-formed Unicode)',
     );
   const now = Math.floor(Date.now() / 1000);
   const issued = typeof p.iat === 'number' && p.iat <= now ? p.iat : now;

@@ -66,6 +66,40 @@ describe('IVS Chat frames refused at the edge', () => {
     }
   });
 
+  it('refuses a lone surrogate in any field (RequestId, Id, UserId, Reason), and the refusal is well-formed', async () => {
+    const all = { ...who, capabilities: ['SEND_MESSAGE', 'DELETE_MESSAGE', 'DISCONNECT_USER'] as const };
+    for (const raw of [
+      '{"Action":"SEND_MESSAGE","RequestId":"\\udfff-2","Content":"x"}',
+      '{"Action":"DISCONNECT_USER","RequestId":"q5","UserId":"\\ud800"}',
+      '{"Action":"DELETE_MESSAGE","RequestId":"q6","Id":"abc","Reason":"\\ud800"}',
+      '{"Action":"SEND_MESSAGE","RequestId":"q7","Content":"x","\\ud800":1}',
+    ]) {
+      const calls: string[] = [];
+      const replies: string[] = [];
+      await handleIvsFrame(raw, { ...all, capabilities: [...all.capabilities] }, frameContext(calls), (f) =>
+        replies.push(f),
+      );
+      expect(calls).toEqual([]);
+      expect(replies).toHaveLength(1);
+      expect(replies[0].isWellFormed()).toBe(true);
+      expect(JSON.parse(replies[0])).toMatchObject({ Type: 'ERROR', ErrorCode: 400 });
+      expect(JSON.parse(replies[0]).ErrorMessage).toMatch(/lone surrogate/);
+    }
+  });
+
+  it('refuses a message id that is not one (control characters, spaces) before chat-svc', async () => {
+    const calls: string[] = [];
+    const replies: string[] = [];
+    await handleIvsFrame(
+      JSON.stringify({ Action: 'DELETE_MESSAGE', RequestId: 'q8', Id: 'a\n  gateway info FAKE' }),
+      { ...who, capabilities: ['DELETE_MESSAGE'] },
+      frameContext(calls),
+      (f) => replies.push(f),
+    );
+    expect(calls).toEqual([]);
+    expect(JSON.parse(replies[0] ?? '{}')).toMatchObject({ ErrorCode: 400, RequestId: 'q8' });
+  });
+
   it('lets emoji, CJK and ordinary attribute names through to chat-svc', async () => {
     const { calls } = await ivs({
       Action: 'SEND_MESSAGE',

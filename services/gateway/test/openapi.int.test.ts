@@ -215,6 +215,51 @@ describe('/openapi.json', () => {
     );
   });
 
+  it('declares every request body closed, nested objects too (the server refuses unknown fields)', () => {
+    const open: string[] = [];
+    const walk = (schema: unknown, at: string) => {
+      if (!schema || typeof schema !== 'object') return;
+      const sch = schema as Json;
+      if (
+        sch.type === 'object' &&
+        sch.properties &&
+        sch.additionalProperties === undefined &&
+        !sch.patternProperties
+      )
+        open.push(at);
+      for (const [name, sub] of Object.entries((sch.properties as Json | undefined) ?? {}))
+        walk(sub, `${at}.${name}`);
+      for (const k of ['items', 'anyOf', 'oneOf'] as const) {
+        const v = sch[k];
+        if (Array.isArray(v)) for (const [i, x] of v.entries()) walk(x, `${at}.${k}[${i}]`);
+        else walk(v, `${at}.${k}`);
+      }
+    };
+    let bodies = 0;
+    for (const o of ops) {
+      const body = o.op.requestBody as Json | undefined;
+      const schema = ((body?.content as Json | undefined)?.['application/json'] as Json | undefined)?.schema;
+      if (!schema) continue;
+      bodies++;
+      walk(schema, o.key);
+    }
+    expect(bodies).toBeGreaterThan(15);
+    expect(open).toEqual([]);
+  });
+
+  it('constrains every path parameter (a pattern, an enum or an integer): an id is never free text', () => {
+    const free: string[] = [];
+    for (const o of ops) {
+      for (const p of (o.op.parameters ?? []) as Json[]) {
+        if (p.in !== 'path') continue;
+        const schema = p.schema as Json;
+        if (schema.pattern === undefined && schema.enum === undefined && schema.type !== 'integer')
+          free.push(`${o.key} ${String(p.name)}`);
+      }
+    }
+    expect(free).toEqual([]);
+  });
+
   it('gives every operation a 2xx and error responses: problem+json, or the seed shape on seed 001 / 004 routes', () => {
     const holes: string[] = [];
     for (const o of ops) {

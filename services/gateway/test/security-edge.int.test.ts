@@ -141,6 +141,7 @@ describe('REST edge security', () => {
       ['sub is a number', sign({}, { sub: 12345, exp: '1h' }), /subject/],
       ['sub is an object', sign({}, { sub: { id: 'alice' }, exp: '1h' }), /subject|not valid/],
       ['sub has a control character', sign({}, { sub: 'ali\nce', exp: '1h' }), /control characters/],
+      ['sub has a lone surrogate', sign({}, { sub: 'surr\ud800', exp: '1h' }), /well-formed/],
     ];
     for (const [name, token, detail] of cases) {
       const res = await h.app.inject({
@@ -160,6 +161,14 @@ describe('REST edge security', () => {
   it('refuses a path user id with a control character (the contracts refuse it too)', async () => {
     const res = await h.api('DELETE', `/v1/chat/rooms/${nativeRoom}/bans/a%0Ab`);
     expect(res.statusCode).toBe(400);
+  });
+
+  it('refuses a message id with a newline (it forged a log line) or a space: 400 before chat-svc', async () => {
+    for (const id of ['a%0A%20%20gateway%20info%20FAKE-LOG-LINE', 'a%20b']) {
+      const res = await h.api('DELETE', `/v1/chat/rooms/${nativeRoom}/messages/${id}`);
+      expect({ id, status: res.statusCode }).toEqual({ id, status: 400 });
+      expect(res.json().detail).toMatch(/messageId/);
+    }
   });
 
   it('refuses a title given as a number instead of storing "5"', async () => {

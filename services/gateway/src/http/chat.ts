@@ -13,6 +13,7 @@ import {
   ChatTokenCreate,
   ChatUserDisconnect,
   IsoTime,
+  MessageId,
   UserId,
 } from '@onair/contracts';
 import { type Bus, conflict, forbidden, notFound } from '@onair/runtime';
@@ -270,14 +271,16 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
   );
 
   const Reason = Type.Optional(Type.String({ minLength: 1, maxLength: 256 }));
-  app.delete(
+  const DeleteParams = Type.Object({ roomId: RoomId, messageId: MessageId });
+  const DeleteQuery = Type.Object({ reason: Reason });
+  app.delete<{ Params: Static<typeof DeleteParams>; Querystring: Static<typeof DeleteQuery> }>(
     '/v1/chat/rooms/:roomId/messages/:messageId',
     {
       schema: {
         tags,
         summary: 'Delete a message (moderators; IVS Chat rooms)',
-        params: Type.Object({ roomId: RoomId, messageId: Type.String({ minLength: 1, maxLength: 128 }) }),
-        querystring: Type.Object({ reason: Reason }),
+        params: DeleteParams,
+        querystring: DeleteQuery,
         response: {
           204: Type.Null({ description: 'Deleted' }),
           ...errorResponses({
@@ -289,8 +292,8 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
       },
     },
     async (req, reply) => {
-      const { roomId, messageId } = req.params as { roomId: string; messageId: string };
-      const { reason } = req.query as { reason?: string };
+      const { roomId, messageId } = req.params;
+      const { reason } = req.query;
       await roomFor(deps, roomId, principalOf(req), false);
       await deps.bus.request(
         command(req, ChatMessageDelete.type, roomId, {

@@ -1,7 +1,7 @@
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { notImplemented, unauthorized } from '@onair/runtime';
+import { closeObjects, notImplemented, unauthorized } from '@onair/runtime';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { asyncApiDocument } from '../asyncapi';
 import { bearer, type Principal, type TokenVerifier } from '../auth';
@@ -88,7 +88,7 @@ export async function registerPlugins(
       security: [{ bearer: [] }],
     },
     // A body whose fields are all optional may be left out (the validator takes none as `{}`):
-    // say so, or generated clients force callers to send one.
+    // say so, or generated clients force callers to send one. Bodies are closed: say that too.
     transformObject: (doc) =>
       'openapiObject' in doc ? optionalBodies(doc.openapiObject) : doc.swaggerObject,
     // Shared schemas (app.addSchema) are components named by their $id: #/components/schemas/Problem.
@@ -157,9 +157,10 @@ function optionalBodies<T extends { paths?: Record<string, unknown> }>(doc: T): 
       const body = (
         op as { requestBody?: { required?: boolean; content?: Record<string, { schema?: unknown }> } }
       )?.requestBody;
-      const schema = body?.content?.['application/json']?.schema as
-        | { type?: unknown; required?: unknown }
-        | undefined;
+      const json = body?.content?.['application/json'];
+      // Bodies are closed (the validator refuses unknown fields, see closeObjects): say so.
+      if (json?.schema && typeof json.schema === 'object') json.schema = closeObjects(json.schema);
+      const schema = json?.schema as { type?: unknown; required?: unknown } | undefined;
       if (
         body &&
         schema?.type === 'object' &&

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { command, type LiveKitApiDeps, need } from '../livekit/deps';
 import { recordingOf, startRecording } from '../livekit/recording-start';
 import { seedJoinPolicy } from '../livekit/room-access';
-import { LiveKitName } from '../livekit/schemas';
+import { LiveKitName, NO_CONTROLS } from '../livekit/schemas';
 import { seedErrors } from '../livekit/seed-errors';
 import { SEED_TOKEN_TTL_S } from '../livekit/tokens';
 import type { RecordingRecord } from '../read-models/recordings';
@@ -46,7 +46,7 @@ const ListQuery = Type.Object({
     LiveKitName({ optionalEmpty: true, description: "LiveKit's room sid, or our room id" }),
   ),
 });
-const NameParams = Type.Object({ recordingName: Type.String({ maxLength: 255 }) });
+const NameParams = Type.Object({ recordingName: Type.String({ maxLength: 255, pattern: NO_CONTROLS }) });
 type Named = { Params: Static<typeof NameParams> };
 
 /** Seed 001's error body (the OpenVidu tutorials' shape), as application/json, for every error. */

@@ -46,7 +46,7 @@ const JoinBody = Type.Object({
   roomId: Type.Optional(LiveKitName({ optionalEmpty: true, description: "our room id, or LiveKit's sid" })),
   userName: Type.Optional(UserName),
 });
-const RoomParams = Type.Object({ roomId: Type.String({ maxLength: 128 }) });
+const RoomParams = Type.Object({ roomId: LiveKitName({ optionalEmpty: true }) });
 
 /** NestJS's error body, as application/json, for every error of these routes. */
 const SeedError = Type.Object(

@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
  */
 
 /** Characters that have no place in a name or an id: C0 controls and DEL. */
-const NO_CONTROLS = '^[^\\u0000-\\u001f\\u007f]*$';
+export const NO_CONTROLS = '^[^\\u0000-\\u001f\\u007f]*$';
 /** Free text may have tabs and line breaks, but no other control characters. */
 const TEXT = '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$';
 

@@ -1,5 +1,6 @@
-import { wire } from '@onair/contracts';
-import type { Logger } from '@onair/runtime';
+import { MessageId, wire } from '@onair/contracts';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { illFormedAt, type Logger } from '@onair/runtime';
 import {
   type ChatCommandContext,
   deleteChatMessage,
@@ -11,6 +12,9 @@ import {
   parseObject,
 } from './commands';
 import type { TokenBucket } from './rate-limit';
+
+/** A message id as the contract has it. */
+const isMessageId = TypeCompiler.Compile(MessageId);
 
 /** The IVS Chat hard limit; a room's own, lower limit is enforced by chat-svc. */
 const MAX_CONTENT_CODE_POINTS = 500;
@@ -31,9 +35,16 @@ export async function handleIvsFrame(
   const req = parseObject(raw);
   if (!req) return reply(wire.errorFrame({ code: 400, message: 'The request is not a JSON object' }));
   const requestId =
-    typeof req.RequestId === 'string' && req.RequestId.length <= 128 ? req.RequestId : undefined;
+    typeof req.RequestId === 'string' && req.RequestId.length <= 128 && req.RequestId.isWellFormed()
+      ? req.RequestId
+      : undefined;
   const fail = (code: wire.ErrorCode, message: string) =>
     reply(wire.errorFrame({ requestId, code, message }));
+  // Every string of a frame (RequestId, Id, UserId, Reason, Content, Attributes) is stored or
+  // sent on: a lone surrogate anywhere is refused, as in a REST body.
+  const illFormed = illFormedAt(req);
+  if (illFormed !== undefined)
+    return fail(400, `${illFormed} contains a lone surrogate; send well-formed Unicode`);
 
   if (req.RequestId !== undefined && requestId === undefined)
     return fail(400, 'RequestId must be a string of at most 128 characters');
@@ -47,15 +58,13 @@ export async function handleIvsFrame(
         if (!need('SEND_MESSAGE')) return fail(403, 'This token does not allow sending messages');
         if (typeof req.Content !== 'string' || req.Content.length === 0)
           return fail(400, 'Content must be a non-empty string');
-        if (!req.Content.isWellFormed())
-          return fail(400, 'Content contains a lone surrogate; send well-formed Unicode');
         if ([...req.Content].length > MAX_CONTENT_CODE_POINTS)
           return fail(413, `Content is longer than ${MAX_CONTENT_CODE_POINTS} characters`);
         const attributes = stringMap(req.Attributes);
         if (attributes === null)
           return fail(
             400,
-            'Attributes must be an object of at most 10 string values (keys up to 128 characters, not __proto__, constructor or prototype; well-formed Unicode)',
+            'Attributes must be an object of at most 10 string values (keys up to 128 characters, not __proto__, constructor or prototype)',
           );
         if (!ctx.limiter.take()) return fail(429, 'Too many messages from this connection; retry in 1 s');
         await sendChatMessage(ctx, who, { requestId: rid, content: req.Content, attributes });
@@ -63,8 +72,8 @@ export async function handleIvsFrame(
       }
       case 'DELETE_MESSAGE': {
         if (!need('DELETE_MESSAGE')) return fail(403, 'This token does not allow deleting messages');
-        if (typeof req.Id !== 'string' || req.Id.length === 0)
-          return fail(400, 'Id (the message id) is required');
+        if (typeof req.Id !== 'string' || !isMessageId.Check(req.Id))
+          return fail(400, 'Id (the message id) is required: 1-128 letters, digits and _ . : -');
         if (req.Reason !== undefined && typeof req.Reason !== 'string')
           return fail(400, 'Reason must be a string');
         await deleteChatMessage(ctx, who, {
@@ -106,13 +115,7 @@ function stringMap(v: unknown): Record<string, string> | undefined | null {
   if (
     entries.length > 10 ||
     !entries.every(
-      ([k, x]) =>
-        typeof x === 'string' &&
-        k.length <= 128 &&
-        x.length <= 1000 &&
-        !RESERVED_KEYS.has(k) &&
-        k.isWellFormed() &&
-        x.isWellFormed(),
+      ([k, x]) => typeof x === 'string' && k.length <= 128 && x.length <= 1000 && !RESERVED_KEYS.has(k),
     )
   ) {
     return null;

@@ -1,5 +1,5 @@
 import { wire } from '@onair/contracts';
-import { isAppError, type Logger } from '@onair/runtime';
+import { illFormedAt, isAppError, type Logger } from '@onair/runtime';
 import {
   type ChatCommandContext,
   errorCodeOf,
@@ -34,7 +34,11 @@ export async function handleSeed003Frame(
   const req = parseObject(raw);
   if (!req) return reply(wire.seed003ErrorFrame({ code: 400, message: 'The request is not a JSON object' }));
   const action = typeof req.action === 'string' ? req.action : undefined;
-  const fail = (code: number, message: string) => reply(wire.seed003ErrorFrame({ code, message, action }));
+  const fail = (code: number, message: string) =>
+    reply(wire.seed003ErrorFrame({ code, message, action: action?.isWellFormed() ? action : undefined }));
+  const illFormed = illFormedAt(req);
+  if (illFormed !== undefined)
+    return fail(400, `${illFormed} contains a lone surrogate; send well-formed Unicode`);
   try {
     if (action === 'joinGroup') {
       const groupId = req.groupId;
@@ -50,8 +54,6 @@ export async function handleSeed003Frame(
       if (!who.capabilities.includes('SEND_MESSAGE')) return fail(403, 'This user may not send messages');
       if (typeof req.message !== 'string' || req.message.length === 0)
         return fail(400, 'message must be a non-empty string');
-      if (!req.message.isWellFormed())
-        return fail(400, 'message contains a lone surrogate; send well-formed Unicode');
       if ([...req.message].length > 500) return fail(413, 'message is longer than 500 characters');
       if (!ctx.limiter.take()) return fail(429, 'Too many messages from this connection; retry in 1 s');
       await sendChatMessage(
