@@ -3,7 +3,7 @@
 // would send, and the `ws` client for frames on open sockets of both protocols. Whatever arrives,
 // every answer is an HTTP status line or a JSON object, and no process goes down.
 import { connect } from 'node:net';
-import { mintChatToken } from '@onair/runtime';
+import { illFormedAt, mintChatToken } from '@onair/runtime';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
@@ -447,6 +447,7 @@ describe('socket fuzzing the whole stack (gateway and services as separate proce
     for (const r of replies) {
       const v: unknown = JSON.parse(r);
       expect(typeof v === 'object' && v !== null && !Array.isArray(v)).toBe(true);
+      expect(illFormedAt(v)).toBeUndefined(); // nothing ill-formed comes back either
     }
     expect(binaryReplies).toBe(0);
     expect(ACCEPTED_CLOSES.has(closedWith as number)).toBe(true);
@@ -470,5 +471,14 @@ describe('socket fuzzing the whole stack (gateway and services as separate proce
       params(SEED + 3),
     );
     await healthy();
+  });
+
+  it("leaves the room's history well-formed: what the fuzzing got stored, strict JSON clients can read", async () => {
+    const res = await fetch(`${stack.gatewayUrl}/v1/chat/rooms/${roomId}/messages?limit=100`, {
+      headers: { authorization: `Bearer ${tokens.user}` },
+    });
+    expect(res.status).toBe(200);
+    const page: unknown = JSON.parse(await res.text());
+    expect(illFormedAt(page)).toBeUndefined();
   });
 });
