@@ -3,7 +3,7 @@
 // in as it is scrolled; a lost connection reconnects and recovers what it missed, and says so.
 import { type ChatRoom as ChatRoomView, ok } from '@onair/client';
 import { type ChatMessage, type ChatRoom, SendMessageRequest } from 'amazon-ivs-chat-messaging';
-import { type Connection, connectRoom } from '../chat-room';
+import { type Connection, type ConnState, connectRoom } from '../chat-room';
 import type { Page } from '../main';
 import { api, hasRole, session } from '../session';
 import { action, announce, errorSlot, field, h, messageOf, time } from '../ui';
@@ -107,11 +107,11 @@ export const chatPage: Page = (main, roomArg) => {
       const v = Number(m.attributes?.['onair:seq']);
       return Number.isFinite(v) ? v : undefined;
     };
-    const modButton = (label: string, run: () => Promise<void>) => {
+    /** A moderator's button; `run` answers false when the moderator changed their mind. */
+    const modButton = (label: string, run: () => Promise<boolean | undefined>) => {
       const b = h('button', { type: 'button', class: 'small' }, label);
       action(b, out, async () => {
-        await run();
-        announce(`${label}: done`);
+        if ((await run()) !== false) announce(`${label}: done`);
       });
       return b;
     };
@@ -135,7 +135,7 @@ export const chatPage: Page = (main, roomArg) => {
               api().DELETE('/v1/chat/rooms/{roomId}/messages/{messageId}', {
                 params: { path: { roomId: id, messageId: m.id } },
               }),
-            ).then(() => {}),
+            ).then(() => true),
           ),
         );
         if (who !== me) {
@@ -146,7 +146,7 @@ export const chatPage: Page = (main, roomArg) => {
                   params: { path: { roomId: id } },
                   body: { userId: who },
                 }),
-              ).then(() => {}),
+              ).then(() => true),
             ),
           );
           if (room.provider === 'native')
@@ -161,16 +161,18 @@ export const chatPage: Page = (main, roomArg) => {
                       reason: 'timed out from the console',
                     },
                   }),
-                ).then(() => {}),
+                ).then(() => true),
               ),
-              modButton(`Ban ${who}`, () =>
-                ok(
+              modButton(`Ban ${who}`, async () => {
+                if (!confirm(`Ban ${who} from this room? (Lift it below, under Moderation.)`)) return false;
+                await ok(
                   api().POST('/v1/chat/rooms/{roomId}/bans', {
                     params: { path: { roomId: id } },
                     body: { userId: who, reason: 'banned from the console' },
                   }),
-                ).then(() => {}),
-              ),
+                );
+                return true;
+              }),
             );
         }
         li.append(' ', tools);
@@ -179,56 +181,66 @@ export const chatPage: Page = (main, roomArg) => {
       li.scrollIntoView({ block: 'nearest' });
     };
 
-    conn = connectRoom(room, {
-      lastSeq: () => lastSeq,
-      onState: (s, why) => {
-        state.dataset.state = s;
-        state.textContent =
-          why ??
-          {
-            connecting: 'Connecting…',
-            connected: 'Connected',
-            reconnecting: 'Reconnecting…',
-            closed: 'Disconnected',
-          }[s];
-        if (why) announce(why);
-      },
-      attach: (r: ChatRoom) => {
-        r.addListener('message', (m) => {
-          const seq = seqOf(m);
-          if (seq !== undefined) lastSeq = Math.max(lastSeq ?? 0, seq);
-          render(m);
-        });
-        r.addListener('messageDelete', (e) => {
-          const li = log.querySelector(`[data-id="${CSS.escape(e.messageId)}"]`);
-          if (li) li.remove();
-          announce('A moderator deleted a message');
-        });
-        r.addListener('event', (e) => {
-          if (e.eventName === 'onair:RECOVERY') {
-            const complete = e.attributes?.complete === 'true';
-            const text = complete
-              ? `Reconnected: recovered every message after #${e.attributes?.since}`
-              : `Reconnected: more than 1000 messages were missed; older ones are in the history below`;
-            state.textContent = text;
-            announce(text);
-          } else if (e.eventName === 'onair:STREAM_STATE') {
-            announce(`The stream is now ${e.attributes?.status}`);
-          }
-        });
-      },
+    const text = h('input', { name: 'message', maxlength: 500, autocomplete: 'off', required: true });
+    const send = h('button', { type: 'submit', class: 'primary', disabled: true }, 'Send');
+    const viewer = !hasRole('streamer', 'moderator', 'admin') && room.ownerId !== me;
+    // One button: Disconnect while a connection is open or being retried, Connect once closed.
+    const toggle = h('button', { type: 'button' }, 'Disconnect');
+    const onState = (s: ConnState, why?: string) => {
+      if (left) return;
+      send.disabled = viewer || s !== 'connected';
+      toggle.textContent = s === 'closed' ? 'Connect' : 'Disconnect';
+      state.dataset.state = s;
+      state.textContent =
+        why ??
+        {
+          connecting: 'Connecting…',
+          connected: 'Connected',
+          reconnecting: 'Reconnecting…',
+          closed: 'Disconnected',
+        }[s];
+      if (why) announce(why);
+    };
+    const attach = (r: ChatRoom) => {
+      r.addListener('message', (m) => {
+        const seq = seqOf(m);
+        if (seq !== undefined) lastSeq = Math.max(lastSeq ?? 0, seq);
+        render(m);
+      });
+      r.addListener('messageDelete', (e) => {
+        const li = log.querySelector(`[data-id="${CSS.escape(e.messageId)}"]`);
+        if (li) li.remove();
+        announce('A moderator deleted a message');
+      });
+      r.addListener('event', (e) => {
+        if (e.eventName === 'onair:RECOVERY') {
+          const complete = e.attributes?.complete === 'true';
+          const text = complete
+            ? `Reconnected: recovered every message after #${e.attributes?.since}`
+            : `Reconnected: more than 1000 messages were missed; older ones are in the history below`;
+          state.textContent = text;
+          announce(text);
+        } else if (e.eventName === 'onair:STREAM_STATE') {
+          announce(`The stream is now ${e.attributes?.status}`);
+        }
+      });
+    };
+    const connect = () => {
+      conn = connectRoom(room, { lastSeq: () => lastSeq, onState, attach });
+    };
+    connect();
+    toggle.addEventListener('click', () => {
+      out.clear();
+      if (conn && conn.state() !== 'closed') conn.close();
+      else connect();
     });
 
-    const text = h('input', { name: 'message', maxlength: 500, autocomplete: 'off', required: true });
-    const send = h('button', { type: 'submit', class: 'primary' }, 'Send');
-    const viewer = !hasRole('streamer', 'moderator', 'admin') && room.ownerId !== me;
     const form = h(
       'form',
       { class: 'inline send' },
       field('Message', text, viewer ? 'Viewers read only: your token has no SEND_MESSAGE' : undefined),
       send,
     );
-    if (viewer) send.disabled = true;
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       const content = text.value.trim();
@@ -242,8 +254,6 @@ export const chatPage: Page = (main, roomArg) => {
         out.show(new Error(chatError(err)));
       }
     });
-    const leaveRoom = h('button', { type: 'button' }, 'Disconnect');
-    leaveRoom.addEventListener('click', () => conn?.close());
 
     const view = h(
       'section',
@@ -253,14 +263,57 @@ export const chatPage: Page = (main, roomArg) => {
       out.el,
       log,
       form,
-      h('div', { class: 'actions' }, leaveRoom),
+      h('div', { class: 'actions' }, toggle),
+      moderates && room.provider === 'native' ? unbanForm(id) : false,
     );
     if (room.provider === 'native') view.append(historyPane(id));
     picker.before(view);
   }
 
+  /** Lifts a ban or a time-out (there is no list of bans to pick from: the user id is typed). */
+  function unbanForm(id: string): HTMLElement {
+    const user = h('input', {
+      name: 'unbanUser',
+      required: true,
+      autocomplete: 'off',
+      placeholder: 'user id',
+    });
+    const lift = h('button', { type: 'submit' }, 'Unban');
+    const errs = errorSlot();
+    const f = h('form', { class: 'inline' }, field('User id', user), lift);
+    f.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const who = user.value.trim();
+      if (!who || lift.disabled) return;
+      lift.disabled = true;
+      errs.clear();
+      try {
+        await ok(
+          api().DELETE('/v1/chat/rooms/{roomId}/bans/{userId}', {
+            params: { path: { roomId: id, userId: who } },
+          }),
+        );
+        announce(`${who} may join this room again (if banned or timed out, no longer)`);
+        user.value = '';
+      } catch (err) {
+        errs.show(err);
+      } finally {
+        lift.disabled = false;
+      }
+    });
+    return h(
+      'section',
+      { 'aria-labelledby': 'mod-h', class: 'moderation' },
+      h('h3', { id: 'mod-h' }, 'Moderation: lift a ban or a time-out'),
+      errs.el,
+      f,
+    );
+  }
+
   function historyPane(id: string): HTMLElement {
     const list = h('ol', { class: 'messages history', 'aria-label': 'History' });
+    // One scroll box (the list itself does not scroll): its end, the button, loads the next page.
+    const box = h('div', { class: 'history-scroll' }, list);
     const more = h('button', { type: 'button' }, 'Load more history');
     const errs = errorSlot();
     let after = 0;
@@ -299,17 +352,26 @@ export const chatPage: Page = (main, roomArg) => {
     };
     more.addEventListener('click', () => void load());
     // Infinite scroll: the next page loads when the button comes into view.
-    observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) void load();
-    });
+    box.append(more);
+    observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) void load();
+      },
+      { root: box },
+    );
     observer.observe(more);
     void load();
+    // The error stays outside the folded pane: a refusal (a ban) shows without opening it.
     return h(
-      'details',
-      { class: 'history-pane' },
-      h('summary', {}, 'History (stored messages, oldest first)'),
+      'div',
+      {},
       errs.el,
-      h('div', { class: 'scroll history-scroll' }, list, more),
+      h(
+        'details',
+        { class: 'history-pane' },
+        h('summary', {}, 'History (stored messages, oldest first)'),
+        box,
+      ),
     );
   }
 
