@@ -1,7 +1,9 @@
-// Streams: create (provider, latency mode), list with status updating live (native chat rooms
-// carry `onair:STREAM_STATE` events; IVS Chat ones are polled), the ingest endpoint and stream key
-// for the owner with copy buttons, stop, delete, and in development a simulated encoder.
-import { createStream, ok, type Stream } from '@onair/client';
+// Streams: create (chat provider, latency mode, channel type, recording configuration), list with
+// status updating live (native chat rooms carry `onair:STREAM_STATE` events; the list is also
+// re-read every few seconds, which adds streams made elsewhere and moves IVS Chat ones), the
+// ingest endpoint and stream key for the owner with copy buttons, stop, delete, and in
+// development a simulated encoder.
+import { type CreateStreamRequest, createStream, ok, type Stream } from '@onair/client';
 import { type Connection, connectRoom } from '../chat-room';
 import type { Page } from '../main';
 import { api, devRoutesOn, hasRole, session } from '../session';
@@ -16,6 +18,9 @@ export const streamsPage: Page = (main, selectedId) => {
   let devOn = false;
   let poll: ReturnType<typeof setInterval> | undefined;
   let left = false;
+  let refreshing = false;
+  let shownKey = '';
+  const canCreate = hasRole('streamer', 'moderator', 'admin');
 
   // --- create
   const title = h('input', { name: 'title', required: true, maxlength: 200, value: 'My show' });
@@ -31,6 +36,19 @@ export const streamsPage: Page = (main, selectedId) => {
     h('option', { value: 'native' }, 'native (onair chat)'),
     h('option', { value: 'ivs' }, 'ivs (AWS IVS Chat)'),
   );
+  const channelType = h(
+    'select',
+    { name: 'channelType' },
+    ...CHANNEL_TYPES.map((t) => h('option', { value: t, selected: t === 'STANDARD' }, t)),
+  );
+  const recording = h('input', {
+    name: 'recordingConfigurationArn',
+    autocomplete: 'off',
+    placeholder: 'none: not recorded',
+    // The API's pattern; an HTML pattern is anchored and compiled with the v flag (\- is a dash).
+    pattern: 'arn:aws:ivs:[a-z0-9\\-]+:[0-9]+:recording-configuration/[a-zA-Z0-9\\-]+',
+    size: 40,
+  });
   const create = h('button', { type: 'submit', class: 'primary' }, 'Create stream');
   const form = h(
     'form',
@@ -38,6 +56,12 @@ export const streamsPage: Page = (main, selectedId) => {
     field('Title', title),
     field('Latency mode', latency),
     field('Chat provider', provider),
+    field('Channel type', channelType),
+    field(
+      'Recording configuration ARN',
+      recording,
+      'IVS auto-records the broadcasts to S3 (arn:aws:ivs:<region>:<account>:recording-configuration/<id>)',
+    ),
     create,
   );
   form.addEventListener('submit', async (e) => {
@@ -47,15 +71,20 @@ export const streamsPage: Page = (main, selectedId) => {
     errors.clear();
     announce('Creating the stream…');
     try {
-      const s = await createStream(api(), {
+      const body: CreateStreamRequest = {
         title: title.value.trim(),
         latencyMode: latency.value === 'NORMAL' ? 'NORMAL' : 'LOW',
         chatProvider: provider.value === 'ivs' ? 'ivs' : 'native',
-      });
+      };
+      const type = CHANNEL_TYPES.find((t) => t === channelType.value);
+      if (type) body.channelType = type;
+      if (recording.value.trim()) body.recordingConfigurationArn = recording.value.trim();
+      const s = await createStream(api(), body);
       announce(`Stream “${s.title}” is ${s.status}`);
       location.hash = `#/streams/${encodeURIComponent(s.streamId)}`;
       await refresh();
     } catch (err) {
+      announce('The stream was not created');
       errors.show(err);
     } finally {
       create.disabled = false;
@@ -89,6 +118,7 @@ export const streamsPage: Page = (main, selectedId) => {
   };
 
   function renderRows(): void {
+    shownKey = JSON.stringify(streams.map((s) => [s.streamId, s.status, s.title]));
     rows.replaceChildren(
       ...streams.map((s) =>
         h(
@@ -106,12 +136,33 @@ export const streamsPage: Page = (main, selectedId) => {
       rows.append(h('tr', {}, h('td', { colspan: 5 }, 'No streams yet: create one above.')));
   }
 
+  /** Re-reads the list: new streams join it, deleted ones leave, changed statuses show (details too). */
   async function refresh(): Promise<void> {
-    const page = await ok(api().GET('/v1/streams', { params: { query: { limit: 50 } } }));
-    if (left) return;
-    streams = page.items;
-    renderRows();
-    for (const s of streams) watch(s);
+    if (refreshing) return;
+    refreshing = true;
+    try {
+      const page = await ok(api().GET('/v1/streams', { params: { query: { limit: 50 } } }));
+      if (left) return;
+      const before = new Map(streams.map((s) => [s.streamId, s.status]));
+      streams = page.items;
+      // Rows are rebuilt only when something shows differently (focus in the table stays).
+      const key = JSON.stringify(streams.map((s) => [s.streamId, s.status, s.title]));
+      if (key !== shownKey) renderRows();
+      for (const s of streams) {
+        watch(s);
+        const was = before.get(s.streamId);
+        if (was === undefined || was === s.status) continue;
+        announce(`Stream “${s.title}” is now ${s.status}`);
+        if (s.streamId === selectedId) void showDetails(s.streamId).catch((e) => errors.show(e));
+      }
+      for (const [id, w] of watchers)
+        if (!streams.some((s) => s.streamId === id)) {
+          w.close();
+          watchers.delete(id);
+        }
+    } finally {
+      refreshing = false;
+    }
   }
 
   // --- details
@@ -171,6 +222,14 @@ export const streamsPage: Page = (main, selectedId) => {
         h('dd', {}, h('code', {}, s.streamId)),
         h('dt', {}, 'Owner'),
         h('dd', {}, s.ownerId),
+        h('dt', {}, 'Channel'),
+        h('dd', {}, `${s.channelType}, ${s.latencyMode} latency`),
+        h('dt', {}, 'Recording'),
+        h(
+          'dd',
+          {},
+          s.recordingConfigurationArn ? h('code', {}, s.recordingConfigurationArn) : 'not recorded',
+        ),
         h('dt', {}, 'Playback URL'),
         h('dd', {}, s.playbackUrl ? h('code', {}, s.playbackUrl) : '—'),
         s.failureReason && h('dt', {}, 'Failure'),
@@ -224,7 +283,9 @@ export const streamsPage: Page = (main, selectedId) => {
   main.append(
     h('h1', {}, 'Streams'),
     errors.el,
-    h('section', { 'aria-labelledby': 'create-h' }, h('h2', { id: 'create-h' }, 'New stream'), form),
+    ...(canCreate
+      ? [h('section', { 'aria-labelledby': 'create-h' }, h('h2', { id: 'create-h' }, 'New stream'), form)]
+      : []),
     details,
     h(
       'section',
@@ -261,11 +322,11 @@ export const streamsPage: Page = (main, selectedId) => {
       errors.show(e);
     }
   })();
-  // IVS Chat rooms carry no stream events: poll while any such stream could still change.
+  // Re-read the list while the page is open and seen: streams created in another tab or by
+  // another user appear, and IVS Chat rooms (which carry no stream events) change status.
   poll = setInterval(() => {
-    if (streams.some((s) => s.chatProvider === 'ivs' && s.status !== 'failed'))
-      void refresh().catch(() => {});
-  }, 5000);
+    if (!document.hidden) void refresh().catch(() => {});
+  }, REFRESH_MS);
 
   return () => {
     left = true;
@@ -274,6 +335,8 @@ export const streamsPage: Page = (main, selectedId) => {
   };
 };
 
+const REFRESH_MS = 5000;
+const CHANNEL_TYPES = ['BASIC', 'STANDARD', 'ADVANCED_SD', 'ADVANCED_HD'] as const;
 const STATUSES = ['provisioning', 'ready', 'live', 'ended', 'failed'] as const;
 function isStatus(v: unknown): v is Stream['status'] {
   return STATUSES.some((s) => s === v);
