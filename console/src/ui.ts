@@ -23,7 +23,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
-/** Says something in the page's status line (aria-live polite). */
+/** Says something in the page's status line (aria-live polite); '' clears it. */
 export function announce(text: string): void {
   const s = document.getElementById('status');
   if (s) s.textContent = text;
@@ -63,6 +63,7 @@ export function action(
     button.disabled = true;
     button.setAttribute('aria-busy', 'true');
     errors.clear();
+    announce('');
     try {
       await run();
     } catch (e) {
@@ -74,21 +75,41 @@ export function action(
   });
 }
 
-/** A button that copies `value()` and says so. */
-export function copyButton(label: string, value: () => string | Promise<string>): HTMLButtonElement {
+/**
+ * A button that copies `value()` and says so. A failure to get the value (an API refusal) is
+ * shown in `errors` with its reason; only a clipboard refusal is called one.
+ */
+export function copyButton(
+  label: string,
+  value: () => string | Promise<string>,
+  errors?: { show(e: unknown): void; clear(): void },
+): HTMLButtonElement {
   const b = h('button', { type: 'button', class: 'small' }, label);
+  const reset = () =>
+    setTimeout(() => {
+      b.textContent = label;
+    }, 2000);
   b.addEventListener('click', async () => {
+    errors?.clear();
+    let text: string;
     try {
-      await navigator.clipboard.writeText(await value());
+      text = await value();
+    } catch (e) {
+      b.textContent = 'Not copied';
+      errors?.show(e);
+      announce(`${label}: ${messageOf(e)}`);
+      reset();
+      return;
+    }
+    try {
+      await navigator.clipboard.writeText(text);
       b.textContent = 'Copied';
       announce(`${label}: copied to the clipboard`);
     } catch {
       b.textContent = 'Copy failed';
       announce(`${label}: the browser refused the clipboard; select the text instead`);
     }
-    setTimeout(() => {
-      b.textContent = label;
-    }, 2000);
+    reset();
   });
   return b;
 }
