@@ -7,7 +7,7 @@ import { roomsPage } from './pages/rooms';
 import { signInPage } from './pages/signin';
 import { streamsPage } from './pages/streams';
 import { session, signOut } from './session';
-import { h } from './ui';
+import { announce, h } from './ui';
 
 export type Page = (main: HTMLElement, arg: string | undefined) => (() => void) | undefined;
 
@@ -19,6 +19,8 @@ const PAGES: Record<string, { title: string; page: Page }> = {
 };
 
 let leave: (() => void) | undefined;
+let firstRoute = true;
+let lastName: string | undefined;
 
 function route(): void {
   const [, name = '', arg] = /^#\/([^/]*)\/?(.*)$/.exec(location.hash) ?? [];
@@ -26,6 +28,10 @@ function route(): void {
   if (!main) return;
   leave?.();
   leave = undefined;
+  // The last page's news is stale on another page (within a page, e.g. a stream just created
+  // opening its details, it is still the news).
+  if (name !== lastName) announce('');
+  lastName = name;
   main.replaceChildren();
   renderChrome(name);
   const signedIn = session();
@@ -37,8 +43,16 @@ function route(): void {
     document.title = `${known.title} · onair console`;
     leave = known.page(main, arg ? decodeURIComponent(arg) : undefined);
   }
-  // Move focus to the new page for keyboard and screen-reader users (not on the first load).
-  if (document.activeElement && document.activeElement !== document.body) main.focus();
+  // Move focus to the new page's heading for keyboard and screen-reader users (not on the first
+  // load): after a sign-in or a link the old focus is gone (it would be left on <body>).
+  if (!firstRoute) {
+    const heading = main.querySelector('h1');
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus();
+    } else main.focus();
+  }
+  firstRoute = false;
 }
 
 function renderChrome(current: string): void {
