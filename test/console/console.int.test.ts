@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page, type Route } from 'playwright-core';
 import { waitFor } from '../../libs/runtime/test/wait-for';
 import { stackPorts } from '../../devstack/src/cli/ports';
 import { type StackProcess, startStackProcess } from '../support/stack-process';
@@ -28,9 +28,19 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 const STEP_MS = 30_000;
+/**
+ * What Chromium logs for every 4xx answer, expected or not: the pages get refusals on purpose
+ * (a banned user's token, a viewer's publisher token) and show them. Only these are let through;
+ * a 5xx, or anything else logged as an error, still fails the suite.
+ */
+const EXPECTED_4XX = /^Failed to load resource: the server responded with a status of 4\d\d\b/;
 /** Run in the page (strings: this file is compiled without the DOM's types). */
 const IN_PAGE = {
   clipboard: 'navigator.clipboard.readText()',
+  /** The history list does not scroll itself: its box does (one scroll box). */
+  historyListOverflow: "getComputedStyle(document.querySelector('ol.history')).overflowY",
+  scrollHistoryToEnd:
+    "(() => { const b = document.querySelector('.history-scroll'); b.scrollTo(0, b.scrollHeight); })()",
   videoHasMetadata: "(document.querySelector('video')?.readyState ?? 0) >= 1",
   /** Seeks the player to the middle and answers where it landed once `seeked` fired. */
   seekToMiddle: `new Promise((done) => {
@@ -60,7 +70,8 @@ describe('the web console in Chromium', () => {
     const page = await context.newPage();
     page.setDefaultTimeout(STEP_MS);
     page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`${name}: console error: ${m.text()} (${m.location().url})`);
+      if (m.type() === 'error' && !EXPECTED_4XX.test(m.text()))
+        problems.push(`${name}: console error: ${m.text()} (${m.location().url})`);
     });
     page.on('pageerror', (e) => problems.push(`${name}: uncaught: ${e.message}`));
     page.on('dialog', (d) => void d.accept());
@@ -69,6 +80,9 @@ describe('the web console in Chromium', () => {
   }
 
   const shot = (page: Page, name: string) => page.screenshot({ path: resolve(SHOTS, `${name}.png`) });
+
+  /** The text of the page's focused element's tag, e.g. H1. */
+  const focused = (page: Page) => page.evaluate<string>('document.activeElement?.tagName ?? ""');
 
   async function signInAsDevUser(page: Page, user: string, roles: string[]): Promise<void> {
     await page.getByRole('heading', { name: 'Development sign-in' }).waitFor();
@@ -79,6 +93,18 @@ describe('the web console in Chromium', () => {
     }
     await page.getByRole('button', { name: 'Sign in as this user' }).click();
     await page.getByRole('heading', { name: 'Streams', level: 1 }).waitFor();
+  }
+
+  async function apiPost(path: string, user: string, roles: string[], body: unknown): Promise<unknown> {
+    const r = await fetch(`${stack.gatewayUrl}${path}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await stack.token(user, roles)}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(body),
+    });
+    return r.json();
   }
 
   /** The API, as the browser's user, for what the test checks behind the page. */
@@ -113,6 +139,8 @@ describe('the web console in Chromium', () => {
     await shot(page, 'sign-in');
     await signInAsDevUser(page, 'alice', ['streamer', 'moderator']);
     await page.getByText('alice (streamer, moderator)').waitFor();
+    // Focus is on the new page's heading, not left on <body> (the sign-in button is gone).
+    await waitFor(async () => (await focused(page)) === 'H1', { what: 'focus on the Streams heading' });
   }, 60_000);
 
   it('creates a stream, shows its key to the owner, and its status goes live from the chat room events', async () => {
@@ -133,16 +161,46 @@ describe('the web console in Chromium', () => {
     if (!isStreamLike(s)) throw new Error(`GET /v1/streams/${id}: ${JSON.stringify(s)}`);
     stream = s;
 
-    // Polling is off for native rooms: only the onair:STREAM_STATE event can change the row.
+    // The list's re-reads are held here: only the onair:STREAM_STATE event can change the row.
+    const held: Route[] = [];
+    const list = /\/v1\/streams\?/;
+    await page.route(list, (r) => void held.push(r));
     await page.getByRole('button', { name: 'Start broadcast' }).click();
     await row.locator('[data-status="live"]').waitFor();
+    await page.locator('#detail-h .badge', { hasText: 'live' }).waitFor();
+    await page.unroute(list);
+    for (const r of held) await r.continue();
     await shot(page, 'streams');
+  }, 90_000);
+
+  it('IVS Chat streams: recorded, with a channel type; the details follow the status; new streams appear', async () => {
+    const { page } = alice;
+    await page.getByLabel('Title').fill('Recorded IVS show');
+    await page.getByLabel('Chat provider').selectOption('ivs');
+    await page.getByLabel('Channel type').selectOption('BASIC');
+    const arn = 'arn:aws:ivs:us-east-1:123456789012:recording-configuration/console1';
+    await page.getByLabel('Recording configuration ARN').fill(arn);
+    await page.getByRole('button', { name: 'Create stream' }).click();
+    await page.getByRole('heading', { name: /Recorded IVS show/, level: 2 }).waitFor();
+    await page.locator('.panel dd', { hasText: arn }).waitFor();
+    await page.locator('.panel dd', { hasText: 'BASIC' }).waitFor();
+    const stop = page.getByRole('button', { name: 'Stop stream' });
+    expect(await stop.isDisabled()).toBe(true);
+    // No stream events in an IVS Chat room: the list's re-read moves the row and the details.
+    await page.getByRole('button', { name: 'Start broadcast' }).click();
+    await page.locator('#detail-h .badge', { hasText: 'live' }).waitFor();
+    await waitFor(async () => !(await stop.isDisabled()), { what: 'Stop stream to be enabled' });
+
+    // A stream made elsewhere (another tab, the API) joins the open list.
+    await apiPost('/v1/streams', 'alice', ['streamer'], { title: 'Made in another tab' });
+    await page.locator('tbody tr', { hasText: 'Made in another tab' }).waitFor();
   }, 90_000);
 
   it('chats between two users; a moderator deletes a message and bans the sender', async () => {
     bob = await open('bob');
     await signInAsDevUser(bob.page, 'bob', ['streamer']);
     const chat = `#/chat/${encodeURIComponent(stream.chatRoomId)}`;
+    await alice.page.goto(`${stack.gatewayUrl}/console#/streams/${encodeURIComponent(stream.streamId)}`);
     await alice.page.getByRole('link', { name: 'Open chat' }).click();
     await bob.page.goto(`${stack.gatewayUrl}/console${chat}`);
     for (const { page } of [alice, bob]) await page.locator('.conn[data-state="connected"]').waitFor();
@@ -162,6 +220,16 @@ describe('the web console in Chromium', () => {
     await bobsLine(bob.page).waitFor({ state: 'detached' });
     await bobsLine(alice.page).waitFor({ state: 'detached' });
 
+    // Disconnect says so, stops sending, and Connect brings the room back.
+    const conn = (p: Page) => p.locator('.conn');
+    const send = (p: Page) => p.getByRole('button', { name: 'Send' });
+    await bob.page.getByRole('button', { name: 'Disconnect', exact: true }).click();
+    await bob.page.locator('.conn[data-state="closed"]', { hasText: 'Disconnected' }).waitFor();
+    expect(await send(bob.page).isDisabled()).toBe(true);
+    await bob.page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await bob.page.locator('.conn[data-state="connected"]').waitFor();
+    expect(await send(bob.page).isDisabled()).toBe(false);
+
     await bob.page.getByRole('textbox', { name: 'Message' }).fill('still here');
     await bob.page.getByRole('button', { name: 'Send' }).click();
     const still = alice.page.locator('li[data-sender="bob"]', { hasText: 'still here' });
@@ -170,6 +238,7 @@ describe('the web console in Chromium', () => {
     await bob.page
       .locator('.conn', { hasText: 'A moderator disconnected you: banned from the console' })
       .waitFor();
+    expect(await send(bob.page).isDisabled()).toBe(true);
     const token = await fetch(`${stack.gatewayUrl}/v1/chat/rooms/${stream.chatRoomId}/tokens`, {
       method: 'POST',
       headers: {
@@ -179,10 +248,68 @@ describe('the web console in Chromium', () => {
       body: '{}',
     });
     expect(token.status).toBe(403);
-    expect(await bob.page.locator('.conn').getAttribute('data-state')).toBe('closed');
+    expect(await conn(bob.page).getAttribute('data-state')).toBe('closed');
     await shot(alice.page, 'chat');
     const bans = await apiGet(`/v1/chat/rooms/${stream.chatRoomId}/messages`, 'alice', ['moderator']);
     expect(JSON.stringify(bans)).not.toContain('hello from bob'); // deleted: left out of the history
+
+    // Reloaded, a banned user is told why (the token route's 403) and the page stops trying.
+    const refused = (p: Page, text: RegExp) =>
+      p.locator('.conn[data-state="closed"]', { hasText: text }).waitFor();
+    await bob.page.reload();
+    await refused(bob.page, /Cannot connect: 403 — You are banned from this room/);
+    await bob.page.getByRole('alert').filter({ hasText: 'You are banned from this room' }).first().waitFor();
+
+    // The moderator lifts the ban: bob connects again, and a time-out puts him out as well.
+    await alice.page.getByLabel('User id').fill('bob');
+    await alice.page.getByRole('button', { name: 'Unban' }).click();
+    await alice.page.getByRole('status').filter({ hasText: 'bob may join this room again' }).waitFor();
+    await bob.page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await bob.page.locator('.conn[data-state="connected"]').waitFor();
+    await bob.page.getByRole('textbox', { name: 'Message' }).fill('back again');
+    await send(bob.page).click();
+    await alice.page
+      .locator('li[data-sender="bob"]', { hasText: 'back again' })
+      .getByRole('button', { name: 'Time out bob (5 min)' })
+      .click();
+    await refused(bob.page, /A moderator disconnected you: timed out/);
+    await bob.page.reload();
+    await refused(bob.page, /Cannot connect: 403 — You are timed out in this room until/);
+  }, 90_000);
+
+  it('pages the chat history in one scroll box: reaching its end loads the next page', async () => {
+    const { page } = alice;
+    // 30 more messages (the page has 25): each waits for its echo, and is sent again when the
+    // room's rate limit refused it.
+    const text = page.getByRole('textbox', { name: 'Message' });
+    for (let i = 1; i <= 30; i++) {
+      const line = page.locator(`.messages:not(.history) li:has(.content:text-is("line ${i}"))`);
+      await waitFor(
+        async () => {
+          if ((await line.count()) > 0) return true;
+          if ((await text.inputValue()) === '') await text.fill(`line ${i}`);
+          if (!(await page.getByRole('button', { name: 'Send' }).isDisabled()))
+            await page.getByRole('button', { name: 'Send' }).click();
+          return false;
+        },
+        { what: `line ${i} to be sent`, timeoutMs: 15_000 },
+      );
+    }
+    await page.reload();
+    await page.locator('.conn[data-state="connected"]').waitFor();
+    await page.getByText('History (stored messages, oldest first)').click();
+    const history = page.locator('ol.history > li');
+    await waitFor(async () => (await history.count()) === 25, { what: 'the first history page' });
+    expect(await page.evaluate<string>(IN_PAGE.historyListOverflow)).toBe('visible');
+    // Scrolled to its end (no click): the next page comes, and the button goes after the last.
+    await waitFor(
+      async () => {
+        await page.evaluate(IN_PAGE.scrollHistoryToEnd);
+        return (await history.count()) > 25;
+      },
+      { what: 'the next history page on scrolling to the end' },
+    );
+    await page.getByRole('button', { name: 'Load more history' }).waitFor({ state: 'hidden' });
   }, 90_000);
 
   it('creates a LiveKit room, copies a join token, and records the room', async () => {
@@ -208,19 +335,34 @@ describe('the web console in Chromium', () => {
       body: JSON.stringify({ token: joinToken }),
     });
     expect(joined.status).toBe(200);
-    await waitFor(
-      async () => {
-        // Away and back: the rooms page reads the list when it opens.
-        await page.getByRole('link', { name: 'Streams' }).click();
-        await page.getByRole('link', { name: 'Rooms' }).click();
-        await page.locator(`tr[data-room="${roomId}"]`).waitFor();
-        return (await page.locator(`tr[data-room="${roomId}"] td[data-participants="1"]`).count()) === 1;
-      },
-      { what: 'the room to count one participant' },
-    );
+    // The open page re-reads the list: the count moves without a reload.
     const roomRow = page.locator(`tr[data-room="${roomId}"]`);
+    await roomRow.locator('td[data-participants="1"]').waitFor();
     await roomRow.getByText('1 — who').click();
     await roomRow.locator('ul.participants li', { hasText: 'alice' }).waitFor();
+
+    // The owner copies a token for another identity; the page shows it with the LiveKit URL.
+    await page.getByLabel('Join tokens for').fill('guest-1');
+    await row.getByRole('button', { name: 'Copy viewer token' }).click();
+    await page.getByTestId('token-identity').filter({ hasText: 'guest-1' }).waitFor();
+    expect(await page.getByTestId('livekit-url').textContent()).toMatch(/^wss?:\/\//);
+    await page.getByLabel('Join tokens for').fill('');
+
+    // A viewer: no create forms, no stop or delete, and a refused token says why (the API's 403).
+    const carol = await open('carol');
+    await signInAsDevUser(carol.page, 'carol', ['viewer']);
+    expect(await carol.page.getByRole('heading', { name: 'New stream' }).count()).toBe(0);
+    await carol.page.getByRole('link', { name: 'Rooms' }).click();
+    const carolsRow = carol.page.locator(`tr[data-room="${roomId}"]`);
+    await carolsRow.getByRole('button', { name: 'Copy publisher token' }).click();
+    await carolsRow
+      .getByRole('alert')
+      .filter({ hasText: '403 — Only streamers, moderators and the owner may publish here' })
+      .waitFor();
+    for (const name of ['Start recording', 'Stop recording', 'Delete'])
+      expect(await carolsRow.getByRole('button', { name }).count()).toBe(0);
+    expect(await carol.page.getByRole('heading', { name: 'New room' }).count()).toBe(0);
+    await carol.context.close();
 
     await row.getByRole('button', { name: 'Start recording' }).click();
     const status = async () => {
