@@ -565,6 +565,17 @@ describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging cli
       expect(logs.join('')).not.toContain(token);
     }
     expect(await upgrade(`/v1/chat/seed003?token=${expired}`)).toMatch(/expired/);
+    // Each upgrade is logged once, like a REST request: path (token redacted), status, time.
+    const lines = logs
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.upgrade === 'websocket' && l.status === 401);
+    expect(lines.length).toBeGreaterThanOrEqual(8);
+    expect(lines[0]).toMatchObject({ method: 'GET', url: expect.stringMatching(/^\/v1\/chat\/seed003/) });
+    expect(lines.some((l) => l.url === '/v1/chat/seed003?token=[redacted]')).toBe(true);
+    expect(typeof lines[0].ms).toBe('number');
   });
 
   it('refuses at the upgrade (403) an IVS socket whose chat token was minted before a ban or timeout', async () => {

@@ -17,6 +17,7 @@ import {
   type ChatGrant,
   type Consumer,
   type Logger,
+  redactUrl,
   verifyChatToken,
 } from '@onair/runtime';
 import type { Static } from '@sinclair/typebox';
@@ -467,16 +468,31 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
   // a request target that is not a URL is a 400, and every later step ends in a catch.
   app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', destroySocket);
+    // One line per upgrade, like a REST request's (tokens in the URL redacted).
+    const started = performance.now();
+    const logged = (status: number) => {
+      const ms = Math.round((performance.now() - started) * 10) / 10;
+      const target = redactUrl(req.url ?? '/');
+      log.info(
+        { method: 'GET', url: target, status, ms, upgrade: 'websocket' },
+        `GET ${target} ${status} ${ms} ms (WebSocket)`,
+      );
+    };
+    const refused = (status: number, message: string) => {
+      logged(status);
+      refuse(socket, status, message);
+    };
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://gateway');
     } catch {
-      return refuse(socket, 400, 'The request target is not a valid path');
+      return refused(400, 'The request target is not a valid path');
     }
     authorize(req, url)
       .then(
         (open) =>
           wss.handleUpgrade(req, socket, head, (ws) => {
+            logged(101);
             socket.off('error', destroySocket); // the WebSocket handles socket errors from here on
             try {
               open(ws, socket);
@@ -486,10 +502,10 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
             }
           }),
         (e: unknown) => {
-          if (e instanceof AppError && e.status < 500) return refuse(socket, e.status, e.message);
+          if (e instanceof AppError && e.status < 500) return refused(e.status, e.message);
           log.warn({ err: e }, 'an upgrade could not be checked');
           const status = e instanceof AppError ? e.status : 500;
-          refuse(socket, status, status === 503 && e instanceof AppError ? e.message : 'Internal error');
+          refused(status, status === 503 && e instanceof AppError ? e.message : 'Internal error');
         },
       )
       .catch((err: unknown) => {
