@@ -1,7 +1,7 @@
 import './formats';
-import type { TSchema } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import { type Envelope, EnvelopeSchema } from './envelope';
+import { type Envelope, type EnvelopeInit, EnvelopeSchema, makeEnvelope } from './envelope';
 
 /** The services that own commands. A command is handled by exactly one of them. */
 export type ServiceName = 'gateway' | 'stream-svc' | 'chat-svc' | 'recording-svc' | 'fanout-svc';
@@ -80,4 +80,15 @@ export class ContractRegistry {
       return { ok: false, reason: firstError(entry.check, env.data, `${env.type} data`) };
     return { ok: true };
   }
+}
+
+/**
+ * An envelope of one contract, its data typed by the contract's schema: what every sender
+ * builds, so a change to a contract fails to compile where messages of it are made.
+ */
+export function envelopeOf<S extends TSchema>(
+  def: ContractDef<S>,
+  init: Omit<EnvelopeInit<Static<S>>, 'type'>,
+): Envelope<Static<S>> {
+  return makeEnvelope({ ...init, type: def.type });
 }

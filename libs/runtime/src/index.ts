@@ -10,3 +10,4 @@ export * from './service';
 export * from './chat-token';
 export * from './sqs-event-queue';
 export * from './provider-errors';
+export * from './contract-data';

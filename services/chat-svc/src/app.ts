@@ -16,7 +16,7 @@ import {
 import type { Bus, Consumer, Logger } from '@onair/runtime';
 import { MessageRouter } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
-import { dataOf } from './data';
+import { dataOf } from '@onair/runtime';
 import type { IvsChatPort } from './ivs-chat/port';
 import { NativeChat } from './messages/handlers';
 import type { ReviewCall } from './messages/moderation';

@@ -12,7 +12,7 @@ import type { Bus, Consumer, Logger } from '@onair/runtime';
 import { MessageRouter } from '@onair/runtime';
 import { deliveryFor, ROUTED_SUBSCRIBER, ROUTED_TYPES } from './deliveries';
 import { type GatewayRegistry, MemoryGatewayRegistry } from './gateways';
-import { type Membership, PresenceIndex } from './presence-index';
+import { PresenceIndex } from './presence-index';
 
 export interface Deps {
   bus: Bus;
@@ -55,12 +55,16 @@ export function buildService(deps: Deps) {
   /** True once events are routed: only after the gateways' presence is known. */
   let routing = false;
 
-  async function onPresence(evt: Envelope): Promise<void> {
-    const d = evt.data as { gatewayId: string } & Membership;
-    if (evt.type === PresenceJoined.type) index.join(d.gatewayId, d);
-    else if (evt.type === PresenceLeft.type) index.leave(d.gatewayId, d);
-    else if (evt.type === PresenceSnapshot.type) {
-      const s = evt.data as { gatewayId: string; memberships: Membership[]; ttlSeconds: number };
+  /** Presence events from the gateways (a snapshot request is fanout's own: nothing to do). */
+  const onPresence = new MessageRouter('fanout-svc')
+    .on(PresenceJoined, async ({ data }) => {
+      index.join(data.gatewayId, data);
+    })
+    .on(PresenceLeft, async ({ data }) => {
+      index.leave(data.gatewayId, data);
+    })
+    .on(PresenceSnapshotRequested, async () => undefined)
+    .on(PresenceSnapshot, async ({ data: s }) => {
       index.snapshot(s.gatewayId, s.memberships, s.ttlSeconds);
       answered.add(s.gatewayId);
       onAnswer?.();
@@ -68,8 +72,7 @@ export function buildService(deps: Deps) {
       await gateways
         .seen(s.gatewayId, Date.now() + s.ttlSeconds * 1000)
         .catch((err: unknown) => deps.logger.warn({ err }, 'could not record a gateway as alive'));
-    }
-  }
+    }).handle;
 
   /**
    * Ask every gateway for its snapshot and wait for those known to be alive (from the table),

@@ -1,5 +1,18 @@
 // recording-svc's handlers with fakes for LiveKit egress, S3 and the bus; dynalite for the table.
-import { type Envelope, makeEnvelope } from '@onair/contracts';
+import {
+  type Actor as ActorSchema,
+  type ContractDef,
+  type Envelope,
+  envelopeOf,
+  LiveKitWebhookReceived,
+  makeEnvelope,
+  RecordingDelete,
+  RecordingStart,
+  RecordingStop,
+} from '@onair/contracts';
+import type { Static, TSchema } from '@sinclair/typebox';
+
+type Actor = Static<typeof ActorSchema>;
 import { createDocumentClient, ensureTable, MessageRouter, silentLogger } from '@onair/runtime';
 import { recordingBus, startDynalite } from '../../../test/support';
 import { FakeLiveKitEgress } from '../src/livekit/egress-fake';
@@ -15,7 +28,7 @@ import { RecordingStore } from '../src/recordings/store';
 import { recordingsTable } from '../src/recordings/table';
 import { FakeRecordingObjects } from '../src/storage/objects-fake';
 
-const actor = { userId: 'alice', roles: ['streamer'] };
+const actor = { userId: 'alice', roles: ['streamer' as const] };
 const ctx = { attempt: 1, log: silentLogger };
 let dyn: Awaited<ReturnType<typeof startDynalite>>;
 let store: RecordingStore;
@@ -39,12 +52,13 @@ function deps() {
     d: { bus, egress, objects, store, logger: silentLogger, bucket: 'b', prefix: 'rec/' },
   };
 }
-const cmd = (type: string, data: object) => makeEnvelope({ type, source: 'test', data });
+const cmd = <S extends TSchema>(def: ContractDef<S>, data: Static<S>) =>
+  envelopeOf(def, { source: 'test', data });
 
 describe('recording handlers', () => {
   it('start, 409 while recording, stop, delete; a redelivered start answers the same event', async () => {
     const { bus, egress, objects, d } = deps();
-    const start = cmd('onair.recording.start.v1', { recordingId: 'r1', actor, roomName: 'demo' });
+    const start = cmd(RecordingStart, { recordingId: 'r1', actor, roomName: 'demo' });
     const started = (await startRecording(d)(start, ctx)) as Envelope;
     expect(started.data).toMatchObject({
       status: 'recording',
@@ -53,29 +67,29 @@ describe('recording handlers', () => {
     });
     expect(((await startRecording(d)(start, ctx)) as Envelope).id).toBe(started.id);
     await expect(
-      startRecording(d)(cmd('onair.recording.start.v1', { recordingId: 'r2', actor, roomName: 'demo' }), ctx),
+      startRecording(d)(cmd(RecordingStart, { recordingId: 'r2', actor, roomName: 'demo' }), ctx),
     ).rejects.toMatchObject({ status: 409 });
     await expect(
-      deleteRecording(d)(cmd('onair.recording.delete.v1', { recordingId: 'r1', actor }), ctx),
+      deleteRecording(d)(cmd(RecordingDelete, { recordingId: 'r1', actor }), ctx),
     ).rejects.toMatchObject({
       status: 409,
     });
 
     const stopped = (await stopRecording(d)(
-      cmd('onair.recording.stop.v1', { actor, roomName: 'demo' }),
+      cmd(RecordingStop, { actor, roomName: 'demo' }),
       ctx,
     )) as Envelope;
     expect(stopped.data).toMatchObject({ status: 'ready', size: 1234 });
     expect(await store.lockHolder('demo')).toBeUndefined();
     await expect(
-      stopRecording(d)(cmd('onair.recording.stop.v1', { actor, roomName: 'demo' }), ctx),
+      stopRecording(d)(cmd(RecordingStop, { actor, roomName: 'demo' }), ctx),
     ).rejects.toMatchObject({
       status: 409,
     });
 
     const key = (stopped.data as { s3Key: string }).s3Key;
     objects.objects.add(`b/${key}`);
-    await deleteRecording(d)(cmd('onair.recording.delete.v1', { recordingId: 'r1', actor }), ctx);
+    await deleteRecording(d)(cmd(RecordingDelete, { recordingId: 'r1', actor }), ctx);
     expect(objects.objects.size).toBe(0);
     expect(await store.get('r1')).toBeUndefined();
     expect(bus.published.map((e) => e.type)).toEqual([
@@ -90,13 +104,13 @@ describe('recording handlers', () => {
   it("lets the room's owner stop and delete what someone else recorded there; a stranger gets 403", async () => {
     const { egress, objects, d } = deps();
     egress.rooms.add('alices-room');
-    const bob = { userId: 'bob', roles: ['streamer'] };
-    const carol = { userId: 'carol', roles: ['streamer'] };
-    const alice = { userId: 'alice', roles: ['streamer'] };
-    const admin = { userId: 'root', roles: ['admin'] };
-    const start = (recordingId: string, actor: object) =>
+    const bob: Actor = { userId: 'bob', roles: ['streamer'] };
+    const carol: Actor = { userId: 'carol', roles: ['streamer'] };
+    const alice: Actor = { userId: 'alice', roles: ['streamer'] };
+    const admin: Actor = { userId: 'root', roles: ['admin'] };
+    const start = (recordingId: string, actor: Actor) =>
       startRecording(d)(
-        cmd('onair.recording.start.v1', {
+        cmd(RecordingStart, {
           recordingId,
           actor,
           roomName: 'alices-room',
@@ -104,10 +118,10 @@ describe('recording handlers', () => {
         }),
         ctx,
       ) as Promise<Envelope>;
-    const stop = (actor: object) =>
-      stopRecording(d)(cmd('onair.recording.stop.v1', { actor, roomName: 'alices-room' }), ctx);
-    const del = (recordingId: string, actor: object) =>
-      deleteRecording(d)(cmd('onair.recording.delete.v1', { recordingId, actor }), ctx);
+    const stop = (actor: Actor) =>
+      stopRecording(d)(cmd(RecordingStop, { actor, roomName: 'alices-room' }), ctx);
+    const del = (recordingId: string, actor: Actor) =>
+      deleteRecording(d)(cmd(RecordingDelete, { recordingId, actor }), ctx);
 
     expect((await start('r10', bob)).data).toMatchObject({ ownerId: 'bob', roomOwnerId: 'alice' });
     await expect(stop(carol)).rejects.toMatchObject({
@@ -132,7 +146,7 @@ describe('recording handlers', () => {
     const { egress, d } = deps();
     egress.rooms.add('loose');
     await startRecording(d)(
-      cmd('onair.recording.start.v1', {
+      cmd(RecordingStart, {
         recordingId: 'r12',
         actor: { userId: 'bob', roles: ['streamer'] },
         roomName: 'loose',
@@ -140,17 +154,17 @@ describe('recording handlers', () => {
       ctx,
     );
     await expect(
-      stopRecording(d)(cmd('onair.recording.stop.v1', { actor, roomName: 'loose' }), ctx),
+      stopRecording(d)(cmd(RecordingStop, { actor, roomName: 'loose' }), ctx),
     ).rejects.toMatchObject({ status: 403 });
     const stopped = (await stopRecording(d)(
-      cmd('onair.recording.stop.v1', { actor: { userId: 'bob', roles: ['streamer'] }, roomName: 'loose' }),
+      cmd(RecordingStop, { actor: { userId: 'bob', roles: ['streamer'] }, roomName: 'loose' }),
       ctx,
     )) as Envelope;
     expect(stopped.data).toMatchObject({ status: 'ready' });
     expect(stopped.data).not.toHaveProperty('roomOwnerId');
     // Egress ids repeat across fakes and the table is shared: leave no recording behind.
     await deleteRecording(d)(
-      cmd('onair.recording.delete.v1', { recordingId: 'r12', actor: { userId: 'root', roles: ['admin'] } }),
+      cmd(RecordingDelete, { recordingId: 'r12', actor: { userId: 'root', roles: ['admin'] } }),
       ctx,
     );
   });
@@ -158,7 +172,7 @@ describe('recording handlers', () => {
   it('leaves nothing behind when LiveKit refuses the egress', async () => {
     const { d } = deps();
     await expect(
-      startRecording(d)(cmd('onair.recording.start.v1', { recordingId: 'r3', actor, roomName: 'gone' }), ctx),
+      startRecording(d)(cmd(RecordingStart, { recordingId: 'r3', actor, roomName: 'gone' }), ctx),
     ).rejects.toMatchObject({ status: 404 });
     expect(await store.get('r3')).toBeUndefined();
     expect(await store.lockHolder('gone')).toBeUndefined();
@@ -186,7 +200,7 @@ describe('recording handlers', () => {
     );
     const snap = await egress.startRoomRecording({ roomName: 'early', s3Key: 'rec/f.mp4' });
     await onEgressWebhook(d)(
-      cmd('onair.livekit.webhook-received.v1', {
+      cmd(LiveKitWebhookReceived, {
         webhookId: 'EV_1',
         event: 'egress_updated',
         egressInfo: { egressId: snap.egressId, roomName: 'early', status: 'EGRESS_ACTIVE' },
@@ -218,13 +232,13 @@ describe('without LiveKit settings', () => {
     const router = new MessageRouter('recording-svc');
     mod.register(router);
     await expect(
-      router.handle(cmd('onair.recording.start.v1', { recordingId: 'x', actor, roomName: 'demo' }), ctx),
+      router.handle(cmd(RecordingStart, { recordingId: 'x', actor, roomName: 'demo' }), ctx),
     ).rejects.toMatchObject({
       status: 501,
       message: expect.stringMatching(/LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET/),
     });
     await expect(
-      router.handle(cmd('onair.recording.delete.v1', { recordingId: 'missing', actor }), ctx),
+      router.handle(cmd(RecordingDelete, { recordingId: 'missing', actor }), ctx),
     ).rejects.toMatchObject({ status: 404 });
     expect(await mod.reconcile()).toBe(0);
   });

@@ -3,7 +3,7 @@
 // alone by the egress reconciliation, and delete removes every object under their prefix.
 import { ListObjectsV2Command, PutObjectCommand, CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { type Envelope, makeEnvelope } from '@onair/contracts';
+import { type Envelope, envelopeOf, makeEnvelope, RecordingDelete } from '@onair/contracts';
 import { createDocumentClient, ensureTable, silentLogger } from '@onair/runtime';
 import { recordingBus, startDynalite, startFauxqsProcess, waitFor } from '../../../test/support';
 import { ivsRecordingId } from '../src/ivs/recording-events';
@@ -147,12 +147,10 @@ describe('IVS auto-recordings', () => {
       bucket: '',
       prefix: '',
     };
-    const admin = { userId: 'root', roles: ['admin'] };
     await deleteRecording(d)(
-      makeEnvelope({
-        type: 'onair.recording.delete.v1',
+      envelopeOf(RecordingDelete, {
         source: 't',
-        data: { recordingId: id, actor: admin },
+        data: { recordingId: id, actor: { userId: 'root', roles: ['admin'] } },
       }),
       {
         attempt: 1,

@@ -1,5 +1,13 @@
 // stream-svc's room handlers with a fake LiveKit and the recording bus; dynalite for the table.
-import { type Envelope, makeEnvelope } from '@onair/contracts';
+import {
+  type ContractDef,
+  type Envelope,
+  envelopeOf,
+  LiveKitWebhookReceived,
+  RoomCreate,
+  RoomDelete,
+} from '@onair/contracts';
+import type { Static, TSchema } from '@sinclair/typebox';
 import { AppError, createDocumentClient, ensureTable, silentLogger } from '@onair/runtime';
 import { recordingBus, startDynalite } from '../../../test/support';
 import { FakeLiveKitRooms } from '../src/livekit/rooms-fake';
@@ -7,7 +15,7 @@ import { createRoom, deleteRoom, onRoomWebhook } from '../src/rooms/handlers';
 import { reconcileRooms } from '../src/rooms/reconcile';
 import { RoomStore } from '../src/rooms/store';
 
-const actor = { userId: 'alice', roles: ['streamer'] };
+const actor = { userId: 'alice', roles: ['streamer' as const] };
 const ctx = { attempt: 1, log: silentLogger };
 let dyn: Awaited<ReturnType<typeof startDynalite>>;
 let store: RoomStore;
@@ -19,9 +27,10 @@ beforeAll(async () => {
 });
 afterAll(() => dyn.close());
 
-const cmd = (type: string, data: object) => makeEnvelope({ type, source: 'test', data });
+const cmd = <S extends TSchema>(def: ContractDef<S>, data: Static<S>) =>
+  envelopeOf(def, { source: 'test', data });
 const create = (roomId: string) =>
-  cmd('onair.room.create.v1', {
+  cmd(RoomCreate, {
     roomId,
     actor,
     topic: 't',
@@ -31,7 +40,7 @@ const create = (roomId: string) =>
     metadata: '',
   });
 const webhook = (id: string, event: string, room: string, identity?: string, sid = `PA_${identity}`) =>
-  cmd('onair.livekit.webhook-received.v1', {
+  cmd(LiveKitWebhookReceived, {
     webhookId: id,
     event,
     room: { name: room, sid: 'RM_1' },
@@ -66,7 +75,7 @@ describe('room handlers', () => {
     await on(webhook('E6', 'participant_joined', 'not-ours', 'x'), ctx);
     expect(d.bus.published.filter((e: Envelope) => e.type === 'onair.room.updated.v1')).toHaveLength(3); // only real changes
 
-    await deleteRoom(d)(cmd('onair.room.delete.v1', { roomId: 'r1', actor }), ctx);
+    await deleteRoom(d)(cmd(RoomDelete, { roomId: 'r1', actor }), ctx);
     expect(livekit.rooms.has('r1')).toBe(false);
     expect(await store.participantIdentities('r1')).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import { type ContractRegistry, type Envelope, SystemError } from '@onair/contracts';
+import { replyData } from '../contract-data';
 import { AppError } from '../errors';
 import { toWireJson } from './wire';
 
@@ -36,7 +37,7 @@ export function outgoing(registry: ContractRegistry, env: Envelope, kind: 'comma
 /** A reply is the result envelope, or a system error turned back into the AppError it was. */
 export function replyToResult(reply: Envelope): Envelope {
   if (reply.type === SystemError.type) {
-    const d = reply.data as { code: string; status: number; message: string; details?: unknown };
+    const d = replyData(SystemError, reply);
     throw new AppError(d.code, d.status, d.message, { details: d.details });
   }
   return reply;

@@ -26,7 +26,7 @@ import {
   mintChatToken,
   notFound,
 } from '@onair/runtime';
-import { dataOf } from '../data';
+import { dataOf } from '@onair/runtime';
 import { capabilitiesFor, isModerator } from '../rooms/capabilities';
 import type { RoomRecord } from '../rooms/store';
 import { Throttle } from '../throttle';

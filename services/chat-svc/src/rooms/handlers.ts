@@ -28,7 +28,7 @@ import {
   notImplemented,
 } from '@onair/runtime';
 import type { Static } from '@sinclair/typebox';
-import { dataOf } from '../data';
+import { dataOf } from '@onair/runtime';
 import type { IvsChatPort } from '../ivs-chat/port';
 import type { NativeChat } from '../messages/handlers';
 import type { WebhookUrlPolicy } from '../messages/review-webhook';

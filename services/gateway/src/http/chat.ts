@@ -3,6 +3,7 @@ import {
   Attributes,
   Capability,
   ChatEventSend,
+  ChatEventSent,
   ChatMessageDelete,
   ChatProvider,
   ChatRoomCreate,
@@ -11,12 +12,13 @@ import {
   ChatRoomUpdate,
   ChatRoomView,
   ChatTokenCreate,
+  ChatTokenCreated,
   ChatUserDisconnect,
   IsoTime,
   MessageId,
   UserId,
 } from '@onair/contracts';
-import { type Bus, conflict, forbidden, notFound } from '@onair/runtime';
+import { type Bus, conflict, forbidden, notFound, replyData } from '@onair/runtime';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { canManage, type Principal } from '../auth';
@@ -70,7 +72,7 @@ export async function createChatToken(
     }),
     { timeoutMs: deps.timeoutMs },
   );
-  return reply.data as Static<typeof ChatToken>;
+  return replyData(ChatTokenCreated, reply);
 }
 
 async function roomFor(
@@ -379,7 +381,7 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
         }),
         opts(),
       );
-      return reply.status(201).send({ eventId: (res.data as { eventId: string }).eventId });
+      return reply.status(201).send({ eventId: replyData(ChatEventSent, res).eventId });
     },
   );
 }

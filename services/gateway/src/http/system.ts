@@ -1,5 +1,5 @@
-import { makeEnvelope, SERVICE_NAMES, type ServiceName, SystemPing } from '@onair/contracts';
-import type { Bus } from '@onair/runtime';
+import { makeEnvelope, SERVICE_NAMES, type ServiceName, SystemPing, SystemPong } from '@onair/contracts';
+import { type Bus, replyData } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { errorResponses, SIGNED_IN, useProblemSchema } from './responses';
@@ -39,7 +39,7 @@ export function systemRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs: 
         }),
         { to: service, timeoutMs: deps.timeoutMs },
       );
-      const d = reply.data as { service: string; instanceId: string };
+      const d = replyData(SystemPong, reply);
       return {
         service: d.service,
         instanceId: d.instanceId,

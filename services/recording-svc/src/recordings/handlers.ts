@@ -10,7 +10,7 @@ import {
   type RecordingStop,
   RecordingUpdated,
 } from '@onair/contracts';
-import { type Bus, conflict, forbidden, type Logger, type MessageHandler, notFound } from '@onair/runtime';
+import { type Bus, conflict, forbidden, type HandlerOf, type Logger, notFound } from '@onair/runtime';
 import type { Static } from '@sinclair/typebox';
 import { snapshotFromJson } from '../livekit/egress-json';
 import type { EgressSnapshot, LiveKitEgress } from '../livekit/egress-port';
@@ -84,9 +84,9 @@ const updated = (cause: Envelope, rec: Recording, ...idParts: string[]) =>
  * also when LiveKit reports an active egress we did not start), then the egress. A failure before
  * the egress started leaves nothing behind (record and lock removed).
  */
-export function startRecording(d: RecordingDeps): MessageHandler {
+export function startRecording(d: RecordingDeps): HandlerOf<typeof RecordingStart> {
   return async (msg) => {
-    const data = msg.data as Static<typeof RecordingStart.schema>;
+    const { data } = msg;
     const existing = await d.store.get(data.recordingId);
     if (existing) {
       // Redelivered: publish again (same event id, consumers skip it) in case the first try
@@ -143,9 +143,9 @@ export function startRecording(d: RecordingDeps): MessageHandler {
 }
 
 /** onair.recording.stop.v1: 409 unless the room is being recorded; for mayManageRecording only. */
-export function stopRecording(d: RecordingDeps): MessageHandler {
+export function stopRecording(d: RecordingDeps): HandlerOf<typeof RecordingStop> {
   return async (msg) => {
-    const data = msg.data as Static<typeof RecordingStop.schema>;
+    const { data } = msg;
     const holder = await d.store.lockHolder(data.roomName);
     if (!holder) throw notRecording(data.roomName);
     if (data.recordingId && data.recordingId !== holder)
@@ -182,9 +182,9 @@ export function stopRecording(d: RecordingDeps): MessageHandler {
  * onair.recording.delete.v1: the S3 object, then the metadata; 409 while it is still recording,
  * 403 unless mayManageRecording.
  */
-export function deleteRecording(d: Omit<RecordingDeps, 'egress'>): MessageHandler {
+export function deleteRecording(d: Omit<RecordingDeps, 'egress'>): HandlerOf<typeof RecordingDelete> {
   return async (msg) => {
-    const data = msg.data as Static<typeof RecordingDelete.schema>;
+    const { data } = msg;
     const rec = await d.store.get(data.recordingId);
     if (!rec) throw notFound(`Recording ${data.recordingId} does not exist`);
     if (!mayManageRecording(data.actor, rec))
@@ -208,9 +208,9 @@ export function deleteRecording(d: Omit<RecordingDeps, 'egress'>): MessageHandle
  * egress_started / egress_updated / egress_ended drive the status. The start answer and the first
  * webhooks race: a webhook for an egress we do not know yet is matched through the room's lock.
  */
-export function onEgressWebhook(d: RecordingDeps): MessageHandler {
+export function onEgressWebhook(d: RecordingDeps): HandlerOf<typeof LiveKitWebhookReceived> {
   return async (msg, ctx) => {
-    const data = msg.data as Static<typeof LiveKitWebhookReceived.schema>;
+    const { data } = msg;
     if (!data.event.startsWith('egress_') || !data.egressInfo) return;
     const snap = snapshotFromJson(data.egressInfo);
     let rec = await d.store.byEgress(snap.egressId);

@@ -1,7 +1,14 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { LiveKitWebhookReceived, RecordingDelete, RecordingStart, RecordingStop } from '@onair/contracts';
-import { type Bus, type Consumer, type Logger, type MessageRouter, notImplemented } from '@onair/runtime';
+import {
+  type Bus,
+  type Consumer,
+  handling,
+  type Logger,
+  type MessageRouter,
+  notImplemented,
+} from '@onair/runtime';
 import { SqsEventQueue } from '@onair/runtime';
 import { ivsRecordingHandler } from '../ivs/recording-events';
 import type { LiveKitEgress } from '../livekit/egress-port';
@@ -72,7 +79,7 @@ export function recordingsModule(o: RecordingsModuleDeps) {
         webhooks = await o.bus.subscribe(
           EGRESS_WEBHOOK_SUBSCRIBER,
           EGRESS_WEBHOOK_PATTERNS,
-          onEgressWebhook(d),
+          handling(LiveKitWebhookReceived, onEgressWebhook(d)),
         );
         timer = setTimeout(tick, o.reconcileMs);
       }

@@ -8,7 +8,7 @@ import {
   RoomDeleted,
   RoomUpdated,
 } from '@onair/contracts';
-import { type Bus, conflict, forbidden, type MessageHandler, notFound } from '@onair/runtime';
+import { type Bus, conflict, forbidden, type HandlerOf, notFound } from '@onair/runtime';
 import type { Static } from '@sinclair/typebox';
 import type { LiveKitRooms } from '../livekit/rooms-port';
 import type { Participant, Room, RoomStore } from './store';
@@ -48,9 +48,9 @@ const canManage = (actor: CreateData['actor'], ownerId: string) =>
  * onair.room.create.v1: LiveKit room first (idempotent by name), then our record, then the
  * event. A redelivered command finds the room stored and answers the same event (same id).
  */
-export function createRoom(d: RoomHandlerDeps): MessageHandler {
+export function createRoom(d: RoomHandlerDeps): HandlerOf<typeof RoomCreate> {
   return async (msg) => {
-    const data = msg.data as CreateData;
+    const { data } = msg;
     const existing = await d.store.get(data.roomId);
     if (existing && existing.ownerId !== data.actor.userId)
       throw conflict(`Room ${data.roomId} already exists`);
@@ -87,9 +87,9 @@ export function createRoom(d: RoomHandlerDeps): MessageHandler {
 }
 
 /** onair.room.delete.v1: owner or admin only; the LiveKit room goes first (it may already be gone). */
-export function deleteRoom(d: RoomHandlerDeps): MessageHandler {
+export function deleteRoom(d: RoomHandlerDeps): HandlerOf<typeof RoomDelete> {
   return async (msg) => {
-    const data = msg.data as DeleteData;
+    const { data } = msg;
     const room = await d.store.get(data.roomId);
     if (!room) throw notFound(`Room ${data.roomId} does not exist`);
     if (!canManage(data.actor, room.ownerId)) throw forbidden('Only the owner of the room may delete it');
@@ -112,9 +112,9 @@ export function deleteRoom(d: RoomHandlerDeps): MessageHandler {
  * so a duplicated webhook changes nothing and a lost one is healed by the next event or by
  * room_finished. Rooms that are not ours (no record) are ignored.
  */
-export function onRoomWebhook(d: RoomHandlerDeps): MessageHandler {
+export function onRoomWebhook(d: RoomHandlerDeps): HandlerOf<typeof LiveKitWebhookReceived> {
   return async (msg) => {
-    const data = msg.data as WebhookData;
+    const { data } = msg;
     const name = typeof data.room?.name === 'string' ? data.room.name : undefined;
     if (!name) return;
     const room = await d.store.get(name);

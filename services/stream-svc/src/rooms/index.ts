@@ -1,5 +1,12 @@
 import { LiveKitWebhookReceived, RoomCreate, RoomDelete } from '@onair/contracts';
-import { type Bus, type Consumer, type Logger, type MessageRouter, notImplemented } from '@onair/runtime';
+import {
+  type Bus,
+  type Consumer,
+  handling,
+  type Logger,
+  type MessageRouter,
+  notImplemented,
+} from '@onair/runtime';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LiveKitRooms } from '../livekit/rooms-port';
 import { createRoom, deleteRoom, onRoomWebhook } from './handlers';
@@ -44,7 +51,11 @@ export function roomsModule(deps: RoomsDeps) {
       router.on(RoomCreate, createRoom(d)).on(RoomDelete, deleteRoom(d));
     },
     async start(): Promise<void> {
-      webhooks = await deps.bus.subscribe(ROOMS_SUBSCRIBER, ROOMS_PATTERNS, onRoomWebhook(d));
+      webhooks = await deps.bus.subscribe(
+        ROOMS_SUBSCRIBER,
+        ROOMS_PATTERNS,
+        handling(LiveKitWebhookReceived, onRoomWebhook(d)),
+      );
       stopped = false;
       timer = setTimeout(tick, deps.reconcileMs ?? 60_000);
     },

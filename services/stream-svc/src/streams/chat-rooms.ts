@@ -1,5 +1,5 @@
-import { ChatRoomCreate, ChatRoomDelete, type Envelope, follow } from '@onair/contracts';
-import type { Bus } from '@onair/runtime';
+import { ChatRoomCreate, ChatRoomCreated, ChatRoomDelete, type Envelope, follow } from '@onair/contracts';
+import { type Bus, replyData } from '@onair/runtime';
 
 type Cause = Pick<Envelope, 'id' | 'correlationid'>;
 export interface Actor {
@@ -36,7 +36,7 @@ export class BusChatRooms implements ChatRoomsPort {
       }),
       { timeoutMs: this.timeoutMs },
     );
-    return { arn: (reply.data as { arn?: string }).arn };
+    return { arn: replyData(ChatRoomCreated, reply).arn };
   }
 
   async remove(roomId: string, actor: Actor, cause: Cause) {

@@ -10,7 +10,7 @@ import {
   type StreamUpdate,
   StreamUpdated,
 } from '@onair/contracts';
-import { conflict, forbidden, type MessageContext, notFound } from '@onair/runtime';
+import { conflict, forbidden, type HandlerOf, type MessageContext, notFound } from '@onair/runtime';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { compensate, provision, reasonOf, type SagaDeps } from './saga';
 import { type StreamRecord, toView } from './store';
@@ -56,8 +56,8 @@ export class StreamHandlers {
     return r;
   }
 
-  readonly create = async (cmd: Envelope, ctx: MessageContext): Promise<Envelope> => {
-    const c = cmd.data as Data<typeof StreamCreate>;
+  readonly create: HandlerOf<typeof StreamCreate> = async (cmd, ctx) => {
+    const c = cmd.data;
     const now = this.now();
     const rec: StreamRecord = {
       streamId: c.streamId,
@@ -136,8 +136,8 @@ export class StreamHandlers {
     return created;
   }
 
-  readonly update = async (cmd: Envelope): Promise<Envelope> => {
-    const c = cmd.data as Data<typeof StreamUpdate>;
+  readonly update: HandlerOf<typeof StreamUpdate> = async (cmd) => {
+    const c = cmd.data;
     await this.owned(c.streamId, c.actor);
     const next = await this.d.store.patch(
       c.streamId,
@@ -150,8 +150,8 @@ export class StreamHandlers {
     return evt;
   };
 
-  readonly stop = async (cmd: Envelope): Promise<Envelope> => {
-    const c = cmd.data as Data<typeof StreamStop>;
+  readonly stop: HandlerOf<typeof StreamStop> = async (cmd) => {
+    const c = cmd.data;
     const r = await this.owned(c.streamId, c.actor);
     if (r.status !== 'live' || !r.channelArn)
       throw conflict(
@@ -190,8 +190,8 @@ export class StreamHandlers {
     );
   };
 
-  readonly remove = async (cmd: Envelope, ctx: MessageContext): Promise<Envelope> => {
-    const c = cmd.data as Data<typeof StreamDelete>;
+  readonly remove: HandlerOf<typeof StreamDelete> = async (cmd, ctx) => {
+    const c = cmd.data;
     const r = await this.d.store.get(c.streamId);
     if (r && r.ownerId !== c.actor.userId && !c.actor.roles.includes('admin'))
       throw forbidden(`Stream ${c.streamId} belongs to another user`);

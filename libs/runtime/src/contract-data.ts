@@ -1,5 +1,5 @@
 import type { Envelope } from '@onair/contracts';
-import { badRequest } from '@onair/runtime';
+import { AppError, badRequest } from './errors';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 
@@ -40,5 +40,23 @@ export function dataOf<S extends TSchema>(
   throw badRequest(
     sentence,
     errors.map((e) => ({ path: e.path, message: e.message })),
+  );
+}
+
+/**
+ * The data of a reply, checked against the event it must be: a reply of another type or shape
+ * is the answering service's fault (502), not the caller's.
+ */
+export function replyData<S extends TSchema>(
+  def: { type: string; schema: S },
+  reply: Pick<Envelope, 'type' | 'data'>,
+): Static<S> {
+  const check = checkerOf(def.schema);
+  if (reply.type === def.type && check.Check(reply.data)) return reply.data;
+  const first = reply.type === def.type ? check.Errors(reply.data).First() : undefined;
+  throw new AppError(
+    'BAD_REPLY',
+    502,
+    `Expected a ${def.type} reply, got ${reply.type}${first ? ` (${fieldOf(first.path)}: ${first.message})` : ''}`,
   );
 }
