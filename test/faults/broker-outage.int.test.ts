@@ -103,6 +103,21 @@ describe('a broker outage answers requests in bounded time and takes no process 
         .catch((e: unknown) => e);
       expect(Date.now() - t0).toBeLessThan(3000);
       expect(isAppError(err) && [503, 504].includes(err.status)).toBe(true);
+      // A send (a command answered 202, like a stream create) gives up within its timeout too:
+      // it waited the 30 s publish wait, and the client's connection was closed first.
+      const t1 = Date.now();
+      const sendErr = await gwBus
+        .send(
+          makeEnvelope({
+            type: 'onair.system.ping.v1',
+            source: 'test',
+            data: { service: 'chat-svc', sentAt: new Date().toISOString() },
+          }),
+          { timeoutMs: 800, to: 'chat-svc' },
+        )
+        .catch((e: unknown) => e);
+      expect(Date.now() - t1).toBeLessThan(3000);
+      expect(isAppError(sendErr) && sendErr.status === 503).toBe(true);
 
       await up(rabbit);
       await waitFor(async () => (await ping()).statusCode === 200, {

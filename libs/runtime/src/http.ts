@@ -48,7 +48,9 @@ export function createHttpBase(o: HttpBaseOptions): FastifyInstance {
     // command it causes: one name in every log line. One line per request, written in onResponse
     // below (Fastify's own two lines name neither).
     logController: new LogController({ requestIdLogLabel: 'correlationid', disableRequestLogging: true }),
-    connectionTimeout: 30_000,
+    // Idle time of a socket, waiting for our answer included: above the longest wait a route
+    // makes (`Prefer: wait=60` on stream creates), or the socket closes before the answer.
+    connectionTimeout: 90_000,
     keepAliveTimeout: 72_000,
     requestTimeout: 60_000,
     // Path ids are validated by their schemas (which say how long they may be), not cut at 100.

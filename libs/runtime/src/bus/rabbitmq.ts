@@ -184,10 +184,14 @@ export class RabbitBus implements Bus {
     const target = resolveTarget(this.o.registry, cmd, opts.to);
     const body = outgoing(this.o.registry, cmd, 'command');
     const t0 = process.hrtime.bigint();
-    await this.confirmPublish('pub', this.name('commands'), target, body, {
-      messageId: cmd.id,
-      type: cmd.type,
-    });
+    await this.confirmPublish(
+      'pub',
+      this.name('commands'),
+      target,
+      body,
+      { messageId: cmd.id, type: cmd.type },
+      opts.timeoutMs,
+    );
     this.observePublish(cmd, 'command', t0);
   }
 

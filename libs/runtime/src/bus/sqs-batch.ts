@@ -44,13 +44,14 @@ export class Batcher<E, R = void> {
     this.maxBytes = o.maxBytes ?? 256 * 1024;
   }
 
-  add(key: string, entry: E): Promise<R> {
+  /** Send `entry` in a batch for `key`; `retryForMs` overrides how long it is retried. */
+  add(key: string, entry: E, retryForMs?: number): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       const size = this.o.sizeOf?.(entry) ?? 0;
       this.enqueue(key, {
         entry,
         size,
-        deadline: Date.now() + (this.o.retryForMs ?? 30_000),
+        deadline: Date.now() + (retryForMs ?? this.o.retryForMs ?? 30_000),
         tries: 0,
         resolve,
         reject,

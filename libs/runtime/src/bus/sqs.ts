@@ -319,7 +319,7 @@ export class SqsBus implements Bus {
     const target = resolveTarget(this.o.registry, cmd, opts.to);
     const body = outgoingJson(this.o.registry, cmd, 'command');
     const t0 = process.hrtime.bigint();
-    await this.sendCommand(target, cmd, body);
+    await this.sendCommand(target, cmd, body, {}, opts.timeoutMs);
     this.observePublish(cmd, 'command', t0);
   }
 
@@ -328,6 +328,7 @@ export class SqsBus implements Bus {
     cmd: Envelope,
     body: string,
     attrs: Record<string, MessageAttributeValue> = {},
+    timeoutMs?: number,
   ): Promise<void> {
     if (this.closed) throw new AppError('BUS_CLOSED', 503, 'The bus is closed');
     const name = this.queueName(target, 'commands');
@@ -335,7 +336,7 @@ export class SqsBus implements Bus {
     for (let tries = 1; ; tries++) {
       const q = await this.ensureQueue(name);
       try {
-        await this.sendBatcher.add(q.url, entry);
+        await this.sendBatcher.add(q.url, entry, timeoutMs);
         return;
       } catch (e) {
         // Someone deleted the queue since we looked it up: create it again, once.

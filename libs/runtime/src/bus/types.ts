@@ -31,11 +31,15 @@ export interface Consumer {
 export interface SendOptions {
   /** Target queue when the contract is `addressed` (e.g. `gateway.<instanceId>`), or an override. */
   to?: string;
-}
-
-export interface RequestOptions extends SendOptions {
+  /**
+   * How long a send may wait for the broker to take the message (a broker outage) before it
+   * fails with 503 BUS_UNAVAILABLE; default 30 s. Callers that answer a client pass their own
+   * request timeout, so the client is answered in bounded time. For a request, the reply wait.
+   */
   timeoutMs?: number;
 }
+
+export type RequestOptions = SendOptions;
 
 export interface Bus {
   readonly instanceId: string;

@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomBytes } from 'node:crypto';
 import {
   ChannelType,
@@ -108,7 +109,8 @@ export async function createStream(
       : {}),
   });
   if (!waitMs) {
-    await deps.bus.send(cmd);
+    // Answered in bounded time during a broker outage (503), not after the 30 s publish wait.
+    await deps.bus.send(cmd, { timeoutMs: deps.timeoutMs });
     // stream-svc writes the record before any provider call: wait for it (briefly) so the
     // Location answered with 202 resolves at once instead of 404 for a moment.
     const deadline = Date.now() + Math.min(2000, deps.timeoutMs);
@@ -160,12 +162,16 @@ function preferWait(header: string | undefined): number | undefined {
 }
 
 /** /v1/streams: IVS streams, each with its chat room. Writes are commands, reads the read model. */
+/** A page of streams when `limit` is left out. */
+const STREAMS_PAGE = 20;
+
 export function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   useProblemSchema(app);
   const tags = ['streams'];
   const idParams = Type.Object({ streamId: StreamId });
 
-  app.post(
+  api.post(
     '/v1/streams',
     {
       schema: {
@@ -189,12 +195,7 @@ export function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void
     },
     async (req, reply) => {
       const wait = preferWait([req.headers.prefer ?? []].flat().join(','));
-      const { streamId, result } = await createStream(
-        deps,
-        req,
-        req.body as CreateInput,
-        wait ? wait * 1000 : undefined,
-      );
+      const { streamId, result } = await createStream(deps, req, req.body, wait ? wait * 1000 : undefined);
       reply.header('location', `/v1/streams/${streamId}`);
       if (!result || result.status === 'provisioning')
         return reply.status(202).send({ streamId, status: 'provisioning' });
@@ -204,7 +205,7 @@ export function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void
     },
   );
 
-  app.get(
+  api.get(
     '/v1/streams/:streamId',
     {
       schema: {
@@ -215,12 +216,12 @@ export function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void
       },
     },
     async (req) => {
-      const { streamId } = req.params as { streamId: string };
+      const { streamId } = req.params;
       return toResource(await streamFor(deps, streamId, principalOf(req), false), principalOf(req));
     },
   );
 
-  app.get(
+  api.get(
     '/v1/streams',
     {
       schema: {
@@ -231,7 +232,7 @@ export function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void
             Type.String({ minLength: 1, maxLength: 128, description: 'Default: the caller' }),
           ),
           status: Type.Optional(StreamStatus),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: STREAMS_PAGE })),
           cursor: Type.Optional(Type.String({ maxLength: 2048 })),
         }),
         response: {
@@ -242,13 +243,11 @@ export function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void
     },
     async (req) => {
       const who = principalOf(req);
-      const q = req.query as {
-        owner?: string;
-        status?: Static<typeof StreamStatus>;
-        limit: number;
-        cursor?: string;
-      };
-      const page = await deps.streams.listByOwner(q.owner ?? who.userId, q);
+      const q = req.query;
+      const page = await deps.streams.listByOwner(q.owner ?? who.userId, {
+        ...q,
+        limit: q.limit ?? STREAMS_PAGE,
+      });
       return {
         items: page.items.map((s) => toResource(s, who)),
         ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
@@ -256,7 +255,7 @@ export function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void
     },
   );
 
-  app.patch(
+  api.patch(
     '/v1/streams/:streamId',
     {
       schema: {
@@ -277,9 +276,9 @@ export function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void
     },
     async (req) => {
       const who = principalOf(req);
-      const { streamId } = req.params as { streamId: string };
+      const { streamId } = req.params;
       await streamFor(deps, streamId, who, true);
-      const { title } = req.body as { title: string };
+      const { title } = req.body;
       await deps.bus.request(
         command(req, StreamUpdate.type, streamId, { streamId, actor: actorOf(who), title }),
         {
@@ -290,7 +289,7 @@ export function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void
     },
   );
 
-  app.post(
+  api.post(
     '/v1/streams/:streamId/stop',
     {
       schema: {
@@ -310,13 +309,13 @@ export function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void
     },
     async (req) => {
       const who = principalOf(req);
-      const { streamId } = req.params as { streamId: string };
+      const { streamId } = req.params;
       await stopStream(deps, req, streamId);
       return toResource(await streamFor(deps, streamId, who, false), who);
     },
   );
 
-  app.delete(
+  api.delete(
     '/v1/streams/:streamId',
     {
       schema: {
@@ -334,9 +333,9 @@ export function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void
       },
     },
     async (req, reply) => {
-      const { streamId } = req.params as { streamId: string };
+      const { streamId } = req.params;
       await deleteStream(deps, req, streamId);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 }
