@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ChatUserBan, IsoTime, UserId } from '@onair/contracts';
 import type { Bus } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
@@ -14,8 +15,9 @@ const MODERATORS = "Moderators, the room's owner and admins only";
  * it holds across reconnects, refuses new chat tokens, and closes the user's open sockets.
  */
 export function chatBanRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs: number }): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   useProblemSchema(app);
-  app.post(
+  api.post(
     '/v1/chat/rooms/:roomId/bans',
     {
       schema: {
@@ -37,8 +39,8 @@ export function chatBanRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs:
       },
     },
     async (req, reply) => {
-      const { roomId } = req.params as { roomId: string };
-      const b = req.body as { userId: string; until?: string; reason?: string };
+      const { roomId } = req.params;
+      const b = req.body;
       await deps.bus.request(
         // Every field by name: the actor comes from the token and the room from the path, never the body.
         command(req, ChatUserBan.type, roomId, {
@@ -50,11 +52,11 @@ export function chatBanRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs:
         }),
         { timeoutMs: deps.timeoutMs },
       );
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
-  app.delete(
+  api.delete(
     '/v1/chat/rooms/:roomId/bans/:userId',
     {
       schema: {
@@ -68,7 +70,7 @@ export function chatBanRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs:
       },
     },
     async (req, reply) => {
-      const { roomId, userId } = req.params as { roomId: string; userId: string };
+      const { roomId, userId } = req.params;
       await deps.bus.request(
         command(req, ChatUserBan.type, roomId, {
           roomId,
@@ -78,7 +80,7 @@ export function chatBanRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs:
         }),
         { timeoutMs: deps.timeoutMs },
       );
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 }

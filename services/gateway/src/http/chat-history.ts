@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ChatMessageSent, Id } from '@onair/contracts';
 import { notFound } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
@@ -13,12 +14,16 @@ import { errorResponses, SIGNED_IN, useProblemSchema } from './responses';
  * paged by sequence number (pass the last `seq` you got as the next `after`). A user banned or
  * timed out in the room gets a 403, as they get no chat token and no socket there.
  */
+/** A page of history when `limit` is left out. */
+const HISTORY_PAGE = 50;
+
 export function chatHistoryRoutes(
   app: FastifyInstance,
   deps: { history: ChatHistoryReadModel; bans: BanLookup; rooms?: Pick<ChatRoomsReadModel, 'get'> },
 ): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   useProblemSchema(app);
-  app.get(
+  api.get(
     '/v1/chat/rooms/:roomId/messages',
     {
       schema: {
@@ -33,7 +38,7 @@ export function chatHistoryRoutes(
               description: 'Return messages with seq greater than this',
             }),
           ),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: HISTORY_PAGE })),
         }),
         response: {
           200: Type.Object({
@@ -51,10 +56,10 @@ export function chatHistoryRoutes(
       },
     },
     async (req) => {
-      const { roomId } = req.params as { roomId: string };
-      const { after, limit } = req.query as { after: number; limit: number };
+      const { roomId } = req.params;
+      const after = req.query.after ?? 0;
       await assertNotBanned(deps.bans, roomId, principalOf(req).userId);
-      const { messages, hasMore } = await deps.history.page(roomId, after, limit);
+      const { messages, hasMore } = await deps.history.page(roomId, after, req.query.limit ?? HISTORY_PAGE);
       // An empty page of a room that does not exist is a typo in the id, not an empty room.
       if (!messages.length && deps.rooms && !(await deps.rooms.get(roomId)))
         throw notFound(`Chat room ${roomId} not found`);

@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomBytes } from 'node:crypto';
 import {
   Attributes,
@@ -7,9 +8,11 @@ import {
   ChatMessageDelete,
   ChatProvider,
   ChatRoomCreate,
+  ChatRoomCreated,
   ChatRoomDelete,
   ChatRoomSettings,
   ChatRoomUpdate,
+  ChatRoomUpdated,
   ChatRoomView,
   ChatTokenCreate,
   ChatTokenCreated,
@@ -88,12 +91,16 @@ async function roomFor(
 }
 
 /** /v1/chat/rooms: chat rooms (IVS Chat or native), chat tokens and IVS Chat moderation. */
+/** A page of the caller's chat rooms when `limit` is left out. */
+const ROOMS_PAGE = 20;
+
 export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   useProblemSchema(app);
   const tags = ['chat'];
   const opts = () => ({ timeoutMs: deps.timeoutMs });
 
-  app.post(
+  api.post(
     '/v1/chat/rooms',
     {
       schema: {
@@ -116,7 +123,7 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
     },
     async (req, reply) => {
       const who = principalOf(req);
-      const b = req.body as { name: string; provider?: 'ivs' | 'native'; settings?: object };
+      const b = req.body;
       const roomId = `chat_${randomBytes(8).toString('hex')}`;
       const res = await deps.bus.request(
         command(req, ChatRoomCreate.type, roomId, {
@@ -128,18 +135,21 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
         }),
         opts(),
       );
-      return reply.status(201).header('location', `/v1/chat/rooms/${roomId}`).send(res.data);
+      return reply
+        .status(201)
+        .header('location', `/v1/chat/rooms/${roomId}`)
+        .send(replyData(ChatRoomCreated, res));
     },
   );
 
-  app.get(
+  api.get(
     '/v1/chat/rooms',
     {
       schema: {
         tags,
         summary: "The caller's chat rooms, newest first",
         querystring: Type.Object({
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: ROOMS_PAGE })),
           cursor: Type.Optional(Type.String({ maxLength: 2048 })),
         }),
         response: {
@@ -149,13 +159,16 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
       },
     },
     async (req) => {
-      const q = req.query as { limit: number; cursor?: string };
-      const page = await deps.rooms.listByOwner(principalOf(req).userId, q);
+      const q = req.query;
+      const page = await deps.rooms.listByOwner(principalOf(req).userId, {
+        ...q,
+        limit: q.limit ?? ROOMS_PAGE,
+      });
       return { items: page.items.map(roomView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
     },
   );
 
-  app.get(
+  api.get(
     '/v1/chat/rooms/:roomId',
     {
       schema: {
@@ -165,11 +178,10 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
         response: { 200: ChatRoomView, ...errorResponses({ ...SIGNED_IN, 404: 'No such chat room' }) },
       },
     },
-    async (req) =>
-      roomView(await roomFor(deps, (req.params as { roomId: string }).roomId, principalOf(req), false)),
+    async (req) => roomView(await roomFor(deps, req.params.roomId, principalOf(req), false)),
   );
 
-  app.patch(
+  api.patch(
     '/v1/chat/rooms/:roomId',
     {
       schema: {
@@ -193,9 +205,9 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
     },
     async (req) => {
       const who = principalOf(req);
-      const { roomId } = req.params as { roomId: string };
+      const { roomId } = req.params;
       await roomFor(deps, roomId, who, true);
-      const b = req.body as { name?: string; settings?: object };
+      const b = req.body;
       const res = await deps.bus.request(
         command(req, ChatRoomUpdate.type, roomId, {
           roomId,
@@ -205,11 +217,11 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
         }),
         opts(),
       );
-      return res.data;
+      return replyData(ChatRoomUpdated, res);
     },
   );
 
-  app.delete(
+  api.delete(
     '/v1/chat/rooms/:roomId',
     {
       schema: {
@@ -229,7 +241,7 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
     },
     async (req, reply) => {
       const who = principalOf(req);
-      const { roomId } = req.params as { roomId: string };
+      const { roomId } = req.params;
       const room = await roomFor(deps, roomId, who, true);
       // A stream's room goes with its stream; deleting it alone would leave the stream pointing at nothing.
       if (room.streamId)
@@ -238,11 +250,11 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
         command(req, ChatRoomDelete.type, roomId, { roomId, actor: actorOf(who) }),
         opts(),
       );
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
-  app.post(
+  api.post(
     '/v1/chat/rooms/:roomId/tokens',
     {
       schema: {
@@ -266,16 +278,16 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
       },
     },
     async (req, reply) => {
-      const { roomId } = req.params as { roomId: string };
+      const { roomId } = req.params;
       await roomFor(deps, roomId, principalOf(req), false);
-      return reply.status(201).send(await createChatToken(deps, req, roomId, (req.body ?? {}) as TokenInput));
+      return reply.status(201).send(await createChatToken(deps, req, roomId, req.body ?? {}));
     },
   );
 
   const Reason = Type.Optional(Type.String({ minLength: 1, maxLength: 256 }));
   const DeleteParams = Type.Object({ roomId: RoomId, messageId: MessageId });
   const DeleteQuery = Type.Object({ reason: Reason });
-  app.delete<{ Params: Static<typeof DeleteParams>; Querystring: Static<typeof DeleteQuery> }>(
+  api.delete(
     '/v1/chat/rooms/:roomId/messages/:messageId',
     {
       schema: {
@@ -306,11 +318,11 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
         }),
         opts(),
       );
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
-  app.post(
+  api.post(
     '/v1/chat/rooms/:roomId/disconnections',
     {
       schema: {
@@ -330,8 +342,8 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
       },
     },
     async (req, reply) => {
-      const { roomId } = req.params as { roomId: string };
-      const b = req.body as { userId: string; reason?: string };
+      const { roomId } = req.params;
+      const b = req.body;
       await roomFor(deps, roomId, principalOf(req), false);
       await deps.bus.request(
         command(req, ChatUserDisconnect.type, roomId, {
@@ -342,11 +354,11 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
         }),
         opts(),
       );
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
-  app.post(
+  api.post(
     '/v1/chat/rooms/:roomId/events',
     {
       schema: {
@@ -369,8 +381,8 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
       },
     },
     async (req, reply) => {
-      const { roomId } = req.params as { roomId: string };
-      const b = req.body as { eventName: string; attributes?: Record<string, string> };
+      const { roomId } = req.params;
+      const b = req.body;
       await roomFor(deps, roomId, principalOf(req), false);
       const res = await deps.bus.request(
         command(req, ChatEventSend.type, roomId, {

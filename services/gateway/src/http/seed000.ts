@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Title } from '@onair/contracts';
 import { AppError } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
@@ -23,6 +24,7 @@ export function seed000Routes(
   app: FastifyInstance,
   deps: StreamRoutesDeps & { createTimeoutMs: number },
 ): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   useProblemSchema(app);
   const tags = ['seed 000 (IVS streams)'];
   const params = Type.Object({
@@ -31,7 +33,7 @@ export function seed000Routes(
   const Message = Type.Object({ message: Type.String() });
   const OTHER = { 403: 'The stream belongs to another user', 404: 'No such stream' } as const;
 
-  app.post(
+  api.post(
     '/stream',
     {
       schema: {
@@ -60,7 +62,7 @@ export function seed000Routes(
       },
     },
     async (req, reply) => {
-      const { title } = req.body as { title: string };
+      const { title } = req.body;
       const { streamId, result } = await createStream(
         deps,
         req,
@@ -87,7 +89,7 @@ export function seed000Routes(
     },
   );
 
-  app.get(
+  api.get(
     '/stream/:streamId',
     {
       schema: {
@@ -106,7 +108,7 @@ export function seed000Routes(
       },
     },
     async (req) => {
-      const s = await streamFor(deps, (req.params as { streamId: string }).streamId, principalOf(req), false);
+      const s = await streamFor(deps, req.params.streamId, principalOf(req), false);
       return {
         streamId: s.streamId,
         channelArn: s.channelArn ?? '',
@@ -116,7 +118,7 @@ export function seed000Routes(
     },
   );
 
-  app.post(
+  api.post(
     '/stream/:streamId/stop',
     {
       schema: {
@@ -130,12 +132,12 @@ export function seed000Routes(
       },
     },
     async (req) => {
-      await stopStream(deps, req, (req.params as { streamId: string }).streamId);
+      await stopStream(deps, req, req.params.streamId);
       return { message: 'Stream stopped successfully' };
     },
   );
 
-  app.delete(
+  api.delete(
     '/stream/:streamId',
     {
       schema: {
@@ -146,7 +148,7 @@ export function seed000Routes(
       },
     },
     async (req) => {
-      await deleteStream(deps, req, (req.params as { streamId: string }).streamId);
+      await deleteStream(deps, req, req.params.streamId);
       return { message: 'Stream and chat room deleted successfully' };
     },
   );

@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { IsoTime } from '@onair/contracts';
 import { isAppError, redactUrl } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
@@ -19,6 +20,7 @@ export function seed002Routes(
   app: FastifyInstance,
   deps: Pick<ChatRoutesDeps, 'bus' | 'timeoutMs'> & { verifier: TokenVerifier },
 ): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   useProblemSchema(app);
   const refuse = (req: FastifyRequest, reply: FastifyReply, reason?: string) =>
     reply
@@ -36,7 +38,7 @@ export function seed002Routes(
         requestId: req.id,
       });
 
-  app.post(
+  api.post(
     '/api/chat/token',
     {
       config: { ownAuth: true },
@@ -73,7 +75,7 @@ export function seed002Routes(
       },
     },
     async (req) => {
-      const { roomIdentifier } = req.body as { roomIdentifier: string };
+      const { roomIdentifier } = req.body;
       const t = await createChatToken(deps, req, roomIdentifier, { defaultCapabilities: ['SEND_MESSAGE'] });
       return {
         token: t.token,

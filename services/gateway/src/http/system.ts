@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { makeEnvelope, SERVICE_NAMES, type ServiceName, SystemPing, SystemPong } from '@onair/contracts';
 import { type Bus, replyData } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
@@ -6,9 +7,10 @@ import { errorResponses, SIGNED_IN, useProblemSchema } from './responses';
 
 /** GET /v1/system/ping/{service}: a real request/reply through the bus, for wiring checks. */
 export function systemRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs: number }): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   useProblemSchema(app);
   const services = SERVICE_NAMES.filter((s) => s !== 'gateway');
-  app.get(
+  api.get(
     '/v1/system/ping/:service',
     {
       schema: {
@@ -28,7 +30,7 @@ export function systemRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs: 
       },
     },
     async (req) => {
-      const { service } = req.params as { service: string };
+      const { service } = req.params;
       const started = performance.now();
       const reply = await deps.bus.request(
         makeEnvelope({
