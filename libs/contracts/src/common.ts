@@ -20,3 +20,19 @@ export const Attributes = Type.Record(AttributeKey, Type.String({ maxLength: 100
 
 /** Who asked: carried by commands so the owning service can check ownership itself. */
 export const Actor = Type.Object({ userId: UserId, roles: Type.Array(Role) });
+
+/** An actor as the ownership rules need it (a command's `actor`, the gateway's principal). */
+export interface ActorLike {
+  userId: string;
+  roles: readonly string[];
+}
+
+/** Whether the actor may act on what `ownerId` owns: its owner, or an admin (the `owner` rule). */
+export function ownsOrAdmin(actor: ActorLike, ownerId: string | undefined): boolean {
+  return (ownerId !== undefined && actor.userId === ownerId) || actor.roles.includes('admin');
+}
+
+/** Whether the actor moderates a room `ownerId` owns: its owner, a moderator or an admin. */
+export function moderates(actor: ActorLike, ownerId: string | undefined): boolean {
+  return ownsOrAdmin(actor, ownerId) || actor.roles.includes('moderator');
+}

@@ -1,4 +1,4 @@
-import type { Role } from '@onair/contracts';
+import { type Role, ownsOrAdmin } from '@onair/contracts';
 import { AppError, unauthorized } from '@onair/runtime';
 import type { Static } from '@sinclair/typebox';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
@@ -122,7 +122,7 @@ function asArray(v: unknown): string[] {
 
 /** Whether the caller may act on a resource owned by `ownerId`. */
 export function canManage(p: Principal, ownerId: string): boolean {
-  return p.userId === ownerId || p.roles.includes('admin');
+  return ownsOrAdmin(p, ownerId);
 }
 
 /** The bearer token of an Authorization header, if any. */

@@ -5,7 +5,6 @@ import {
   type Envelope,
   envelopeOf,
   LiveKitWebhookReceived,
-  makeEnvelope,
   RecordingDelete,
   RecordingStart,
   RecordingStop,

@@ -3,7 +3,7 @@
 // alone by the egress reconciliation, and delete removes every object under their prefix.
 import { ListObjectsV2Command, PutObjectCommand, CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { type Envelope, envelopeOf, makeEnvelope, RecordingDelete } from '@onair/contracts';
+import { type Envelope, envelopeOf, RecordingDelete } from '@onair/contracts';
 import { createDocumentClient, ensureTable, silentLogger } from '@onair/runtime';
 import { recordingBus, startDynalite, startFauxqsProcess, waitFor } from '../../../test/support';
 import { ivsRecordingId } from '../src/ivs/recording-events';

@@ -1,4 +1,4 @@
-import type { Actor, Capability } from '@onair/contracts';
+import { type Actor, type Capability, moderates } from '@onair/contracts';
 import type { Static } from '@sinclair/typebox';
 
 type Cap = Static<typeof Capability>;
@@ -8,7 +8,7 @@ export const ALL_CAPABILITIES: readonly Cap[] = ['SEND_MESSAGE', 'DELETE_MESSAGE
 
 /** Whether the actor moderates this room: its owner, a moderator, or an admin. */
 export function isModerator(actor: Who, ownerId: string): boolean {
-  return actor.userId === ownerId || actor.roles.includes('moderator') || actor.roles.includes('admin');
+  return moderates(actor, ownerId);
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   type RecordingStart,
   type RecordingStop,
   RecordingUpdated,
+  ownsOrAdmin,
 } from '@onair/contracts';
 import { type Bus, conflict, forbidden, type HandlerOf, type Logger, notFound } from '@onair/runtime';
 import type { Static } from '@sinclair/typebox';
@@ -37,9 +38,7 @@ const SOURCE = 'recording-svc';
  * table's `recorder` rule (services/gateway/src/policy.ts).
  */
 export const mayManageRecording = (actor: Actor, rec: Pick<Recording, 'ownerId' | 'roomOwnerId'>) =>
-  actor.roles.includes('admin') ||
-  (rec.ownerId !== undefined && actor.userId === rec.ownerId) ||
-  (rec.roomOwnerId !== undefined && actor.userId === rec.roomOwnerId);
+  ownsOrAdmin(actor, rec.ownerId) || ownsOrAdmin(actor, rec.roomOwnerId);
 const RECORDER = "the room's owner, who started the recording, or an admin";
 const notRecording = (room: string) => conflict(`Room ${room} is not being recorded`);
 const alreadyRecording = (room: string) => conflict(`Room ${room} is already being recorded`);

@@ -7,14 +7,13 @@ import {
   type RoomDelete,
   RoomDeleted,
   RoomUpdated,
+  ownsOrAdmin,
 } from '@onair/contracts';
 import { type Bus, conflict, forbidden, type HandlerOf, notFound } from '@onair/runtime';
 import type { Static } from '@sinclair/typebox';
 import type { LiveKitRooms } from '../livekit/rooms-port';
 import type { Participant, Room, RoomStore } from './store';
 
-type CreateData = Static<typeof RoomCreate.schema>;
-type DeleteData = Static<typeof RoomDelete.schema>;
 type WebhookData = Static<typeof LiveKitWebhookReceived.schema>;
 
 /**
@@ -41,8 +40,7 @@ export interface RoomHandlerDeps {
 }
 
 const SOURCE = 'stream-svc';
-const canManage = (actor: CreateData['actor'], ownerId: string) =>
-  actor.userId === ownerId || actor.roles.includes('admin');
+const canManage = ownsOrAdmin;
 
 /**
  * onair.room.create.v1: LiveKit room first (idempotent by name), then our record, then the

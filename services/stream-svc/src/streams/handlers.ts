@@ -9,6 +9,7 @@ import {
   type StreamStop,
   type StreamUpdate,
   StreamUpdated,
+  ownsOrAdmin,
 } from '@onair/contracts';
 import { conflict, forbidden, type HandlerOf, type MessageContext, notFound } from '@onair/runtime';
 import type { Static, TSchema } from '@sinclair/typebox';
@@ -51,8 +52,7 @@ export class StreamHandlers {
   private async owned(streamId: string, actor: Actor): Promise<StreamRecord> {
     const r = await this.d.store.get(streamId);
     if (!r || r.deleting) throw notFound(`Stream ${streamId} not found`);
-    if (r.ownerId !== actor.userId && !actor.roles.includes('admin'))
-      throw forbidden(`Stream ${streamId} belongs to another user`);
+    if (!ownsOrAdmin(actor, r.ownerId)) throw forbidden(`Stream ${streamId} belongs to another user`);
     return r;
   }
 
@@ -193,7 +193,7 @@ export class StreamHandlers {
   readonly remove: HandlerOf<typeof StreamDelete> = async (cmd, ctx) => {
     const c = cmd.data;
     const r = await this.d.store.get(c.streamId);
-    if (r && r.ownerId !== c.actor.userId && !c.actor.roles.includes('admin'))
+    if (r && !ownsOrAdmin(c.actor, r.ownerId))
       throw forbidden(`Stream ${c.streamId} belongs to another user`);
     if (r) {
       // Mark first: from here the saga and IVS events leave this stream alone. Every step below
