@@ -1,4 +1,4 @@
-import { type ContractDef, type Envelope, makeEnvelope, SystemPing, SystemPong } from '@onair/contracts';
+import { type ContractDef, type Envelope, SystemPing, SystemPong, envelopeOf } from '@onair/contracts';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { dataOf } from './contract-data';
 import { notImplemented } from './errors';
@@ -45,8 +45,7 @@ export class MessageRouter {
   /** Answer `onair.system.ping.v1` (the end-to-end wiring check). */
   withPing(instanceId: string): this {
     return this.on(SystemPing, async (msg) =>
-      makeEnvelope({
-        type: SystemPong.type,
+      envelopeOf(SystemPong, {
         source: this.service,
         correlationid: msg.correlationid,
         causationid: msg.id,

@@ -2,11 +2,11 @@ import {
   type Envelope,
   follow,
   GatewayDeliver,
-  makeEnvelope,
   PresenceJoined,
   PresenceLeft,
   PresenceSnapshot,
   PresenceSnapshotRequested,
+  envelopeOf,
 } from '@onair/contracts';
 import type { Bus, Consumer, Logger } from '@onair/runtime';
 import { MessageRouter } from '@onair/runtime';
@@ -86,8 +86,7 @@ export function buildService(deps: Deps) {
       return undefined;
     });
     await deps.bus.publish(
-      makeEnvelope({
-        type: PresenceSnapshotRequested.type,
+      envelopeOf(PresenceSnapshotRequested, {
         source: 'fanout-svc',
         data: { fanoutId: deps.instanceId },
       }),

@@ -1,4 +1,4 @@
-import { type ContractRegistry, type Envelope, makeEnvelope, SystemError } from '@onair/contracts';
+import { type ContractRegistry, type Envelope, SystemError, envelopeOf } from '@onair/contracts';
 import { isAppError, isRetryable } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -136,8 +136,7 @@ export class Dispatcher {
     // Whatever the message is, its id and correlation id are used only if they are usable.
     const m = msg && typeof msg === 'object' ? (msg as Record<string, unknown>) : {};
     const text = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : undefined);
-    return makeEnvelope({
-      type: SystemError.type,
+    return envelopeOf(SystemError, {
       source: this.o.service,
       correlationid: text(m.correlationid),
       causationid: text(m.id),
@@ -155,8 +154,7 @@ export class Dispatcher {
 
   private errorReply(cause: Envelope, e: unknown): Envelope {
     const app = isAppError(e) ? e : undefined;
-    return makeEnvelope({
-      type: SystemError.type,
+    return envelopeOf(SystemError, {
       source: this.o.service,
       correlationid: cause.correlationid,
       causationid: cause.id,

@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from './plugins';
 import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
-import { actorOf, command } from './streams';
+import { actorOf, command } from '../commands';
 
 const RoomId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:/-]+$' });
 const MODERATORS = "Moderators, the room's owner and admins only";
@@ -43,7 +43,7 @@ export function chatBanRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs:
       const b = req.body;
       await deps.bus.request(
         // Every field by name: the actor comes from the token and the room from the path, never the body.
-        command(req, ChatUserBan.type, roomId, {
+        command(req, ChatUserBan, roomId, {
           roomId,
           userId: b.userId,
           ...(b.until ? { until: b.until } : {}),
@@ -72,7 +72,7 @@ export function chatBanRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs:
     async (req, reply) => {
       const { roomId, userId } = req.params;
       await deps.bus.request(
-        command(req, ChatUserBan.type, roomId, {
+        command(req, ChatUserBan, roomId, {
           roomId,
           userId,
           lift: true,

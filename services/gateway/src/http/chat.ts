@@ -28,7 +28,7 @@ import { canManage, type Principal } from '../auth';
 import { type ChatRoomsReadModel, roomView, type StoredChatRoom } from '../read-models/chat-rooms';
 import { principalOf } from './plugins';
 import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
-import { actorOf, command } from './streams';
+import { actorOf, command } from '../commands';
 
 export interface ChatRoutesDeps {
   bus: Bus;
@@ -65,7 +65,7 @@ export async function createChatToken(
   const who = principalOf(req);
   const displayName = input.displayName ?? who.displayName;
   const reply = await deps.bus.request(
-    command(req, ChatTokenCreate.type, room, {
+    command(req, ChatTokenCreate, room, {
       roomId: room,
       actor: actorOf(who),
       ...(displayName ? { displayName } : {}),
@@ -126,7 +126,7 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
       const b = req.body;
       const roomId = `chat_${randomBytes(8).toString('hex')}`;
       const res = await deps.bus.request(
-        command(req, ChatRoomCreate.type, roomId, {
+        command(req, ChatRoomCreate, roomId, {
           roomId,
           actor: actorOf(who),
           provider: b.provider ?? deps.defaultProvider,
@@ -209,7 +209,7 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
       await roomFor(deps, roomId, who, true);
       const b = req.body;
       const res = await deps.bus.request(
-        command(req, ChatRoomUpdate.type, roomId, {
+        command(req, ChatRoomUpdate, roomId, {
           roomId,
           actor: actorOf(who),
           ...(b.name ? { name: b.name } : {}),
@@ -246,10 +246,7 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
       // A stream's room goes with its stream; deleting it alone would leave the stream pointing at nothing.
       if (room.streamId)
         throw conflict(`Chat room ${roomId} belongs to stream ${room.streamId}; delete the stream instead`);
-      await deps.bus.request(
-        command(req, ChatRoomDelete.type, roomId, { roomId, actor: actorOf(who) }),
-        opts(),
-      );
+      await deps.bus.request(command(req, ChatRoomDelete, roomId, { roomId, actor: actorOf(who) }), opts());
       return reply.status(204).send(null);
     },
   );
@@ -310,7 +307,7 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
       const { reason } = req.query;
       await roomFor(deps, roomId, principalOf(req), false);
       await deps.bus.request(
-        command(req, ChatMessageDelete.type, roomId, {
+        command(req, ChatMessageDelete, roomId, {
           roomId,
           messageId,
           actor: actorOf(principalOf(req)),
@@ -346,7 +343,7 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
       const b = req.body;
       await roomFor(deps, roomId, principalOf(req), false);
       await deps.bus.request(
-        command(req, ChatUserDisconnect.type, roomId, {
+        command(req, ChatUserDisconnect, roomId, {
           roomId,
           userId: b.userId,
           actor: actorOf(principalOf(req)),
@@ -385,7 +382,7 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
       const b = req.body;
       await roomFor(deps, roomId, principalOf(req), false);
       const res = await deps.bus.request(
-        command(req, ChatEventSend.type, roomId, {
+        command(req, ChatEventSend, roomId, {
           roomId,
           eventName: b.eventName,
           ...(b.attributes ? { attributes: b.attributes } : {}),

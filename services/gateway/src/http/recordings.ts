@@ -1,13 +1,15 @@
-import { Id, RecordingView } from '@onair/contracts';
+import { Id, RecordingDelete, RecordingStop, RecordingView } from '@onair/contracts';
 import { AppError, conflict, notFound, notImplemented } from '@onair/runtime';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { command, type LiveKitApiDeps } from '../livekit/deps';
+import { actorOf } from '../commands';
+import { ask, type LiveKitApiDeps } from '../livekit/deps';
 import { parseRange } from '../livekit/range';
 import type { RecordingMedia } from '../livekit/recording-media';
 import { startRecording } from '../livekit/recording-start';
 import { Cursor, LiveKitName } from '../livekit/schemas';
 import type { RecordingRecord } from '../read-models/recordings';
+import { principalOf } from './plugins';
 import type { MediaUrlSigner } from './signed-media';
 import { errorResponses, RANGE_NOT_SATISFIABLE, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
 
@@ -246,7 +248,13 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
       const { recordingId } = req.params;
       const rec = await d.recordings.get(recordingId);
       if (!rec?.roomName) throw recordingNotFound(recordingId);
-      return (await command(d, req, 'onair.recording.stop.v1', { roomName: rec.roomName, recordingId })).data;
+      return (
+        await ask(d, req, RecordingStop, {
+          actor: actorOf(principalOf(req)),
+          roomName: rec.roomName,
+          recordingId,
+        })
+      ).data;
     },
   );
 
@@ -271,7 +279,10 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
     },
     async (req, reply) => {
       const { recordingId } = req.params;
-      await command(d, req, 'onair.recording.delete.v1', { recordingId });
+      await ask(d, req, RecordingDelete, {
+        actor: actorOf(principalOf(req)),
+        recordingId,
+      });
       return reply.status(204).send();
     },
   );

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { Id, ParticipantView, RoomView } from '@onair/contracts';
+import { Id, ParticipantView, RoomCreate, RoomDelete, RoomView } from '@onair/contracts';
 import { notFound } from '@onair/runtime';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { actorOf } from '../commands';
 import { principalOf } from './plugins';
 import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
-import { command, type LiveKitApiDeps, need } from '../livekit/deps';
+import { ask, type LiveKitApiDeps, need } from '../livekit/deps';
 import { joinPolicy } from '../livekit/room-access';
 import { Cursor, Description, DisplayName, LiveKitName, Topic } from '../livekit/schemas';
 
@@ -70,7 +71,8 @@ export function roomRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
     async (req, reply) => {
       const b = req.body;
       const roomId = newRoomId();
-      const res = await command(d, req, 'onair.room.create.v1', {
+      const res = await ask(d, req, RoomCreate, {
+        actor: actorOf(principalOf(req)),
         roomId,
         topic: b.topic ?? '',
         description: b.description ?? '',
@@ -153,7 +155,10 @@ export function roomRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
       },
     },
     async (req, reply) => {
-      await command(d, req, 'onair.room.delete.v1', { roomId: req.params.roomId });
+      await ask(d, req, RoomDelete, {
+        actor: actorOf(principalOf(req)),
+        roomId: req.params.roomId,
+      });
       return reply.status(204).send();
     },
   );

@@ -2,10 +2,12 @@
 // POST /recordings/stop, GET /recordings, GET|HEAD /recordings/:recordingName (Range),
 // DELETE /recordings/:recordingName — the documented shapes. Errors are `{ errorMessage }` (the
 // OpenVidu tutorials' shape). Every route needs a bearer token (onair's default).
+import { RecordingDelete, RecordingStop } from '@onair/contracts';
 import { badRequest, isAppError, notFound } from '@onair/runtime';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { command, type LiveKitApiDeps, need } from '../livekit/deps';
+import { actorOf } from '../commands';
+import { ask, type LiveKitApiDeps, need } from '../livekit/deps';
 import { recordingOf, startRecording } from '../livekit/recording-start';
 import { seedJoinPolicy } from '../livekit/room-access';
 import { LiveKitName, NO_CONTROLS } from '../livekit/schemas';
@@ -169,7 +171,10 @@ export async function seed001Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
       async (req) => {
         const roomName = str(req.body.roomName);
         if (!roomName) throw badRequest('roomName is required');
-        const res = await command(d, req, 'onair.recording.stop.v1', { roomName });
+        const res = await ask(d, req, RecordingStop, {
+          actor: actorOf(principalOf(req)),
+          roomName,
+        });
         let rec = recordingOf(res.data);
         // The seed answers the file size, known once egress has uploaded: wait for it, within the
         // request timeout (webhooks or reconciliation finish the recording), else answer what we have.
@@ -284,7 +289,10 @@ export async function seed001Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
       },
       async (req) => {
         const rec = await byName(req.params.recordingName);
-        await command(d, req, 'onair.recording.delete.v1', { recordingId: rec.recordingId });
+        await ask(d, req, RecordingDelete, {
+          actor: actorOf(principalOf(req)),
+          recordingId: rec.recordingId,
+        });
         return { message: 'Recording deleted' };
       },
     );

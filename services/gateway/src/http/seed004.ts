@@ -2,11 +2,12 @@
 // GET /api/room/:roomId, GET /api/rooms, POST /api/token — same request and response shapes and
 // message texts, but 400/404 where the seed answered a blanket 500. Errors keep NestJS's body
 // `{statusCode, message, error}`. Every route but /api/health needs a bearer token (onair's default).
+import { RoomCreate, Id } from '@onair/contracts';
 import { AppError, badRequest, notFound } from '@onair/runtime';
 import { type Static, Type } from '@sinclair/typebox';
-import { Id } from '@onair/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { command, type LiveKitApiDeps, need } from '../livekit/deps';
+import { actorOf } from '../commands';
+import { ask, type LiveKitApiDeps, need } from '../livekit/deps';
 import { seedJoinPolicy } from '../livekit/room-access';
 import { Description, DisplayName, LiveKitName, Topic } from '../livekit/schemas';
 import { seedErrors } from '../livekit/seed-errors';
@@ -152,7 +153,8 @@ export async function seed004Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
           const metadata = JSON.stringify({ roomTopic, description, createdBy: userName });
           const roomId = newRoomId();
           // The creator owns the room: createdBy is the display name the seed documents.
-          await command(d, req, 'onair.room.create.v1', {
+          await ask(d, req, RoomCreate, {
+            actor: actorOf(principalOf(req)),
             roomId,
             createdBy: userName,
             topic: roomTopic,

@@ -3,9 +3,7 @@ import { randomBytes } from 'node:crypto';
 import {
   ChannelType,
   ChatProvider,
-  type Envelope,
   LatencyMode,
-  makeEnvelope,
   StreamCreate,
   StreamDelete,
   StreamStatus,
@@ -18,6 +16,7 @@ import { type Bus, forbidden, isAppError, notFound } from '@onair/runtime';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canManage, type Principal } from '../auth';
+import { actorOf, command } from '../commands';
 import type { StoredStream, StreamsReadModel } from '../read-models/streams';
 import { principalOf } from './plugins';
 import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
@@ -57,12 +56,6 @@ export function toResource(s: StoredStream, who: Principal): Resource {
 /** Stream ids: `strm_` + 16 hex digits (IVS channel names allow them; channels are named after them). */
 export const newStreamId = () => `strm_${randomBytes(8).toString('hex')}`;
 
-export const actorOf = (p: Principal) => ({ userId: p.userId, roles: p.roles });
-
-export function command<T>(req: FastifyRequest, type: string, subject: string, data: T): Envelope<T> {
-  return makeEnvelope({ type, source: 'gateway', correlationid: req.id, subject, data });
-}
-
 /** The stream if it exists (404 otherwise) and, with `manage`, if the caller may change it (403). */
 export async function streamFor(
   deps: Pick<StreamRoutesDeps, 'streams'>,
@@ -97,7 +90,7 @@ export async function createStream(
 ): Promise<{ streamId: string; result?: StoredStream }> {
   const who = principalOf(req);
   const streamId = newStreamId();
-  const cmd = command(req, StreamCreate.type, streamId, {
+  const cmd = command(req, StreamCreate, streamId, {
     streamId,
     actor: actorOf(who),
     title: input.title,
@@ -279,12 +272,9 @@ export function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void
       const { streamId } = req.params;
       await streamFor(deps, streamId, who, true);
       const { title } = req.body;
-      await deps.bus.request(
-        command(req, StreamUpdate.type, streamId, { streamId, actor: actorOf(who), title }),
-        {
-          timeoutMs: deps.timeoutMs,
-        },
-      );
+      await deps.bus.request(command(req, StreamUpdate, streamId, { streamId, actor: actorOf(who), title }), {
+        timeoutMs: deps.timeoutMs,
+      });
       return toResource(await streamFor(deps, streamId, who, false), who);
     },
   );
@@ -347,7 +337,7 @@ export async function stopStream(
 ): Promise<void> {
   const who = principalOf(req);
   await streamFor(deps, streamId, who, true);
-  await deps.bus.request(command(req, StreamStop.type, streamId, { streamId, actor: actorOf(who) }), {
+  await deps.bus.request(command(req, StreamStop, streamId, { streamId, actor: actorOf(who) }), {
     timeoutMs: deps.timeoutMs,
   });
 }
@@ -359,7 +349,7 @@ export async function deleteStream(
 ): Promise<void> {
   const who = principalOf(req);
   await streamFor(deps, streamId, who, true);
-  await deps.bus.request(command(req, StreamDelete.type, streamId, { streamId, actor: actorOf(who) }), {
+  await deps.bus.request(command(req, StreamDelete, streamId, { streamId, actor: actorOf(who) }), {
     timeoutMs: deps.timeoutMs,
   });
 }

@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { makeEnvelope, SERVICE_NAMES, type ServiceName, SystemPing, SystemPong } from '@onair/contracts';
+import { SERVICE_NAMES, type ServiceName, SystemPing, SystemPong, envelopeOf } from '@onair/contracts';
 import { type Bus, replyData } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
@@ -33,8 +33,7 @@ export function systemRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs: 
       const { service } = req.params;
       const started = performance.now();
       const reply = await deps.bus.request(
-        makeEnvelope({
-          type: SystemPing.type,
+        envelopeOf(SystemPing, {
           source: 'gateway',
           correlationid: req.id,
           data: { service, sentAt: new Date().toISOString() },

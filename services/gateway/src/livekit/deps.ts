@@ -1,7 +1,8 @@
-import { type Envelope, makeEnvelope } from '@onair/contracts';
+import type { ContractDef, Envelope } from '@onair/contracts';
+import type { Static, TSchema } from '@sinclair/typebox';
 import { type Bus, notImplemented } from '@onair/runtime';
 import type { FastifyRequest } from 'fastify';
-import { principalOf } from '../http/plugins';
+import { command } from '../commands';
 import type { RecordingsReadModel } from '../read-models/recordings';
 import type { RoomsReadModel } from '../read-models/rooms';
 import type { MediaUrlSigner } from '../http/signed-media';
@@ -38,21 +39,12 @@ export function need<T>(
   return part;
 }
 
-/** A command on behalf of the caller (actor = the authenticated principal), waiting for its answer. */
-export async function command(
+/** Send a command on behalf of the caller and wait for its answer (the routes' timeout). */
+export async function ask<S extends TSchema>(
   d: Pick<LiveKitApiDeps, 'bus' | 'timeoutMs'>,
   req: FastifyRequest,
-  type: string,
-  data: Record<string, unknown>,
+  def: ContractDef<S>,
+  data: Static<S>,
 ): Promise<Envelope> {
-  const p = principalOf(req);
-  return d.bus.request(
-    makeEnvelope({
-      type,
-      source: 'gateway',
-      correlationid: req.id,
-      data: { ...data, actor: { userId: p.userId, roles: p.roles } },
-    }),
-    { timeoutMs: d.timeoutMs },
-  );
+  return d.bus.request(command(req, def, undefined, data), { timeoutMs: d.timeoutMs });
 }

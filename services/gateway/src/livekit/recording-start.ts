@@ -1,11 +1,12 @@
+import { RecordingStart, RecordingView } from '@onair/contracts';
 import { randomUUID } from 'node:crypto';
-import { RecordingView } from '@onair/contracts';
 import { AppError } from '@onair/runtime';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyRequest } from 'fastify';
+import { actorOf } from '../commands';
 import { principalOf } from '../http/plugins';
 import type { RecordingRecord } from '../read-models/recordings';
-import { command, type LiveKitApiDeps } from './deps';
+import { ask, type LiveKitApiDeps } from './deps';
 import { checkMayRecord } from './room-access';
 
 /**
@@ -21,7 +22,8 @@ export async function startRecording(
 ): Promise<RecordingRecord> {
   const room = await d.rooms.get(roomRef);
   checkMayRecord(principalOf(req), room, roomRef);
-  const res = await command(d, req, 'onair.recording.start.v1', {
+  const res = await ask(d, req, RecordingStart, {
+    actor: actorOf(principalOf(req)),
     recordingId: `rec_${randomUUID()}`,
     roomName: room?.livekitName ?? roomRef,
     roomId: room?.roomId ?? roomRef,

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ChatRoomCreate, makeEnvelope } from '@onair/contracts';
+import { ChatRoomCreate, envelopeOf } from '@onair/contracts';
 import { AppError, badRequest, type Bus, conflict, isAppError, notFound } from '@onair/runtime';
 import { assertNotBanned, type BanLookup } from '../read-models/chat-bans';
 import type { CreateBudget } from './group-budget';
@@ -171,8 +171,7 @@ export function busGroupRooms(bus: Bus, timeoutMs: number): GroupRooms {
     async create(roomId, name) {
       try {
         await bus.request(
-          makeEnvelope({
-            type: ChatRoomCreate.type,
+          envelopeOf(ChatRoomCreate, {
             source: 'gateway',
             subject: roomId,
             id: randomUUID(),

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type Actor,
   ChatMessageDelete,
   ChatMessageSend,
   ChatUserDisconnect,
+  type ContractDef,
   type Envelope,
-  makeEnvelope,
+  envelopeOf,
   wire,
 } from '@onair/contracts';
+import type { Static, TSchema } from '@sinclair/typebox';
 import { type Bus, type ChatCapability, isAppError } from '@onair/runtime';
 
 /** What a socket's user may do, and who they are (from the chat token or the user JWT). */
@@ -51,7 +54,7 @@ export async function sendChatMessage(
 ): Promise<void> {
   const state = ctx.replies?.sending(m.requestId);
   const reply = await ctx.bus.request(
-    envelope(ChatMessageSend.type, who, {
+    envelope(ChatMessageSend, who, {
       roomId: who.roomId,
       sender: {
         userId: who.userId,
@@ -74,7 +77,7 @@ export async function deleteChatMessage(
   m: { requestId: string; messageId: string; reason?: string },
 ): Promise<void> {
   await ctx.bus.request(
-    envelope(ChatMessageDelete.type, who, {
+    envelope(ChatMessageDelete, who, {
       roomId: who.roomId,
       messageId: m.messageId,
       actor: actorOf(who),
@@ -91,7 +94,7 @@ export async function disconnectChatUser(
   m: { requestId: string; userId: string; reason?: string },
 ): Promise<void> {
   await ctx.bus.request(
-    envelope(ChatUserDisconnect.type, who, {
+    envelope(ChatUserDisconnect, who, {
       roomId: who.roomId,
       userId: m.userId,
       actor: actorOf(who),
@@ -103,16 +106,14 @@ export async function disconnectChatUser(
 }
 
 /** Moderation capabilities were granted by chat-svc when it minted the token for a moderator. */
-function actorOf(who: SocketIdentity) {
+function actorOf(who: SocketIdentity): Static<typeof Actor> {
   const mod = who.capabilities.includes('DELETE_MESSAGE') || who.capabilities.includes('DISCONNECT_USER');
-  return { userId: who.userId, roles: mod ? (['moderator'] as const) : (['viewer'] as const) } as {
-    userId: string;
-    roles: Array<'viewer' | 'moderator'>;
-  };
+  return { userId: who.userId, roles: [mod ? 'moderator' : 'viewer'] };
 }
 
-function envelope(type: string, who: SocketIdentity, data: unknown): Envelope {
-  return makeEnvelope({ type, source: 'gateway', subject: who.roomId, data, id: randomUUID() });
+/** A command of `def` from a socket, about its room. */
+function envelope<S extends TSchema>(def: ContractDef<S>, who: SocketIdentity, data: Static<S>): Envelope {
+  return envelopeOf(def, { source: 'gateway', subject: who.roomId, data, id: randomUUID() });
 }
 
 /** The ERROR code a refused command maps to on the IVS Chat protocol. */

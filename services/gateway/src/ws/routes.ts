@@ -5,11 +5,11 @@ import {
   ChatMessageSent,
   type Envelope,
   GatewayDeliver,
-  makeEnvelope,
   PresenceJoined,
   PresenceLeft,
   PresenceSnapshot,
   wire,
+  envelopeOf,
 } from '@onair/contracts';
 import {
   AppError,
@@ -144,7 +144,7 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
       log.warn({ connectionId: c.id, userId: c.userId, roomId }, 'dropping a slow consumer');
       if (roomId) {
         forgetGroupIfEmpty(roomId);
-        void presence(PresenceLeft.type, c, roomId);
+        void presence(PresenceLeft, c, roomId);
       }
     },
     onError: (err, what) => log.warn({ err }, what),
@@ -219,11 +219,14 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
     return { ...d, frames: { ...d.frames, seed003: JSON.stringify({ ...frame, groupId: name }) } };
   };
   /** Never rejects: a presence event that cannot be published is logged (the snapshot repairs it). */
-  const presence = async (type: string, c: HubConnection, roomId: string): Promise<void> => {
+  const presence = async (
+    def: typeof PresenceJoined | typeof PresenceLeft,
+    c: HubConnection,
+    roomId: string,
+  ): Promise<void> => {
     try {
       await o.bus.publish(
-        makeEnvelope({
-          type,
+        envelopeOf(def, {
           source: 'gateway',
           data: { gatewayId: o.gatewayId, connectionId: c.id, roomId, userId: c.userId },
         }),
@@ -247,7 +250,7 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
       hub.remove(c);
       if (wasIn) {
         forgetGroupIfEmpty(wasIn);
-        void presence(PresenceLeft.type, c, wasIn);
+        void presence(PresenceLeft, c, wasIn);
       }
     });
     c.ws.on('error', (err) => log.debug({ err: err.message }, 'socket error'));
@@ -335,7 +338,7 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
     c.roomId = grant.roomId;
     if (since !== undefined) c.pending = []; // hold live frames until history is replayed
     attach(c);
-    void presence(PresenceJoined.type, c, grant.roomId);
+    void presence(PresenceJoined, c, grant.roomId);
     if (since !== undefined) recover(c, grant.roomId, since).catch(logFailure('recovery failed'));
     // The connection is the socket's identity: an IVS socket is in its token's room from the start.
     const who = c as WsConnection & SocketIdentity;
@@ -375,9 +378,9 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
       hub.join(c, roomId);
       if (previous) {
         forgetGroupIfEmpty(previous);
-        void presence(PresenceLeft.type, c, previous);
+        void presence(PresenceLeft, c, previous);
       }
-      await presence(PresenceJoined.type, c, roomId);
+      await presence(PresenceJoined, c, roomId);
       return roomId;
     };
     const reply = (f: string) => c.send(f);
@@ -534,8 +537,7 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
   const snapshot = () =>
     o.bus
       .publish(
-        makeEnvelope({
-          type: PresenceSnapshot.type,
+        envelopeOf(PresenceSnapshot, {
           source: 'gateway',
           data: {
             gatewayId: o.gatewayId,
