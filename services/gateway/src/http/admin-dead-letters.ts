@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   DEAD_LETTER_ID_PATTERN,
   type DeadLetters,
@@ -6,7 +7,7 @@ import {
   notFound,
   notImplemented,
 } from '@onair/runtime';
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
 
@@ -78,13 +79,14 @@ export interface AdminDeadLetterDeps {
 }
 
 export function adminDeadLetterRoutes(app: FastifyInstance, deps: AdminDeadLetterDeps): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   useProblemSchema(app);
   const dl = (): DeadLetters => {
     if (!deps.deadLetters) throw notImplemented('Dead letters are not configured on this gateway');
     return deps.deadLetters;
   };
 
-  app.get<{ Querystring: Static<typeof ListQuery> }>(
+  api.get(
     '/v1/admin/dead-letters',
     {
       schema: {
@@ -104,7 +106,7 @@ export function adminDeadLetterRoutes(app: FastifyInstance, deps: AdminDeadLette
     async (req) => dl().list({ queue: req.query.queue, limit: req.query.limit }),
   );
 
-  app.get<{ Params: Static<typeof IdParams> }>(
+  api.get(
     '/v1/admin/dead-letters/:id',
     {
       schema: {
@@ -124,7 +126,7 @@ export function adminDeadLetterRoutes(app: FastifyInstance, deps: AdminDeadLette
     },
   );
 
-  app.post<{ Params: Static<typeof IdParams> }>(
+  api.post(
     '/v1/admin/dead-letters/:id/replay',
     {
       schema: {
@@ -149,7 +151,7 @@ export function adminDeadLetterRoutes(app: FastifyInstance, deps: AdminDeadLette
     },
   );
 
-  app.post<{ Body: Static<typeof ReplayAllBody> }>(
+  api.post(
     '/v1/admin/dead-letters/replay',
     {
       schema: {
@@ -179,7 +181,7 @@ export function adminDeadLetterRoutes(app: FastifyInstance, deps: AdminDeadLette
     async (req) => dl().replayAll(req.body?.queue),
   );
 
-  app.delete<{ Querystring: Static<typeof PurgeQuery> }>(
+  api.delete(
     '/v1/admin/dead-letters',
     {
       schema: {

@@ -3,9 +3,10 @@
 // a gateway with a real secret or an identity provider never has them, whatever DEV_ROUTES says.
 //   POST /v1/dev/tokens                      a bearer token for any user and roles (public)
 //   POST /v1/dev/streams/{id}/broadcast      start / end / fail a simulated broadcast (owner)
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Id, Role, UserId } from '@onair/contracts';
 import { AppError, conflict, forbidden, notFound, notImplemented } from '@onair/runtime';
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { DEV_JWT_SECRET, mintDevToken } from '../../../../devstack/src/dev-auth';
 import { canManage } from '../auth';
@@ -53,8 +54,9 @@ const BroadcastBody = Type.Object({
 const DEV_ONLY = 'Development only: DEV_ROUTES=true with the local JWT_SECRET (npm start).';
 
 export function devRoutes(app: FastifyInstance, d: DevRouteDeps): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   useProblemSchema(app);
-  app.post<{ Body: Static<typeof TokenBody> }>(
+  api.post(
     '/v1/dev/tokens',
     {
       schema: {
@@ -80,7 +82,7 @@ export function devRoutes(app: FastifyInstance, d: DevRouteDeps): void {
     },
   );
 
-  app.post<{ Params: Static<typeof BroadcastParams>; Body: Static<typeof BroadcastBody> }>(
+  api.post(
     '/v1/dev/streams/:streamId/broadcast',
     {
       schema: {
@@ -121,7 +123,7 @@ export function devRoutes(app: FastifyInstance, d: DevRouteDeps): void {
       }).catch((e: unknown) => {
         throw new AppError('PROVIDER_FAILED', 502, 'The IVS stand-in did not answer', { cause: e });
       });
-      if (res.ok) return reply.status(204).send();
+      if (res.ok) return reply.status(204).send(null);
       const said = await res.json().then(
         (b: unknown) => (typeof b === 'object' && b !== null && 'message' in b ? String(b.message) : ''),
         () => '',

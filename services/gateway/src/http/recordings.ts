@@ -1,12 +1,13 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Id, RecordingDelete, RecordingStop, RecordingView } from '@onair/contracts';
 import { AppError, conflict, notFound, notImplemented } from '@onair/runtime';
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../commands';
 import { ask, type LiveKitApiDeps } from '../livekit/deps';
 import { parseRange } from '../livekit/range';
 import type { RecordingMedia } from '../livekit/recording-media';
-import { startRecording } from '../livekit/recording-start';
+import { recordingOf, startRecording } from '../livekit/recording-start';
 import { Cursor, LiveKitName } from '../livekit/schemas';
 import type { RecordingRecord } from '../read-models/recordings';
 import { principalOf } from './plugins';
@@ -21,7 +22,6 @@ const ivsNotPlayable = (rec: RecordingRecord) =>
   );
 /** Path ids have the bus contracts' form (`Id`), so a bad one is a 400 here, not a refused command. */
 const IdParams = Type.Object({ recordingId: Id });
-type Params = { Params: Static<typeof IdParams> };
 const Status = Type.Union([
   Type.Literal('starting'),
   Type.Literal('recording'),
@@ -34,15 +34,16 @@ const StartBody = Type.Object({
     description: 'our room id = LiveKit room name (or a LiveKit room onair does not know)',
   }),
 });
+/** A page of recordings when `limit` is left out. */
+const PAGE = 50;
 const ListQuery = Type.Object({
   roomName: Type.Optional(LiveKitName()),
   roomId: Type.Optional(LiveKitName({ description: 'our room id' })),
   status: Type.Optional(Status),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: PAGE })),
   cursor: Type.Optional(Cursor),
 });
 /** The query as handlers see it: the validator has filled in `limit`'s default. */
-type Listed = { Querystring: Static<typeof ListQuery> & { limit: number } };
 const NOT_FOUND = { 404: 'No such recording' } as const;
 const RECORDER = "The room's owner, who started the recording, or an admin only";
 
@@ -164,8 +165,9 @@ function signerOf(s: MediaUrlSigner | undefined): MediaUrlSigner {
 
 /** /v1/recordings: LiveKit recordings (recording-svc owns them), their bytes and download URLs. */
 export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   useProblemSchema(app);
-  app.post<{ Body: Static<typeof StartBody> }>(
+  api.post(
     '/v1/recordings',
     {
       schema: {
@@ -191,7 +193,7 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
     },
   );
 
-  app.get<Listed>(
+  api.get(
     '/v1/recordings',
     {
       schema: {
@@ -204,10 +206,10 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
         },
       },
     },
-    async (req) => d.recordings.list(req.query),
+    async (req) => d.recordings.list({ ...req.query, limit: req.query.limit ?? PAGE }),
   );
 
-  app.get<Params>(
+  api.get(
     '/v1/recordings/:recordingId',
     {
       schema: {
@@ -225,7 +227,7 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
     },
   );
 
-  app.post<Params>(
+  api.post(
     '/v1/recordings/:recordingId/stop',
     {
       schema: {
@@ -248,17 +250,16 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
       const { recordingId } = req.params;
       const rec = await d.recordings.get(recordingId);
       if (!rec?.roomName) throw recordingNotFound(recordingId);
-      return (
-        await ask(d, req, RecordingStop, {
-          actor: actorOf(principalOf(req)),
-          roomName: rec.roomName,
-          recordingId,
-        })
-      ).data;
+      const res = await ask(d, req, RecordingStop, {
+        actor: actorOf(principalOf(req)),
+        roomName: rec.roomName,
+        recordingId,
+      });
+      return recordingOf(res.data);
     },
   );
 
-  app.delete<Params>(
+  api.delete(
     '/v1/recordings/:recordingId',
     {
       schema: {
@@ -283,11 +284,11 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
         actor: actorOf(principalOf(req)),
         recordingId,
       });
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
-  app.route<Params>({
+  api.route({
     method: ['GET', 'HEAD'],
     url: '/v1/recordings/:recordingId/media',
     config: { signedUrl: true },
@@ -318,7 +319,7 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
     },
   });
 
-  app.get<Params>(
+  api.get(
     '/v1/recordings/:recordingId/media-url',
     {
       schema: {
@@ -359,7 +360,7 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
     },
   );
 
-  app.get<Params>(
+  api.get(
     '/v1/recordings/:recordingId/download-url',
     {
       schema: {

@@ -1,7 +1,8 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomBytes } from 'node:crypto';
-import { Id, ParticipantView, RoomCreate, RoomDelete, RoomView } from '@onair/contracts';
-import { notFound } from '@onair/runtime';
-import { type Static, Type } from '@sinclair/typebox';
+import { Id, ParticipantView, RoomCreate, RoomCreated, RoomDelete, RoomView } from '@onair/contracts';
+import { notFound, replyData } from '@onair/runtime';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../commands';
 import { principalOf } from './plugins';
@@ -31,13 +32,14 @@ const CreateBody = Type.Object({
   ),
   metadata: Type.Optional(Type.String({ maxLength: 10000 })),
 });
+/** A page of rooms when `limit` is left out. */
+const PAGE = 50;
 const ListQuery = Type.Object({
   status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('finished')])),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: PAGE })),
   cursor: Type.Optional(Cursor),
 });
 /** The query as handlers see it: the validator has filled in `limit`'s default. */
-type Listed = { Querystring: Static<typeof ListQuery> & { limit: number } };
 const TokenBody = Type.Object({
   role: Type.Optional(Type.Union([Type.Literal('viewer'), Type.Literal('publisher')])),
   identity: Type.Optional(LiveKitName({ description: 'another identity than yours: owner and admins only' })),
@@ -45,13 +47,13 @@ const TokenBody = Type.Object({
   metadata: Type.Optional(Type.String({ maxLength: 10000 })),
   ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 86400 })),
 });
-type Params = { Params: Static<typeof RoomIdParams> };
 const NOT_FOUND = { 404: 'No such room' } as const;
 
 /** /v1/rooms: LiveKit rooms (stream-svc owns them) and join tokens (minted here). */
 export function roomRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   useProblemSchema(app);
-  app.post<{ Body: Static<typeof CreateBody> }>(
+  api.post(
     '/v1/rooms',
     {
       schema: {
@@ -80,11 +82,11 @@ export function roomRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
         emptyTimeout: b.emptyTimeout ?? 300,
         metadata: b.metadata ?? '',
       });
-      return reply.status(201).header('location', `/v1/rooms/${roomId}`).send(res.data);
+      return reply.status(201).header('location', `/v1/rooms/${roomId}`).send(replyData(RoomCreated, res));
     },
   );
 
-  app.get<Listed>(
+  api.get(
     '/v1/rooms',
     {
       schema: {
@@ -97,10 +99,10 @@ export function roomRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
         },
       },
     },
-    async (req) => d.rooms.list(req.query),
+    async (req) => d.rooms.list({ ...req.query, limit: req.query.limit ?? PAGE }),
   );
 
-  app.get<Params>(
+  api.get(
     '/v1/rooms/:roomId',
     {
       schema: {
@@ -118,7 +120,7 @@ export function roomRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
     },
   );
 
-  app.get<Params>(
+  api.get(
     '/v1/rooms/:roomId/participants',
     {
       schema: {
@@ -141,7 +143,7 @@ export function roomRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
     },
   );
 
-  app.delete<Params>(
+  api.delete(
     '/v1/rooms/:roomId',
     {
       schema: {
@@ -159,11 +161,11 @@ export function roomRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
         actor: actorOf(principalOf(req)),
         roomId: req.params.roomId,
       });
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
-  app.post<Params & { Body: Static<typeof TokenBody> }>(
+  api.post(
     '/v1/rooms/:roomId/tokens',
     {
       schema: {
