@@ -4,7 +4,7 @@ import {
   DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
 export interface TableSpec {
   name: string;
@@ -82,4 +82,14 @@ export async function tableReachable(ddb: DynamoDBDocumentClient, name: string):
 /** Whether a DynamoDB write failed its ConditionExpression (the expected outcome of a race, not an error). */
 export function isConditionFailure(e: unknown): boolean {
   return (e as Error | undefined)?.name === 'ConditionalCheckFailedException';
+}
+
+/** Every item a query matches, page after page (lib-dynamodb's paginator follows LastEvaluatedKey). */
+export async function queryAll(
+  ddb: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+): Promise<Array<Record<string, unknown>>> {
+  const items: Array<Record<string, unknown>> = [];
+  for await (const page of paginateQuery({ client: ddb }, input)) items.push(...(page.Items ?? []));
+  return items;
 }

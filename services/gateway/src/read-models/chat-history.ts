@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '@onair/runtime';
 import { type ChatMessageSent, wire } from '@onair/contracts';
 import type { Static } from '@sinclair/typebox';
 import type { HistoryReader } from '../ws/routes';
@@ -95,29 +96,22 @@ export class ChatHistoryReadModel implements HistoryReader {
   ): Promise<Array<{ seq: number; frames?: { ivs: string; seed003: string } }>> {
     const out: Array<{ seq: number; frames?: { ivs: string; seed003: string } }> = [];
     if (uptoSeq <= afterSeq) return out;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.ddb.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': `ROOM#${roomId}`,
-            ':from': msgSk(afterSeq + 1),
-            ':to': msgSk(uptoSeq),
-          },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const it of page.Items ?? []) {
-        const { PK: _p, SK: _s, deleted, ...m } = it;
-        const seq = Number(it.seq);
-        if (!Number.isSafeInteger(seq)) continue;
-        out.push(deleted ? { seq } : { seq, frames: wire.chatMessageFrames(m as HistoryMessage) });
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.ddb, {
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': `ROOM#${roomId}`,
+        ':from': msgSk(afterSeq + 1),
+        ':to': msgSk(uptoSeq),
+      },
+      ConsistentRead: true,
+    });
+    for (const it of items) {
+      const { PK: _p, SK: _s, deleted, ...m } = it;
+      const seq = Number(it.seq);
+      if (!Number.isSafeInteger(seq)) continue;
+      out.push(deleted ? { seq } : { seq, frames: wire.chatMessageFrames(m as HistoryMessage) });
+    }
     return out;
   }
 }

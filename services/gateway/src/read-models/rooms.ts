@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '@onair/runtime';
 import type { ParticipantView, RoomView } from '@onair/contracts';
 import type { Static } from '@sinclair/typebox';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -47,24 +48,15 @@ export class RoomsReadModel {
 
   /** Who is in the room now, by identity (as LiveKit's webhooks told stream-svc). */
   async participants(roomId: string): Promise<ParticipantRecord[]> {
-    const out: ParticipantRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r = await this.ddb.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-          ExpressionAttributeValues: { ':pk': `${ROOMS_PK}#${roomId}`, ':p': 'P#' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const it of r.Items ?? []) {
-        const { PK: _pk, SK: _sk, ...p } = it;
-        out.push(p as ParticipantRecord);
-      }
-      start = r.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.ddb, {
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+      ExpressionAttributeValues: { ':pk': `${ROOMS_PK}#${roomId}`, ':p': 'P#' },
+    });
+    return items.map((it) => {
+      const { PK: _pk, SK: _sk, ...p } = it;
+      return p as ParticipantRecord;
+    });
   }
 
   /** Rooms in id order, optionally only one status; `cursor` continues a previous page. */

@@ -1,4 +1,4 @@
-import { isConditionFailure } from '@onair/runtime';
+import { isConditionFailure, queryAll } from '@onair/runtime';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -46,22 +46,13 @@ export class RecordingStore {
 
   /** Recordings not finished yet, oldest first (reconciliation). */
   async open(): Promise<Recording[]> {
-    const out: Recording[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r = await this.ddb.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: INDEX.open,
-          KeyConditionExpression: 'openPk = :o',
-          ExpressionAttributeValues: { ':o': 'OPEN' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      out.push(...(r.Items ?? []).map(strip));
-      start = r.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.ddb, {
+      TableName: this.table,
+      IndexName: INDEX.open,
+      KeyConditionExpression: 'openPk = :o',
+      ExpressionAttributeValues: { ':o': 'OPEN' },
+    });
+    return items.map(strip);
   }
 
   /** The recording holding the room's lock, if any. */

@@ -1,10 +1,9 @@
-import { isConditionFailure } from '@onair/runtime';
+import { isConditionFailure, queryAll } from '@onair/runtime';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ParticipantView, RoomView } from '@onair/contracts';
@@ -108,40 +107,22 @@ export class RoomStore {
   }
 
   async participantIdentities(roomId: string): Promise<string[]> {
-    const out: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r = await this.ddb.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-          ExpressionAttributeValues: { ':pk': participantsPk(roomId), ':p': 'P#' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const i of r.Items ?? []) out.push(String(i.identity));
-      start = r.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.ddb, {
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+      ExpressionAttributeValues: { ':pk': participantsPk(roomId), ':p': 'P#' },
+    });
+    return items.map((i) => String(i.identity));
   }
 
   /** Every room (one partition, see above). */
   async all(): Promise<Room[]> {
-    const out: Room[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r = await this.ddb.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': ROOMS_PK },
-          ExclusiveStartKey: start,
-        }),
-      );
-      out.push(...(r.Items ?? []).map(strip));
-      start = r.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.ddb, {
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': ROOMS_PK },
+    });
+    return items.map(strip);
   }
 
   /** Sets fields of a room that exists; answers the new room, or undefined when it is gone. */
