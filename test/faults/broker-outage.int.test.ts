@@ -3,7 +3,7 @@
 // timer fired nothing awaited it, the rejection went unhandled and the gateway exited. Here the
 // broker is a private node of this test's own, stopped (stop_app) and killed (kill -9) for real.
 import { randomUUID } from 'node:crypto';
-import { contracts, makeEnvelope } from '@onair/contracts';
+import { contracts, envelopeOf, makeEnvelope, SystemPing } from '@onair/contracts';
 import { isAppError, Metrics, RabbitBus, silentLogger } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../services/gateway/src/app';
@@ -61,6 +61,11 @@ describe('a broker outage answers requests in bounded time and takes no process 
     process.off('unhandledRejection', onUnhandled);
   });
 
+  const pingCommand = () =>
+    envelopeOf(SystemPing, {
+      source: 'test',
+      data: { service: 'chat-svc', sentAt: new Date().toISOString() },
+    });
   const ping = async () =>
     app.inject({
       url: '/v1/system/ping/chat-svc',
@@ -92,14 +97,7 @@ describe('a broker outage answers requests in bounded time and takes no process 
       // The bus on its own: a request during the outage rejects with a status, within its timeout.
       const t0 = Date.now();
       const err = await gwBus
-        .request(
-          makeEnvelope({
-            type: 'onair.system.ping.v1',
-            source: 'test',
-            data: { service: 'chat-svc', sentAt: new Date().toISOString() },
-          }),
-          { timeoutMs: 800, to: 'chat-svc' },
-        )
+        .request(pingCommand(), { timeoutMs: 800, to: 'chat-svc' })
         .catch((e: unknown) => e);
       expect(Date.now() - t0).toBeLessThan(3000);
       expect(isAppError(err) && [503, 504].includes(err.status)).toBe(true);
@@ -107,14 +105,7 @@ describe('a broker outage answers requests in bounded time and takes no process 
       // it waited the 30 s publish wait, and the client's connection was closed first.
       const t1 = Date.now();
       const sendErr = await gwBus
-        .send(
-          makeEnvelope({
-            type: 'onair.system.ping.v1',
-            source: 'test',
-            data: { service: 'chat-svc', sentAt: new Date().toISOString() },
-          }),
-          { timeoutMs: 800, to: 'chat-svc' },
-        )
+        .send(pingCommand(), { timeoutMs: 800, to: 'chat-svc' })
         .catch((e: unknown) => e);
       expect(Date.now() - t1).toBeLessThan(3000);
       expect(isAppError(sendErr) && sendErr.status === 503).toBe(true);
