@@ -34,12 +34,13 @@ export function createBudget(o: {
         const key = `${prefix}${Math.floor(t / WINDOW_MS)}:${userId}`;
         let count: number;
         try {
-          const [[, n]] = (await redis.multi().incr(key).pexpire(key, WINDOW_MS).exec()) ?? [[null, 0]];
-          count = Number(n);
+          // [[error, value], …] per command: INCR's value is the count in this window.
+          const replies = await redis.multi().incr(key).pexpire(key, WINDOW_MS).exec();
+          count = Number(replies?.[0]?.[1]);
         } catch {
           return undefined;
         }
-        return count > o.perMinute ? waitOf(t) : undefined;
+        return count > o.perMinute ? waitOf(t) : undefined; // NaN (INCR failed): let it through
       },
     };
   }

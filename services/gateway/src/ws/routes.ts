@@ -18,10 +18,10 @@ import {
   type Consumer,
   type Logger,
   redactUrl,
+  replyData,
   verifyChatToken,
 } from '@onair/runtime';
 import type { Static } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { FastifyInstance } from 'fastify';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { bearer, type Principal, type TokenVerifier } from '../auth';
@@ -109,11 +109,6 @@ export function isDelivery(v: unknown): v is Delivery {
   );
 }
 
-const sentMessageCheck = TypeCompiler.Compile(ChatMessageSent.schema);
-/** chat-svc's reply to a SEND_MESSAGE, checked before it is written to a socket. */
-const isSentMessage = (v: unknown): v is Static<(typeof ChatMessageSent)['schema']> =>
-  sentMessageCheck.Check(v);
-
 /** Until the handshake completes, a socket error just ends the connection. */
 function destroySocket(this: Duplex): void {
   this.destroy();
@@ -187,11 +182,13 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
    * so its echo never depends on fanout, and a resend gets the original message back.
    */
   const answerSender = (c: HubConnection, reply: Envelope, state: SendingState) => {
-    if (reply.type !== ChatMessageSent.type || !isSentMessage(reply.data)) {
-      log.warn({ type: reply.type }, 'chat-svc answered a message with something else');
+    let m: Static<(typeof ChatMessageSent)['schema']>;
+    try {
+      m = replyData(ChatMessageSent, reply); // checked before it is written to a socket
+    } catch (err) {
+      log.warn({ err, type: reply.type }, 'chat-svc answered a message with something else');
       return;
     }
-    const m = reply.data;
     hub.answer(c, asGroup({ roomId: m.roomId, seq: m.seq, frames: wire.chatMessageFrames(m) }), {
       resentAt: state.resend ? state.receivedAt : undefined,
     });
