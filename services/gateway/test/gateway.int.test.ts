@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildService } from '../../stream-svc/src/app';
 import { AMQP_URL, requireRabbit } from '../../../libs/runtime/test/rabbit-harness';
 import { buildApp } from '../src/app';
+import { PREFER_WAIT_MAX_S } from '../src/http/streams';
 import { createTokenVerifier } from '../src/auth';
 import { TEST_SECRET, tokenFor } from './helpers';
 
@@ -103,6 +104,12 @@ describe('gateway base: auth, problem+json, docs, health, and a request through 
     expect(ready.json().checks).toEqual({ bus: true });
     const metrics = await app.inject({ url: '/metrics' });
     expect(metrics.body).toMatch(/onair_http_request_duration_seconds_bucket/);
+  });
+
+  it('keeps a socket open longer than the longest wait a route makes (Prefer: wait), or the answer is lost', () => {
+    // A 30 s idle timeout closed the socket of a create waiting on a broker outage (30 s) before
+    // its 503 was written; Prefer: wait=60 would have been cut short the same way.
+    expect(app.initialConfig.connectionTimeout).toBeGreaterThan(PREFER_WAIT_MAX_S * 1000 + 10_000);
   });
 
   it('answers 501 naming the command for work a later issue owns', async () => {

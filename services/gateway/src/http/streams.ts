@@ -148,10 +148,13 @@ const CreateBody = Type.Object({
   ),
 });
 
+/** The longest `Prefer: wait` a create honours, in seconds (the socket idle timeout is longer). */
+export const PREFER_WAIT_MAX_S = 60;
+
 /** `Prefer: wait=N` (RFC 7240), capped; undefined when absent. */
 function preferWait(header: string | undefined): number | undefined {
   const m = /(?:^|[,;\s])wait=(\d+)/i.exec(header ?? '');
-  return m ? Math.min(Number(m[1]), 60) : undefined;
+  return m ? Math.min(Number(m[1]), PREFER_WAIT_MAX_S) : undefined;
 }
 
 /** /v1/streams: IVS streams, each with its chat room. Writes are commands, reads the read model. */
@@ -170,8 +173,7 @@ export function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void
       schema: {
         tags,
         summary: 'Create a stream (IVS channel, stream key, chat room)',
-        description:
-          'Answers 202 with Location at once; with `Prefer: wait=N` (seconds, up to 60) it waits for the stream to be ready and answers 201 with it.',
+        description: `Answers 202 with Location at once; with \`Prefer: wait=N\` (seconds, up to ${PREFER_WAIT_MAX_S}) it waits for the stream to be ready and answers 201 with it.`,
         headers: Type.Object({ prefer: Type.Optional(Type.String()) }),
         body: CreateBody,
         response: {
