@@ -4,9 +4,12 @@ import { dataOf } from './contract-data';
 import { notImplemented } from './errors';
 import type { MessageContext, MessageHandler } from './bus';
 
+/** A message of one contract: its `data` has the contract's type. */
+export type MessageOf<D extends ContractDef> = Envelope<Static<D['schema']>>;
+
 /** A handler of one contract: its message's `data` has the contract's type. */
 export type HandlerOf<D extends ContractDef> = (
-  msg: Envelope<Static<D['schema']>>,
+  msg: MessageOf<D>,
   ctx: MessageContext,
 ) => ReturnType<MessageHandler>;
 

@@ -1,5 +1,4 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { badRequest } from '@onair/runtime';
 import {
   ChatEventSend,
   ChatMessageDelete,
@@ -11,14 +10,13 @@ import {
   ChatRoomUpdate,
   ChatTokenCreate,
   ChatUserDisconnect,
-  Id,
 } from '@onair/contracts';
 import type { Bus, Consumer, Logger } from '@onair/runtime';
 import { MessageRouter } from '@onair/runtime';
-import { Type } from '@sinclair/typebox';
 import { dataOf } from '@onair/runtime';
 import type { IvsChatPort } from './ivs-chat/port';
-import { NativeChat } from './messages/handlers';
+import { IvsChatEngine } from './engines/ivs';
+import { NativeChatEngine } from './engines/native';
 import type { ReviewCall } from './messages/moderation';
 import { MemoryRateLimits, type RateLimiter } from './messages/rate-limits';
 import { RedisRateLimits } from './messages/redis-rate-limits';
@@ -26,9 +24,6 @@ import { createHttpReview, parseAllowedHosts, WebhookUrlPolicy } from './message
 import { MessageStore } from './messages/store';
 import { RoomHandlers } from './rooms/handlers';
 import { RoomStore } from './rooms/store';
-
-/** The room a send or ban is for (the rest of the command is checked by its handler). */
-const RoomOf = { type: 'chat command', schema: Type.Object({ roomId: Id }) };
 
 export interface Deps {
   bus: Bus;
@@ -54,7 +49,7 @@ export interface Deps {
 
 /**
  * chat-svc as a factory: tests build it with real or fake ports, main.ts with the real ones.
- * Commands it does not handle yet (the native message engine) are answered 501 by the router.
+ * Every room command goes to RoomHandlers, which hands it to the room's engine (engines/).
  */
 export function buildService(deps: Deps) {
   const store = new RoomStore(deps.ddb, deps.tableName);
@@ -65,7 +60,7 @@ export function buildService(deps: Deps) {
     ? new RedisRateLimits({ url: deps.redisUrl, keyPrefix: deps.redisKeyPrefix, logger: deps.logger })
     : undefined;
   const limits: RateLimiter = redisLimits ?? new MemoryRateLimits();
-  const native = new NativeChat({
+  const native = new NativeChatEngine({
     bus: deps.bus,
     store: messages,
     chatTokenSecret: deps.chatTokenSecret,
@@ -76,10 +71,9 @@ export function buildService(deps: Deps) {
     banCacheTtlMs: deps.banCacheTtlMs,
   });
   const rooms = new RoomHandlers({
-    native,
+    engines: { native, ivs: new IvsChatEngine({ bus: deps.bus, ivsChat: deps.ivsChat, now: deps.now }) },
     bus: deps.bus,
     store,
-    ivsChat: deps.ivsChat,
     webhooks,
     logger: deps.logger,
     now: deps.now,
@@ -93,33 +87,9 @@ export function buildService(deps: Deps) {
     .on(ChatMessageDelete, rooms.deleteMessage)
     .on(ChatUserDisconnect, rooms.disconnectUser)
     .on(ChatEventSend, rooms.sendEvent)
-    .on(ChatMessageSend, async (cmd) =>
-      native.send(cmd, await nativeRoomOf(cmd, 'clients send through IVS Chat')),
-    )
-    .on(ChatUserBan, async (cmd) =>
-      native.ban(
-        cmd,
-        await nativeRoomOf(cmd, 'IVS Chat has no bans; disconnect the user (POST …/disconnections) instead'),
-      ),
-    );
+    .on(ChatMessageSend, rooms.send)
+    .on(ChatUserBan, rooms.ban);
 
-  /** Sends and bans go through onair only for native rooms; IVS rooms are moderated on IVS. */
-  // Every message needs its room's settings; a second-old copy is fine (a deleted room still
-  // refuses messages: its sequence counter only moves while the room is active).
-  const recentRooms = new Map<string, { room: Awaited<ReturnType<typeof rooms.nativeRoom>>; at: number }>();
-  /** The command's native room; for an IVS room, a 400 that ends with `why` (what to do instead). */
-  async function nativeRoomOf(cmd: { data: unknown }, why: string) {
-    const { roomId } = dataOf(RoomOf, cmd);
-    const now = Date.now();
-    let hit = recentRooms.get(roomId);
-    if (!hit || now - hit.at > 1000) {
-      hit = { room: await rooms.nativeRoom(roomId), at: now };
-      recentRooms.set(roomId, hit);
-      if (recentRooms.size > 10_000) recentRooms.clear();
-    }
-    if (!hit.room) throw badRequest(`Chat room ${roomId} is an IVS Chat room: ${why}`);
-    return hit.room;
-  }
   const consumers: Consumer[] = [];
   return {
     router,

@@ -245,4 +245,28 @@ describe('chat-svc rooms (fakes)', () => {
     );
     expect(up.data).toMatchObject({ settings: { ...DEFAULT_SETTINGS, slowModeSeconds: 2 } });
   });
+
+  test('an IVS room refuses sends and bans through onair with a 400 saying what to do instead', async () => {
+    // The room's engine decides: IVS rooms are sent to and moderated on IVS Chat itself.
+    await run(create('chat_ivs_only'));
+    await expect(
+      run(
+        cmd('onair.chat.message.send.v1', {
+          roomId: 'chat_ivs_only',
+          sender: { userId: 'alice', attributes: {} },
+          connectionId: 'c1',
+          gatewayId: 'gw-1',
+          requestId: 'r1',
+          content: 'hi',
+        }),
+      ),
+    ).rejects.toMatchObject({
+      status: 400,
+      message: 'Chat room chat_ivs_only is an IVS Chat room: clients send through IVS Chat',
+    });
+    await expect(
+      run(cmd('onair.chat.user.ban.v1', { roomId: 'chat_ivs_only', userId: 'bob', actor: alice })),
+    ).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/IVS Chat has no bans/) });
+    expect(bus.published.filter((e) => e.type !== 'onair.chat.room.created.v1')).toEqual([]);
+  });
 });

@@ -112,8 +112,8 @@ describe('gateway base: auth, problem+json, docs, health, and a request through 
     expect(app.initialConfig.connectionTimeout).toBeGreaterThan(PREFER_WAIT_MAX_S * 1000 + 10_000);
   });
 
-  it('answers 501 naming the command for work a later issue owns', async () => {
-    // stream-svc has no handler yet for stream creation: it must say so, not pretend.
+  it('answers 501 naming a command its owner has no handler for', async () => {
+    // stream-svc has no handler for this command: it must say so, not pretend or drop it.
     const { makeEnvelope } = await import('@onair/contracts');
     await expect(
       gwBus.request(

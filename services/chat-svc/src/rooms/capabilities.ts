@@ -1,4 +1,5 @@
 import { type Actor, type Capability, moderates } from '@onair/contracts';
+import { forbidden } from '@onair/runtime';
 import type { Static } from '@sinclair/typebox';
 
 type Cap = Static<typeof Capability>;
@@ -9,6 +10,12 @@ export const ALL_CAPABILITIES: readonly Cap[] = ['SEND_MESSAGE', 'DELETE_MESSAGE
 /** Whether the actor moderates this room: its owner, a moderator, or an admin. */
 export function isModerator(actor: Who, ownerId: string): boolean {
   return moderates(actor, ownerId);
+}
+
+/** A 403 saying who may `what` unless the actor moderates the room. */
+export function mustModerate(actor: Who, room: { roomId: string; ownerId: string }, what: string): void {
+  if (!moderates(actor, room.ownerId))
+    throw forbidden(`Only moderators of chat room ${room.roomId} may ${what}`);
 }
 
 /**

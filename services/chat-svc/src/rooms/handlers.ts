@@ -1,21 +1,19 @@
 import {
   type Actor,
-  ChatEventSend,
-  ChatEventSent,
-  ChatMessageDelete,
-  ChatMessageDeleted,
-  ChatRoomCreate,
+  type ChatProvider,
+  type ChatEventSend,
+  type ChatMessageDelete,
+  type ChatMessageSend,
+  type ChatRoomCreate,
   ChatRoomCreated,
-  ChatRoomDelete,
+  type ChatRoomDelete,
   ChatRoomDeleted,
-  ChatRoomUpdate,
+  type ChatRoomUpdate,
   ChatRoomUpdated,
-  ChatTokenCreate,
-  ChatTokenCreated,
-  ChatUserDisconnect,
-  ChatUserDisconnected,
+  type ChatTokenCreate,
+  type ChatUserBan,
+  type ChatUserDisconnect,
   type Envelope,
-  follow,
   ownsOrAdmin,
 } from '@onair/contracts';
 import {
@@ -25,40 +23,25 @@ import {
   forbidden,
   type Logger,
   type MessageContext,
+  type MessageOf,
   notFound,
-  notImplemented,
 } from '@onair/runtime';
 import type { Static } from '@sinclair/typebox';
-import { dataOf } from '@onair/runtime';
-import type { IvsChatPort } from '../ivs-chat/port';
-import type { NativeChat } from '../messages/handlers';
+import { type ChatEngine, roomReply } from '../engines/engine';
 import type { WebhookUrlPolicy } from '../messages/review-webhook';
-import { capabilitiesFor, isModerator } from './capabilities';
+import { isModerator } from './capabilities';
 import { DEFAULT_SETTINGS } from './settings';
 import { type RoomRecord, type RoomSettings, type RoomStore, toView } from './store';
 
+type ChatProviderName = Static<typeof ChatProvider>;
+
 export { DEFAULT_SETTINGS };
-
-/**
- * The IVS message review handler for these settings. On update an empty uri removes a handler the
- * room had; on create no handler means no field at all.
- */
-function reviewHandlerOf(s: RoomSettings, update: boolean) {
-  const arn = s.moderation.reviewHandlerArn;
-  if (!arn && !update) return {};
-  return { messageReviewHandler: { uri: arn ?? '', fallbackResult: s.moderation.fallbackResult } };
-}
-
-/** This chat-svc was built without the native engine (NativeChat): a wiring mistake, said plainly. */
-const NATIVE_ENGINE_MISSING =
-  'native chat rooms on this chat-svc instance: it runs without the native message engine (check how chat-svc is built)';
 
 export interface RoomHandlerDeps {
   bus: Bus;
   store: RoomStore;
-  ivsChat: IvsChatPort;
-  /** The native message engine; without it native rooms answer 501 for messaging. */
-  native?: NativeChat;
+  /** The engine of each provider: what a room's commands do depends only on its provider. */
+  engines: Record<ChatProviderName, ChatEngine>;
   /** Which review webhook URLs a room may be given. */
   webhooks: WebhookUrlPolicy;
   logger: Logger;
@@ -66,32 +49,31 @@ export interface RoomHandlerDeps {
 }
 
 /**
- * chat-svc's command handlers for rooms, tokens and IVS Chat moderation. Every handler is
- * idempotent: creates and deletes go through conditional writes and tombstones, and events are
- * published with ids derived from the command id, so a redelivered command repeats them exactly.
+ * chat-svc's command handlers for rooms: the room's lifecycle and settings here, and every other
+ * room command handed to the room's engine (engines/: IVS Chat or onair's native engine). Every
+ * handler is idempotent: creates and deletes go through conditional writes and tombstones, and
+ * events are published with ids derived from the command id, so a redelivered command repeats
+ * them exactly.
  */
 export class RoomHandlers {
-  constructor(private readonly d: RoomHandlerDeps) {}
+  /** Rooms as a send or ban read them, reused for a second (see `recentRoom`). */
+  private readonly recentRooms = new Map<string, { room: RoomRecord; at: number }>();
+
+  constructor(private readonly deps: RoomHandlerDeps) {}
 
   private now(): string {
-    return (this.d.now?.() ?? new Date()).toISOString();
+    return (this.deps.now?.() ?? new Date()).toISOString();
   }
 
-  private reply<T>(cmd: Envelope, type: string, data: T, idParts: string[] = []): Envelope<T> {
-    return follow(cmd, {
-      type,
-      source: 'chat-svc',
-      subject: (data as { roomId?: string }).roomId,
-      data,
-      idParts,
-    });
+  private engineOf(room: RoomRecord): ChatEngine {
+    return this.deps.engines[room.provider];
   }
 
   /** A room that exists and is usable, or a 404 naming the id. */
   private async activeRoom(idOrArn: string): Promise<RoomRecord> {
     const r = idOrArn.startsWith('arn:')
-      ? await this.d.store.getByArn(idOrArn)
-      : await this.d.store.get(idOrArn);
+      ? await this.deps.store.getByArn(idOrArn)
+      : await this.deps.store.get(idOrArn);
     if (r?.state !== 'active') throw notFound(`Chat room ${idOrArn} not found`);
     return r;
   }
@@ -115,13 +97,13 @@ export class RoomHandlers {
         `Only the owner of chat room ${roomId}, its moderators and admins may set moderation.reviewWebhookUrl`,
       );
     }
-    const checked = this.d.webhooks.check(url);
+    const checked = this.deps.webhooks.check(url);
     if (!checked.ok)
       throw badRequest(`Invalid field 'settings.moderation.reviewWebhookUrl': it ${checked.refusal}`);
   }
 
-  readonly create = async (cmd: Envelope, ctx: MessageContext): Promise<Envelope> => {
-    const c = dataOf(ChatRoomCreate, cmd);
+  readonly create = async (cmd: MessageOf<typeof ChatRoomCreate>, ctx: MessageContext): Promise<Envelope> => {
+    const c = cmd.data;
     this.checkReviewWebhook(c.roomId, c.actor, c.actor.userId, c.settings);
     const now = this.now();
     const record: RoomRecord = {
@@ -137,35 +119,23 @@ export class RoomHandlers {
       createCommandId: cmd.id,
       ...(c.streamId ? { streamId: c.streamId } : {}),
     };
-    if (!(await this.d.store.putCreating(record))) {
-      const existing = await this.d.store.get(c.roomId);
+    if (!(await this.deps.store.putCreating(record))) {
+      const existing = await this.deps.store.get(c.roomId);
       if (existing?.state === 'deleted') throw conflict(`Chat room ${c.roomId} was deleted; use a new id`);
       if (existing?.createCommandId !== cmd.id) throw conflict(`Chat room ${c.roomId} already exists`);
       if (existing.state === 'active') return this.created(cmd, existing);
       // The same command, redelivered after a crash half way: resume with the stored record.
       Object.assign(record, { createdAt: existing.createdAt, updatedAt: existing.createdAt });
     }
-    if (record.provider === 'ivs') {
-      try {
-        // The IVS room is named after our id, so a resumed create finds the room it made.
-        const room =
-          (await this.d.ivsChat.findRoomByName(record.roomId)) ??
-          (await this.d.ivsChat.createRoom({
-            name: record.roomId,
-            maximumMessageRatePerSecond: record.settings.maximumMessageRatePerSecond,
-            maximumMessageLength: record.settings.maximumMessageLength,
-            ...reviewHandlerOf(record.settings, false),
-            tags: { 'onair:roomId': record.roomId, 'onair:ownerId': record.ownerId },
-          }));
-        record.arn = room.arn;
-      } catch (e) {
-        await this.d.store.dropCreating(record.roomId, cmd.id);
-        throw e;
-      }
+    try {
+      Object.assign(record, await this.engineOf(record).provision(record));
+    } catch (e) {
+      await this.deps.store.dropCreating(record.roomId, cmd.id);
+      throw e;
     }
-    if (!(await this.d.store.activate(record))) {
+    if (!(await this.deps.store.activate(record))) {
       // Deleted while we were creating it (a compensating delete overtook us): leave nothing behind.
-      if (record.arn) await this.d.ivsChat.deleteRoom(record.arn);
+      await this.engineOf(record).release(record);
       throw conflict(`Chat room ${c.roomId} was deleted while it was being created`);
     }
     ctx.log.info({ roomId: record.roomId, provider: record.provider }, 'chat room created');
@@ -173,132 +143,86 @@ export class RoomHandlers {
   };
 
   private async created(cmd: Envelope, r: RoomRecord): Promise<Envelope> {
-    const evt = this.reply(cmd, ChatRoomCreated.type, toView(r));
-    await this.d.bus.publish(evt);
+    const evt = roomReply(cmd, ChatRoomCreated.type, r.roomId, toView(r));
+    await this.deps.bus.publish(evt);
     return evt;
   }
 
-  readonly update = async (cmd: Envelope): Promise<Envelope> => {
-    const c = dataOf(ChatRoomUpdate, cmd);
+  readonly update = async (cmd: MessageOf<typeof ChatRoomUpdate>): Promise<Envelope> => {
+    const c = cmd.data;
     const room = await this.activeRoom(c.roomId);
     this.checkReviewWebhook(c.roomId, c.actor, room.ownerId, c.settings, room.settings);
     if (!ownsOrAdmin(c.actor, room.ownerId))
       throw forbidden(`Only the owner of chat room ${c.roomId} or an admin may change it`);
     const settings: RoomSettings = { ...room.settings, ...c.settings };
     const name = c.name ?? room.name;
-    if (room.provider === 'ivs' && room.arn) {
-      await this.d.ivsChat.updateRoom(room.arn, {
-        maximumMessageRatePerSecond: settings.maximumMessageRatePerSecond,
-        maximumMessageLength: settings.maximumMessageLength,
-        ...reviewHandlerOf(settings, true),
-      });
-    }
-    const updated = await this.d.store.update(room.roomId, name, settings, this.now());
+    await this.engineOf(room).applySettings(room, settings);
+    const updated = await this.deps.store.update(room.roomId, name, settings, this.now());
     if (!updated) throw notFound(`Chat room ${c.roomId} not found`);
-    const evt = this.reply(cmd, ChatRoomUpdated.type, toView(updated));
-    await this.d.bus.publish(evt);
+    const evt = roomReply(cmd, ChatRoomUpdated.type, updated.roomId, toView(updated));
+    await this.deps.bus.publish(evt);
     return evt;
   };
 
-  readonly remove = async (cmd: Envelope, ctx: MessageContext): Promise<Envelope> => {
-    const c = dataOf(ChatRoomDelete, cmd);
-    const existing = await this.d.store.get(c.roomId);
+  readonly remove = async (cmd: MessageOf<typeof ChatRoomDelete>, ctx: MessageContext): Promise<Envelope> => {
+    const c = cmd.data;
+    const existing = await this.deps.store.get(c.roomId);
     if (existing && existing.state !== 'deleted' && !ownsOrAdmin(c.actor, existing.ownerId))
       throw forbidden(`Only the owner of chat room ${c.roomId} or an admin may delete it`);
     // Tombstone first: a create still in flight then fails its activation and cleans up itself.
-    const before = await this.d.store.tombstone(c.roomId, c.actor.userId, this.now());
+    const before = await this.deps.store.tombstone(c.roomId, c.actor.userId, this.now());
     const arn = before?.arn ?? existing?.arn;
-    if (arn) await this.d.ivsChat.deleteRoom(arn);
+    const provider = before?.provider ?? existing?.provider;
+    if (provider) await this.deps.engines[provider].release({ arn });
     ctx.log.info({ roomId: c.roomId, existed: before?.state === 'active' }, 'chat room deleted');
-    const evt = this.reply(cmd, ChatRoomDeleted.type, { roomId: c.roomId, ...(arn ? { arn } : {}) });
-    await this.d.bus.publish(evt);
+    const evt = roomReply(cmd, ChatRoomDeleted.type, c.roomId, { roomId: c.roomId, ...(arn ? { arn } : {}) });
+    await this.deps.bus.publish(evt);
     return evt;
   };
 
-  readonly token = async (cmd: Envelope): Promise<Envelope> => {
-    const c = dataOf(ChatTokenCreate, cmd);
-    const room = await this.activeRoom(c.roomId);
-    if (room.provider === 'native' && this.d.native) {
-      return this.d.native.token(cmd, room, c.defaultCapabilities ?? []);
+  readonly token = async (cmd: MessageOf<typeof ChatTokenCreate>): Promise<Envelope> => {
+    const room = await this.activeRoom(cmd.data.roomId);
+    return this.engineOf(room).token(cmd, room);
+  };
+
+  readonly deleteMessage = async (cmd: MessageOf<typeof ChatMessageDelete>): Promise<Envelope> => {
+    const room = await this.activeRoom(cmd.data.roomId);
+    return this.engineOf(room).deleteMessage(cmd, room);
+  };
+
+  readonly disconnectUser = async (cmd: MessageOf<typeof ChatUserDisconnect>): Promise<Envelope> => {
+    const room = await this.activeRoom(cmd.data.roomId);
+    return this.engineOf(room).disconnectUser(cmd, room);
+  };
+
+  readonly sendEvent = async (cmd: MessageOf<typeof ChatEventSend>): Promise<Envelope> => {
+    const room = await this.activeRoom(cmd.data.roomId);
+    return this.engineOf(room).sendEvent(cmd, room);
+  };
+
+  readonly send = async (cmd: MessageOf<typeof ChatMessageSend>): Promise<Envelope> => {
+    const room = await this.recentRoom(cmd.data.roomId);
+    return this.engineOf(room).send(cmd, room);
+  };
+
+  readonly ban = async (cmd: MessageOf<typeof ChatUserBan>): Promise<Envelope> => {
+    const room = await this.recentRoom(cmd.data.roomId);
+    return this.engineOf(room).ban(cmd, room);
+  };
+
+  /**
+   * The active room for a send or a ban. Every message needs its room's settings; a second-old
+   * copy is fine (a deleted room still refuses messages: its sequence counter only moves while the
+   * room is active).
+   */
+  private async recentRoom(roomId: string): Promise<RoomRecord> {
+    const now = Date.now();
+    let hit = this.recentRooms.get(roomId);
+    if (!hit || now - hit.at > 1000) {
+      hit = { room: await this.activeRoom(roomId), at: now };
+      this.recentRooms.set(roomId, hit);
+      if (this.recentRooms.size > 10_000) this.recentRooms.clear();
     }
-    if (room.provider !== 'ivs' || !room.arn)
-      throw notImplemented(`Chat tokens for ${NATIVE_ENGINE_MISSING}`);
-    const capabilities = capabilitiesFor(c.actor, room.ownerId, c.defaultCapabilities ?? []);
-    const attributes: Record<string, string> = { ...c.attributes };
-    if (c.displayName) attributes.displayName = c.displayName;
-    const t = await this.d.ivsChat.createChatToken({
-      roomArn: room.arn,
-      userId: c.actor.userId,
-      capabilities,
-      sessionDurationInMinutes: c.sessionDurationInMinutes,
-      attributes: Object.keys(attributes).length > 0 ? attributes : undefined,
-    });
-    // A reply only: a token is a secret and is never published.
-    return this.reply(cmd, ChatTokenCreated.type, { roomId: room.roomId, ...t, capabilities });
-  };
-
-  /** The room when it is an active native room (handled by the native engine), else undefined. */
-  async nativeRoom(roomId: string): Promise<RoomRecord | undefined> {
-    const room = await this.activeRoom(roomId);
-    return room.provider === 'native' ? room : undefined;
+    return hit.room;
   }
-
-  /** An IVS room the actor moderates (owner, moderator or admin). */
-  private async moderatedIvsRoom(roomId: string, actor: Static<typeof Actor>, what: string) {
-    const room = await this.activeRoom(roomId);
-    if (!isModerator(actor, room.ownerId))
-      throw forbidden(`Only moderators of chat room ${roomId} may ${what}`);
-    if (room.provider !== 'ivs' || !room.arn) throw notImplemented(`Moderation in ${NATIVE_ENGINE_MISSING}`);
-    return room as RoomRecord & { arn: string };
-  }
-
-  readonly deleteMessage = async (cmd: Envelope): Promise<Envelope> => {
-    const c = dataOf(ChatMessageDelete, cmd);
-    const native = await this.nativeRoom(c.roomId);
-    if (native && this.d.native) return this.d.native.deleteMessage(cmd, native);
-    const room = await this.moderatedIvsRoom(c.roomId, c.actor, 'delete messages');
-    await this.d.ivsChat.deleteMessage(room.arn, c.messageId, c.reason);
-    const evt = this.reply(cmd, ChatMessageDeleted.type, {
-      roomId: room.roomId,
-      messageId: c.messageId,
-      deletedBy: c.actor.userId,
-      ...(c.reason ? { reason: c.reason } : {}),
-      ...(c.requestId ? { requestId: c.requestId } : {}),
-    });
-    await this.d.bus.publish(evt);
-    return evt;
-  };
-
-  readonly disconnectUser = async (cmd: Envelope): Promise<Envelope> => {
-    const c = dataOf(ChatUserDisconnect, cmd);
-    const native = await this.nativeRoom(c.roomId);
-    if (native && this.d.native) return this.d.native.disconnectUser(cmd, native);
-    const room = await this.moderatedIvsRoom(c.roomId, c.actor, 'disconnect users');
-    await this.d.ivsChat.disconnectUser(room.arn, c.userId, c.reason);
-    const evt = this.reply(cmd, ChatUserDisconnected.type, {
-      roomId: room.roomId,
-      userId: c.userId,
-      ...(c.reason ? { reason: c.reason } : {}),
-      ...(c.requestId ? { requestId: c.requestId } : {}),
-    });
-    await this.d.bus.publish(evt);
-    return evt;
-  };
-
-  readonly sendEvent = async (cmd: Envelope): Promise<Envelope> => {
-    const c = dataOf(ChatEventSend, cmd);
-    const native = await this.nativeRoom(c.roomId);
-    if (native && this.d.native) return this.d.native.sendEvent(cmd, native);
-    const room = await this.moderatedIvsRoom(c.roomId, c.actor, 'send events');
-    const eventId = await this.d.ivsChat.sendEvent(room.arn, c.eventName, c.attributes);
-    const evt = this.reply(cmd, ChatEventSent.type, {
-      roomId: room.roomId,
-      eventId,
-      eventName: c.eventName,
-      ...(c.attributes ? { attributes: c.attributes } : {}),
-      sendTime: this.now(),
-    });
-    await this.d.bus.publish(evt);
-    return evt;
-  };
 }

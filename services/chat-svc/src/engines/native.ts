@@ -1,41 +1,34 @@
 import { randomBytes } from 'node:crypto';
 import {
-  ChatEventSend,
+  type ChatEventSend,
   ChatEventSent,
-  ChatMessageDelete,
+  type ChatMessageDelete,
   ChatMessageDeleted,
-  ChatMessageSend,
+  type ChatMessageSend,
   ChatMessageSent,
-  ChatTokenCreate,
+  type ChatTokenCreate,
   ChatTokenCreated,
-  ChatUserBan,
+  type ChatUserBan,
   ChatUserBanned,
-  ChatUserDisconnect,
+  type ChatUserDisconnect,
   ChatUserDisconnected,
   deriveId,
   type Envelope,
   follow,
   makeEnvelope,
 } from '@onair/contracts';
-import {
-  AppError,
-  type Bus,
-  badRequest,
-  forbidden,
-  type Logger,
-  mintChatToken,
-  notFound,
-} from '@onair/runtime';
-import { dataOf } from '@onair/runtime';
-import { capabilitiesFor, isModerator } from '../rooms/capabilities';
+import { AppError, type Bus, badRequest, type Logger, mintChatToken, notFound } from '@onair/runtime';
+import type { MessageOf } from '@onair/runtime';
+import { capabilitiesFor, mustModerate } from '../rooms/capabilities';
 import type { RoomRecord } from '../rooms/store';
+import type { ChatEngine } from './engine';
 import { Throttle } from '../throttle';
-import { BanCache } from './ban-cache';
-import { moderate, type ReviewCall } from './moderation';
-import { MemoryRateLimits, type RateLimiter } from './rate-limits';
-import type { MessageStore, RequestClaim, StoredMessage } from './store';
+import { BanCache } from '../messages/ban-cache';
+import { moderate, type ReviewCall } from '../messages/moderation';
+import { MemoryRateLimits, type RateLimiter } from '../messages/rate-limits';
+import type { MessageStore, RequestClaim, StoredMessage } from '../messages/store';
 
-export interface NativeChatDeps {
+export interface NativeEngineDeps {
   bus: Bus;
   store: MessageStore;
   /** Secret the gateway checks native chat tokens with. */
@@ -62,16 +55,20 @@ const CLAIM_TAKEOVER_MS = 10_000;
 const stillInProgress = () =>
   new AppError('IN_PROGRESS', 503, 'This message is still being processed; retry in 1 s');
 
-/** The message engine of native rooms: what IVS Chat does for `ivs` rooms, plus history. */
-export class NativeChat {
+/**
+ * onair's own chat engine for `native` rooms: what IVS Chat does for `ivs` rooms, plus sequence
+ * numbers, history, bans, rate limits and slow mode. The room lives only in onair's table, so
+ * provisioning and settings need no provider call.
+ */
+export class NativeChatEngine implements ChatEngine {
   private readonly limits: RateLimiter;
   private readonly bans: BanCache;
   /** One warning per room per minute about its failing review webhook, not one per message. */
   private readonly reviewWarnings = new Throttle(60_000);
 
-  constructor(private readonly d: NativeChatDeps) {
-    this.bans = new BanCache(d.store, { ttlMs: d.banCacheTtlMs ?? 5000 });
-    this.limits = d.limits ?? new MemoryRateLimits();
+  constructor(private readonly deps: NativeEngineDeps) {
+    this.bans = new BanCache(deps.store, { ttlMs: deps.banCacheTtlMs ?? 5000 });
+    this.limits = deps.limits ?? new MemoryRateLimits();
   }
 
   /** Some instance banned or lifted a ban on this user (an `onair.chat.user.banned.v1` event). */
@@ -80,11 +77,11 @@ export class NativeChat {
   }
 
   private now(): Date {
-    return this.d.now?.() ?? new Date();
+    return this.deps.now?.() ?? new Date();
   }
 
-  readonly send = async (cmd: Envelope, room: RoomRecord): Promise<Envelope> => {
-    const c = dataOf(ChatMessageSend, cmd);
+  readonly send = async (cmd: MessageOf<typeof ChatMessageSend>, room: RoomRecord): Promise<Envelope> => {
+    const c = cmd.data;
     const s = room.settings;
     const userId = c.sender.userId;
     const ban = await this.bans.activeBan(room.roomId, userId, this.now());
@@ -97,7 +94,7 @@ export class NativeChat {
     }
     // A resend is answered with the message its first attempt made, before anything is checked
     // or counted again: it takes no rate-limit token and no sequence number.
-    const known = await this.d.store.requestClaim(room.roomId, userId, c.requestId);
+    const known = await this.deps.store.requestClaim(room.roomId, userId, c.requestId);
     if (known) return this.finish(known, cmd);
     const length = [...c.content].length;
     if (length === 0) throw badRequest('The message is empty');
@@ -114,10 +111,10 @@ export class NativeChat {
     const verdict = await moderate(
       s,
       { content: c.content, attributes: c.attributes, roomId: room.roomId, userId, messageId },
-      this.d.review,
+      this.deps.review,
       (reason) => {
         if (this.reviewWarnings.ready(room.roomId)) {
-          this.d.logger?.warn(
+          this.deps.logger?.warn(
             { roomId: room.roomId, reason, fallbackResult: s.moderation.fallbackResult },
             'review webhook failed; the room fallbackResult decided',
           );
@@ -145,7 +142,7 @@ export class NativeChat {
         sendTime: this.now().toISOString(),
       },
     };
-    const earlier = await this.d.store.claimRequest(claim);
+    const earlier = await this.deps.store.claimRequest(claim);
     return this.finish(earlier ?? claim, cmd);
   };
 
@@ -162,33 +159,33 @@ export class NativeChat {
         // (its process died and its command is gone): only then is the claim taken over.
         const age = this.now().getTime() - Date.parse(claim.claimedAt);
         if (!(age > CLAIM_TAKEOVER_MS)) throw stillInProgress();
-        if (!(await this.d.store.takeOverClaim(claim, cmd.id, this.now().toISOString())))
+        if (!(await this.deps.store.takeOverClaim(claim, cmd.id, this.now().toISOString())))
           throw stillInProgress();
         claim = { ...claim, owner: cmd.id };
       }
-      const seq = await this.d.store.nextSeq(roomId);
+      const seq = await this.deps.store.nextSeq(roomId);
       // Taken over meanwhile (this send was that slow): the other send answers, and this
       // number stays unused, which readers skip.
-      if (!(await this.d.store.setClaimSeq(claim, seq))) throw stillInProgress();
+      if (!(await this.deps.store.setClaimSeq(claim, seq))) throw stillInProgress();
       const message: StoredMessage = { ...claim.message, seq };
-      await this.d.store.putMessage(message);
+      await this.deps.store.putMessage(message);
       const evt = this.messageEvent(message, cmd.correlationid, cmd.id);
-      await this.d.bus.publish(evt);
+      await this.deps.bus.publish(evt);
       return evt;
     }
     // The number is taken. The message is stored unless the send that took it stopped first:
     // then it is stored now, from the claim.
-    let message = await this.d.store.getMessage(roomId, claim.seq);
+    let message = await this.deps.store.getMessage(roomId, claim.seq);
     if (!message) {
       message = { ...claim.message, seq: claim.seq };
-      await this.d.store.putMessageIfAbsent(message);
+      await this.deps.store.putMessageIfAbsent(message);
     }
     if (message.deleted)
       throw new AppError('MESSAGE_DELETED', 404, 'This message was sent and has since been deleted');
     // Published again: when the first publish was lost, this is how the room gets it (fanout
     // drops it as a copy otherwise); the reply answers the sender whatever fanout does.
     const evt = this.messageEvent(message, cmd.correlationid, cmd.id);
-    await this.d.bus.publish(evt);
+    await this.deps.bus.publish(evt);
     return evt;
   }
 
@@ -207,12 +204,15 @@ export class NativeChat {
     });
   }
 
-  readonly deleteMessage = async (cmd: Envelope, room: RoomRecord): Promise<Envelope> => {
-    const c = dataOf(ChatMessageDelete, cmd);
-    this.mustModerate(c.actor, room, 'delete messages');
-    const seq = await this.d.store.seqOf(room.roomId, c.messageId);
+  readonly deleteMessage = async (
+    cmd: MessageOf<typeof ChatMessageDelete>,
+    room: RoomRecord,
+  ): Promise<Envelope> => {
+    const c = cmd.data;
+    mustModerate(c.actor, room, 'delete messages');
+    const seq = await this.deps.store.seqOf(room.roomId, c.messageId);
     if (seq === undefined) throw notFound(`Message ${c.messageId} not found in room ${room.roomId}`);
-    await this.d.store.tombstone(room.roomId, seq);
+    await this.deps.store.tombstone(room.roomId, seq);
     const evt = follow(cmd, {
       type: ChatMessageDeleted.type,
       source: 'chat-svc',
@@ -226,13 +226,16 @@ export class NativeChat {
         ...(c.requestId ? { requestId: c.requestId } : {}),
       },
     });
-    await this.d.bus.publish(evt);
+    await this.deps.bus.publish(evt);
     return evt;
   };
 
-  readonly disconnectUser = async (cmd: Envelope, room: RoomRecord): Promise<Envelope> => {
-    const c = dataOf(ChatUserDisconnect, cmd);
-    this.mustModerate(c.actor, room, 'disconnect users');
+  readonly disconnectUser = async (
+    cmd: MessageOf<typeof ChatUserDisconnect>,
+    room: RoomRecord,
+  ): Promise<Envelope> => {
+    const c = cmd.data;
+    mustModerate(c.actor, room, 'disconnect users');
     const evt = follow(cmd, {
       type: ChatUserDisconnected.type,
       source: 'chat-svc',
@@ -244,18 +247,18 @@ export class NativeChat {
         ...(c.requestId ? { requestId: c.requestId } : {}),
       },
     });
-    await this.d.bus.publish(evt);
+    await this.deps.bus.publish(evt);
     return evt;
   };
 
   /** Ban (no `until`), time out (`until`), or lift (`lift`). Bans are stored: they survive reconnects. */
-  readonly ban = async (cmd: Envelope, room: RoomRecord): Promise<Envelope> => {
-    const c = dataOf(ChatUserBan, cmd);
-    this.mustModerate(c.actor, room, 'ban users');
+  readonly ban = async (cmd: MessageOf<typeof ChatUserBan>, room: RoomRecord): Promise<Envelope> => {
+    const c = cmd.data;
+    mustModerate(c.actor, room, 'ban users');
     if (c.until && Date.parse(c.until) <= this.now().getTime())
       throw badRequest('`until` must be in the future');
-    if (c.lift) await this.d.store.liftBan(room.roomId, c.userId);
-    else await this.d.store.ban(room.roomId, c.userId, c.until, c.reason);
+    if (c.lift) await this.deps.store.liftBan(room.roomId, c.userId);
+    else await this.deps.store.ban(room.roomId, c.userId, c.until, c.reason);
     this.bans.forget(room.roomId, c.userId); // other instances forget it on the event below
     const evt = follow(cmd, {
       type: ChatUserBanned.type,
@@ -269,13 +272,13 @@ export class NativeChat {
         ...(c.reason ? { reason: c.reason } : {}),
       },
     });
-    await this.d.bus.publish(evt);
+    await this.deps.bus.publish(evt);
     return evt;
   };
 
-  readonly sendEvent = async (cmd: Envelope, room: RoomRecord): Promise<Envelope> => {
-    const c = dataOf(ChatEventSend, cmd);
-    this.mustModerate(c.actor, room, 'send events');
+  readonly sendEvent = async (cmd: MessageOf<typeof ChatEventSend>, room: RoomRecord): Promise<Envelope> => {
+    const c = cmd.data;
+    mustModerate(c.actor, room, 'send events');
     const evt = follow(cmd, {
       type: ChatEventSent.type,
       source: 'chat-svc',
@@ -288,17 +291,23 @@ export class NativeChat {
         sendTime: this.now().toISOString(),
       },
     });
-    await this.d.bus.publish(evt);
+    await this.deps.bus.publish(evt);
     return evt;
   };
 
-  readonly token = async (
-    cmd: Envelope,
-    room: RoomRecord,
-    floor: Array<'SEND_MESSAGE' | 'DELETE_MESSAGE' | 'DISCONNECT_USER'> = [],
-  ): Promise<Envelope> => {
-    const c = dataOf(ChatTokenCreate, cmd);
-    if (!this.d.chatTokenSecret) {
+  /** Nothing to make, remove or change outside onair's own table. */
+  async provision(): Promise<{ arn?: string }> {
+    return {};
+  }
+
+  async release(): Promise<void> {}
+
+  async applySettings(): Promise<void> {}
+
+  readonly token = async (cmd: MessageOf<typeof ChatTokenCreate>, room: RoomRecord): Promise<Envelope> => {
+    const c = cmd.data;
+    const floor = c.defaultCapabilities ?? [];
+    if (!this.deps.chatTokenSecret) {
       throw new AppError(
         'NOT_CONFIGURED',
         501,
@@ -317,7 +326,7 @@ export class NativeChat {
     if (c.displayName) attributes.displayName = c.displayName;
     const minutes = c.sessionDurationInMinutes ?? 60;
     const { token, grant } = await mintChatToken(
-      this.d.chatTokenSecret,
+      this.deps.chatTokenSecret,
       {
         roomId: room.roomId,
         userId: c.actor.userId,
@@ -325,7 +334,7 @@ export class NativeChat {
         attributes,
         sessionExpirationTime: new Date(this.now().getTime() + minutes * 60_000).toISOString(),
       },
-      this.d.tokenTtlSeconds ?? 15 * 60,
+      this.deps.tokenTtlSeconds ?? 15 * 60,
     );
     return follow(cmd, {
       type: ChatTokenCreated.type,
@@ -340,12 +349,6 @@ export class NativeChat {
       },
     });
   };
-
-  private mustModerate(actor: Parameters<typeof isModerator>[0], room: RoomRecord, what: string): void {
-    if (!isModerator(actor, room.ownerId)) {
-      throw forbidden(`Only moderators of chat room ${room.roomId} may ${what}`);
-    }
-  }
 
   /** Release what the engine holds open (the Redis connection of its rate limits). */
   async close(): Promise<void> {
