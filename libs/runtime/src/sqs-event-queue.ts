@@ -22,7 +22,7 @@ export class SqsEventQueue {
   private loop?: Promise<void>;
   private abort?: AbortController;
 
-  constructor(private readonly o: EventQueueOptions) {}
+  constructor(private readonly options: EventQueueOptions) {}
 
   start(): void {
     if (this.running) return;
@@ -40,31 +40,33 @@ export class SqsEventQueue {
     while (this.running) {
       this.abort = new AbortController();
       try {
-        const out = await this.o.client.send(
+        const out = await this.options.client.send(
           new ReceiveMessageCommand({
-            QueueUrl: this.o.queueUrl,
+            QueueUrl: this.options.queueUrl,
             MaxNumberOfMessages: 10,
-            WaitTimeSeconds: this.o.waitSeconds,
+            WaitTimeSeconds: this.options.waitSeconds,
           }),
           { abortSignal: this.abort.signal },
         );
         for (const m of out.Messages ?? []) {
           try {
-            await this.o.handle(m.Body ?? '');
+            await this.options.handle(m.Body ?? '');
           } catch (err) {
-            this.o.logger.warn(
+            this.options.logger.warn(
               { err, messageId: m.MessageId },
               'IVS event not handled; SQS will redeliver it',
             );
             continue;
           }
-          await this.o.client
-            .send(new DeleteMessageCommand({ QueueUrl: this.o.queueUrl, ReceiptHandle: m.ReceiptHandle }))
-            .catch((err) => this.o.logger.warn({ err }, 'could not delete a handled IVS event'));
+          await this.options.client
+            .send(
+              new DeleteMessageCommand({ QueueUrl: this.options.queueUrl, ReceiptHandle: m.ReceiptHandle }),
+            )
+            .catch((err) => this.options.logger.warn({ err }, 'could not delete a handled IVS event'));
         }
       } catch (err) {
         if (!this.running) return;
-        this.o.logger.warn({ err }, 'receiving IVS events failed; retrying shortly');
+        this.options.logger.warn({ err }, 'receiving IVS events failed; retrying shortly');
         await new Promise((r) => setTimeout(r, 1000));
       }
     }

@@ -14,7 +14,7 @@ export class BanCache {
 
   constructor(
     private readonly store: MessageStore,
-    private readonly o: { ttlMs: number; maxEntries?: number } = { ttlMs: 5000 },
+    private readonly options: { ttlMs: number; maxEntries?: number } = { ttlMs: 5000 },
   ) {}
 
   /** The ban in force at `now` on the user in the room, if any. */
@@ -22,11 +22,11 @@ export class BanCache {
     const key = `${roomId}\u0000${userId}`;
     const hit = this.entries.get(key);
     const at = Date.now();
-    if (hit && at - hit.readAt < this.o.ttlMs) return inForce(hit.ban, now) ? hit.ban : undefined;
+    if (hit && at - hit.readAt < this.options.ttlMs) return inForce(hit.ban, now) ? hit.ban : undefined;
     const generation = this.generation;
     const ban = await this.store.banOf(roomId, userId);
     if (generation === this.generation) {
-      if (this.entries.size >= (this.o.maxEntries ?? 100_000)) this.entries.clear();
+      if (this.entries.size >= (this.options.maxEntries ?? 100_000)) this.entries.clear();
       this.entries.set(key, { ban, readAt: at });
     }
     return inForce(ban, now) ? ban : undefined;

@@ -95,14 +95,14 @@ export class RedisRateLimits implements RateLimiter {
   private readonly warn: Throttle;
   private degraded = false;
 
-  constructor(private readonly o: RedisRateLimitsOptions) {
-    this.prefix = o.keyPrefix ?? 'onair:chat-svc:rl:';
-    this.warn = new Throttle(o.warnEveryMs ?? 30_000);
-    this.redis = new Redis(o.url, {
+  constructor(private readonly options: RedisRateLimitsOptions) {
+    this.prefix = options.keyPrefix ?? 'onair:chat-svc:rl:';
+    this.warn = new Throttle(options.warnEveryMs ?? 30_000);
+    this.redis = new Redis(options.url, {
       // Fail fast instead of queueing: a message waits for no reconnect, it falls back.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: o.commandTimeoutMs ?? 250,
+      commandTimeout: options.commandTimeoutMs ?? 250,
       connectTimeout: 2000,
       retryStrategy: (times) => Math.min(times * 200, 5000),
       lazyConnect: false,
@@ -110,7 +110,8 @@ export class RedisRateLimits implements RateLimiter {
     this.redis.defineCommand('onairChatRate', { numberOfKeys: 3, lua: RATE_LUA });
     this.redis.on('error', (err: Error) => this.unavailable(err));
     this.redis.on('ready', () => {
-      if (this.degraded) o.logger.info('Redis is back: chat rate limits are shared by every instance again');
+      if (this.degraded)
+        options.logger.info('Redis is back: chat rate limits are shared by every instance again');
       this.degraded = false;
     });
   }
@@ -166,7 +167,7 @@ export class RedisRateLimits implements RateLimiter {
   private unavailable(err: unknown): void {
     this.degraded = true;
     if (!this.warn.ready()) return;
-    this.o.logger.warn(
+    this.options.logger.warn(
       { err },
       "Redis is unavailable for chat rate limits; using this instance's in-memory limits until it is back",
     );

@@ -28,12 +28,12 @@ export interface EgressAdapterOptions {
 export class LiveKitEgressAdapter implements LiveKitEgress {
   private readonly client: EgressClient;
 
-  constructor(private readonly o: EgressAdapterOptions) {
-    this.client = new EgressClient(o.url, o.apiKey, o.apiSecret);
+  constructor(private readonly options: EgressAdapterOptions) {
+    this.client = new EgressClient(options.url, options.apiKey, options.apiSecret);
   }
 
   async startRoomRecording(req: { roomName: string; s3Key: string }): Promise<EgressSnapshot> {
-    const { s3 } = this.o;
+    const { s3 } = this.options;
     const file = new EncodedFileOutput({
       fileType: EncodedFileType.MP4,
       filepath: req.s3Key,

@@ -32,10 +32,10 @@ export const eventKey = (at: Date | string, rank: number) => `${new Date(at).toI
  * status `failed` and the reason, never a retried error: the saga has already cleaned up).
  */
 export class StreamHandlers {
-  constructor(private readonly d: SagaDeps) {}
+  constructor(private readonly deps: SagaDeps) {}
 
   private now(): string {
-    return this.d.now().toISOString();
+    return this.deps.now().toISOString();
   }
 
   private event<T>(
@@ -50,7 +50,7 @@ export class StreamHandlers {
 
   /** The stream, if the actor may manage it; 404 and 403 name the id. */
   private async owned(streamId: string, actor: Actor): Promise<StreamRecord> {
-    const r = await this.d.store.get(streamId);
+    const r = await this.deps.store.get(streamId);
     if (!r || r.deleting) throw notFound(`Stream ${streamId} not found`);
     if (!ownsOrAdmin(actor, r.ownerId)) throw forbidden(`Stream ${streamId} belongs to another user`);
     return r;
@@ -73,8 +73,8 @@ export class StreamHandlers {
       createCommandId: cmd.id,
       ...(c.recordingConfigurationArn ? { recordingConfigurationArn: c.recordingConfigurationArn } : {}),
     };
-    if (await this.d.store.putProvisioning(rec)) return this.provisioned(cmd, rec, c.actor, false, ctx);
-    const existing = await this.d.store.get(c.streamId);
+    if (await this.deps.store.putProvisioning(rec)) return this.provisioned(cmd, rec, c.actor, false, ctx);
+    const existing = await this.deps.store.get(c.streamId);
     if (!existing || existing.createCommandId !== cmd.id)
       throw conflict(`Stream ${c.streamId} already exists`);
     // A redelivered create: the process that took it first may have died half way (docs/streams.md).
@@ -83,7 +83,7 @@ export class StreamHandlers {
     if (existing.status === 'provisioning') {
       if (existing.failureReason) {
         // It failed and its clean-up did not finish: finish the clean-up, never resume.
-        const failed = await compensate(this.d, existing, existing.failureReason, cmd);
+        const failed = await compensate(this.deps, existing, existing.failureReason, cmd);
         return this.event(cmd, StreamUpdated.type, c.streamId, toView(failed));
       }
       ctx.log.info({ streamId: c.streamId }, 'resuming the create saga of a redelivered create');
@@ -106,11 +106,11 @@ export class StreamHandlers {
   ): Promise<Envelope> {
     let ready: StreamRecord;
     try {
-      ready = await provision(this.d, rec, cmd, actor, { resuming });
+      ready = await provision(this.deps, rec, cmd, actor, { resuming });
     } catch (e) {
       ctx.log.warn({ err: e, streamId: rec.streamId }, 'provisioning failed; compensating');
-      const latest = (await this.d.store.get(rec.streamId)) ?? rec;
-      const failed = await compensate(this.d, latest, reasonOf(e), cmd);
+      const latest = (await this.deps.store.get(rec.streamId)) ?? rec;
+      const failed = await compensate(this.deps, latest, reasonOf(e), cmd);
       return this.event(cmd, StreamUpdated.type, rec.streamId, toView(failed));
     }
     if (ready.status !== 'ready' || ready.deleting)
@@ -123,8 +123,8 @@ export class StreamHandlers {
   /** `onair.stream.created.v1` and the `ready` state change; ids derived from the create's id. */
   private async announceReady(cmd: Envelope, ready: StreamRecord): Promise<Envelope> {
     const created = this.event(cmd, StreamCreated.type, ready.streamId, toView(ready));
-    await this.d.bus.publish(created);
-    await this.d.bus.publish(
+    await this.deps.bus.publish(created);
+    await this.deps.bus.publish(
       this.event(cmd, StreamStateChanged.type, ready.streamId, {
         streamId: ready.streamId,
         chatRoomId: ready.chatRoomId,
@@ -139,14 +139,14 @@ export class StreamHandlers {
   readonly update: HandlerOf<typeof StreamUpdate> = async (cmd) => {
     const c = cmd.data;
     await this.owned(c.streamId, c.actor);
-    const next = await this.d.store.patch(
+    const next = await this.deps.store.patch(
       c.streamId,
       { set: { title: c.title }, ifNotDeleting: true },
       this.now(),
     );
     if (!next) throw notFound(`Stream ${c.streamId} not found`);
     const evt = this.event(cmd, StreamUpdated.type, c.streamId, toView(next));
-    await this.d.bus.publish(evt);
+    await this.deps.bus.publish(evt);
     return evt;
   };
 
@@ -157,10 +157,10 @@ export class StreamHandlers {
       throw conflict(
         `Stream ${c.streamId} is not live (it is ${r.status}); only a live stream can be stopped`,
       );
-    await this.d.ivs.stopStream(r.channelArn); // 409 NOT_LIVE when IVS says it is not broadcasting
+    await this.deps.ivs.stopStream(r.channelArn); // 409 NOT_LIVE when IVS says it is not broadcasting
     // The Stream End event follows; record the end now so a read right after the answer agrees.
-    const now = this.d.now();
-    const ended = await this.d.store.patch(
+    const now = this.deps.now();
+    const ended = await this.deps.store.patch(
       c.streamId,
       {
         set: { status: 'ended', previousStatus: 'live', lastEventKey: eventKey(now, EVENT_RANK.end) },
@@ -171,7 +171,7 @@ export class StreamHandlers {
       now.toISOString(),
     );
     if (ended) {
-      await this.d.bus.publish(
+      await this.deps.bus.publish(
         this.event(cmd, StreamStateChanged.type, c.streamId, {
           streamId: c.streamId,
           chatRoomId: ended.chatRoomId,
@@ -186,31 +186,31 @@ export class StreamHandlers {
       cmd,
       StreamUpdated.type,
       c.streamId,
-      toView(ended ?? (await this.d.store.get(c.streamId)) ?? r),
+      toView(ended ?? (await this.deps.store.get(c.streamId)) ?? r),
     );
   };
 
   readonly remove: HandlerOf<typeof StreamDelete> = async (cmd, ctx) => {
     const c = cmd.data;
-    const r = await this.d.store.get(c.streamId);
+    const r = await this.deps.store.get(c.streamId);
     if (r && !ownsOrAdmin(c.actor, r.ownerId))
       throw forbidden(`Stream ${c.streamId} belongs to another user`);
     if (r) {
       // Mark first: from here the saga and IVS events leave this stream alone. Every step below
       // is idempotent, so a failure is retried by the bus from the top.
-      await this.d.store.patch(c.streamId, { set: { deleting: true } }, this.now());
-      const arns = new Set(await this.d.ivs.findChannelsByName(c.streamId));
+      await this.deps.store.patch(c.streamId, { set: { deleting: true } }, this.now());
+      const arns = new Set(await this.deps.ivs.findChannelsByName(c.streamId));
       if (r.channelArn) arns.add(r.channelArn);
-      for (const arn of arns) await this.d.ivs.deleteChannel(arn);
-      await this.d.chat.remove(r.chatRoomId, c.actor, cmd);
-      await this.d.store.remove(c.streamId);
+      for (const arn of arns) await this.deps.ivs.deleteChannel(arn);
+      await this.deps.chat.remove(r.chatRoomId, c.actor, cmd);
+      await this.deps.store.remove(c.streamId);
       ctx.log.info({ streamId: c.streamId }, 'stream deleted');
     }
     const evt = this.event(cmd, StreamDeleted.type, c.streamId, {
       streamId: c.streamId,
       ...(r ? { chatRoomId: r.chatRoomId } : {}),
     });
-    await this.d.bus.publish(evt);
+    await this.deps.bus.publish(evt);
     return evt;
   };
 }
