@@ -1,7 +1,7 @@
 // Chat: open any room (native or IVS Chat) with the real amazon-ivs-chat-messaging client; send;
 // moderators delete messages, disconnect, ban and time out users; a native room's history pages
 // in as it is scrolled; a lost connection reconnects and recovers what it missed, and says so.
-import { type ChatRoom as ChatRoomView, ok } from '@onair/client';
+import { type ChatRoom as ChatRoomView, done, ok } from '@onair/client';
 import { type ChatMessage, type ChatRoom, SendMessageRequest } from 'amazon-ivs-chat-messaging';
 import { type Connection, type ConnState, connectRoom } from '../chat-room';
 import type { Page } from '../main';
@@ -131,7 +131,7 @@ export const chatPage: Page = (main, roomArg) => {
         const tools = h('span', { class: 'tools' });
         tools.append(
           modButton('Delete', () =>
-            ok(
+            done(
               api().DELETE('/v1/chat/rooms/{roomId}/messages/{messageId}', {
                 params: { path: { roomId: id, messageId: m.id } },
               }),
@@ -141,7 +141,7 @@ export const chatPage: Page = (main, roomArg) => {
         if (who !== me) {
           tools.append(
             modButton(`Disconnect ${who}`, () =>
-              ok(
+              done(
                 api().POST('/v1/chat/rooms/{roomId}/disconnections', {
                   params: { path: { roomId: id } },
                   body: { userId: who },
@@ -152,7 +152,7 @@ export const chatPage: Page = (main, roomArg) => {
           if (room.provider === 'native')
             tools.append(
               modButton(`Time out ${who} (5 min)`, () =>
-                ok(
+                done(
                   api().POST('/v1/chat/rooms/{roomId}/bans', {
                     params: { path: { roomId: id } },
                     body: {
@@ -165,7 +165,7 @@ export const chatPage: Page = (main, roomArg) => {
               ),
               modButton(`Ban ${who}`, async () => {
                 if (!confirm(`Ban ${who} from this room? (Lift it below, under Moderation.)`)) return false;
-                await ok(
+                await done(
                   api().POST('/v1/chat/rooms/{roomId}/bans', {
                     params: { path: { roomId: id } },
                     body: { userId: who, reason: 'banned from the console' },
@@ -288,7 +288,7 @@ export const chatPage: Page = (main, roomArg) => {
       lift.disabled = true;
       errs.clear();
       try {
-        await ok(
+        await done(
           api().DELETE('/v1/chat/rooms/{roomId}/bans/{userId}', {
             params: { path: { roomId: id, userId: who } },
           }),

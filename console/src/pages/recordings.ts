@@ -1,7 +1,7 @@
 // Recordings (LiveKit egress and IVS auto-record, side by side): filters and paging, play in a
 // <video> through a signed URL (seeking sends Range requests), download through the presigned S3
 // URL, delete.
-import { ok, type Recording, signedMediaUrl } from '@onair/client';
+import { done, ok, type Recording, signedMediaUrl } from '@onair/client';
 import type { Page } from '../main';
 import { api } from '../session';
 import { action, announce, badge, bytes, errorSlot, field, h, time } from '../ui';
@@ -103,7 +103,7 @@ export const recordingsPage: Page = (main) => {
     const del = h('button', { type: 'button', class: 'small danger' }, 'Delete');
     action(del, out, async () => {
       if (!confirm(`Delete recording ${r.fileName} (the file too)?`)) return;
-      await ok(
+      await done(
         api().DELETE('/v1/recordings/{recordingId}', { params: { path: { recordingId: r.recordingId } } }),
       );
       announce(`Recording ${r.fileName} deleted`);

@@ -2,7 +2,7 @@
 // open), copy join tokens by role (owners and admins for another identity too) and the LiveKit
 // URL they join, record. Media cannot run against the local LiveKit stand-in (it speaks the API,
 // not WebRTC).
-import { type Answer, type LiveKitRoom, ok, type Participant } from '@onair/client';
+import { type Answer, type LiveKitRoom, done, ok, type Participant } from '@onair/client';
 import type { Page } from '../main';
 import { api, hasRole, session } from '../session';
 import { action, announce, badge, copyButton, errorSlot, field, h, time } from '../ui';
@@ -153,7 +153,7 @@ export const roomsPage: Page = (main) => {
     const del = h('button', { type: 'button', class: 'small danger' }, 'Delete');
     action(del, out, async () => {
       if (!confirm(`Delete room ${roomId}?`)) return;
-      await ok(api().DELETE('/v1/rooms/{roomId}', { params: { path: { roomId } } }));
+      await done(api().DELETE('/v1/rooms/{roomId}', { params: { path: { roomId } } }));
       announce(`Room ${roomId} deleted`);
       await refresh();
     });

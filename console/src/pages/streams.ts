@@ -3,7 +3,7 @@
 // re-read every few seconds, which adds streams made elsewhere and moves IVS Chat ones), the
 // ingest endpoint and stream key for the owner with copy buttons, stop, delete, and in
 // development a simulated encoder.
-import { type CreateStreamRequest, createStream, ok, type Stream } from '@onair/client';
+import { type CreateStreamRequest, createStream, done, ok, type Stream } from '@onair/client';
 import { type Connection, connectRoom } from '../chat-room';
 import type { Page } from '../main';
 import { api, devRoutesOn, hasRole, session } from '../session';
@@ -174,7 +174,7 @@ export const streamsPage: Page = (main, selectedId) => {
     const broadcast = (label: string, act: 'start' | 'end' | 'fail') => {
       const b = h('button', { type: 'button' }, label);
       action(b, out, async () => {
-        await ok(
+        await done(
           api().POST('/v1/dev/streams/{streamId}/broadcast', {
             params: { path: { streamId } },
             body:
@@ -195,7 +195,7 @@ export const streamsPage: Page = (main, selectedId) => {
     const del = h('button', { type: 'button', class: 'danger' }, 'Delete stream');
     action(del, out, async () => {
       if (!confirm(`Delete “${s.title}”, its channel and its chat room?`)) return;
-      await ok(api().DELETE('/v1/streams/{streamId}', { params: { path: { streamId } } }));
+      await done(api().DELETE('/v1/streams/{streamId}', { params: { path: { streamId } } }));
       watchers.get(streamId)?.close();
       watchers.delete(streamId);
       announce(`Stream “${s.title}” deleted`);

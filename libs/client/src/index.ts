@@ -92,12 +92,27 @@ function describe(body: unknown): string {
 /**
  * The data of an openapi-fetch result, or an OnairApiError with the answer's status and body:
  * `const stream = await ok(client.GET('/v1/streams/{streamId}', { params: { path: { streamId } } }))`.
+ * For an operation that answers 204 (no body), use `done`.
  */
-export async function ok<T>(result: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+export async function ok<T extends {}>(
+  result: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<T> {
   const r = await result;
   if (!r.response.ok) throw new OnairApiError(r.response.status, r.error);
-  // A 204 has no body: openapi-fetch gives an empty object, the operation's type says what.
-  return r.data as T;
+  if (r.data === undefined)
+    throw new OnairApiError(r.response.status, 'The answer had no body (for a 204 operation, use done())');
+  return r.data;
+}
+
+/**
+ * Nothing, or an OnairApiError: for the operations that answer 204 No Content (deletes, bans,
+ * disconnections, simulated broadcasts). Their data type is `null`, so `done` accepts only them.
+ */
+export async function done(
+  result: Promise<{ data?: null; error?: unknown; response: Response }>,
+): Promise<void> {
+  const r = await result;
+  if (!r.response.ok) throw new OnairApiError(r.response.status, r.error);
 }
 
 // ---------------------------------------------------------------------------------------------
