@@ -166,6 +166,11 @@ export class MemoryBroker {
     return q;
   }
 
+  /** Drop every queue of a namespace (a test's cleanup). */
+  forget(namespace: string): void {
+    for (const q of this.queuesOf(namespace)) this.queues.delete(q.name);
+  }
+
   deleteQueue(name: string): void {
     this.queues.delete(name);
   }
