@@ -337,7 +337,7 @@ async function checkNotRun(s: Snippet): Promise<void> {
       for (const opt of start[1].match(/--[\w-]+/g) ?? [])
         if (!help.includes(opt)) problems.push(`npm start has no option ${opt} (npm start -- --help)`);
     }
-    // jest takes path patterns: `services/gateway/test/seed000` names seed000.int.test.ts.
+    // jest takes path patterns: `services/gateway/test/seed000` names seed000.test.ts.
     const jest = /\bjest\b/.test(text);
     for (const p of text.match(/(?<=^|\s)(?:services|libs|devstack|test|bench|docs|scripts)\/[\w./-]*/g) ??
       [])

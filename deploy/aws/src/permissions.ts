@@ -9,7 +9,7 @@ import { ArnFormat, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { busTopology, REQUESTERS, SENDS_TO, SUBSCRIPTIONS, type Worker, WORKERS } from './topology';
 
-/** The SQS calls of a consumer (libs/runtime/src/bus/sqs.ts: declare, receive, retry, dead-letter, ack). */
+/** The SQS calls of a consumer (libs/runtime/src/bus/sqs/: declare, receive, retry, dead-letter, ack). */
 export const SQS_CONSUME = [
   'sqs:ChangeMessageVisibility',
   'sqs:CreateQueue',

@@ -1,13 +1,13 @@
 // A gateway with every route registered (streams, chat, history, bans, sockets, LiveKit rooms,
 // recordings, seeds) for tests that read its documents: /openapi.json and /asyncapi.json. No
-// request reaches a table or a provider, so the read models point at nothing; the bus is real
-// (the chat sockets consume from it) and namespaced.
+// request reaches a table or a provider, so the read models point at nothing; the bus is the
+// in-memory one (the chat sockets consume from it), namespaced.
 import type { FastifyInstance } from 'fastify';
 import { testBuses } from '../../../test/support';
 import { buildDocumentsApp } from '../src/documents';
 
 export async function startDocsGateway(): Promise<{ app: FastifyInstance; stop(): Promise<void> }> {
-  const buses = await testBuses();
+  const buses = await testBuses({ transport: 'memory' });
   const { app, close } = await buildDocumentsApp({ bus: await buses.make('gateway') });
   return {
     app,

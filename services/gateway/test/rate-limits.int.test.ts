@@ -3,10 +3,9 @@
 // a 429 problem+json with Retry-After; Redis going away lets requests through instead of failing.
 import { randomUUID } from 'node:crypto';
 import { contracts } from '@onair/contracts';
-import { createDocumentClient, Metrics, RabbitBus, silentLogger } from '@onair/runtime';
+import { createDocumentClient, MemoryBus, Metrics, silentLogger } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import { AMQP_URL, requireRabbit } from '../../../libs/runtime/test/rabbit-harness';
 import { buildApp } from '../src/app';
 import { createTokenVerifier } from '../src/auth';
 import type { RateLimitSettings } from '../src/http/rate-limits';
@@ -18,7 +17,7 @@ jest.setTimeout(60_000);
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const namespace = `t-${randomUUID().slice(0, 8)}`;
-const buses: RabbitBus[] = [];
+const buses: MemoryBus[] = [];
 const apps: FastifyInstance[] = [];
 const clients: Redis[] = [];
 
@@ -30,7 +29,7 @@ const redisClient = (url = REDIS_URL) => {
 };
 
 async function gateway(limits: Partial<RateLimitSettings>): Promise<FastifyInstance> {
-  const bus = new RabbitBus(AMQP_URL, { namespace, service: 'gateway', registry: contracts });
+  const bus = new MemoryBus({ namespace, service: 'gateway', registry: contracts });
   await bus.start();
   buses.push(bus);
   // Never reached: every request below is refused or fails validation before a table is read.
@@ -68,9 +67,6 @@ const create = async (app: FastifyInstance, user: string) =>
   });
 
 describe('REST rate limits', () => {
-  beforeAll(async () => {
-    await requireRabbit();
-  });
   afterAll(async () => {
     for (const a of apps) await a.close();
     for (const b of buses) await b.close();

@@ -1,6 +1,6 @@
 // The whole rooms + recordings stack for gateway integration tests: the gateway listening on a
 // real port (the LiveKit stand-in POSTs signed webhooks to it), stream-svc and recording-svc on
-// namespaced RabbitMQ buses, dynalite tables, fauxqs S3 and the LiveKit stand-in.
+// namespaced in-memory buses, dynalite tables, fauxqs S3 and the LiveKit stand-in.
 import type { AddressInfo } from 'node:net';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { createDocumentClient, ensureTable, Metrics, silentLogger } from '@onair/runtime';
@@ -46,7 +46,7 @@ export interface Stack {
 }
 
 export async function startStack(o: { reconcileMs?: number } = {}): Promise<Stack> {
-  const buses = await testBuses();
+  const buses = await testBuses({ transport: 'memory' });
   const [dyn, fauxqs] = await Promise.all([startDynalite(), startFauxqsProcess()]);
   const s3 = new S3Client({ endpoint: fauxqs.address, region: 'us-east-1', forcePathStyle: true });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));

@@ -1,5 +1,5 @@
-// The whole path for IVS streams and chat rooms, in one test file's process: gateway -> real
-// RabbitMQ -> stream-svc + chat-svc -> IVS / IVS Chat stand-in (real SDK clients) -> dynalite,
+// The whole path for IVS streams and chat rooms, in one test file's process: gateway -> bus (in
+// memory: the broker is not under test here) -> stream-svc + chat-svc -> IVS / IVS Chat stand-in (real SDK clients) -> dynalite,
 // and IVS events -> EventBridge stand-in -> fauxqs SQS -> stream-svc's queue consumer.
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
@@ -32,7 +32,7 @@ export type Harness = Awaited<ReturnType<typeof startStreamsHarness>>;
 export async function startStreamsHarness(
   opts: { chatDefaultProvider?: 'ivs' | 'native'; provisioningTimeoutMs?: number } = {},
 ) {
-  const buses = await testBuses();
+  const buses = await testBuses({ transport: 'memory' });
   const db = await startDynalite();
   const fauxqs = await startFauxqsProcess();
   const ddb = createDocumentClient({ region, endpoint: db.endpoint });

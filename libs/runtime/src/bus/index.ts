@@ -1,3 +1,4 @@
+export * from './core';
 export * from './dispatch';
 export * from './rabbitmq';
 export * from './routing';
@@ -6,3 +7,5 @@ export * from './sqs';
 export * from './wire';
 export * from './dead-letters';
 export * from './instance-queues';
+export * from './memory';
+export type * from './transport';

@@ -7,6 +7,8 @@ import {
   TagQueueCommand,
 } from '@aws-sdk/client-sqs';
 import { type Logger, silentLogger } from '../logger';
+import { errorName, isMissingQueue } from './sqs/aws-errors';
+import { sqsNames } from './sqs/names';
 
 /**
  * Per-instance queues on SQS: what removes them once their instance is gone.
@@ -34,8 +36,6 @@ export const INSTANCE_TAG = 'onair-instance';
 /** Default expiry of a per-instance SQS queue whose instance stopped renewing it. */
 export const DEFAULT_SQS_INSTANCE_QUEUE_EXPIRY_MS = 10 * 60_000;
 export const DEFAULT_SWEEP_INTERVAL_MS = 5 * 60_000;
-/** The single target id of every subscriber rule (sqs.ts, sqsNames.ruleTargetId). */
-const RULE_TARGET_ID = 'sqs';
 
 export interface SweepOptions {
   sqs: SQSClient;
@@ -79,7 +79,7 @@ export async function sweepExpiredQueues(o: SweepOptions): Promise<SweptQueue[]>
     if (rule) {
       try {
         await o.eventBridge.send(
-          new RemoveTargetsCommand({ Rule: rule, EventBusName: eventBus, Ids: [RULE_TARGET_ID] }),
+          new RemoveTargetsCommand({ Rule: rule, EventBusName: eventBus, Ids: [sqsNames.ruleTargetId] }),
         );
       } catch (e) {
         if (!/ResourceNotFound/.test(errorName(e))) {
@@ -221,13 +221,4 @@ export class InstanceQueueLeases {
     }, delay);
     this.sweepTimer.unref();
   }
-}
-
-function isMissingQueue(e: unknown): boolean {
-  return /NonExistentQueue|QueueDoesNotExist/.test(errorName(e));
-}
-
-function errorName(e: unknown): string {
-  const x = e as { name?: string; Code?: string; code?: string } | undefined;
-  return `${x?.name ?? ''} ${x?.Code ?? ''} ${x?.code ?? ''}`;
 }

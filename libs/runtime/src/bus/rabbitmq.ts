@@ -1,33 +1,33 @@
-import { randomUUID } from 'node:crypto';
-import type { Envelope } from '@onair/contracts';
 import * as amqp from 'amqplib';
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, Options, RecoveringChannelModel } from 'amqplib';
 import { AppError } from '../errors';
-import { silentLogger, type Logger } from '../logger';
+import type { Logger } from '../logger';
+import { type BusSettings, MessageBus } from './core';
 import { rabbitDeadLetterIndex, recordDeadLetterQueue } from './dead-letters/rabbit-index';
-import { PendingReplies } from './pending-replies';
-import { Dispatcher, type Outcome } from './dispatch';
-import { outgoing, replyToResult, resolveTarget } from './routing';
-import { toWireJson } from './wire';
-import {
-  type Bus,
-  type BusOptions,
-  type ConsumeOptions,
-  type Consumer,
-  DEFAULT_RETRY_DELAYS_MS,
-  type MessageHandler,
-  type RequestOptions,
-  type SendOptions,
-} from './types';
+import type {
+  Delivery,
+  OutgoingMessage,
+  QueueOptions,
+  QueueSource,
+  ReplySink,
+  Transport,
+  TransportConsumer,
+} from './transport';
+import type { BusOptions } from './types';
 
 const ATTEMPT_HEADER = 'x-onair-attempt';
 const CONTENT_TYPE = 'application/cloudevents+json';
 const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
-/** How long a publish waits for the broker (across reconnects) before failing. */
-const PUBLISH_TIMEOUT_MS = 30_000;
+
+/** The bus on RabbitMQ: the bus core (core.ts) over the RabbitMQ transport below. */
+export class RabbitBus extends MessageBus<RabbitTransport> {
+  constructor(url: string, o: BusOptions) {
+    super(o, 'rabbitmq', (s) => new RabbitTransport(url, s));
+  }
+}
 
 /**
- * The bus on RabbitMQ.
+ * The RabbitMQ transport.
  *
  * Topology (every name prefixed with the namespace):
  *   commands (direct) --target--> <target>.commands (quorum)
@@ -41,33 +41,31 @@ const PUBLISH_TIMEOUT_MS = 30_000;
  * topology, re-opens channels and resumes every consumer. Publishes wait for the connection and
  * are re-sent when a channel dies before its confirm arrives (at-least-once; consumers dedupe).
  */
-export class RabbitBus implements Bus {
-  readonly instanceId: string;
+export class RabbitTransport implements Transport {
+  readonly name = 'rabbitmq';
   private conn?: RecoveringChannelModel;
   private model?: ChannelModel;
   private pubCh?: ConfirmChannel;
   private replyCh?: ConfirmChannel;
   private readonly consumers = new Set<RabbitConsumer>();
-  private readonly pending = new PendingReplies();
+  private replies?: ReplySink;
   private readonly log: Logger;
-  private readonly retryDelays: number[];
   private connectedWaiters: Array<() => void> = [];
   private closed = false;
 
   constructor(
     private readonly url: string,
-    private readonly o: BusOptions,
+    private readonly settings: BusSettings,
   ) {
-    this.instanceId = o.instanceId ?? randomUUID().slice(0, 8);
-    this.log = (o.logger ?? silentLogger).child({ component: 'bus', transport: 'rabbitmq' });
-    this.retryDelays = o.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    this.log = settings.log;
   }
 
-  private name(...parts: string[]): string {
-    return [this.o.namespace, ...parts].join('.');
+  private named(...parts: string[]): string {
+    return [this.settings.namespace, ...parts].join('.');
   }
 
-  async start(): Promise<void> {
+  async start(replies: ReplySink): Promise<void> {
+    this.replies = replies;
     this.conn = await amqp.connect(this.url, {
       // Bus messages are small and latency-bound: without TCP_NODELAY, Nagle's algorithm holds
       // them back for the peer's delayed ACK (~40 ms per hop, measured in bench/chat-fanout).
@@ -94,8 +92,8 @@ export class RabbitBus implements Bus {
   private async setup(model: ChannelModel): Promise<void> {
     model.on('error', () => {}); // 'close' follows; recovery handles it
     const ch = await model.createConfirmChannel();
-    await ch.assertExchange(this.name('commands'), 'direct', { durable: true });
-    await ch.assertExchange(this.name('events'), 'topic', { durable: true });
+    await ch.assertExchange(this.named('commands'), 'direct', { durable: true });
+    await ch.assertExchange(this.named('events'), 'topic', { durable: true });
     this.watchChannel(ch, 'pub');
     const replyCh = await model.createConfirmChannel();
     await replyCh.consume(DIRECT_REPLY_TO, (m) => m && this.onReply(m), { noAck: true });
@@ -157,7 +155,7 @@ export class RabbitBus implements Bus {
     routingKey: string,
     body: Buffer,
     props: amqp.Options.Publish,
-    timeoutMs = PUBLISH_TIMEOUT_MS,
+    timeoutMs: number,
   ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -180,126 +178,81 @@ export class RabbitBus implements Bus {
     }
   }
 
-  async send(cmd: Envelope, opts: SendOptions = {}): Promise<void> {
-    const target = resolveTarget(this.o.registry, cmd, opts.to);
-    const body = outgoing(this.o.registry, cmd, 'command');
-    const t0 = process.hrtime.bigint();
-    await this.confirmPublish(
+  sendCommand(target: string, msg: OutgoingMessage, timeoutMs: number): Promise<void> {
+    return this.confirmPublish(
       'pub',
-      this.name('commands'),
+      this.named('commands'),
       target,
-      body,
-      { messageId: cmd.id, type: cmd.type },
-      opts.timeoutMs,
+      Buffer.from(msg.body),
+      { messageId: msg.id, type: msg.type },
+      timeoutMs,
     );
-    this.observePublish(cmd, 'command', t0);
   }
 
-  async publish(evt: Envelope): Promise<void> {
-    const body = outgoing(this.o.registry, evt, 'event');
-    const t0 = process.hrtime.bigint();
-    await this.confirmPublish('pub', this.name('events'), evt.type, body, {
-      messageId: evt.id,
-      type: evt.type,
-    });
-    this.observePublish(evt, 'event', t0);
+  publishEvent(msg: OutgoingMessage, timeoutMs: number): Promise<void> {
+    return this.confirmPublish(
+      'pub',
+      this.named('events'),
+      msg.type,
+      Buffer.from(msg.body),
+      { messageId: msg.id, type: msg.type },
+      timeoutMs,
+    );
   }
 
-  private observePublish(env: Envelope, kind: string, t0: bigint): void {
-    this.o.metrics?.busPublished.inc({ type: env.type, kind });
-    this.o.metrics?.busPublishDuration.observe({ kind }, Number(process.hrtime.bigint() - t0) / 1e9);
-  }
-
-  async request(cmd: Envelope, opts: RequestOptions = {}): Promise<Envelope> {
-    const target = resolveTarget(this.o.registry, cmd, opts.to);
-    const body = outgoing(this.o.registry, cmd, 'command');
-    const timeoutMs = opts.timeoutMs ?? this.o.requestTimeoutMs ?? 10_000;
-    const correlationId = randomUUID();
-    const reply = this.pending.wait(correlationId, cmd.type, timeoutMs);
-    // Direct reply-to: the request must be published on the channel that consumes replies.
-    try {
-      // Within the request's own time: an outage is answered 503 before the caller's timeout.
-      await this.confirmPublish(
-        'reply',
-        this.name('commands'),
-        target,
-        body,
-        // A request still queued when its requester stops waiting is dropped by the broker:
-        // nobody reads its reply, and after an outage a backlog of them (clients resending
-        // meanwhile) would keep every fresh request waiting behind it.
-        {
-          messageId: cmd.id,
-          type: cmd.type,
-          replyTo: DIRECT_REPLY_TO,
-          correlationId,
-          expiration: String(timeoutMs),
-        },
-        timeoutMs,
-      );
-    } catch (e) {
-      this.pending.fail(correlationId, e as Error);
-    }
-    this.o.metrics?.busPublished.inc({ type: cmd.type, kind: 'request' });
-    return replyToResult(await reply);
+  /**
+   * Direct reply-to: the request must be published on the channel that consumes replies. It is
+   * published within the request's own time, so an outage is answered 503 before the caller's
+   * timeout, and it expires in the queue when its requester stops waiting (the broker drops it).
+   */
+  sendRequest(target: string, msg: OutgoingMessage, correlationId: string, timeoutMs: number): Promise<void> {
+    return this.confirmPublish(
+      'reply',
+      this.named('commands'),
+      target,
+      Buffer.from(msg.body),
+      {
+        messageId: msg.id,
+        type: msg.type,
+        replyTo: DIRECT_REPLY_TO,
+        correlationId,
+        expiration: String(timeoutMs),
+      },
+      timeoutMs,
+    );
   }
 
   private onReply(m: ConsumeMessage): void {
     const id = m.properties.correlationId as string | undefined;
-    this.pending.settle(id, m.content.toString('utf8')); // a late reply to a request that timed out is dropped
+    this.replies?.settle(id, m.content.toString('utf8')); // a late reply to a request that timed out is dropped
   }
 
-  async consumeCommands(
-    target: string,
-    handler: MessageHandler,
-    opts: ConsumeOptions = {},
-  ): Promise<Consumer> {
-    const queue = this.name(target, 'commands');
-    return this.addConsumer(queue, [{ exchange: this.name('commands'), key: target }], handler, opts);
+  queueName(source: QueueSource): string {
+    return source.kind === 'commands'
+      ? this.named(source.target, 'commands')
+      : this.named(source.subscriber, 'events');
   }
 
-  async subscribe(
-    subscriber: string,
-    patterns: string[],
-    handler: MessageHandler,
-    opts: ConsumeOptions = {},
-  ): Promise<Consumer> {
-    const queue = this.name(subscriber, 'events');
-    const exchange = this.name('events');
-    return this.addConsumer(
-      queue,
-      patterns.map((key) => ({ exchange, key })),
-      handler,
-      opts,
-    );
-  }
-
-  private async addConsumer(
-    queue: string,
-    bindings: Binding[],
-    handler: MessageHandler,
-    opts: ConsumeOptions,
-  ): Promise<Consumer> {
-    const maxAttempts = this.o.maxAttempts ?? 5;
-    const dispatcher = new Dispatcher({
-      queue,
-      service: this.o.service,
-      registry: this.o.registry,
-      handler,
-      logger: this.log.child({ queue }),
-      metrics: this.o.metrics,
-      maxAttempts,
-      retryDelaysMs: this.retryDelays,
-    });
+  async consume(
+    source: QueueSource,
+    opts: QueueOptions,
+    deliver: (d: Delivery) => Promise<void>,
+  ): Promise<TransportConsumer> {
+    const queue = this.queueName(source);
+    const bindings =
+      source.kind === 'commands'
+        ? [{ exchange: this.named('commands'), key: source.target }]
+        : source.patterns.map((key) => ({ exchange: this.named('events'), key }));
     const consumer = new RabbitConsumer({
       queue,
       bindings,
-      dispatcher,
-      concurrency: opts.concurrency ?? 16,
-      ephemeral: opts.ephemeral ?? false,
-      ephemeralExpiryMs: this.o.instanceQueueExpiryMs ?? 60_000,
-      deadLetterIndex: rabbitDeadLetterIndex(this.o.namespace),
-      retryDelays: [...new Set(this.retryDelays)],
-      deliveryLimit: maxAttempts + 5,
+      deliver,
+      concurrency: opts.concurrency,
+      ephemeral: opts.ephemeral,
+      ephemeralExpiryMs: this.settings.instanceQueueExpiryMs ?? 60_000,
+      deadLetterIndex: rabbitDeadLetterIndex(this.settings.namespace),
+      retryDelays: [...new Set(this.settings.retryDelaysMs)],
+      deliveryLimit: this.settings.maxAttempts + 5,
       log: this.log.child({ queue }),
       onStopped: (c) => this.consumers.delete(c),
     });
@@ -314,9 +267,7 @@ export class RabbitBus implements Bus {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.consumers].map((c) => c.stop()));
     this.closed = true;
-    this.pending.failAll(new AppError('BUS_CLOSED', 503, 'The bus closed before a reply came'));
     await this.conn?.close().catch(() => {});
   }
 }
@@ -329,7 +280,7 @@ interface Binding {
 interface ConsumerConfig {
   queue: string;
   bindings: Binding[];
-  dispatcher: Dispatcher;
+  deliver: (d: Delivery) => Promise<void>;
   concurrency: number;
   ephemeral: boolean;
   /** x-expires of a per-instance queue: the broker deletes it this long after its consumer left. */
@@ -343,11 +294,9 @@ interface ConsumerConfig {
 }
 
 /** One queue's consumer; re-attached to a fresh channel after every reconnect. */
-class RabbitConsumer implements Consumer {
+class RabbitConsumer implements TransportConsumer {
   private ch?: ConfirmChannel;
   private tag?: string;
-  private inFlight = 0;
-  private idleWaiters: Array<() => void> = [];
   private stopped = false;
   private dlqRecorded = false;
   private renewTimer?: NodeJS.Timeout;
@@ -404,58 +353,51 @@ class RabbitConsumer implements Consumer {
     this.tag = consumerTag;
   }
 
-  private async onMessage(ch: ConfirmChannel, m: ConsumeMessage): Promise<void> {
-    this.inFlight++;
-    try {
-      const attempt = Number(m.properties.headers?.[ATTEMPT_HEADER] ?? 1);
-      const outcome = await this.c.dispatcher.handle(m.content, attempt);
-      await this.settle(ch, m, attempt, outcome);
-    } catch (err) {
-      // Only broker trouble lands here (the dispatcher never throws). Leave the message
-      // unacked: the broker redelivers it when this channel closes.
-      this.c.log.warn({ err: (err as Error).message }, 'could not settle a message; it will be redelivered');
-    } finally {
-      this.inFlight--;
-      if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
-    }
-  }
-
-  /** Carry out the outcome. Copies are confirmed before the original is acked: nothing is lost. */
-  private async settle(ch: ConfirmChannel, m: ConsumeMessage, attempt: number, o: Outcome): Promise<void> {
+  private onMessage(ch: ConfirmChannel, m: ConsumeMessage): Promise<void> {
     const props = m.properties;
-    if ('reply' in o && o.reply && props.replyTo) {
-      ch.publish('', props.replyTo, Buffer.from(toWireJson(o.reply)), {
-        correlationId: props.correlationId,
-        contentType: CONTENT_TYPE,
-      });
-    }
+    const attempt = Number(props.headers?.[ATTEMPT_HEADER] ?? 1);
     const firstFailedAt = () => props.headers?.['x-onair-first-failed-at'] ?? new Date().toISOString();
-    if (o.kind === 'retry') {
-      const queue = `${this.c.queue}.retry.${o.delayMs}`;
-      await publishConfirmed(ch, queue, m.content, {
-        ...props,
-        headers: {
-          ...props.headers,
-          [ATTEMPT_HEADER]: attempt + 1,
-          'x-onair-last-error': o.error.slice(0, 1000),
-          'x-onair-first-failed-at': firstFailedAt(),
-        },
-      });
-    } else if (o.kind === 'dead-letter') {
-      await publishConfirmed(ch, `${this.c.queue}.dlq`, m.content, {
-        ...props,
-        headers: {
-          ...props.headers,
-          'x-onair-reason': o.reason,
-          'x-onair-error': o.error.slice(0, 4000),
-          'x-onair-attempts': attempt,
-          'x-onair-failed-at': new Date().toISOString(),
-          'x-onair-first-failed-at': firstFailedAt(),
-          'x-onair-queue': this.c.queue,
-        },
-      });
-    }
-    ch.ack(m);
+    // Copies (retry, dead letter) are confirmed before the original is acked: nothing is lost.
+    return this.c.deliver({
+      body: m.content,
+      attempt,
+      reply: props.replyTo
+        ? async (body) => {
+            ch.publish('', props.replyTo, Buffer.from(body), {
+              correlationId: props.correlationId,
+              contentType: CONTENT_TYPE,
+            });
+          }
+        : undefined,
+      ack: async () => ch.ack(m),
+      retry: async (delayMs, error) => {
+        await publishConfirmed(ch, `${this.c.queue}.retry.${delayMs}`, m.content, {
+          ...props,
+          headers: {
+            ...props.headers,
+            [ATTEMPT_HEADER]: attempt + 1,
+            'x-onair-last-error': error.slice(0, 1000),
+            'x-onair-first-failed-at': firstFailedAt(),
+          },
+        });
+        ch.ack(m);
+      },
+      deadLetter: async (reason, error) => {
+        await publishConfirmed(ch, `${this.c.queue}.dlq`, m.content, {
+          ...props,
+          headers: {
+            ...props.headers,
+            'x-onair-reason': reason,
+            'x-onair-error': error.slice(0, 4000),
+            'x-onair-attempts': attempt,
+            'x-onair-failed-at': new Date().toISOString(),
+            'x-onair-first-failed-at': firstFailedAt(),
+            'x-onair-queue': this.c.queue,
+          },
+        });
+        ch.ack(m);
+      },
+    });
   }
 
   /**
@@ -476,14 +418,14 @@ class RabbitConsumer implements Consumer {
     this.renewTimer.unref();
   }
 
-  async stop(): Promise<void> {
-    if (this.stopped) return;
+  async cancel(): Promise<void> {
     this.stopped = true;
     clearInterval(this.renewTimer);
-    const ch = this.ch;
-    if (ch && this.tag) await ch.cancel(this.tag).catch(() => {});
-    if (this.inFlight > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
-    await ch?.close().catch(() => {});
+    if (this.ch && this.tag) await this.ch.cancel(this.tag).catch(() => {});
+  }
+
+  async release(): Promise<void> {
+    await this.ch?.close().catch(() => {});
     this.c.onStopped(this);
   }
 }

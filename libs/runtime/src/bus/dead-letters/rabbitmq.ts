@@ -16,9 +16,9 @@ import {
   parseDeadLetterId,
   parseMessage,
   type ReplayAllResult,
-  sourceGone,
   stringField,
 } from './types';
+import { type DeadLetterQueueAccess, replayEvery, replayOne, type Step, showOne } from './walk';
 
 /** How long an operation waits for another one (another admin, another gateway) to finish. */
 const LOCK_WAIT_MS = 15_000;
@@ -28,11 +28,9 @@ export interface RabbitDeadLettersOptions {
   lockWaitMs?: number;
 }
 
-type Step = { keep: boolean; stop?: boolean };
-
 /**
  * The dead letters of a namespace on RabbitMQ: `<queue>.dlq` next to each `<queue>`, with the
- * error, attempts and times in `x-onair-*` headers (see rabbitmq.ts, RabbitConsumer.settle).
+ * error, attempts and times in `x-onair-*` headers (see ../rabbitmq.ts, RabbitConsumer.onMessage).
  *
  * Every operation opens its own connection and first takes a namespace-wide lock: an exclusive
  * queue `<namespace>.dead-letters.lock`, which only one connection can hold and which the broker
@@ -83,13 +81,7 @@ export class RabbitDeadLetters implements DeadLetters {
     if (!ref) return undefined;
     return this.session(async (s) => {
       if (!(await s.exists(ref.deadLetterQueue))) return undefined;
-      let found: DeadLetterView | undefined;
-      await s.walk(ref.deadLetterQueue, async (m) => {
-        if (keyOf(m) !== ref.key) return { keep: true };
-        found = view(m, ref.deadLetterQueue, this.ns);
-        return { keep: true, stop: true };
-      });
-      return found;
+      return showOne(this.access(s, ref.deadLetterQueue), (m) => keyOf(m) === ref.key);
     });
   }
 
@@ -98,16 +90,7 @@ export class RabbitDeadLetters implements DeadLetters {
     if (!ref) return undefined;
     return this.session(async (s) => {
       if (!(await s.exists(ref.deadLetterQueue))) return undefined;
-      let found: DeadLetterView | undefined;
-      await s.walk(ref.deadLetterQueue, async (m) => {
-        if (keyOf(m) !== ref.key) return { keep: true };
-        const v = view(m, ref.deadLetterQueue, this.ns);
-        if (!(await s.isSource(v.queue))) throw sourceGone(v.queue);
-        await s.publish(v.queue, m.content, replayOptions(m.properties));
-        found = v;
-        return { keep: false, stop: true };
-      });
-      return found;
+      return replayOne(this.access(s, ref.deadLetterQueue), (m) => keyOf(m) === ref.key);
     });
   }
 
@@ -115,22 +98,19 @@ export class RabbitDeadLetters implements DeadLetters {
     return this.session(async (s) => {
       const dlqs = queue ? [await s.requireDlq(this.dlqOf(queue))] : await s.deadLetterQueues();
       const result: ReplayAllResult = { replayed: 0, skipped: [] };
-      for (const dlq of dlqs) {
-        const live = new Map<string, boolean>();
-        await s.walk(dlq, async (m) => {
-          const v = view(m, dlq, this.ns);
-          if (!live.has(v.queue)) live.set(v.queue, await s.isSource(v.queue));
-          if (!live.get(v.queue)) {
-            result.skipped.push({ id: v.id, queue: v.queue, reason: sourceGone(v.queue).message });
-            return { keep: true };
-          }
-          await s.publish(v.queue, m.content, replayOptions(m.properties));
-          result.replayed++;
-          return { keep: false };
-        });
-      }
+      for (const dlq of dlqs) await replayEvery(this.access(s, dlq), result);
       return result;
     });
+  }
+
+  /** One DLQ for the shared show / replay operations (walk.ts); a replay goes to its source queue by name. */
+  private access(s: Session, dlq: string): DeadLetterQueueAccess<GetMessage, string> {
+    return {
+      walk: (visit) => s.walk(dlq, visit),
+      view: (m) => view(m, dlq, this.ns),
+      target: async (queue) => ((await s.isSource(queue)) ? queue : undefined),
+      resend: (queue, m) => s.publish(queue, m.content, replayOptions(m.properties)),
+    };
   }
 
   async purge(queue: string): Promise<{ queue: string; purged: number }> {

@@ -12,6 +12,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { AppError, isAppError } from '../../errors';
 import { listNamespaceQueues, queueNameOf } from '../instance-queues';
+import { errorName, isMissingQueue } from '../sqs/aws-errors';
+import { DLQ_ATTRS, TYPE_ATTR } from '../sqs/names';
 import {
   clampLimit,
   type DeadLetterList,
@@ -25,20 +27,12 @@ import {
   parseDeadLetterId,
   parseMessage,
   type ReplayAllResult,
-  sourceGone,
   stringField,
 } from './types';
+import { type DeadLetterQueueAccess, replayEvery, replayOne, type Step, showOne } from './walk';
 
-/** Message attributes a dead letter carries (sqs.ts writes them; DLQ_ATTRS there). */
-const ATTR = {
-  type: 'onair.type',
-  reason: 'onair.reason',
-  error: 'onair.error',
-  attempts: 'onair.attempts',
-  failedAt: 'onair.failed-at',
-  firstFailedAt: 'onair.first-failed-at',
-  queue: 'onair.queue',
-} as const;
+/** Message attributes a dead letter carries (the SQS consumer writes them: sqs/consumer.ts). */
+const ATTR = { type: TYPE_ATTR, ...DLQ_ATTRS } as const;
 /** How long a walk keeps the messages it has received hidden (it shows them again at its end). */
 const WALK_VISIBILITY_S = 120;
 
@@ -48,11 +42,9 @@ export interface SqsDeadLettersOptions {
   waitTimeSeconds?: number;
 }
 
-type Step = { keep: boolean; stop?: boolean };
-
 /**
  * The dead letters of a namespace on SQS: `<queue>-dlq` next to each `<queue>`, with the error,
- * attempts and times in message attributes (sqs.ts, SqsConsumer.settle), and messages moved there
+ * attempts and times in message attributes (sqs/consumer.ts), and messages moved there
  * by the queue's redrive policy (a consumer that kept crashing) without them.
  *
  * Which DLQs exist: ListQueues with the namespace prefix. Reading a DLQ receives its messages with
@@ -106,13 +98,8 @@ export class SqsDeadLetters implements DeadLetters {
     return this.guard(async () => {
       const ref = await this.ref(id);
       if (!ref) return undefined;
-      let found: DeadLetterView | undefined;
-      await this.walk(ref.url, await this.count(ref.url), async (m) => {
-        if (m.MessageId !== ref.key) return { keep: true };
-        found = this.view(m, ref.deadLetterQueue);
-        return { keep: true, stop: true };
-      });
-      return found;
+      const dlq = await this.access({ name: ref.deadLetterQueue, url: ref.url });
+      return showOne(dlq, (m) => m.MessageId === ref.key);
     });
   }
 
@@ -120,17 +107,8 @@ export class SqsDeadLetters implements DeadLetters {
     return this.guard(async () => {
       const ref = await this.ref(id);
       if (!ref) return undefined;
-      let found: DeadLetterView | undefined;
-      await this.walk(ref.url, await this.count(ref.url), async (m) => {
-        if (m.MessageId !== ref.key) return { keep: true };
-        const v = this.view(m, ref.deadLetterQueue);
-        const target = await this.sourceUrl(v.queue);
-        if (!target) throw sourceGone(v.queue);
-        await this.resend(target, ref.url, m);
-        found = v;
-        return { keep: false, stop: true };
-      });
-      return found;
+      const dlq = await this.access({ name: ref.deadLetterQueue, url: ref.url });
+      return replayOne(dlq, (m) => m.MessageId === ref.key);
     });
   }
 
@@ -138,23 +116,20 @@ export class SqsDeadLetters implements DeadLetters {
     return this.guard(async () => {
       const dlqs = queue ? [await this.requireDlq(this.dlqOf(queue))] : await this.deadLetterQueues();
       const result: ReplayAllResult = { replayed: 0, skipped: [] };
-      for (const dlq of dlqs) {
-        const targets = new Map<string, string | undefined>();
-        await this.walk(dlq.url, await this.count(dlq.url), async (m) => {
-          const v = this.view(m, dlq.name);
-          if (!targets.has(v.queue)) targets.set(v.queue, await this.sourceUrl(v.queue));
-          const target = targets.get(v.queue);
-          if (!target) {
-            result.skipped.push({ id: v.id, queue: v.queue, reason: sourceGone(v.queue).message });
-            return { keep: true };
-          }
-          await this.resend(target, dlq.url, m);
-          result.replayed++;
-          return { keep: false };
-        });
-      }
+      for (const dlq of dlqs) await replayEvery(await this.access(dlq), result);
       return result;
     });
+  }
+
+  /** One DLQ for the shared show / replay operations (walk.ts); a replay goes to its source queue's URL. */
+  private async access(dlq: { name: string; url: string }): Promise<DeadLetterQueueAccess<Message, string>> {
+    const count = await this.count(dlq.url);
+    return {
+      walk: (visit) => this.walk(dlq.url, count, visit),
+      view: (m) => this.view(m, dlq.name),
+      target: (queue) => this.sourceUrl(queue),
+      resend: (target, m) => this.resend(target, dlq.url, m),
+    };
   }
 
   purge(queue: string): Promise<{ queue: string; purged: number }> {
@@ -228,7 +203,7 @@ export class SqsDeadLetters implements DeadLetters {
     try {
       return (await this.sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
     } catch (e) {
-      if (/NonExistentQueue|QueueDoesNotExist/.test(errorName(e))) return undefined;
+      if (isMissingQueue(e)) return undefined;
       throw e;
     }
   }
@@ -361,9 +336,4 @@ function unwrapEventBridge(v: unknown): unknown {
   if (v && typeof v === 'object' && !Array.isArray(v) && 'detail-type' in v && 'detail' in v)
     return (v as { detail: unknown }).detail;
   return v;
-}
-
-function errorName(e: unknown): string {
-  const x = e as { name?: string; Code?: string; code?: string } | undefined;
-  return `${x?.name ?? ''} ${x?.Code ?? ''} ${x?.code ?? ''}`;
 }

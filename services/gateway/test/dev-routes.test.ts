@@ -20,7 +20,7 @@ describe('development routes', () => {
   });
 
   describe('on a gateway', () => {
-    const buses = testBuses();
+    const buses = testBuses({ transport: 'memory' });
     const apps: FastifyInstance[] = [];
     const gateway = async (dev: boolean) => {
       const bus = await (await buses).make('gateway');

@@ -1,5 +1,5 @@
 // stream-svc's LiveKit rooms against the LiveKit stand-in (real RoomServiceClient), dynalite and
-// RabbitMQ: commands over the bus, and participant counts from the webhooks the stand-in emits.
+// the in-memory bus: commands over the bus, and participant counts from the webhooks the stand-in emits.
 import { AccessToken } from 'livekit-server-sdk';
 import { deriveId, type Envelope, LiveKitWebhookReceived, makeEnvelope } from '@onair/contracts';
 import { type Bus, createDocumentClient, ensureTable, silentLogger } from '@onair/runtime';
@@ -24,7 +24,7 @@ describe('stream-svc: LiveKit rooms', () => {
   const events: Envelope[] = [];
 
   beforeAll(async () => {
-    buses = await testBuses();
+    buses = await testBuses({ transport: 'memory' });
     dyn = await startDynalite();
     lk = await startLiveKitStandIn({ apiKey: API_KEY, apiSecret: API_SECRET });
     const ddb = createDocumentClient({ region: 'us-east-1', endpoint: dyn.endpoint });

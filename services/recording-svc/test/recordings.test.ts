@@ -1,4 +1,4 @@
-// recording-svc against the LiveKit stand-in (real EgressClient), fauxqs S3, dynalite and RabbitMQ:
+// recording-svc against the LiveKit stand-in (real EgressClient), fauxqs S3, dynalite and the in-memory bus:
 // both 409s, the status lifecycle from webhooks (one lost, one duplicated), reconciliation with
 // ListEgress repairing what was lost, and delete removing the S3 object.
 import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -30,7 +30,7 @@ describe('recording-svc: LiveKit egress to S3', () => {
   const events: Envelope[] = [];
 
   beforeAll(async () => {
-    buses = await testBuses();
+    buses = await testBuses({ transport: 'memory' });
     [dyn, fauxqs] = await Promise.all([startDynalite(), startFauxqsProcess()]);
     s3 = new S3Client({ endpoint: fauxqs.address, region: 'us-east-1', forcePathStyle: true });
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));

@@ -1,0 +1,4 @@
+import { busContract } from './bus-contract';
+import { memoryHarness } from './memory-harness';
+
+busContract('memory', memoryHarness);
