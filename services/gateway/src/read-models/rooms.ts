@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/
 import { queryAll } from '@onair/runtime';
 import type { ParticipantView, RoomView } from '@onair/contracts';
 import type { Static } from '@sinclair/typebox';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor } from '@onair/runtime';
 
 export type RoomRecord = Static<typeof RoomView>;
 export type ParticipantRecord = Static<typeof ParticipantView>;

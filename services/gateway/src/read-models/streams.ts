@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StreamStatus, StreamView } from '@onair/contracts';
 import type { Static } from '@sinclair/typebox';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor } from '@onair/runtime';
 
 export type StreamStatusName = Static<typeof StreamStatus>;
 
