@@ -23,7 +23,7 @@ import {
   EGRESS_WEBHOOK_PATTERNS,
   EGRESS_WEBHOOK_SUBSCRIBER,
 } from '../../../services/recording-svc/src/recordings/index';
-import { recordingsTable } from '../../../services/recording-svc/src/recordings/table';
+import { recordingsTable } from '../../../services/recording-svc/src/table';
 import { Config as StreamConfig } from '../../../services/stream-svc/src/config';
 import { ROOMS_PATTERNS, ROOMS_SUBSCRIBER } from '../../../services/stream-svc/src/rooms/index';
 import { STREAM_TABLE_INDEXES } from '../../../services/stream-svc/src/streams/store';

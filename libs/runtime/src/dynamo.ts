@@ -4,7 +4,17 @@ import {
   DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  type DeleteCommand,
+  type DeleteCommandOutput,
+  DynamoDBDocumentClient,
+  type PutCommand,
+  type PutCommandOutput,
+  paginateQuery,
+  type QueryCommandInput,
+  type UpdateCommand,
+  type UpdateCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
 
 export interface TableSpec {
   name: string;
@@ -82,6 +92,39 @@ export async function tableReachable(ddb: DynamoDBDocumentClient, name: string):
 /** Whether a DynamoDB write failed its ConditionExpression (the expected outcome of a race, not an error). */
 export function isConditionFailure(e: unknown): boolean {
   return (e as Error | undefined)?.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * Send a write with a ConditionExpression: its output, or undefined when the condition did not
+ * hold (a lost race or a state that forbids the write: the caller decides what that means).
+ * Every other error is thrown.
+ */
+export function conditionalWrite(
+  ddb: DynamoDBDocumentClient,
+  write: PutCommand,
+): Promise<PutCommandOutput | undefined>;
+export function conditionalWrite(
+  ddb: DynamoDBDocumentClient,
+  write: UpdateCommand,
+): Promise<UpdateCommandOutput | undefined>;
+export function conditionalWrite(
+  ddb: DynamoDBDocumentClient,
+  write: DeleteCommand,
+): Promise<DeleteCommandOutput | undefined>;
+export async function conditionalWrite(
+  ddb: DynamoDBDocumentClient,
+  write: PutCommand | UpdateCommand | DeleteCommand,
+): Promise<PutCommandOutput | UpdateCommandOutput | DeleteCommandOutput | undefined> {
+  // send() is typed per command class and takes no union; the overloads above keep callers exact.
+  const send = ddb.send.bind(ddb) as (
+    w: PutCommand | UpdateCommand | DeleteCommand,
+  ) => Promise<PutCommandOutput | UpdateCommandOutput | DeleteCommandOutput>;
+  try {
+    return await send(write);
+  } catch (e) {
+    if (isConditionFailure(e)) return undefined;
+    throw e;
+  }
 }
 
 /** Every item a query matches, page after page (lib-dynamodb's paginator follows LastEvaluatedKey). */

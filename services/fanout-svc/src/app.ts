@@ -9,7 +9,7 @@ import {
   envelopeOf,
 } from '@onair/contracts';
 import type { Bus, Consumer, Logger } from '@onair/runtime';
-import { MessageRouter } from '@onair/runtime';
+import { MessageRouter, periodicJob } from '@onair/runtime';
 import { deliveryFor, ROUTED_SUBSCRIBER, ROUTED_TYPES } from './deliveries';
 import { type GatewayRegistry, MemoryGatewayRegistry } from './gateways';
 import { PresenceIndex } from './presence-index';
@@ -48,7 +48,18 @@ export function buildService(deps: Deps) {
   const index = new PresenceIndex();
   const gateways = deps.gateways ?? new MemoryGatewayRegistry();
   const consumers: Consumer[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  /** Forget the gateways that stopped sending snapshots, here and in the table. */
+  const expiry = periodicJob({
+    run: async () => {
+      const gone = index.expire();
+      if (gone.length === 0) return;
+      deps.logger.info({ gone }, 'forgot gateways that stopped sending presence snapshots');
+      await gateways.forget(gone);
+    },
+    everyMs: deps.expireEveryMs ?? 5000,
+    logger: deps.logger,
+    failureMessage: 'could not forget the gateways that stopped sending presence snapshots',
+  });
   /** Gateways whose snapshot came since this instance asked for them. */
   const answered = new Set<string>();
   let onAnswer: (() => void) | undefined;
@@ -166,19 +177,10 @@ export function buildService(deps: Deps) {
       // sequence order. One at a time, every event waited for the previous one's round trips.
       consumers.push(await deps.bus.subscribe(ROUTED_SUBSCRIBER, ROUTED_TYPES, route, { concurrency: 32 }));
       routing = true;
-      timer = setInterval(() => {
-        const gone = index.expire();
-        if (gone.length) {
-          deps.logger.info({ gone }, 'forgot gateways that stopped sending presence snapshots');
-          gateways
-            .forget(gone)
-            .catch((err: unknown) => deps.logger.warn({ err }, 'could not forget gateways in the table'));
-        }
-      }, deps.expireEveryMs ?? 5000);
-      timer.unref();
+      expiry.start();
     },
     async stop() {
-      if (timer) clearInterval(timer);
+      await expiry.stop();
       await Promise.all(consumers.splice(0).map((c) => c.stop()));
     },
   };

@@ -10,7 +10,7 @@ import { type LiveKitStandIn, startLiveKitStandIn } from '../../../devstack/src/
 import { startDynalite, startFauxqsProcess, testBuses } from '../../../test/support';
 import { buildService as buildRecordingSvc } from '../../recording-svc/src/app';
 import { LiveKitEgressAdapter } from '../../recording-svc/src/livekit/egress-adapter';
-import { recordingsTable } from '../../recording-svc/src/recordings/table';
+import { recordingsTable } from '../../recording-svc/src/table';
 import { S3RecordingObjects } from '../../recording-svc/src/storage/s3-adapter';
 import { buildService as buildStreamSvc } from '../../stream-svc/src/app';
 import { LiveKitRoomsAdapter } from '../../stream-svc/src/livekit/rooms-adapter';

@@ -3,7 +3,7 @@ import { runService } from '@onair/runtime';
 import { buildService } from './app';
 import { Config } from './config';
 import { LiveKitEgressAdapter } from './livekit/egress-adapter';
-import { recordingsTable } from './recordings/table';
+import { recordingsTable } from './table';
 import { S3RecordingObjects } from './storage/s3-adapter';
 
 void runService({

@@ -24,7 +24,7 @@ import {
   stopRecording,
 } from '../src/recordings/handlers';
 import { RecordingStore } from '../src/recordings/store';
-import { recordingsTable } from '../src/recordings/table';
+import { recordingsTable } from '../src/table';
 import { FakeRecordingObjects } from '../src/storage/objects-fake';
 
 const actor = { userId: 'alice', roles: ['streamer' as const] };

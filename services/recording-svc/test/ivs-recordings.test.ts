@@ -10,7 +10,7 @@ import { ivsRecordingId } from '../src/ivs/recording-events';
 import { FakeLiveKitEgress } from '../src/livekit/egress-fake';
 import { recordingsModule } from '../src/recordings';
 import { deleteRecording } from '../src/recordings/handlers';
-import { recordingsTable } from '../src/recordings/table';
+import { recordingsTable } from '../src/table';
 import { S3RecordingObjects } from '../src/storage/s3-adapter';
 
 const BUCKET = 'ivs-recordings';

@@ -9,7 +9,7 @@ import { type LiveKitStandIn, startLiveKitStandIn } from '../../../devstack/src/
 import { startDynalite, startFauxqsProcess, testBuses, waitFor } from '../../../test/support';
 import { buildService } from '../src/app';
 import { LiveKitEgressAdapter } from '../src/livekit/egress-adapter';
-import { recordingsTable } from '../src/recordings/table';
+import { recordingsTable } from '../src/table';
 import { S3RecordingObjects } from '../src/storage/s3-adapter';
 
 const API_KEY = 'devkey';

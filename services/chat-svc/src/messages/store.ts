@@ -1,4 +1,4 @@
-import { isConditionFailure } from '@onair/runtime';
+import { conditionalWrite } from '@onair/runtime';
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
@@ -7,45 +7,32 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ChatMessageSent } from '@onair/contracts';
 import { notFound } from '@onair/runtime';
-import type { Static } from '@sinclair/typebox';
+import {
+  type ChatBan,
+  banFromItem,
+  banInForce,
+  banItem,
+  banKey,
+  claimFromItem,
+  claimItem,
+  claimKey,
+  messageFromItem,
+  messageIdItem,
+  messageIdKey,
+  messageItem,
+  messageKey,
+  messagesBetween,
+  type RequestClaim,
+  requestKey,
+  roomKey,
+  type StoredMessage,
+} from '../table';
 
-export type StoredMessage = Static<(typeof ChatMessageSent)['schema']> & { deleted?: boolean };
-
-/**
- * Native chat data, in chat-svc's table beside the room item (PK = ROOM#<roomId>):
- *   SK = ROOM                        the room; `lastSeq` is the room's sequence counter
- *   SK = MSG#<seq, 12 digits>        a message (content removed when deleted: a tombstone)
- *   SK = MID#<messageId>             message id -> seq
- *   SK = REQ#<userId>#<requestId>    idempotency: the claim of a client's request id (RequestClaim);
- *                                    a resend of it gets the same message and takes no number
- *   SK = BAN#<userId>                a ban (no `until`) or a timeout (until = ISO time)
- * Every write is a single-item write (conditional where it must be) or a batch of independent
- * puts; no transactions.
- */
-const pk = (roomId: string) => `ROOM#${roomId}`;
-const msgSk = (seq: number) => `MSG#${String(seq).padStart(12, '0')}`;
-const reqSk = (userId: string, requestId: string) => `REQ#${userId}#${requestId}`;
-
-/**
- * A client's request id, claimed before its message takes a sequence number: the message as it
- * will be stored (without its number), which send is working on it (`owner`, the command id),
- * since when, and the number once taken. A resend finds the claim and is answered with the
- * message, and whoever finds a claim with a number but no stored message stores it.
- */
-export interface RequestClaim {
-  requestId: string;
-  owner: string;
-  claimedAt: string;
-  seq?: number;
-  message: Omit<StoredMessage, 'seq' | 'deleted'>;
-}
-
-function claimOf(item: Record<string, unknown>): RequestClaim {
-  const { PK: _pk, SK: _sk, ...rest } = item;
-  return rest as unknown as RequestClaim;
-}
+// Native chat data lives in chat-svc's table beside the room item (layout in ../table.ts). Every
+// write is a single-item write (conditional where it must be) or a batch of independent puts; no
+// transactions. The item types live with the layout; the engines import them from here.
+export type { RequestClaim, StoredMessage };
 
 export class MessageStore {
   constructor(
@@ -55,23 +42,20 @@ export class MessageStore {
 
   /** The next sequence number of an active room: strictly increasing, never reused. */
   async nextSeq(roomId: string): Promise<number> {
-    try {
-      const out = await this.ddb.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { PK: pk(roomId), SK: 'ROOM' },
-          UpdateExpression: 'SET lastSeq = if_not_exists(lastSeq, :zero) + :one',
-          ConditionExpression: '#s = :active',
-          ExpressionAttributeNames: { '#s': 'state' },
-          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':active': 'active' },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return Number(out.Attributes?.lastSeq);
-    } catch (e) {
-      if (isConditionFailure(e)) throw notFound(`Chat room ${roomId} not found`);
-      throw e;
-    }
+    const out = await conditionalWrite(
+      this.ddb,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: roomKey(roomId),
+        UpdateExpression: 'SET lastSeq = if_not_exists(lastSeq, :zero) + :one',
+        ConditionExpression: '#s = :active',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':active': 'active' },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    if (!out) throw notFound(`Chat room ${roomId} not found`);
+    return Number(out.Attributes?.lastSeq);
   }
 
   /**
@@ -80,29 +64,22 @@ export class MessageStore {
    * the claim made before.
    */
   async claimRequest(claim: RequestClaim): Promise<RequestClaim | undefined> {
-    try {
-      await this.ddb.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            PK: pk(claim.message.roomId),
-            SK: reqSk(claim.message.sender.userId, claim.requestId),
-            ...claim,
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
-      return undefined;
-    } catch (e) {
-      if (!isConditionFailure(e)) throw e;
-      const earlier = await this.requestClaim(
-        claim.message.roomId,
-        claim.message.sender.userId,
-        claim.requestId,
-      );
-      if (!earlier) throw new Error('a request claim exists and cannot be read');
-      return earlier;
-    }
+    const claimed = await conditionalWrite(
+      this.ddb,
+      new PutCommand({
+        TableName: this.table,
+        Item: claimItem(claim),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+    if (claimed) return undefined;
+    const earlier = await this.requestClaim(
+      claim.message.roomId,
+      claim.message.sender.userId,
+      claim.requestId,
+    );
+    if (!earlier) throw new Error('a request claim exists and cannot be read');
+    return earlier;
   }
 
   /** The claim of a client request id, if it was claimed. */
@@ -110,11 +87,11 @@ export class MessageStore {
     const out = await this.ddb.send(
       new GetCommand({
         TableName: this.table,
-        Key: { PK: pk(roomId), SK: reqSk(userId, requestId) },
+        Key: requestKey(roomId, userId, requestId),
         ConsistentRead: true,
       }),
     );
-    return out.Item ? claimOf(out.Item) : undefined;
+    return out.Item && claimFromItem(out.Item);
   }
 
   /**
@@ -123,42 +100,34 @@ export class MessageStore {
    * got there first.
    */
   async takeOverClaim(claim: RequestClaim, owner: string, at: string): Promise<boolean> {
-    try {
-      await this.ddb.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { PK: pk(claim.message.roomId), SK: reqSk(claim.message.sender.userId, claim.requestId) },
-          UpdateExpression: 'SET #o = :me, claimedAt = :at',
-          ConditionExpression: '#o = :was AND attribute_not_exists(seq)',
-          ExpressionAttributeNames: { '#o': 'owner' },
-          ExpressionAttributeValues: { ':me': owner, ':was': claim.owner, ':at': at },
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+    const taken = await conditionalWrite(
+      this.ddb,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: claimKey(claim),
+        UpdateExpression: 'SET #o = :me, claimedAt = :at',
+        ConditionExpression: '#o = :was AND attribute_not_exists(seq)',
+        ExpressionAttributeNames: { '#o': 'owner' },
+        ExpressionAttributeValues: { ':me': owner, ':was': claim.owner, ':at': at },
+      }),
+    );
+    return taken !== undefined;
   }
 
   /** Record the sequence number a claim's message got (once: a claim never changes its number). */
   async setClaimSeq(claim: RequestClaim, seq: number): Promise<boolean> {
-    try {
-      await this.ddb.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { PK: pk(claim.message.roomId), SK: reqSk(claim.message.sender.userId, claim.requestId) },
-          UpdateExpression: 'SET seq = :seq',
-          ConditionExpression: '#o = :me AND attribute_not_exists(seq)',
-          ExpressionAttributeNames: { '#o': 'owner' },
-          ExpressionAttributeValues: { ':seq': seq, ':me': claim.owner },
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+    const set = await conditionalWrite(
+      this.ddb,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: claimKey(claim),
+        UpdateExpression: 'SET seq = :seq',
+        ConditionExpression: '#o = :me AND attribute_not_exists(seq)',
+        ExpressionAttributeNames: { '#o': 'owner' },
+        ExpressionAttributeValues: { ':seq': seq, ':me': claim.owner },
+      }),
+    );
+    return set !== undefined;
   }
 
   async putMessage(m: StoredMessage): Promise<void> {
@@ -166,10 +135,7 @@ export class MessageStore {
     // seq this message's). A batch may leave items unprocessed when throttled: those are sent
     // again, a few times, before the send fails (and the client's retry replays the claim).
     let items: Record<string, Array<{ PutRequest: { Item: Record<string, unknown> } }>> | undefined = {
-      [this.table]: [
-        { PutRequest: { Item: { PK: pk(m.roomId), SK: msgSk(m.seq), ...m } } },
-        { PutRequest: { Item: { PK: pk(m.roomId), SK: `MID#${m.messageId}`, seq: m.seq } } },
-      ],
+      [this.table]: [{ PutRequest: { Item: messageItem(m) } }, { PutRequest: { Item: messageIdItem(m) } }],
     };
     for (let attempt = 1; items && Object.keys(items).length > 0; attempt++) {
       if (attempt > 5)
@@ -185,41 +151,33 @@ export class MessageStore {
    * for a send that finishes what another one started, which must not bring a deleted message back.
    */
   async putMessageIfAbsent(m: StoredMessage): Promise<void> {
-    try {
-      await this.ddb.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { PK: pk(m.roomId), SK: msgSk(m.seq), ...m },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
-    } catch (e) {
-      if (!isConditionFailure(e)) throw e;
-    }
-    await this.ddb.send(
+    await conditionalWrite(
+      this.ddb,
       new PutCommand({
         TableName: this.table,
-        Item: { PK: pk(m.roomId), SK: `MID#${m.messageId}`, seq: m.seq },
+        Item: messageItem(m),
+        ConditionExpression: 'attribute_not_exists(PK)',
       }),
     );
+    await this.ddb.send(new PutCommand({ TableName: this.table, Item: messageIdItem(m) }));
   }
 
   async getMessage(roomId: string, seq: number): Promise<StoredMessage | undefined> {
     const out = await this.ddb.send(
       new GetCommand({
         TableName: this.table,
-        Key: { PK: pk(roomId), SK: msgSk(seq) },
+        Key: messageKey(roomId, seq),
         ConsistentRead: true,
       }),
     );
-    return out.Item ? strip(out.Item) : undefined;
+    return out.Item && messageFromItem(out.Item);
   }
 
   async seqOf(roomId: string, messageId: string): Promise<number | undefined> {
     const out = await this.ddb.send(
       new GetCommand({
         TableName: this.table,
-        Key: { PK: pk(roomId), SK: `MID#${messageId}` },
+        Key: messageIdKey(roomId, messageId),
         ConsistentRead: true,
       }),
     );
@@ -231,7 +189,7 @@ export class MessageStore {
     await this.ddb.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { PK: pk(roomId), SK: msgSk(seq) },
+        Key: messageKey(roomId, seq),
         UpdateExpression: 'SET deleted = :t, content = :empty REMOVE attributes',
         ConditionExpression: 'attribute_exists(PK)',
         ExpressionAttributeValues: { ':t': true, ':empty': '' },
@@ -248,32 +206,18 @@ export class MessageStore {
     const out = await this.ddb.send(
       new QueryCommand({
         TableName: this.table,
-        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': pk(roomId),
-          ':from': msgSk(afterSeq + 1),
-          ':to': msgSk(999_999_999_999),
-        },
+        ...messagesBetween(roomId, afterSeq + 1),
         Limit: limit,
         ConsistentRead: true,
       }),
     );
-    const messages = (out.Items ?? []).map(strip).filter((m) => !m.deleted);
+    const messages = (out.Items ?? []).map(messageFromItem).filter((m) => !m.deleted);
     return { messages, more: Boolean(out.LastEvaluatedKey) };
   }
 
   async ban(roomId: string, userId: string, until: string | undefined, reason?: string): Promise<void> {
     await this.ddb.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          PK: pk(roomId),
-          SK: `BAN#${userId}`,
-          userId,
-          ...(until ? { until } : {}),
-          ...(reason ? { reason } : {}),
-        },
-      }),
+      new PutCommand({ TableName: this.table, Item: banItem(roomId, userId, { until, reason }) }),
     );
   }
 
@@ -281,7 +225,7 @@ export class MessageStore {
     await this.ddb.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { PK: pk(roomId), SK: `BAN#${userId}` },
+        Key: banKey(roomId, userId),
         UpdateExpression: 'SET lifted = :t',
         ExpressionAttributeValues: { ':t': true },
       }),
@@ -293,28 +237,18 @@ export class MessageStore {
     const out = await this.ddb.send(
       new GetCommand({
         TableName: this.table,
-        Key: { PK: pk(roomId), SK: `BAN#${userId}` },
+        Key: banKey(roomId, userId),
         ConsistentRead: true,
       }),
     );
-    const b = out.Item;
-    if (!b || b.lifted) return undefined;
-    return { until: b.until as string | undefined, reason: b.reason as string | undefined };
+    return banFromItem(out.Item);
   }
 }
 
 /** A ban (no `until`) or a timeout (`until`, ISO time). */
-export interface Ban {
-  until?: string;
-  reason?: string;
-}
+export type Ban = ChatBan;
 
 /** Whether a ban is in force at `now` (a timeout ends at its `until`). */
 export function inForce(ban: Ban | undefined, now: Date): ban is Ban {
-  return ban !== undefined && !(ban.until && Date.parse(ban.until) <= now.getTime());
-}
-
-function strip(item: Record<string, unknown>): StoredMessage {
-  const { PK: _pk, SK: _sk, ...rest } = item;
-  return rest as unknown as StoredMessage;
+  return ban !== undefined && banInForce(ban, now.getTime());
 }

@@ -1,11 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@onair/runtime';
+import { banFromItem, banInForce, banKey, type ChatBan } from '@onair/chat-svc/table';
 
 /** A ban (no `until`) or a timeout (`until`, ISO time) that is in force now. */
-export interface ActiveBan {
-  until?: string;
-  reason?: string;
-}
+export type ActiveBan = ChatBan;
 
 /** Who may not be in a room: what the chat edge and the history route ask before letting a user in. */
 export interface BanLookup {
@@ -13,8 +11,7 @@ export interface BanLookup {
 }
 
 /**
- * Bans and timeouts as chat-svc stores them in its table (services/chat-svc/src/messages/store.ts:
- * PK ROOM#<roomId>, SK BAN#<userId>; `until` for a timeout, `lifted` once lifted). Read
+ * Bans and timeouts as chat-svc stores them, read through its table module. Read
  * consistently and not cached, so a ban takes effect on the very next join, upgrade or history
  * read; every caller is rate limited (joins per connection, REST per client), which bounds the reads.
  */
@@ -27,28 +24,15 @@ export class ChatBansReadModel implements BanLookup {
 
   async activeBan(roomId: string, userId: string): Promise<ActiveBan | undefined> {
     const out = await this.ddb.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: { PK: `ROOM#${roomId}`, SK: `BAN#${userId}` },
-        ConsistentRead: true,
-      }),
+      new GetCommand({ TableName: this.table, Key: banKey(roomId, userId), ConsistentRead: true }),
     );
-    const b = out.Item;
-    if (!b || b.lifted) return undefined;
-    const ban: ActiveBan = {
-      ...(typeof b.until === 'string' ? { until: b.until } : {}),
-      ...(typeof b.reason === 'string' ? { reason: b.reason } : {}),
-    };
-    return inForce(ban, this.now()) ? ban : undefined;
+    const ban = banFromItem(out.Item);
+    return ban && inForce(ban, this.now()) ? ban : undefined;
   }
 }
 
-/** Whether a stored ban holds at `now` (a timeout ends at its `until`; an unreadable `until` holds). */
-export function inForce(ban: ActiveBan, now: number): boolean {
-  if (ban.until === undefined) return true;
-  const ends = Date.parse(ban.until);
-  return Number.isNaN(ends) || ends > now;
-}
+/** Whether a stored ban holds at `now`, in ms (chat-svc's rule: a timeout ends at its `until`). */
+export const inForce = banInForce;
 
 /** The refusal a banned or timed-out user gets (the same words chat-svc uses). */
 export function bannedError(ban: ActiveBan): AppError {

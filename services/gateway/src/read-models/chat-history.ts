@@ -1,16 +1,22 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from '@onair/runtime';
 import { type ChatMessageSent, wire } from '@onair/contracts';
+import { messageFromItem, messagesBetween, messagesOf, type StoredMessage } from '@onair/chat-svc/table';
 import type { Static } from '@sinclair/typebox';
 import type { HistoryReader } from '../ws/routes';
 
 export type HistoryMessage = Static<(typeof ChatMessageSent)['schema']>;
 
-const msgSk = (seq: number) => `MSG#${String(seq).padStart(12, '0')}`;
+/** A stored message as the history shows it: tombstones have no message. */
+function shown(item: Record<string, unknown>): { seq: number; message?: HistoryMessage } {
+  const { deleted, ...message }: StoredMessage = messageFromItem(item);
+  const seq = Number(message.seq);
+  return deleted ? { seq } : { seq, message };
+}
 
 /**
- * A native room's message history, read from chat-svc's table (chat-svc writes it; layout in
- * services/chat-svc/src/messages/store.ts). Deleted messages are tombstones and are left out.
+ * A native room's message history, read from chat-svc's table through its table module (chat-svc
+ * writes it). Deleted messages are tombstones and are left out.
  */
 export class ChatHistoryReadModel implements HistoryReader {
   constructor(
@@ -31,12 +37,7 @@ export class ChatHistoryReadModel implements HistoryReader {
       const out = await this.ddb.send(
         new QueryCommand({
           TableName: this.table,
-          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': `ROOM#${roomId}`,
-            ':from': msgSk(from),
-            ':to': msgSk(999_999_999_999),
-          },
+          ...messagesBetween(roomId, from),
           Limit: limit + 1 - messages.length,
           // A reconnecting client's recovery must see what was stored before it asked.
           ConsistentRead: true,
@@ -44,10 +45,8 @@ export class ChatHistoryReadModel implements HistoryReader {
       );
       const items = out.Items ?? [];
       for (const it of items) {
-        if (!it.deleted) {
-          const { PK: _p, SK: _s, deleted: _d, ...m } = it;
-          messages.push(m as HistoryMessage);
-        }
+        const { message } = shown(it);
+        if (message) messages.push(message);
       }
       const hasMore = messages.length > limit;
       if (hasMore) return { messages: messages.slice(0, limit), hasMore };
@@ -72,8 +71,7 @@ export class ChatHistoryReadModel implements HistoryReader {
     const out = await this.ddb.send(
       new QueryCommand({
         TableName: this.table,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :msg)',
-        ExpressionAttributeValues: { ':pk': `ROOM#${roomId}`, ':msg': 'MSG#' },
+        ...messagesOf(roomId),
         ExpressionAttributeNames: { '#seq': 'seq' },
         ProjectionExpression: '#seq',
         ScanIndexForward: false,
@@ -98,19 +96,13 @@ export class ChatHistoryReadModel implements HistoryReader {
     if (uptoSeq <= afterSeq) return out;
     const items = await queryAll(this.ddb, {
       TableName: this.table,
-      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-      ExpressionAttributeValues: {
-        ':pk': `ROOM#${roomId}`,
-        ':from': msgSk(afterSeq + 1),
-        ':to': msgSk(uptoSeq),
-      },
+      ...messagesBetween(roomId, afterSeq + 1, uptoSeq),
       ConsistentRead: true,
     });
     for (const it of items) {
-      const { PK: _p, SK: _s, deleted, ...m } = it;
-      const seq = Number(it.seq);
+      const { seq, message } = shown(it);
       if (!Number.isSafeInteger(seq)) continue;
-      out.push(deleted ? { seq } : { seq, frames: wire.chatMessageFrames(m as HistoryMessage) });
+      out.push(message ? { seq, frames: wire.chatMessageFrames(message) } : { seq });
     }
     return out;
   }

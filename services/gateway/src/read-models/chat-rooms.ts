@@ -1,14 +1,24 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { ChatRoomView } from '@onair/contracts';
-import type { Static } from '@sinclair/typebox';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, keyAttributes } from '@onair/runtime';
+import {
+  CHAT_INDEX,
+  type ChatRoomRecord,
+  chatRoomView,
+  ownerPartition,
+  roomFromItem,
+  roomKey,
+} from '@onair/chat-svc/table';
 import type { Page } from './streams';
 
-export type StoredChatRoom = Static<typeof ChatRoomView> & { state?: string };
+/** A room as chat-svc stores it. */
+export type StoredChatRoom = ChatRoomRecord;
+
+/** The public view of a stored room (no table keys, no internal state). */
+export const roomView = chatRoomView;
 
 /**
- * Reads chat-svc's table (layout in services/chat-svc/src/rooms/store.ts: PK ROOM#<id> / SK ROOM;
- * GSI1 = ARN#<arn>; GSI2 = OWNER#<ownerId>, <createdAt>#<id>). Only `active` rooms exist for readers.
+ * Chat rooms, read from chat-svc's table through its table module (keys, indexes and
+ * item -> record are chat-svc's). Only `active` rooms exist for readers.
  */
 export class ChatRoomsReadModel {
   constructor(
@@ -18,11 +28,7 @@ export class ChatRoomsReadModel {
 
   async get(roomId: string): Promise<StoredChatRoom | undefined> {
     const out = await this.ddb.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: { PK: `ROOM#${roomId}`, SK: 'ROOM' },
-        ConsistentRead: true,
-      }),
+      new GetCommand({ TableName: this.table, Key: roomKey(roomId), ConsistentRead: true }),
     );
     return active(out.Item);
   }
@@ -31,17 +37,19 @@ export class ChatRoomsReadModel {
     ownerId: string,
     opts: { limit: number; cursor?: string },
   ): Promise<Page<StoredChatRoom>> {
+    const index = CHAT_INDEX.byOwner;
+    const partition = ownerPartition(ownerId);
     const out = await this.ddb.send(
       new QueryCommand({
         TableName: this.table,
-        IndexName: 'GSI2',
-        KeyConditionExpression: 'GSI2PK = :pk',
-        ExpressionAttributeValues: { ':pk': `OWNER#${ownerId}` },
+        IndexName: index.name,
+        KeyConditionExpression: `${index.pk} = :pk`,
+        ExpressionAttributeValues: { ':pk': partition },
         ScanIndexForward: false,
         Limit: opts.limit,
         ExclusiveStartKey: decodeCursor(opts.cursor, {
-          attributes: ['PK', 'SK', 'GSI2PK', 'GSI2SK'],
-          fixed: { GSI2PK: `OWNER#${ownerId}` },
+          attributes: keyAttributes(index),
+          fixed: { [index.pk]: partition },
         }),
       }),
     );
@@ -53,22 +61,6 @@ export class ChatRoomsReadModel {
 }
 
 function active(item: Record<string, unknown> | undefined): StoredChatRoom | undefined {
-  return item && item.state === 'active' ? (item as unknown as StoredChatRoom) : undefined;
-}
-
-/** The public view of a stored room (no table keys, no internal state). */
-export function roomView(r: StoredChatRoom): Static<typeof ChatRoomView> {
-  const { roomId, ownerId, provider, name, arn, streamId, settings, lastSeq, createdAt, updatedAt } = r;
-  return {
-    roomId,
-    ownerId,
-    provider,
-    name,
-    settings,
-    lastSeq: lastSeq ?? 0,
-    createdAt,
-    updatedAt,
-    ...(arn ? { arn } : {}),
-    ...(streamId ? { streamId } : {}),
-  };
+  const room = item && roomFromItem(item);
+  return room?.state === 'active' ? room : undefined;
 }

@@ -1,15 +1,14 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { RecordingView } from '@onair/contracts';
-import type { Static } from '@sinclair/typebox';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, keyAttributes } from '@onair/runtime';
+import {
+  ALL_RECORDINGS,
+  RECORDING_INDEX,
+  type RecordingRecord,
+  recordingFromItem,
+  recordingKey,
+} from '@onair/recording-svc/table';
 
-export type RecordingRecord = Static<typeof RecordingView>;
-
-/**
- * Recordings as recording-svc stores them (layout and indexes:
- * services/recording-svc/src/recordings/table.ts). Only recording-svc writes; the gateway reads.
- */
-const INTERNAL = ['PK', 'SK', 'listPk', 'createdSort', 'openPk'];
+export type { RecordingRecord };
 
 export interface RecordingFilter {
   roomName?: string;
@@ -20,6 +19,10 @@ export interface RecordingFilter {
   status?: RecordingRecord['status'];
 }
 
+/**
+ * Recordings, read from recording-svc's table through its table module (keys, indexes and
+ * item -> record are recording-svc's). Only recording-svc writes; the gateway reads.
+ */
 export class RecordingsReadModel {
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
@@ -27,23 +30,21 @@ export class RecordingsReadModel {
   ) {}
 
   async get(id: string): Promise<RecordingRecord | undefined> {
-    const r = await this.ddb.send(
-      new GetCommand({ TableName: this.table, Key: { PK: `REC#${id}`, SK: 'REC' } }),
-    );
-    return r.Item ? strip(r.Item) : undefined;
+    const r = await this.ddb.send(new GetCommand({ TableName: this.table, Key: recordingKey(id) }));
+    return r.Item && recordingFromItem(r.Item);
   }
 
   async byFileName(fileName: string): Promise<RecordingRecord | undefined> {
     const r = await this.ddb.send(
       new QueryCommand({
         TableName: this.table,
-        IndexName: 'name',
-        KeyConditionExpression: 'fileName = :n',
+        IndexName: RECORDING_INDEX.byFileName.name,
+        KeyConditionExpression: `${RECORDING_INDEX.byFileName.pk} = :n`,
         ExpressionAttributeValues: { ':n': fileName },
         Limit: 1,
       }),
     );
-    return r.Items?.[0] ? strip(r.Items[0]) : undefined;
+    return r.Items?.[0] && recordingFromItem(r.Items[0]);
   }
 
   /** Newest first; a room name narrows the query to that room's index, the rest are filters. */
@@ -66,22 +67,20 @@ export class RecordingsReadModel {
       values[':st'] = f.status;
       names['#st'] = 'status';
     }
-    const key =
-      f.roomName !== undefined
-        ? { IndexName: 'room', KeyConditionExpression: 'roomName = :pk', pk: f.roomName, attr: 'roomName' }
-        : { IndexName: 'all', KeyConditionExpression: 'listPk = :pk', pk: 'REC', attr: 'listPk' };
+    const index = f.roomName !== undefined ? RECORDING_INDEX.byRoom : RECORDING_INDEX.all;
+    const partition = f.roomName ?? ALL_RECORDINGS;
     const items: RecordingRecord[] = [];
     let start: Record<string, unknown> | undefined = decodeCursor(f.cursor, {
-      attributes: ['PK', 'SK', key.attr, 'createdSort'],
-      fixed: { [key.attr]: key.pk },
+      attributes: keyAttributes(index),
+      fixed: { [index.pk]: partition },
     });
     do {
       const r = await this.ddb.send(
         new QueryCommand({
           TableName: this.table,
-          IndexName: key.IndexName,
-          KeyConditionExpression: key.KeyConditionExpression,
-          ExpressionAttributeValues: { ':pk': key.pk, ...values },
+          IndexName: index.name,
+          KeyConditionExpression: `${index.pk} = :pk`,
+          ExpressionAttributeValues: { ':pk': partition, ...values },
           ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
           ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
           ScanIndexForward: false,
@@ -89,13 +88,9 @@ export class RecordingsReadModel {
           Limit: f.limit - items.length,
         }),
       );
-      items.push(...(r.Items ?? []).map(strip));
+      items.push(...(r.Items ?? []).map(recordingFromItem));
       start = r.LastEvaluatedKey;
     } while (start && items.length < f.limit);
     return { items, ...(start ? { nextCursor: encodeCursor(start) } : {}) };
   }
-}
-
-function strip(item: Record<string, unknown>): RecordingRecord {
-  return Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.includes(k))) as RecordingRecord;
 }

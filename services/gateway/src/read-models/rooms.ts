@@ -1,24 +1,27 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { queryAll } from '@onair/runtime';
-import type { ParticipantView, RoomView } from '@onair/contracts';
-import type { Static } from '@sinclair/typebox';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, keyAttributes, queryAll } from '@onair/runtime';
+import {
+  allRooms,
+  type ParticipantRecord,
+  participantFromItem,
+  participantsOf,
+  ROOMS_PARTITION,
+  type RoomRecord,
+  roomFromItem,
+  roomKey,
+} from '@onair/stream-svc/table';
 
-export type RoomRecord = Static<typeof RoomView>;
-export type ParticipantRecord = Static<typeof ParticipantView>;
-
-/**
- * LiveKit rooms as stream-svc stores them (layout: services/stream-svc/src/rooms/store.ts):
- * PK=LKROOM, SK=<roomId>; a room's participants at PK=LKROOM#<roomId>, SK=P#<identity>.
- * Only stream-svc writes; the gateway reads.
- */
-const ROOMS_PK = 'LKROOM';
+export type { ParticipantRecord, RoomRecord };
 
 export interface RoomPage {
   items: RoomRecord[];
   nextCursor?: string;
 }
 
+/**
+ * LiveKit rooms, read from stream-svc's table through its table module (keys and item -> record
+ * are stream-svc's). Only stream-svc writes; the gateway reads.
+ */
 export class RoomsReadModel {
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
@@ -26,10 +29,8 @@ export class RoomsReadModel {
   ) {}
 
   async get(roomId: string): Promise<RoomRecord | undefined> {
-    const r = await this.ddb.send(
-      new GetCommand({ TableName: this.table, Key: { PK: ROOMS_PK, SK: roomId } }),
-    );
-    return r.Item ? strip(r.Item) : undefined;
+    const r = await this.ddb.send(new GetCommand({ TableName: this.table, Key: roomKey(roomId) }));
+    return r.Item && roomFromItem(r.Item);
   }
 
   /** By our id, or by LiveKit's sid (seed 004 documents `roomId` as the sid). */
@@ -48,43 +49,35 @@ export class RoomsReadModel {
 
   /** Who is in the room now, by identity (as LiveKit's webhooks told stream-svc). */
   async participants(roomId: string): Promise<ParticipantRecord[]> {
-    const items = await queryAll(this.ddb, {
-      TableName: this.table,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-      ExpressionAttributeValues: { ':pk': `${ROOMS_PK}#${roomId}`, ':p': 'P#' },
-    });
-    return items.map((it) => {
-      const { PK: _pk, SK: _sk, ...p } = it;
-      return p as ParticipantRecord;
-    });
+    const items = await queryAll(this.ddb, { TableName: this.table, ...participantsOf(roomId) });
+    return items.map(participantFromItem);
   }
 
   /** Rooms in id order, optionally only one status; `cursor` continues a previous page. */
   async list(o: { limit: number; cursor?: string; status?: RoomRecord['status'] }): Promise<RoomPage> {
     const items: RoomRecord[] = [];
+    const query = allRooms();
     let start: Record<string, unknown> | undefined = decodeCursor(o.cursor, {
-      attributes: ['PK', 'SK'],
-      fixed: { PK: ROOMS_PK },
+      attributes: keyAttributes(),
+      fixed: { PK: ROOMS_PARTITION },
     });
     do {
       const r = await this.ddb.send(
         new QueryCommand({
           TableName: this.table,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': ROOMS_PK, ...(o.status ? { ':s': o.status } : {}) },
+          KeyConditionExpression: query.KeyConditionExpression,
+          ExpressionAttributeValues: {
+            ...query.ExpressionAttributeValues,
+            ...(o.status ? { ':s': o.status } : {}),
+          },
           ...(o.status ? { FilterExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' } } : {}),
           ExclusiveStartKey: start,
           Limit: o.limit - items.length,
         }),
       );
-      items.push(...(r.Items ?? []).map(strip));
+      items.push(...(r.Items ?? []).map(roomFromItem));
       start = r.LastEvaluatedKey;
     } while (start && items.length < o.limit);
     return { items, ...(start ? { nextCursor: encodeCursor(start) } : {}) };
   }
-}
-
-function strip(item: Record<string, unknown>): RoomRecord {
-  const { PK: _pk, SK: _sk, ...rest } = item;
-  return rest as RoomRecord;
 }

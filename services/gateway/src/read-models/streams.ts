@@ -1,17 +1,18 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { StreamStatus, StreamView } from '@onair/contracts';
-import type { Static } from '@sinclair/typebox';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, keyAttributes } from '@onair/runtime';
+import {
+  ownerPartition,
+  STREAM_INDEX,
+  type StreamRecord,
+  type StreamStatusName,
+  streamFromItem,
+  streamKey,
+} from '@onair/stream-svc/table';
 
-export type StreamStatusName = Static<typeof StreamStatus>;
+export type { StreamStatusName };
 
-/** A stream as stream-svc stores it, with the owner-only parts the gateway may show. */
-export interface StoredStream extends Static<typeof StreamView> {
-  ingestEndpoint?: string;
-  /** Secret: only ever shown to the owner and admins. */
-  streamKey?: string;
-  deleting?: boolean;
-}
+/** A stream as stream-svc stores it; the routes show its owner-only parts to owners and admins. */
+export type StoredStream = StreamRecord;
 
 export interface Page<T> {
   items: T[];
@@ -19,9 +20,9 @@ export interface Page<T> {
 }
 
 /**
- * Reads stream-svc's table (the layout documented in services/stream-svc/src/streams/store.ts:
- * PK STREAM#<id> / SK STREAM; GSI1 = OWNER#<ownerId>, <createdAt>#<id>). stream-svc is the only
- * writer; the gateway only reads. A stream being deleted is already gone for readers.
+ * Reads stream-svc's table through its table module (keys, index and item -> record: all
+ * stream-svc's). stream-svc is the only writer; the gateway only reads. A stream being deleted is
+ * already gone for readers.
  */
 export class StreamsReadModel {
   constructor(
@@ -31,13 +32,9 @@ export class StreamsReadModel {
 
   async get(streamId: string): Promise<StoredStream | undefined> {
     const out = await this.ddb.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: { PK: `STREAM#${streamId}`, SK: 'STREAM' },
-        ConsistentRead: true,
-      }),
+      new GetCommand({ TableName: this.table, Key: streamKey(streamId), ConsistentRead: true }),
     );
-    const s = out.Item as StoredStream | undefined;
+    const s = out.Item && streamFromItem(out.Item);
     return s && !s.deleting ? s : undefined;
   }
 
@@ -46,24 +43,26 @@ export class StreamsReadModel {
     ownerId: string,
     opts: { status?: StreamStatusName; limit: number; cursor?: string },
   ): Promise<Page<StoredStream>> {
+    const index = STREAM_INDEX.byOwner;
+    const partition = ownerPartition(ownerId);
     const items: Array<Record<string, unknown>> = [];
     let start: Record<string, unknown> | undefined = decodeCursor(opts.cursor, {
-      attributes: ['PK', 'SK', 'GSI1PK', 'GSI1SK'],
-      fixed: { GSI1PK: `OWNER#${ownerId}` },
+      attributes: keyAttributes(index),
+      fixed: { [index.pk]: partition },
     });
     let more = true;
     while (more && items.length < opts.limit) {
       const out = await this.ddb.send(
         new QueryCommand({
           TableName: this.table,
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :pk',
+          IndexName: index.name,
+          KeyConditionExpression: `${index.pk} = :pk`,
           FilterExpression: opts.status
             ? '#st = :status AND attribute_not_exists(deleting)'
             : 'attribute_not_exists(deleting)',
           ExpressionAttributeNames: opts.status ? { '#st': 'status' } : undefined,
           ExpressionAttributeValues: {
-            ':pk': `OWNER#${ownerId}`,
+            ':pk': partition,
             ...(opts.status ? { ':status': opts.status } : {}),
           },
           ScanIndexForward: false,
@@ -80,9 +79,9 @@ export class StreamsReadModel {
     const last = page.at(-1);
     const cut = items.length > opts.limit || more;
     return {
-      items: page as unknown as StoredStream[],
+      items: page.map(streamFromItem),
       ...(cut && last
-        ? { nextCursor: encodeCursor({ PK: last.PK, SK: last.SK, GSI1PK: last.GSI1PK, GSI1SK: last.GSI1SK }) }
+        ? { nextCursor: encodeCursor(Object.fromEntries(keyAttributes(index).map((a) => [a, last[a]]))) }
         : {}),
     };
   }

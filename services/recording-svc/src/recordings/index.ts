@@ -8,6 +8,7 @@ import {
   type Logger,
   type MessageRouter,
   notImplemented,
+  periodicJob,
 } from '@onair/runtime';
 import { SqsEventQueue } from '@onair/runtime';
 import { ivsRecordingHandler } from '../ivs/recording-events';
@@ -52,18 +53,14 @@ export function recordingsModule(o: RecordingsModuleDeps) {
       logger: o.logger,
       handle: ivsRecordingHandler({ store, bus: o.bus, logger: o.logger }),
     });
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-
-  const tick = () => {
-    if (!d) return;
-    running = reconcile(d)
-      .catch((err) => o.logger.warn({ err }, 'reconciliation with ListEgress failed; will try again'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, o.reconcileMs);
-      });
-  };
+  const reconciliation =
+    d &&
+    periodicJob({
+      run: () => reconcile(d),
+      everyMs: o.reconcileMs,
+      logger: o.logger,
+      failureMessage: 'reconciliation with ListEgress failed; will try again',
+    });
 
   return {
     store,
@@ -74,21 +71,18 @@ export function recordingsModule(o: RecordingsModuleDeps) {
       else refuseLiveKitCommands(router);
     },
     async start(): Promise<void> {
-      stopped = false;
       if (d) {
         webhooks = await o.bus.subscribe(
           EGRESS_WEBHOOK_SUBSCRIBER,
           EGRESS_WEBHOOK_PATTERNS,
           handling(LiveKitWebhookReceived, onEgressWebhook(d)),
         );
-        timer = setTimeout(tick, o.reconcileMs);
+        reconciliation?.start();
       }
       ivsQueue?.start();
     },
     async stop(): Promise<void> {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+      await reconciliation?.stop();
       await ivsQueue?.stop();
       await webhooks?.stop();
     },

@@ -1,4 +1,4 @@
-import { isConditionFailure, queryAll } from '@onair/runtime';
+import { conditionalWrite, queryAll } from '@onair/runtime';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -6,14 +6,19 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { RecordingView } from '@onair/contracts';
-import type { Static } from '@sinclair/typebox';
-import { INDEX } from './table';
+import {
+  OPEN_RECORDINGS,
+  RECORDING_INDEX,
+  type RecordingRecord,
+  recordingFromItem,
+  recordingItem,
+  recordingKey,
+  roomLockKey,
+} from '../table';
 
-export type Recording = Static<typeof RecordingView>;
+// The recording type lives with the table layout (../table.ts); the handlers import it from here.
+export type Recording = RecordingRecord;
 
-const recKey = (id: string) => ({ PK: `REC#${id}`, SK: 'REC' });
-const lockKey = (roomName: string) => ({ PK: `ACTIVE#${roomName}`, SK: 'LOCK' });
 const TERMINAL = new Set(['ready', 'failed']);
 export const isTerminal = (r: Pick<Recording, 'status'>) => TERMINAL.has(r.status);
 
@@ -27,37 +32,37 @@ export class RecordingStore {
   ) {}
 
   async get(id: string): Promise<Recording | undefined> {
-    const r = await this.ddb.send(new GetCommand({ TableName: this.table, Key: recKey(id) }));
-    return r.Item ? strip(r.Item) : undefined;
+    const r = await this.ddb.send(new GetCommand({ TableName: this.table, Key: recordingKey(id) }));
+    return r.Item && recordingFromItem(r.Item);
   }
 
   async byEgress(egressId: string): Promise<Recording | undefined> {
     const r = await this.ddb.send(
       new QueryCommand({
         TableName: this.table,
-        IndexName: INDEX.egress,
-        KeyConditionExpression: 'egressId = :e',
+        IndexName: RECORDING_INDEX.byEgress.name,
+        KeyConditionExpression: `${RECORDING_INDEX.byEgress.pk} = :e`,
         ExpressionAttributeValues: { ':e': egressId },
         Limit: 1,
       }),
     );
-    return r.Items?.[0] ? strip(r.Items[0]) : undefined;
+    return r.Items?.[0] && recordingFromItem(r.Items[0]);
   }
 
   /** Recordings not finished yet, oldest first (reconciliation). */
   async open(): Promise<Recording[]> {
     const items = await queryAll(this.ddb, {
       TableName: this.table,
-      IndexName: INDEX.open,
-      KeyConditionExpression: 'openPk = :o',
-      ExpressionAttributeValues: { ':o': 'OPEN' },
+      IndexName: RECORDING_INDEX.open.name,
+      KeyConditionExpression: `${RECORDING_INDEX.open.pk} = :o`,
+      ExpressionAttributeValues: { ':o': OPEN_RECORDINGS },
     });
-    return items.map(strip);
+    return items.map(recordingFromItem);
   }
 
   /** The recording holding the room's lock, if any. */
   async lockHolder(roomName: string): Promise<string | undefined> {
-    const r = await this.ddb.send(new GetCommand({ TableName: this.table, Key: lockKey(roomName) }));
+    const r = await this.ddb.send(new GetCommand({ TableName: this.table, Key: roomLockKey(roomName) }));
     return r.Item?.recordingId as string | undefined;
   }
 
@@ -66,38 +71,31 @@ export class RecordingStore {
    * again for the same recording succeeds (a redelivered start command).
    */
   async lock(roomName: string, recordingId: string, steal?: string): Promise<boolean> {
-    try {
-      await this.ddb.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...lockKey(roomName), recordingId, lockedAt: new Date().toISOString() },
-          ConditionExpression: steal
-            ? 'attribute_not_exists(PK) OR recordingId = :id OR recordingId = :stale'
-            : 'attribute_not_exists(PK) OR recordingId = :id',
-          ExpressionAttributeValues: { ':id': recordingId, ...(steal ? { ':stale': steal } : {}) },
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+    const locked = await conditionalWrite(
+      this.ddb,
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...roomLockKey(roomName), recordingId, lockedAt: new Date().toISOString() },
+        ConditionExpression: steal
+          ? 'attribute_not_exists(PK) OR recordingId = :id OR recordingId = :stale'
+          : 'attribute_not_exists(PK) OR recordingId = :id',
+        ExpressionAttributeValues: { ':id': recordingId, ...(steal ? { ':stale': steal } : {}) },
+      }),
+    );
+    return locked !== undefined;
   }
 
   /** Release the room's lock if `recordingId` still holds it. */
   async unlock(roomName: string, recordingId: string): Promise<void> {
-    try {
-      await this.ddb.send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: lockKey(roomName),
-          ConditionExpression: 'recordingId = :id',
-          ExpressionAttributeValues: { ':id': recordingId },
-        }),
-      );
-    } catch (e) {
-      if (!isConditionFailure(e)) throw e;
-    }
+    await conditionalWrite(
+      this.ddb,
+      new DeleteCommand({
+        TableName: this.table,
+        Key: roomLockKey(roomName),
+        ConditionExpression: 'recordingId = :id',
+        ExpressionAttributeValues: { ':id': recordingId },
+      }),
+    );
   }
 
   /**
@@ -105,39 +103,25 @@ export class RecordingStore {
    * it since (optimistic concurrency: webhooks, the stop answer and reconciliation race).
    */
   async put(rec: Recording, expectUpdatedAt?: string | null): Promise<void> {
-    try {
-      await this.ddb.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...recKey(rec.recordingId),
-            ...rec,
-            listPk: 'REC',
-            createdSort: `${rec.createdAt}#${rec.recordingId}`,
-            ...(isTerminal(rec) ? {} : { openPk: 'OPEN' }),
-          },
-          ...(expectUpdatedAt === null
-            ? { ConditionExpression: 'attribute_not_exists(PK)' }
-            : expectUpdatedAt
-              ? {
-                  ConditionExpression: 'updatedAt = :u',
-                  ExpressionAttributeValues: { ':u': expectUpdatedAt },
-                }
-              : {}),
-        }),
-      );
-    } catch (e) {
-      if (isConditionFailure(e)) throw new StaleWrite(`recording ${rec.recordingId} changed meanwhile`);
-      throw e;
-    }
+    const written = await conditionalWrite(
+      this.ddb,
+      new PutCommand({
+        TableName: this.table,
+        Item: recordingItem(rec, !isTerminal(rec)),
+        ...(expectUpdatedAt === null
+          ? { ConditionExpression: 'attribute_not_exists(PK)' }
+          : expectUpdatedAt
+            ? {
+                ConditionExpression: 'updatedAt = :u',
+                ExpressionAttributeValues: { ':u': expectUpdatedAt },
+              }
+            : {}),
+      }),
+    );
+    if (!written) throw new StaleWrite(`recording ${rec.recordingId} changed meanwhile`);
   }
 
   async delete(id: string): Promise<void> {
-    await this.ddb.send(new DeleteCommand({ TableName: this.table, Key: recKey(id) }));
+    await this.ddb.send(new DeleteCommand({ TableName: this.table, Key: recordingKey(id) }));
   }
-}
-
-const INTERNAL = ['PK', 'SK', 'listPk', 'createdSort', 'openPk'];
-function strip(item: Record<string, unknown>): Recording {
-  return Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.includes(k))) as Recording;
 }

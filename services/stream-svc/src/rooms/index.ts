@@ -6,6 +6,7 @@ import {
   type Logger,
   type MessageRouter,
   notImplemented,
+  periodicJob,
 } from '@onair/runtime';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LiveKitRooms } from '../livekit/rooms-port';
@@ -33,17 +34,13 @@ export function roomsModule(deps: RoomsDeps) {
   const store = new RoomStore(deps.ddb, deps.table);
   const d = { bus: deps.bus, store, livekit: deps.livekit };
   let webhooks: Consumer | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
   const reconcile = () => reconcileRooms({ ...d, logger: deps.logger });
-  const tick = () => {
-    running = reconcile()
-      .catch((err) => deps.logger.warn({ err }, 'room reconciliation with ListRooms failed; will try again'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, deps.reconcileMs ?? 60_000);
-      });
-  };
+  const reconciliation = periodicJob({
+    run: reconcile,
+    everyMs: deps.reconcileMs ?? 60_000,
+    logger: deps.logger,
+    failureMessage: 'room reconciliation with ListRooms failed; will try again',
+  });
   return {
     store,
     reconcile,
@@ -56,13 +53,10 @@ export function roomsModule(deps: RoomsDeps) {
         ROOMS_PATTERNS,
         handling(LiveKitWebhookReceived, onRoomWebhook(d)),
       );
-      stopped = false;
-      timer = setTimeout(tick, deps.reconcileMs ?? 60_000);
+      reconciliation.start();
     },
     async stop(): Promise<void> {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+      await reconciliation.stop();
       await webhooks?.stop();
     },
   };

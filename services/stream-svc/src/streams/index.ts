@@ -77,5 +77,5 @@ export function streamsModule(deps: StreamsDeps) {
   };
 }
 
-export { STREAM_TABLE_INDEXES } from './store';
+export { STREAM_TABLE_INDEXES } from '../table';
 export { StreamsConfig } from './config';

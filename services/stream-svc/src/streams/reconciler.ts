@@ -1,4 +1,5 @@
 import { follow, StreamStateChanged } from '@onair/contracts';
+import { type PeriodicJob, periodicJob } from '@onair/runtime';
 import { EVENT_RANK, eventKey } from './handlers';
 import { compensate, type SagaDeps } from './saga';
 import type { Status, StreamRecord } from './store';
@@ -24,8 +25,7 @@ export interface ReconcilerOptions {
  * Repairs are conditional writes like every other, so a real event racing a repair is safe.
  */
 export class Reconciler {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly job: PeriodicJob;
   private readonly upSince: number;
 
   constructor(
@@ -33,27 +33,27 @@ export class Reconciler {
     private readonly o: ReconcilerOptions,
   ) {
     this.upSince = d.now().getTime();
+    this.job = periodicJob({
+      run: () => this.pass(),
+      everyMs: o.intervalMs,
+      runAtStart: true,
+      logger: d.logger,
+      failureMessage: 'reconciliation pass failed; will try again',
+    });
   }
 
+  /** A pass now, then one every intervalMs. */
   start(): void {
-    void this.runOnce();
-    this.timer = setInterval(() => void this.runOnce(), this.o.intervalMs);
-    this.timer.unref();
+    this.job.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.job.stop();
   }
 
   /** One pass (never two at once); resolves when it is done. Errors are logged, never thrown. */
   runOnce(): Promise<void> {
-    this.running ??= this.pass()
-      .catch((err) => this.d.logger.error({ err }, 'reconciliation pass failed'))
-      .finally(() => {
-        this.running = undefined;
-      });
-    return this.running;
+    return this.job.runNow();
   }
 
   private async pass(): Promise<void> {

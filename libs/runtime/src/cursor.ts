@@ -1,16 +1,22 @@
-import { badRequest } from '@onair/runtime';
+import { badRequest } from './errors';
 
 /**
- * Page cursors: the DynamoDB key a page ended at, as base64url JSON. A cursor comes back from
- * the client, so it is checked before DynamoDB sees it: exactly the key attributes of the list
- * it came from, each a short string, and the partition of this very list (a cursor of another
- * owner's list, or a made-up key, is a 400 instead of a 500 "starting key is invalid").
+ * Page cursors: the DynamoDB key a page ended at (its LastEvaluatedKey), as base64url JSON. A
+ * cursor comes back from the client, so it is checked before DynamoDB sees it: exactly the key
+ * attributes of the list it came from, each a short string, and the partition of this very list
+ * (a cursor of another owner's list, or a made-up key, is a 400 instead of a 500 "starting key
+ * is invalid").
  */
 export interface CursorShape {
-  /** The attributes of a key of this list: the table's PK/SK plus the index's key, if any. */
+  /** The attributes of a key of this list: see keyAttributes(). */
   attributes: readonly string[];
   /** Attributes whose value is fixed for this list (the partition key of the query). */
   fixed: Record<string, string>;
+}
+
+/** The attributes of a key a query pages by: the table's PK and SK, plus the index's key, if any. */
+export function keyAttributes(index?: { pk: string; sk: string }): string[] {
+  return index ? ['PK', 'SK', index.pk, index.sk] : ['PK', 'SK'];
 }
 
 export function encodeCursor(key: Record<string, unknown>): string {
@@ -20,6 +26,7 @@ export function encodeCursor(key: Record<string, unknown>): string {
 const invalid = () =>
   badRequest('The cursor is not one this list gave out; pass nextCursor from the previous page unchanged');
 
+/** The key to continue after (undefined for the first page); a 400 when the cursor is not this list's. */
 export function decodeCursor(
   cursor: string | undefined,
   shape: CursorShape,

@@ -1,0 +1,195 @@
+// chat-svc's table: the one place its keys, indexes and stored items are spelled. chat-svc is the
+// only writer; the gateway's read models (rooms, history, bans) read through this module
+// (`@onair/chat-svc/table`), so a key changed here fails to compile or test there. Types and pure
+// functions only: no service logic, no I/O.
+import type { ChatMessageSent, ChatRoomView } from '@onair/contracts';
+import type { TableSpec } from '@onair/runtime';
+import type { Static } from '@sinclair/typebox';
+
+/*
+ * Layout (single table, string keys; everything of a room in its partition PK = ROOM#<roomId>):
+ *   SK = ROOM                        the room; `lastSeq` is the room's sequence counter
+ *     GSI1: GSI1PK = ARN#<arn>, GSI1SK = ROOM                          a room by its IVS ARN (seed 002 tokens)
+ *     GSI2: GSI2PK = OWNER#<ownerId>, GSI2SK = <createdAt>#<roomId>    rooms of an owner (active only)
+ *   SK = MSG#<seq, 12 digits>        a native room's message (content removed when deleted: a tombstone)
+ *   SK = MID#<messageId>             message id -> seq
+ *   SK = REQ#<userId>#<requestId>    idempotency: the claim of a client's request id (RequestClaim)
+ *   SK = BAN#<userId>                a ban (no `until`) or a timeout (until = ISO time); `lifted` once lifted
+ */
+
+// ---- rooms ----
+
+export type ChatRoomViewData = Static<typeof ChatRoomView>;
+
+/**
+ * A room as chat-svc stores it. `state` is internal: `creating` while the provider room is being
+ * made, `active` once usable, `deleted` as a tombstone so a late or redelivered create of the
+ * same id can never bring a deleted room back (the stream saga may delete a room before its
+ * create arrived). Readers other than chat-svc see `active` rooms only.
+ */
+export interface ChatRoomRecord extends ChatRoomViewData {
+  state: 'creating' | 'active' | 'deleted';
+  createCommandId?: string;
+}
+
+export const CHAT_INDEX = {
+  /** A room by its IVS Chat ARN. */
+  byArn: { name: 'GSI1', pk: 'GSI1PK', sk: 'GSI1SK' },
+  /** An owner's active rooms, by creation. */
+  byOwner: { name: 'GSI2', pk: 'GSI2PK', sk: 'GSI2SK' },
+} as const;
+
+export const CHAT_TABLE_INDEXES: NonNullable<TableSpec['indexes']> = [CHAT_INDEX.byArn, CHAT_INDEX.byOwner];
+
+/** The partition of everything of a room: the room, its messages, claims and bans. */
+export const roomPartition = (roomId: string) => `ROOM#${roomId}`;
+export const roomKey = (roomId: string) => ({ PK: roomPartition(roomId), SK: 'ROOM' });
+/** The byArn partition of a room's IVS ARN. */
+export const arnPartition = (arn: string) => `ARN#${arn}`;
+/** The byOwner partition of an owner's rooms. */
+export const ownerPartition = (ownerId: string) => `OWNER#${ownerId}`;
+
+/** A room's item once active: the record, its key, and its place in both indexes (byArn with an ARN). */
+export function activeRoomItem(r: ChatRoomRecord): Record<string, unknown> {
+  return {
+    ...roomKey(r.roomId),
+    ...r,
+    state: 'active',
+    [CHAT_INDEX.byOwner.pk]: ownerPartition(r.ownerId),
+    [CHAT_INDEX.byOwner.sk]: `${r.createdAt}#${r.roomId}`,
+    ...(r.arn ? { [CHAT_INDEX.byArn.pk]: arnPartition(r.arn), [CHAT_INDEX.byArn.sk]: 'ROOM' } : {}),
+  };
+}
+
+/** The record of a stored room item, as stored (chat-svc normalizes the settings on top). */
+export function roomFromItem(item: Record<string, unknown>): ChatRoomRecord {
+  const { PK: _pk, SK: _sk, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, ...rest } = item;
+  return rest as unknown as ChatRoomRecord;
+}
+
+/** The public view of a room (no table keys, no internal state). */
+export function chatRoomView(r: ChatRoomViewData): ChatRoomViewData {
+  const v: ChatRoomViewData = {
+    roomId: r.roomId,
+    ownerId: r.ownerId,
+    provider: r.provider,
+    name: r.name,
+    settings: r.settings,
+    lastSeq: r.lastSeq ?? 0,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+  if (r.arn) v.arn = r.arn;
+  if (r.streamId) v.streamId = r.streamId;
+  return v;
+}
+
+// ---- messages ----
+
+export type StoredMessage = Static<(typeof ChatMessageSent)['schema']> & { deleted?: boolean };
+
+/** The highest sequence number a key can hold (12 digits). */
+export const MAX_SEQ = 999_999_999_999;
+const messageSk = (seq: number) => `MSG#${String(seq).padStart(12, '0')}`;
+
+export const messageKey = (roomId: string, seq: number) => ({
+  PK: roomPartition(roomId),
+  SK: messageSk(seq),
+});
+export const messageIdKey = (roomId: string, messageId: string) => ({
+  PK: roomPartition(roomId),
+  SK: `MID#${messageId}`,
+});
+
+/** The key condition of a Query for a room's messages with fromSeq <= seq <= toSeq, in seq order. */
+export const messagesBetween = (roomId: string, fromSeq: number, toSeq: number = MAX_SEQ) => ({
+  KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+  ExpressionAttributeValues: {
+    ':pk': roomPartition(roomId),
+    ':from': messageSk(fromSeq),
+    ':to': messageSk(toSeq),
+  },
+});
+
+/** The key condition of a Query for all of a room's messages, in seq order. */
+export const messagesOf = (roomId: string) => ({
+  KeyConditionExpression: 'PK = :pk AND begins_with(SK, :msg)',
+  ExpressionAttributeValues: { ':pk': roomPartition(roomId), ':msg': 'MSG#' },
+});
+
+export const messageItem = (m: StoredMessage) => ({ ...messageKey(m.roomId, m.seq), ...m });
+export const messageIdItem = (m: Pick<StoredMessage, 'roomId' | 'messageId' | 'seq'>) => ({
+  ...messageIdKey(m.roomId, m.messageId),
+  seq: m.seq,
+});
+
+/** A stored message (a tombstone has `deleted` and no content). */
+export function messageFromItem(item: Record<string, unknown>): StoredMessage {
+  const { PK: _pk, SK: _sk, ...rest } = item;
+  return rest as unknown as StoredMessage;
+}
+
+// ---- request claims ----
+
+/**
+ * A client's request id, claimed before its message takes a sequence number: the message as it
+ * will be stored (without its number), which send is working on it (`owner`, the command id),
+ * since when, and the number once taken. A resend finds the claim and is answered with the
+ * message, and whoever finds a claim with a number but no stored message stores it.
+ */
+export interface RequestClaim {
+  requestId: string;
+  owner: string;
+  claimedAt: string;
+  seq?: number;
+  message: Omit<StoredMessage, 'seq' | 'deleted'>;
+}
+
+export const requestKey = (roomId: string, userId: string, requestId: string) => ({
+  PK: roomPartition(roomId),
+  SK: `REQ#${userId}#${requestId}`,
+});
+export const claimKey = (c: RequestClaim) =>
+  requestKey(c.message.roomId, c.message.sender.userId, c.requestId);
+export const claimItem = (c: RequestClaim) => ({ ...claimKey(c), ...c });
+
+export function claimFromItem(item: Record<string, unknown>): RequestClaim {
+  const { PK: _pk, SK: _sk, ...rest } = item;
+  return rest as unknown as RequestClaim;
+}
+
+// ---- bans ----
+
+/** A ban (no `until`) or a timeout (`until`, ISO time). */
+export interface ChatBan {
+  until?: string;
+  reason?: string;
+}
+
+export const banKey = (roomId: string, userId: string) => ({
+  PK: roomPartition(roomId),
+  SK: `BAN#${userId}`,
+});
+
+export const banItem = (roomId: string, userId: string, ban: ChatBan) => ({
+  ...banKey(roomId, userId),
+  userId,
+  ...(ban.until ? { until: ban.until } : {}),
+  ...(ban.reason ? { reason: ban.reason } : {}),
+});
+
+/** The ban a stored item holds, as stored (a timeout may have run out since); none once lifted. */
+export function banFromItem(item: Record<string, unknown> | undefined): ChatBan | undefined {
+  if (!item || item.lifted) return undefined;
+  return {
+    ...(typeof item.until === 'string' ? { until: item.until } : {}),
+    ...(typeof item.reason === 'string' ? { reason: item.reason } : {}),
+  };
+}
+
+/** Whether a ban holds at `nowMs` (a timeout ends at its `until`; an unreadable `until` holds). */
+export function banInForce(ban: ChatBan, nowMs: number): boolean {
+  if (ban.until === undefined) return true;
+  const ends = Date.parse(ban.until);
+  return Number.isNaN(ends) || ends > nowMs;
+}
