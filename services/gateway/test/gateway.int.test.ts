@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildService } from '../../stream-svc/src/app';
 import { AMQP_URL, requireRabbit } from '../../../libs/runtime/test/rabbit-harness';
 import { buildApp } from '../src/app';
-import { PREFER_WAIT_MAX_S } from '../src/http/streams';
+import { PREFER_WAIT_MAX_S } from '../src/routes/v1/streams';
 import { createTokenVerifier } from '../src/auth';
 import { TEST_SECRET, tokenFor } from './helpers';
 

@@ -3,7 +3,7 @@ import { SERVICE_NAMES, type ServiceName, SystemPing, SystemPong, envelopeOf } f
 import { type Bus, replyData } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { errorResponses, SIGNED_IN, useProblemSchema } from './responses';
+import { errorResponses, SIGNED_IN, useProblemSchema } from '../../http/responses';
 
 /** GET /v1/system/ping/{service}: a real request/reply through the bus, for wiring checks. */
 export function systemRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs: number }): void {

@@ -15,11 +15,11 @@ import {
 import { type Bus, forbidden, isAppError, notFound } from '@onair/runtime';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { canManage, type Principal } from '../auth';
-import { actorOf, command } from '../commands';
-import type { StoredStream, StreamsReadModel } from '../read-models/streams';
-import { principalOf } from './plugins';
-import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
+import { canManage, type Principal } from '../../auth';
+import { actorOf, command } from '../../commands';
+import type { StoredStream, StreamsReadModel } from '../../read-models/streams';
+import { principalOf } from '../../http/plugins';
+import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from '../../http/responses';
 
 export interface StreamRoutesDeps {
   bus: Bus;

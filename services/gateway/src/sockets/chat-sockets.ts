@@ -26,11 +26,16 @@ import type { FastifyInstance } from 'fastify';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { bearer, type Principal, type TokenVerifier } from '../auth';
 import { assertMayConnect, busGroupRooms, type ChatAccess, resolveSeed003Join } from './access';
-import { type ChatCommandContext, parseObject, type SendingState, type SocketIdentity } from './commands';
+import {
+  type ChatCommandContext,
+  parseObject,
+  type SendingState,
+  type SocketIdentity,
+} from './chat-commands';
 import { WsConnection } from './connection';
 import { type Delivery, Hub, type HubConnection } from './hub';
-import { handleIvsFrame } from './ivs-socket';
-import { handleSeed003Frame } from './seed003-socket';
+import { handleIvsFrame } from './ivs-protocol';
+import { handleSeed003Frame } from './seed003-protocol';
 
 /**
  * Reads a native room's history (chat-svc's table): recovery after a reconnect, a room's

@@ -3,16 +3,22 @@ import { Id, RecordingDelete, RecordingStop, RecordingView } from '@onair/contra
 import { AppError, conflict, notFound, notImplemented } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { actorOf } from '../commands';
-import { ask, type LiveKitApiDeps } from '../livekit/deps';
-import { parseRange } from '../livekit/range';
-import type { RecordingMedia } from '../livekit/recording-media';
-import { recordingOf, startRecording } from '../livekit/recording-start';
-import { Cursor, LiveKitName } from '../livekit/schemas';
-import type { RecordingRecord } from '../read-models/recordings';
-import { principalOf } from './plugins';
-import type { MediaUrlSigner } from './signed-media';
-import { errorResponses, RANGE_NOT_SATISFIABLE, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
+import { actorOf } from '../../commands';
+import { ask, type LiveKitApiDeps } from '../../livekit/deps';
+import { parseRange } from '../../livekit/range';
+import type { RecordingMedia } from '../../livekit/recording-media';
+import { recordingOf, startRecording } from '../../livekit/recording-start';
+import { Cursor, LiveKitName } from '../../livekit/schemas';
+import type { RecordingRecord } from '../../read-models/recordings';
+import { principalOf } from '../../http/plugins';
+import type { MediaUrlSigner } from '../../http/signed-media';
+import {
+  errorResponses,
+  RANGE_NOT_SATISFIABLE,
+  SIGNED_IN,
+  useProblemSchema,
+  WITH_BODY,
+} from '../../http/responses';
 
 const recordingNotFound = (id: string) => notFound(`Recording ${id} does not exist`);
 /** IVS writes HLS (a playlist and many segments), not one MP4 that a Range request can serve. */

@@ -3,9 +3,9 @@ import { IsoTime } from '@onair/contracts';
 import { isAppError, redactUrl } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { bearer, type TokenVerifier } from '../auth';
-import { type ChatRoutesDeps, createChatToken } from './chat';
-import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
+import { bearer, type TokenVerifier } from '../../auth';
+import { type ChatRoutesDeps, createChatToken } from '../v1/chat';
+import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from '../../http/responses';
 
 const NOT_AUTHENTICATED = 'User not authenticated';
 

@@ -7,10 +7,10 @@ import {
   type SocketIdentity,
   sendChatMessage,
   parseObject,
-} from './commands';
+} from './chat-commands';
 import { groupIdProblem } from './access';
 import type { HubConnection } from './hub';
-import type { TokenBucket } from './rate-limit';
+import type { TokenBucket } from './token-bucket';
 
 /**
  * Seed 003's actions: `{"action":"joinGroup","groupId"}` then `{"action":"sendMessage","message"}`.

@@ -10,8 +10,8 @@ import {
   type SocketIdentity,
   sendChatMessage,
   parseObject,
-} from './commands';
-import type { TokenBucket } from './rate-limit';
+} from './chat-commands';
+import type { TokenBucket } from './token-bucket';
 
 /** A message id as the contract has it. */
 const isMessageId = TypeCompiler.Compile(MessageId);

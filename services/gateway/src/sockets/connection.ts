@@ -3,7 +3,7 @@ import type { ChatCapability } from '@onair/runtime';
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { ClientProtocol, HubConnection } from './hub';
-import { TokenBucket } from './rate-limit';
+import { TokenBucket } from './token-bucket';
 
 const capabilitySets = new Map<string, readonly ChatCapability[]>();
 const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
