@@ -156,8 +156,7 @@ describe('seed 003 frames refused at the edge', () => {
     const replies: string[] = [];
     await handleSeed003Frame(
       '{"action":"sendMessage","message":"\\ud800"}',
-      { id: 'c1', roomId: 'chat_1' } as Parameters<typeof handleSeed003Frame>[1],
-      who,
+      { ...who, roomId: 'chat_1' },
       frameContext(calls),
       (f) => replies.push(f),
     );

@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import { queryAll } from '@onair/runtime';
 import { type ChatMessageSent, wire } from '@onair/contracts';
 import type { Static } from '@sinclair/typebox';
-import type { HistoryReader } from '../sockets/chat-sockets';
+import type { HistoryReader } from '../sockets/recovery';
 
 export type HistoryMessage = Static<(typeof ChatMessageSent)['schema']>;
 

@@ -3,8 +3,8 @@ import { Id, RecordingDelete, RecordingStop, RecordingView } from '@onair/contra
 import { AppError, conflict, notFound, notImplemented } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { actorOf } from '../../commands';
-import { ask, type LiveKitApiDeps } from '../../livekit/deps';
+import { actorOf, ask } from '../../commands';
+import type { LiveKitApiDeps } from '../../livekit/deps';
 import { parseRange } from '../../livekit/range';
 import type { RecordingMedia } from '../../livekit/recording-media';
 import { recordingOf, startRecording } from '../../livekit/recording-start';

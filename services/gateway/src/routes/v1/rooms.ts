@@ -4,10 +4,10 @@ import { Id, ParticipantView, RoomCreate, RoomCreated, RoomDelete, RoomView } fr
 import { notFound, replyData } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { actorOf } from '../../commands';
+import { actorOf, ask } from '../../commands';
 import { principalOf } from '../../http/plugins';
 import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from '../../http/responses';
-import { ask, type LiveKitApiDeps, need } from '../../livekit/deps';
+import { type LiveKitApiDeps, need } from '../../livekit/deps';
 import { joinPolicy } from '../../livekit/room-access';
 import { Cursor, Description, DisplayName, LiveKitName, Topic } from '../../livekit/schemas';
 
