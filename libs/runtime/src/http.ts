@@ -198,7 +198,12 @@ export function loggedProblem(req: FastifyRequest, err: unknown): Problem {
 }
 
 /** Answer a problem; `instance` is the URL with any token in it redacted. */
-export function sendProblem(req: FastifyRequest, reply: FastifyReply, p: Problem): void {
+export function sendProblem<P extends Problem>(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  /** A problem, with any members of its own (`streamId`, seed 002's `message`). */
+  p: P,
+): void {
   if (p.status === 429 || p.status === 503)
     reply.header('retry-after', reply.getHeader('retry-after') ?? '1');
   void reply
@@ -357,6 +362,7 @@ const TITLES: Record<number, string> = {
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   501: 'Not Implemented',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
 };

@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { IsoTime } from '@onair/contracts';
-import { isAppError, redactUrl } from '@onair/runtime';
+import { isAppError, problem, sendProblem } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bearer, type TokenVerifier } from '../../auth';
@@ -22,21 +22,14 @@ export function seed002Routes(
 ): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   useProblemSchema(app);
-  const refuse = (req: FastifyRequest, reply: FastifyReply, reason?: string) =>
-    reply
-      .status(401)
-      .type('application/problem+json')
-      .send({
-        type: 'about:blank',
-        title: 'Unauthorized',
-        status: 401,
-        code: 'UNAUTHORIZED',
-        detail: NOT_AUTHENTICATED,
-        message: NOT_AUTHENTICATED,
-        ...(reason ? { reason } : {}),
-        instance: redactUrl(req.url),
-        requestId: req.id,
-      });
+  const refuse = (req: FastifyRequest, reply: FastifyReply, reason?: string) => {
+    sendProblem(req, reply, {
+      ...problem(401, 'UNAUTHORIZED', NOT_AUTHENTICATED),
+      message: NOT_AUTHENTICATED,
+      ...(reason ? { reason } : {}),
+    });
+    return reply;
+  };
 
   api.post(
     '/api/chat/token',

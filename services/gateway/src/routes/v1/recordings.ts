@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Id, RecordingDelete, RecordingStop, RecordingView } from '@onair/contracts';
-import { AppError, conflict, notFound, notImplemented } from '@onair/runtime';
+import { AppError, conflict, notFound, notImplemented, problem } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf, ask } from '../../commands';
@@ -149,13 +149,13 @@ export async function sendRecordingMedia(
       .status(416)
       .header('content-range', `bytes */${info.size}`)
       .type('application/problem+json')
-      .send({
-        type: 'about:blank',
-        title: 'Range Not Satisfiable',
-        status: 416,
-        code: 'RANGE_NOT_SATISFIABLE',
-        detail: `The recording has ${info.size} bytes; ${req.headers.range} is outside it`,
-      });
+      .send(
+        problem(
+          416,
+          'RANGE_NOT_SATISFIABLE',
+          `The recording has ${info.size} bytes; ${req.headers.range} is outside it`,
+        ),
+      );
   }
   const length = range ? range.end - range.start + 1 : info.size;
   reply.header('content-length', String(length));
