@@ -42,6 +42,22 @@ export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;
 }
 
+/** What a caller reads in place of a failure's internals. */
+export const INTERNAL_DETAIL = 'Something went wrong on our side';
+
+/**
+ * The one rule for what a caller is told about a failure, at every edge (REST problems, the
+ * seed routes' bodies, refused WebSocket upgrades, chat ERROR frames): an AppError's own message
+ * when it is the caller's to read, else undefined and the edge says its own "internal error".
+ * A caller's mistake (4xx) is theirs; of the 5xx only those whose message is written for the
+ * caller: 501 (which setting is missing), 503 (what is unavailable, when to retry), 504 (who did
+ * not answer). A 500, a 502 or an error that is no AppError is internals: it stays in the logs.
+ */
+export function publicMessage(e: unknown): string | undefined {
+  if (!isAppError(e)) return undefined;
+  return e.status < 500 || e.status === 501 || e.status === 503 || e.status === 504 ? e.message : undefined;
+}
+
 /** Whether the bus should try a failed handler again. Unknown errors are assumed transient. */
 export function isRetryable(e: unknown): boolean {
   return isAppError(e) ? e.retryable : true;

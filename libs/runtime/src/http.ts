@@ -11,7 +11,7 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
-import { badRequest, isAppError } from './errors';
+import { badRequest, INTERNAL_DETAIL, isAppError, publicMessage } from './errors';
 import { redactUrl } from './logger';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
@@ -133,19 +133,14 @@ export function createHttpBase(o: HttpBaseOptions): FastifyInstance {
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const p = toProblem(err, { contentType: req.headers['content-type'] });
-    if (p.status >= 500) req.log.error({ err }, 'request failed');
-    else req.log.info({ code: p.code, status: p.status }, p.detail);
-    sendProblem(req, reply, p);
+    sendProblem(req, reply, loggedProblem(req, err));
   });
   app.setNotFoundHandler((req, reply) => {
-    sendProblem(req, reply, {
-      type: 'about:blank',
-      title: 'Not Found',
-      status: 404,
-      code: 'ROUTE_NOT_FOUND',
-      detail: `No route ${req.method} ${redactUrl(req.url).split('?')[0]}`,
-    });
+    sendProblem(
+      req,
+      reply,
+      problem(404, 'ROUTE_NOT_FOUND', `No route ${req.method} ${redactUrl(req.url).split('?')[0]}`),
+    );
   });
 
   app.get('/healthz', { schema: { hide: true }, logLevel: 'silent' }, async () => ({
@@ -191,8 +186,24 @@ function illFormedPath(v: unknown, path: string, depth = 0): string | undefined 
   return undefined;
 }
 
+/**
+ * The problem for a failed request, logged the one way every edge logs one: a 5xx with its
+ * error (the internals the caller is not shown), anything else as one line of what was answered.
+ */
+export function loggedProblem(req: FastifyRequest, err: unknown): Problem {
+  const p = toProblem(err, { contentType: req.headers['content-type'] });
+  if (p.status >= 500) req.log.error({ err }, 'request failed');
+  else req.log.info({ code: p.code, status: p.status }, p.detail);
+  return p;
+}
+
 /** Answer a problem; `instance` is the URL with any token in it redacted. */
-export function sendProblem(req: FastifyRequest, reply: FastifyReply, p: Problem): void {
+export function sendProblem<P extends Problem>(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  /** A problem, with any members of its own (`streamId`, seed 002's `message`). */
+  p: P,
+): void {
   if (p.status === 429 || p.status === 503)
     reply.header('retry-after', reply.getHeader('retry-after') ?? '1');
   void reply
@@ -306,19 +317,24 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'The request took too long to arrive']
         : [400, 'The request is not valid HTTP'];
-  const body = JSON.stringify({
-    type: 'about:blank',
-    title: TITLES[status] ?? 'Error',
-    status,
-    code: status === 431 ? 'HEADERS_TOO_LARGE' : status === 408 ? 'REQUEST_TIMEOUT' : 'BAD_HTTP',
-    detail,
-  });
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${status} ${TITLES[status] ?? 'Error'}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  }
+  const code = status === 431 ? 'HEADERS_TOO_LARGE' : status === 408 ? 'REQUEST_TIMEOUT' : 'BAD_HTTP';
+  if (socket.writable) socket.write(rawProblemResponse(problem(status, code, detail)));
   socket.destroy();
+}
+
+/**
+ * A whole HTTP/1.1 response carrying `p` as problem+json, then `Connection: close`: for sockets
+ * Fastify does not answer (a request Node could not parse, a refused WebSocket upgrade).
+ */
+export function rawProblemResponse<P extends { status: number; title: string }>(
+  p: P,
+  headers: Record<string, string> = {},
+): string {
+  const body = JSON.stringify(p);
+  const extra = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  return `HTTP/1.1 ${p.status} ${p.title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`;
 }
 
 export interface Problem {
@@ -346,22 +362,26 @@ const TITLES: Record<number, string> = {
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   501: 'Not Implemented',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
 };
 
-/** RFC 9457 problem details. 5xx messages are replaced: internals stay in the logs. */
+/** The name of a status, as a problem's `title` and a raw response's status line. */
+export function statusTitle(status: number): string {
+  return TITLES[status] ?? 'Error';
+}
+
+/** An RFC 9457 problem: the one shape of every error onair answers over HTTP. */
+export function problem(status: number, code: string, detail: string): Problem {
+  return { type: 'about:blank', title: statusTitle(status), status, code, detail };
+}
+
+/** RFC 9457 problem details; what a caller is shown of a 5xx is publicMessage's to decide. */
 export function toProblem(err: unknown, req: { contentType?: string } = {}): Problem {
   if (isAppError(err)) {
     return {
-      type: 'about:blank',
-      title: TITLES[err.status] ?? 'Error',
-      status: err.status,
-      code: err.code,
-      detail:
-        err.status >= 500 && err.status !== 501 && err.status !== 503 && err.status !== 504
-          ? 'Something went wrong on our side'
-          : err.message,
+      ...problem(err.status, err.code, publicMessage(err) ?? INTERNAL_DETAIL),
       ...(err.details !== undefined && err.status < 500 ? { errors: err.details } : {}),
     };
   }
@@ -377,14 +397,11 @@ export function toProblem(err: unknown, req: { contentType?: string } = {}): Pro
       errors: fe.validation.map((v) => ({ path: v.instancePath, message: v.message, params: v.params })),
     };
   }
+  // Not an AppError: a 5xx of it is internals whatever its message says (publicMessage).
   const status = typeof fe.statusCode === 'number' && fe.statusCode >= 400 ? fe.statusCode : 500;
-  return {
-    type: 'about:blank',
-    title: TITLES[status] ?? 'Error',
-    status,
-    code: status >= 500 ? 'INTERNAL' : (fe.code ?? 'BAD_REQUEST'),
-    detail: status >= 500 ? 'Something went wrong on our side' : frameworkDetail(fe, req.contentType),
-  };
+  return status >= 500
+    ? problem(status, 'INTERNAL', INTERNAL_DETAIL)
+    : problem(status, fe.code ?? 'BAD_REQUEST', frameworkDetail(fe, req.contentType));
 }
 
 /** Fastify's own 4xx errors, in words that say what to change. */

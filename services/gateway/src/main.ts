@@ -1,11 +1,11 @@
 import { createDeadLetters, runService } from '@onair/runtime';
 import { Redis } from 'ioredis';
-import { createBudget } from './ws/group-budget';
+import { createBudget } from './sockets/group-budget';
 import { registerApi } from './app';
 import { createTokenVerifier } from './auth';
 import { Config } from './config';
-import { DEFAULT_CONSOLE_DIR } from './http/console';
-import { devRoutesEnabled } from './http/dev';
+import { DEFAULT_CONSOLE_DIR } from './routes/console';
+import { devRoutesEnabled } from './routes/v1/dev';
 import { MediaUrlSigner, mediaUrlSecret } from './http/signed-media';
 import { liveKitApiDeps } from './livekit/wiring';
 import { ChatBansReadModel } from './read-models/chat-bans';

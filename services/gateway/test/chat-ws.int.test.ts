@@ -12,7 +12,7 @@ import { testBuses, waitFor } from '../../../test/support';
 import { buildApp } from '../src/app';
 import { createTokenVerifier } from '../src/auth';
 import { type ActiveBan, inForce } from '../src/read-models/chat-bans';
-import { type ChatAccess, groupRoomId } from '../src/ws/access';
+import { type ChatAccess, groupRoomId } from '../src/sockets/access';
 import { TEST_SECRET, tokenFor } from './helpers';
 
 // The IVS Chat client library uses the global WebSocket (Node 24 has one; ws is what we test with).

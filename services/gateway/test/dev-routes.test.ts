@@ -7,7 +7,7 @@ import { DEV_JWT_SECRET } from '../../../devstack/src/dev-auth';
 import { testBuses } from '../../../test/support';
 import { buildApp } from '../src/app';
 import { createTokenVerifier } from '../src/auth';
-import { devRoutesEnabled } from '../src/http/dev';
+import { devRoutesEnabled } from '../src/routes/v1/dev';
 
 describe('development routes', () => {
   it('are on only with DEV_ROUTES=true and the local development JWT_SECRET', () => {

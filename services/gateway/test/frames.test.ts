@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import * as ws from 'ws';
-import { textFrame } from '../src/ws/frames';
+import { textFrame } from '../src/sockets/frames';
 
 // `ws` exports the receiver its clients parse frames with; @types/ws does not declare it.
 const { Receiver } = ws as unknown as {

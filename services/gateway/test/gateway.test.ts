@@ -4,7 +4,7 @@ import { MemoryBus, Metrics, silentLogger } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
 import { buildService } from '../../stream-svc/src/app';
 import { buildApp } from '../src/app';
-import { PREFER_WAIT_MAX_S } from '../src/http/streams';
+import { PREFER_WAIT_MAX_S } from '../src/routes/v1/streams';
 import { createTokenVerifier } from '../src/auth';
 import { TEST_SECRET, tokenFor } from './helpers';
 

@@ -3,8 +3,8 @@
 // An outside test found a viewer making 241 rooms in 4 s over many sockets.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { resolveSeed003Join, type ChatAccess } from '../src/ws/access';
-import { createBudget } from '../src/ws/group-budget';
+import { resolveSeed003Join, type ChatAccess } from '../src/sockets/access';
+import { createBudget } from '../src/sockets/group-budget';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 

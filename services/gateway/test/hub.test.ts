@@ -1,5 +1,5 @@
-import { type Delivery, Hub, type HubConnection, type RoomHistory } from '../src/ws/hub';
-import { isDelivery } from '../src/ws/routes';
+import { type Delivery, Hub, type HubConnection, type RoomHistory } from '../src/sockets/hub';
+import { isDelivery } from '../src/sockets/deliveries';
 import { waitFor } from '../../../test/support';
 
 /** The text of a whole unmasked frame (header: 2, 4 or 10 bytes by payload length). */

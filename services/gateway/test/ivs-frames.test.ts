@@ -2,9 +2,9 @@
 // anything reaches chat-svc: attribute names that are an object's own machinery (they made
 // chat-svc fail and retry every message into a dead letter) and lone surrogates in content.
 import { AppError, silentLogger, type Bus } from '@onair/runtime';
-import { handleIvsFrame } from '../src/ws/ivs-socket';
-import { TokenBucket } from '../src/ws/rate-limit';
-import { handleSeed003Frame } from '../src/ws/seed003-socket';
+import { handleIvsFrame } from '../src/sockets/ivs-protocol';
+import { TokenBucket } from '../src/sockets/token-bucket';
+import { handleSeed003Frame } from '../src/sockets/seed003-protocol';
 
 /** A bus that records every call: none may happen for a refused frame. */
 function recordingBus(calls: string[]): Bus {
@@ -156,8 +156,7 @@ describe('seed 003 frames refused at the edge', () => {
     const replies: string[] = [];
     await handleSeed003Frame(
       '{"action":"sendMessage","message":"\\ud800"}',
-      { id: 'c1', roomId: 'chat_1' } as Parameters<typeof handleSeed003Frame>[1],
-      who,
+      { ...who, roomId: 'chat_1' },
       frameContext(calls),
       (f) => replies.push(f),
     );

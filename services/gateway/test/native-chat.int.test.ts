@@ -9,7 +9,7 @@ import { CHAT_TABLE_INDEXES } from '../../chat-svc/src/rooms/store';
 import { buildService as buildFanout } from '../../fanout-svc/src/app';
 import { startDynalite, testBuses, waitFor } from '../../../test/support';
 import { ChatRoomsReadModel } from '../src/read-models/chat-rooms';
-import { GROUP_OWNER, groupRoomId } from '../src/ws/access';
+import { GROUP_OWNER, groupRoomId } from '../src/sockets/access';
 import { TEST_SECRET, tokenFor } from './helpers';
 
 const CHAT_SECRET = 'chat-token-secret-e2e-tests';

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { type Bus, createHttpBase, createLogger, Metrics } from '@onair/runtime';
 import { AccessToken } from 'livekit-server-sdk';
 import { waitFor } from '../../../test/support';
-import { webhookRoutes } from '../src/http/webhooks';
+import { webhookRoutes } from '../src/routes/v1/webhooks';
 import type { LiveKitApiDeps } from '../src/livekit/deps';
 import { LiveKitWebhookVerifier } from '../src/livekit/webhooks';
 import { API_KEY, API_SECRET, type Stack, startStack, STACK_START_MS } from './rooms.harness';

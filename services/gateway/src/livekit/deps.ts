@@ -1,8 +1,4 @@
-import type { ContractDef, Envelope } from '@onair/contracts';
-import type { Static, TSchema } from '@sinclair/typebox';
 import { type Bus, notImplemented } from '@onair/runtime';
-import type { FastifyRequest } from 'fastify';
-import { command } from '../commands';
 import type { RecordingsReadModel } from '../read-models/recordings';
 import type { RoomsReadModel } from '../read-models/rooms';
 import type { MediaUrlSigner } from '../http/signed-media';
@@ -37,14 +33,4 @@ export function need<T>(
 ): T {
   if (part === undefined) throw notImplemented(`LiveKit is not configured in the gateway: set ${settings}`);
   return part;
-}
-
-/** Send a command on behalf of the caller and wait for its answer (the routes' timeout). */
-export async function ask<S extends TSchema>(
-  d: Pick<LiveKitApiDeps, 'bus' | 'timeoutMs'>,
-  req: FastifyRequest,
-  def: ContractDef<S>,
-  data: Static<S>,
-): Promise<Envelope> {
-  return d.bus.request(command(req, def, undefined, data), { timeoutMs: d.timeoutMs });
 }

@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '@onair/runtime';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyRequest } from 'fastify';
-import { actorOf } from '../commands';
+import { actorOf, ask } from '../commands';
 import { principalOf } from '../http/plugins';
 import type { RecordingRecord } from '../read-models/recordings';
-import { ask, type LiveKitApiDeps } from './deps';
+import type { LiveKitApiDeps } from './deps';
 import { checkMayRecord } from './room-access';
 
 /**

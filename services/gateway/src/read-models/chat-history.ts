@@ -3,7 +3,7 @@ import { queryAll } from '@onair/runtime';
 import { type ChatMessageSent, wire } from '@onair/contracts';
 import { messageFromItem, messagesBetween, messagesOf, type StoredMessage } from '@onair/chat-svc/table';
 import type { Static } from '@sinclair/typebox';
-import type { HistoryReader } from '../ws/routes';
+import type { HistoryReader } from '../sockets/recovery';
 
 export type HistoryMessage = Static<(typeof ChatMessageSent)['schema']>;
 

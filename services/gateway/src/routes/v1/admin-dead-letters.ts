@@ -9,7 +9,7 @@ import {
 } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
+import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from '../../http/responses';
 
 /**
  * The bus's dead letters for operators (admins only, ROUTE_POLICY): what failed, why, how often

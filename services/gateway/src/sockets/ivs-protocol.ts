@@ -1,6 +1,8 @@
-import { MessageId, wire } from '@onair/contracts';
+import type { Duplex } from 'node:stream';
+import { MessageId, PresenceJoined, wire } from '@onair/contracts';
+import { type ChatGrant, illFormedAt, type Logger } from '@onair/runtime';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { illFormedAt, type Logger } from '@onair/runtime';
+import type { WebSocket } from 'ws';
 import {
   type ChatCommandContext,
   deleteChatMessage,
@@ -10,8 +12,11 @@ import {
   type SocketIdentity,
   sendChatMessage,
   parseObject,
-} from './commands';
-import type { TokenBucket } from './rate-limit';
+} from './chat-commands';
+import { textOf, WsConnection } from './connection';
+import type { ChatEdge } from './edge';
+import { recover } from './recovery';
+import type { TokenBucket } from './token-bucket';
 
 /** A message id as the contract has it. */
 const isMessageId = TypeCompiler.Compile(MessageId);
@@ -20,6 +25,48 @@ const isMessageId = TypeCompiler.Compile(MessageId);
 const MAX_CONTENT_CODE_POINTS = 500;
 
 type Reply = (frame: string) => void;
+
+/**
+ * An accepted `/v1/chat/ws` socket: in its token's room from the start; with `since`, live
+ * frames are held until the history after `since` is replayed.
+ */
+export function openIvsSocket(
+  edge: ChatEdge,
+  ws: WebSocket,
+  socket: Duplex,
+  grant: ChatGrant,
+  since: number | undefined,
+): void {
+  const c = new WsConnection({
+    ws,
+    socket,
+    userId: grant.userId,
+    protocol: 'ivs',
+    capabilities: grant.capabilities,
+    attributes: grant.attributes,
+    sessionEndsAt: Date.parse(grant.sessionExpirationTime),
+    messagesPerSecond: edge.messagesPerSecond,
+    closeTimeoutMs: edge.closeTimeoutMs,
+  });
+  c.roomId = grant.roomId;
+  if (since !== undefined) c.pending = []; // hold live frames until history is replayed
+  edge.attach(c);
+  void edge.presence(PresenceJoined, c, grant.roomId);
+  if (since !== undefined)
+    recover(edge, c, grant.roomId, since).catch((err) => edge.log.warn({ err }, 'recovery failed'));
+  // The connection is the socket's identity: an IVS socket is in its token's room from the start.
+  const who = c as WsConnection & SocketIdentity;
+  const reply = (f: string) => c.send(f);
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) return reply(wire.errorFrame({ code: 400, message: 'Send text frames' }));
+    handleIvsFrame(
+      textOf(data),
+      who,
+      { ...edge.commandsFor(c), limiter: c.limiter(), log: edge.log },
+      reply,
+    ).catch((err) => edge.log.warn({ err }, 'an IVS chat frame was not handled'));
+  });
+}
 
 /**
  * One client frame of the IVS Chat messaging protocol (docs/protocols/ivs-chat.md#client-requests):

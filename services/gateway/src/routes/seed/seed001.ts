@@ -6,17 +6,23 @@ import { RecordingDelete, RecordingStop } from '@onair/contracts';
 import { badRequest, isAppError, notFound } from '@onair/runtime';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { actorOf } from '../commands';
-import { ask, type LiveKitApiDeps, need } from '../livekit/deps';
-import { recordingOf, startRecording } from '../livekit/recording-start';
-import { seedJoinPolicy } from '../livekit/room-access';
-import { LiveKitName, NO_CONTROLS } from '../livekit/schemas';
-import { seedErrors } from '../livekit/seed-errors';
-import { SEED_TOKEN_TTL_S } from '../livekit/tokens';
-import type { RecordingRecord } from '../read-models/recordings';
-import { principalOf } from './plugins';
-import { MEDIA_RESPONSES, MediaHeaders, MediaQuery, SIGNED_URL_401, sendRecordingMedia } from './recordings';
-import { errorResponses, SIGNED_IN, type ErrorSpec, useProblemSchema, WITH_BODY } from './responses';
+import { actorOf, ask } from '../../commands';
+import { type LiveKitApiDeps, need } from '../../livekit/deps';
+import { recordingOf, startRecording } from '../../livekit/recording-start';
+import { seedJoinPolicy } from '../../livekit/room-access';
+import { LiveKitName, NO_CONTROLS } from '../../livekit/schemas';
+import { seedErrors } from './seed-errors';
+import { SEED_TOKEN_TTL_S } from '../../livekit/tokens';
+import type { RecordingRecord } from '../../read-models/recordings';
+import { principalOf } from '../../http/plugins';
+import {
+  MEDIA_RESPONSES,
+  MediaHeaders,
+  MediaQuery,
+  SIGNED_URL_401,
+  sendRecordingMedia,
+} from '../v1/recordings';
+import { errorResponses, SIGNED_IN, type ErrorSpec, useProblemSchema, WITH_BODY } from '../../http/responses';
 
 const str = (v: string | undefined): string | undefined =>
   v !== undefined && v.trim() !== '' ? v : undefined;

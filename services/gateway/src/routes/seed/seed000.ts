@@ -10,9 +10,9 @@ import {
   type StreamRoutesDeps,
   stopStream,
   streamFor,
-} from './streams';
-import { principalOf } from './plugins';
-import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
+} from '../v1/streams';
+import { principalOf } from '../../http/plugins';
+import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from '../../http/responses';
 
 /**
  * Seed 000's API, unchanged (POST /stream, GET /stream/:streamId,

@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ChatRoomCreate, envelopeOf } from '@onair/contracts';
+import { ChatRoomCreate } from '@onair/contracts';
 import { AppError, badRequest, type Bus, conflict, isAppError, notFound } from '@onair/runtime';
+import { gatewayMessage } from '../commands';
 import { assertNotBanned, type BanLookup } from '../read-models/chat-bans';
 import type { CreateBudget } from './group-budget';
 
@@ -171,10 +172,8 @@ export function busGroupRooms(bus: Bus, timeoutMs: number): GroupRooms {
     async create(roomId, name) {
       try {
         await bus.request(
-          envelopeOf(ChatRoomCreate, {
-            source: 'gateway',
+          gatewayMessage(ChatRoomCreate, {
             subject: roomId,
-            id: randomUUID(),
             data: {
               roomId,
               actor: { userId: GROUP_OWNER, roles: [] },

@@ -3,9 +3,9 @@ import { ChatUserBan, IsoTime, UserId } from '@onair/contracts';
 import type { Bus } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { principalOf } from './plugins';
-import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
-import { actorOf, command } from '../commands';
+import { principalOf } from '../../http/plugins';
+import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from '../../http/responses';
+import { actorOf, command } from '../../commands';
 
 const RoomId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:/-]+$' });
 const MODERATORS = "Moderators, the room's owner and admins only";

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { recordingRoutes } from '../http/recordings';
-import { roomRoutes } from '../http/rooms';
-import { seed001Routes } from '../http/seed001';
-import { seed004Routes } from '../http/seed004';
-import { webhookRoutes } from '../http/webhooks';
-import type { LiveKitApiDeps } from './deps';
+import { recordingRoutes } from './v1/recordings';
+import { roomRoutes } from './v1/rooms';
+import { seed001Routes } from './seed/seed001';
+import { seed004Routes } from './seed/seed004';
+import { webhookRoutes } from './v1/webhooks';
+import type { LiveKitApiDeps } from '../livekit/deps';
 
 /** Rooms, tokens, recordings, the LiveKit webhook, and the seed 001 / seed 004 routes. */
 export async function registerLiveKitApi(app: FastifyInstance, d: LiveKitApiDeps): Promise<void> {

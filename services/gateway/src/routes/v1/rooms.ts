@@ -4,12 +4,12 @@ import { Id, ParticipantView, RoomCreate, RoomCreated, RoomDelete, RoomView } fr
 import { notFound, replyData } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { actorOf } from '../commands';
-import { principalOf } from './plugins';
-import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
-import { ask, type LiveKitApiDeps, need } from '../livekit/deps';
-import { joinPolicy } from '../livekit/room-access';
-import { Cursor, Description, DisplayName, LiveKitName, Topic } from '../livekit/schemas';
+import { actorOf, ask } from '../../commands';
+import { principalOf } from '../../http/plugins';
+import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from '../../http/responses';
+import { type LiveKitApiDeps, need } from '../../livekit/deps';
+import { joinPolicy } from '../../livekit/room-access';
+import { Cursor, Description, DisplayName, LiveKitName, Topic } from '../../livekit/schemas';
 
 /** Our room ids, which are also the LiveKit room names: `room-<unix seconds>-<6 chars>` (seed 004's form). */
 export function newRoomId(now = new Date()): string {

@@ -8,11 +8,11 @@ import { Id, Role, UserId } from '@onair/contracts';
 import { AppError, conflict, forbidden, notFound, notImplemented } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { DEV_JWT_SECRET, mintDevToken } from '../../../../devstack/src/dev-auth';
-import { canManage } from '../auth';
-import type { StreamsReadModel } from '../read-models/streams';
-import { principalOf } from './plugins';
-import { errorResponses, PUBLIC, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
+import { DEV_JWT_SECRET, mintDevToken } from '../../../../../devstack/src/dev-auth';
+import { canManage } from '../../auth';
+import type { StreamsReadModel } from '../../read-models/streams';
+import { principalOf } from '../../http/plugins';
+import { errorResponses, PUBLIC, SIGNED_IN, useProblemSchema, WITH_BODY } from '../../http/responses';
 
 export interface DevRouteDeps {
   jwtSecret: string;

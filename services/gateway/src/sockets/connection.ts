@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatCapability } from '@onair/runtime';
 import type { Duplex } from 'node:stream';
-import { WebSocket } from 'ws';
+import { type RawData, WebSocket } from 'ws';
 import type { ClientProtocol, HubConnection } from './hub';
-import { TokenBucket } from './rate-limit';
+import { TokenBucket } from './token-bucket';
 
 const capabilitySets = new Map<string, readonly ChatCapability[]>();
 const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
@@ -20,6 +20,32 @@ export function sharedCapabilities(caps: readonly ChatCapability[]): readonly Ch
     if (capabilitySets.size < 16) capabilitySets.set(key, set);
   }
   return set;
+}
+
+/** An accepted socket and who is on it, as the upgrade found them. */
+export interface WsConnectionOptions {
+  ws: WebSocket;
+  /** The upgraded TCP socket under `ws`. */
+  socket: Duplex;
+  userId: string;
+  protocol: ClientProtocol;
+  /** What the token allows (SEND_MESSAGE, DELETE_MESSAGE, DISCONNECT_USER). */
+  capabilities: readonly ChatCapability[];
+  /** Sent with each message as the sender's attributes. */
+  attributes: Record<string, string>;
+  /** Epoch ms when the chat session ends (IVS protocol); undefined when it does not. */
+  sessionEndsAt?: number;
+  /** The per-connection message rate limit (bursts of twice as many). */
+  messagesPerSecond: number;
+  /** How long a close this side started may wait for the client's close frame (default 2 s). */
+  closeTimeoutMs?: number;
+}
+
+/** A frame's bytes as text (`ws` hands over one Buffer for a whole, possibly fragmented, message). */
+export function textOf(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
 }
 
 /**
@@ -47,22 +73,27 @@ export class WsConnection implements HubConnection {
   /** Sent with each message as the sender's attributes (display name and the like). */
   readonly attributes: Readonly<Record<string, string>>;
 
-  constructor(
-    readonly ws: WebSocket,
-    /** The upgraded TCP socket under `ws` (for `sendFramed`). */
-    private readonly socket: Duplex,
-    readonly userId: string,
-    readonly protocol: ClientProtocol,
-    capabilities: readonly ChatCapability[],
-    attributes: Record<string, string>,
-    /** Epoch ms when the chat session ends (IVS protocol), else undefined. */
-    readonly sessionEndsAt: number | undefined,
-    private readonly messagesPerSecond: number,
-    /** How long a close this side started may wait for the client's close frame (then: destroyed). */
-    private readonly closeTimeoutMs = 2000,
-  ) {
-    this.capabilities = sharedCapabilities(capabilities);
-    this.attributes = Object.keys(attributes).length ? attributes : NO_ATTRIBUTES;
+  readonly ws: WebSocket;
+  /** The upgraded TCP socket under `ws` (for `sendFramed`). */
+  private readonly socket: Duplex;
+  readonly userId: string;
+  readonly protocol: ClientProtocol;
+  /** Epoch ms when the chat session ends (IVS protocol), else undefined. */
+  readonly sessionEndsAt: number | undefined;
+  private readonly messagesPerSecond: number;
+  /** How long a close this side started may wait for the client's close frame (then: destroyed). */
+  private readonly closeTimeoutMs: number;
+
+  constructor(o: WsConnectionOptions) {
+    this.ws = o.ws;
+    this.socket = o.socket;
+    this.userId = o.userId;
+    this.protocol = o.protocol;
+    this.sessionEndsAt = o.sessionEndsAt;
+    this.messagesPerSecond = o.messagesPerSecond;
+    this.closeTimeoutMs = o.closeTimeoutMs ?? 2000;
+    this.capabilities = sharedCapabilities(o.capabilities);
+    this.attributes = Object.keys(o.attributes).length ? o.attributes : NO_ATTRIBUTES;
   }
 
   /** Destroys the socket when the client does not finish a close in time. */

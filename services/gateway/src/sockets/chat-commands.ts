@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   type Actor,
   ChatMessageDelete,
@@ -6,11 +5,11 @@ import {
   ChatUserDisconnect,
   type ContractDef,
   type Envelope,
-  envelopeOf,
   wire,
 } from '@onair/contracts';
 import type { Static, TSchema } from '@sinclair/typebox';
-import { type Bus, type ChatCapability, isAppError } from '@onair/runtime';
+import { type Bus, type ChatCapability, isAppError, publicMessage } from '@onair/runtime';
+import { gatewayMessage } from '../commands';
 
 /** What a socket's user may do, and who they are (from the chat token or the user JWT). */
 export interface SocketIdentity {
@@ -113,7 +112,7 @@ function actorOf(who: SocketIdentity): Static<typeof Actor> {
 
 /** A command of `def` from a socket, about its room. */
 function envelope<S extends TSchema>(def: ContractDef<S>, who: SocketIdentity, data: Static<S>): Envelope {
-  return envelopeOf(def, { source: 'gateway', subject: who.roomId, data, id: randomUUID() });
+  return gatewayMessage(def, { subject: who.roomId, data });
 }
 
 /** The ERROR code a refused command maps to on the IVS Chat protocol. */
@@ -137,14 +136,17 @@ export function retryAfterSecondsOf(e: unknown): number | undefined {
 
 /** What a person is told about a refused command, with when to retry when retrying can work. */
 export function errorMessageOf(e: unknown): string {
+  const shown = publicMessage(e); // the one rule for what a caller may read of a failure
+  if (shown === undefined || !isAppError(e)) return 'The message could not be processed';
+  if (e.status < 500) return shown;
+  // Worth retrying: said in the chat client's words, with a jittered wait.
   const after = retryAfterSecondsOf(e);
   const hint = after === undefined ? '' : `; retry in ${after} s`;
-  if (isAppError(e) && e.status < 500) return e.message;
-  if (isAppError(e) && e.code === 'IN_PROGRESS') return `This message is still being processed${hint}`;
-  if (isAppError(e) && e.code === 'TIMEOUT') return `The chat service did not answer in time${hint}`;
-  if (isAppError(e) && e.status === 503)
-    return `${e.code === 'UNAVAILABLE' ? e.message : 'The chat service is unavailable right now'}${hint}`;
-  return 'The message could not be processed';
+  if (e.code === 'IN_PROGRESS') return `This message is still being processed${hint}`;
+  if (e.code === 'TIMEOUT') return `The chat service did not answer in time${hint}`;
+  if (e.status === 503)
+    return `${e.code === 'UNAVAILABLE' ? shown : 'The chat service is unavailable right now'}${hint}`;
+  return shown;
 }
 
 /** A client frame as a JSON object, or undefined for anything else (text, arrays, null). */

@@ -1,10 +1,11 @@
-import { toProblem } from '@onair/runtime';
+import { loggedProblem, publicMessage } from '@onair/runtime';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
-import { PATTERN_WORDS } from './schemas';
+import { PATTERN_WORDS } from '../../livekit/schemas';
 
 /**
  * Seed-compatible routes answer errors in their seed's own body shape (clients parse it), with
- * the status onair picked (400/404/409 instead of a blanket 500). 5xx details stay in the logs.
+ * the status onair picked (400/404/409 instead of a blanket 500). What a 5xx shows is the one
+ * error policy's (publicMessage): its internals stay in the logs.
  *
  * A request the route's schema refuses (a field too long or of the wrong type, an unknown field,
  * a repeated query parameter) is a 400 with the same words /v1 uses, which name the field:
@@ -17,12 +18,10 @@ export function seedErrors(
   o: { prefix?: (req: FastifyRequest) => string } = {},
 ): void {
   scope.setErrorHandler((err: FastifyError, req, reply) => {
-    const p = toProblem(err);
-    if (p.status >= 500) req.log.error({ err }, 'request failed');
-    else req.log.info({ code: p.code, status: p.status }, p.detail);
+    const p = loggedProblem(req, err);
     const detail = (err.validation && patternInWords(err)) || p.detail;
     const message =
-      p.status >= 500 && p.status !== 501
+      p.status >= 500 && publicMessage(err) === undefined
         ? 'Internal server error'
         : err.validation && o.prefix
           ? `${o.prefix(req)}${detail}`

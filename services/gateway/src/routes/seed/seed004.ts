@@ -6,16 +6,16 @@ import { RoomCreate, Id } from '@onair/contracts';
 import { AppError, badRequest, notFound } from '@onair/runtime';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { actorOf } from '../commands';
-import { ask, type LiveKitApiDeps, need } from '../livekit/deps';
-import { seedJoinPolicy } from '../livekit/room-access';
-import { Description, DisplayName, LiveKitName, Topic } from '../livekit/schemas';
-import { seedErrors } from '../livekit/seed-errors';
-import { IDENTITY_REQUIRED, SEED_TOKEN_TTL_S } from '../livekit/tokens';
-import type { RoomRecord } from '../read-models/rooms';
-import { principalOf } from './plugins';
-import { type ErrorSpec, errorResponses, PUBLIC, SIGNED_IN, WITH_BODY } from './responses';
-import { newRoomId } from './rooms';
+import { actorOf, ask } from '../../commands';
+import { type LiveKitApiDeps, need } from '../../livekit/deps';
+import { seedJoinPolicy } from '../../livekit/room-access';
+import { Description, DisplayName, LiveKitName, Topic } from '../../livekit/schemas';
+import { seedErrors } from './seed-errors';
+import { IDENTITY_REQUIRED, SEED_TOKEN_TTL_S } from '../../livekit/tokens';
+import type { RoomRecord } from '../../read-models/rooms';
+import { principalOf } from '../../http/plugins';
+import { type ErrorSpec, errorResponses, PUBLIC, SIGNED_IN, WITH_BODY } from '../../http/responses';
+import { newRoomId } from '../v1/rooms';
 
 const str = (v: string | undefined): string | undefined =>
   v !== undefined && v.trim() !== '' ? v : undefined;

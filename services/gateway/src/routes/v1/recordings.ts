@@ -1,18 +1,24 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Id, RecordingDelete, RecordingStop, RecordingView } from '@onair/contracts';
-import { AppError, conflict, notFound, notImplemented } from '@onair/runtime';
+import { AppError, conflict, notFound, notImplemented, problem } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { actorOf } from '../commands';
-import { ask, type LiveKitApiDeps } from '../livekit/deps';
-import { parseRange } from '../livekit/range';
-import type { RecordingMedia } from '../livekit/recording-media';
-import { recordingOf, startRecording } from '../livekit/recording-start';
-import { Cursor, LiveKitName } from '../livekit/schemas';
-import type { RecordingRecord } from '../read-models/recordings';
-import { principalOf } from './plugins';
-import type { MediaUrlSigner } from './signed-media';
-import { errorResponses, RANGE_NOT_SATISFIABLE, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
+import { actorOf, ask } from '../../commands';
+import type { LiveKitApiDeps } from '../../livekit/deps';
+import { parseRange } from '../../livekit/range';
+import type { RecordingMedia } from '../../livekit/recording-media';
+import { recordingOf, startRecording } from '../../livekit/recording-start';
+import { Cursor, LiveKitName } from '../../livekit/schemas';
+import type { RecordingRecord } from '../../read-models/recordings';
+import { principalOf } from '../../http/plugins';
+import type { MediaUrlSigner } from '../../http/signed-media';
+import {
+  errorResponses,
+  RANGE_NOT_SATISFIABLE,
+  SIGNED_IN,
+  useProblemSchema,
+  WITH_BODY,
+} from '../../http/responses';
 
 const recordingNotFound = (id: string) => notFound(`Recording ${id} does not exist`);
 /** IVS writes HLS (a playlist and many segments), not one MP4 that a Range request can serve. */
@@ -143,13 +149,13 @@ export async function sendRecordingMedia(
       .status(416)
       .header('content-range', `bytes */${info.size}`)
       .type('application/problem+json')
-      .send({
-        type: 'about:blank',
-        title: 'Range Not Satisfiable',
-        status: 416,
-        code: 'RANGE_NOT_SATISFIABLE',
-        detail: `The recording has ${info.size} bytes; ${req.headers.range} is outside it`,
-      });
+      .send(
+        problem(
+          416,
+          'RANGE_NOT_SATISFIABLE',
+          `The recording has ${info.size} bytes; ${req.headers.range} is outside it`,
+        ),
+      );
   }
   const length = range ? range.end - range.start + 1 : info.size;
   reply.header('content-length', String(length));

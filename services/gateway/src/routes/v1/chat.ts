@@ -24,11 +24,11 @@ import {
 import { type Bus, conflict, forbidden, notFound, replyData } from '@onair/runtime';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { canManage, type Principal } from '../auth';
-import { type ChatRoomsReadModel, roomView, type StoredChatRoom } from '../read-models/chat-rooms';
-import { principalOf } from './plugins';
-import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
-import { actorOf, command } from '../commands';
+import { canManage, type Principal } from '../../auth';
+import { type ChatRoomsReadModel, roomView, type StoredChatRoom } from '../../read-models/chat-rooms';
+import { principalOf } from '../../http/plugins';
+import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from '../../http/responses';
+import { actorOf, command } from '../../commands';
 
 export interface ChatRoutesDeps {
   bus: Bus;

@@ -12,14 +12,14 @@ import {
   StreamView,
   Title,
 } from '@onair/contracts';
-import { type Bus, forbidden, isAppError, notFound } from '@onair/runtime';
+import { type Bus, forbidden, isAppError, notFound, problem, sendProblem } from '@onair/runtime';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { canManage, type Principal } from '../auth';
-import { actorOf, command } from '../commands';
-import type { StoredStream, StreamsReadModel } from '../read-models/streams';
-import { principalOf } from './plugins';
-import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
+import { canManage, type Principal } from '../../auth';
+import { actorOf, command } from '../../commands';
+import type { StoredStream, StreamsReadModel } from '../../read-models/streams';
+import { principalOf } from '../../http/plugins';
+import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from '../../http/responses';
 
 export interface StreamRoutesDeps {
   bus: Bus;
@@ -123,19 +123,12 @@ export async function createStream(
 
 /** RFC 9457 problem for a failed provisioning: the reason is the caller's business, so it is shown. */
 export function provisioningFailed(reply: FastifyReply, req: FastifyRequest, s: StoredStream) {
-  return reply
-    .status(502)
-    .type('application/problem+json')
-    .send({
-      type: 'about:blank',
-      title: 'Bad Gateway',
-      status: 502,
-      code: 'PROVISIONING_FAILED',
-      detail: `Stream ${s.streamId} could not be created: ${s.failureReason ?? 'unknown reason'}`,
-      streamId: s.streamId,
-      instance: req.url,
-      requestId: req.id,
-    });
+  const detail = `Stream ${s.streamId} could not be created: ${s.failureReason ?? 'unknown reason'}`;
+  sendProblem(req, reply, {
+    ...problem(502, 'PROVISIONING_FAILED', detail),
+    streamId: s.streamId,
+  });
+  return reply;
 }
 
 const CreateBody = Type.Object({

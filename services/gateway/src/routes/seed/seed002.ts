@@ -1,11 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { IsoTime } from '@onair/contracts';
-import { isAppError, redactUrl } from '@onair/runtime';
+import { isAppError, problem, sendProblem } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { bearer, type TokenVerifier } from '../auth';
-import { type ChatRoutesDeps, createChatToken } from './chat';
-import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from './responses';
+import { bearer, type TokenVerifier } from '../../auth';
+import { type ChatRoutesDeps, createChatToken } from '../v1/chat';
+import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from '../../http/responses';
 
 const NOT_AUTHENTICATED = 'User not authenticated';
 
@@ -22,21 +22,14 @@ export function seed002Routes(
 ): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   useProblemSchema(app);
-  const refuse = (req: FastifyRequest, reply: FastifyReply, reason?: string) =>
-    reply
-      .status(401)
-      .type('application/problem+json')
-      .send({
-        type: 'about:blank',
-        title: 'Unauthorized',
-        status: 401,
-        code: 'UNAUTHORIZED',
-        detail: NOT_AUTHENTICATED,
-        message: NOT_AUTHENTICATED,
-        ...(reason ? { reason } : {}),
-        instance: redactUrl(req.url),
-        requestId: req.id,
-      });
+  const refuse = (req: FastifyRequest, reply: FastifyReply, reason?: string) => {
+    sendProblem(req, reply, {
+      ...problem(401, 'UNAUTHORIZED', NOT_AUTHENTICATED),
+      message: NOT_AUTHENTICATED,
+      ...(reason ? { reason } : {}),
+    });
+    return reply;
+  };
 
   api.post(
     '/api/chat/token',

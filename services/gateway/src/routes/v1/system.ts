@@ -1,9 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { SERVICE_NAMES, type ServiceName, SystemPing, SystemPong, envelopeOf } from '@onair/contracts';
+import { SERVICE_NAMES, type ServiceName, SystemPing, SystemPong } from '@onair/contracts';
 import { type Bus, replyData } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { errorResponses, SIGNED_IN, useProblemSchema } from './responses';
+import { command } from '../../commands';
+import { errorResponses, SIGNED_IN, useProblemSchema } from '../../http/responses';
 
 /** GET /v1/system/ping/{service}: a real request/reply through the bus, for wiring checks. */
 export function systemRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs: number }): void {
@@ -33,11 +34,7 @@ export function systemRoutes(app: FastifyInstance, deps: { bus: Bus; timeoutMs: 
       const { service } = req.params;
       const started = performance.now();
       const reply = await deps.bus.request(
-        envelopeOf(SystemPing, {
-          source: 'gateway',
-          correlationid: req.id,
-          data: { service, sentAt: new Date().toISOString() },
-        }),
+        command(req, SystemPing, undefined, { service, sentAt: new Date().toISOString() }),
         { to: service, timeoutMs: deps.timeoutMs },
       );
       const d = replyData(SystemPong, reply);

@@ -3,11 +3,11 @@ import { ChatMessageSent, Id } from '@onair/contracts';
 import { notFound } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { assertNotBanned, type BanLookup } from '../read-models/chat-bans';
-import type { ChatHistoryReadModel } from '../read-models/chat-history';
-import type { ChatRoomsReadModel } from '../read-models/chat-rooms';
-import { principalOf } from './plugins';
-import { errorResponses, SIGNED_IN, useProblemSchema } from './responses';
+import { assertNotBanned, type BanLookup } from '../../read-models/chat-bans';
+import type { ChatHistoryReadModel } from '../../read-models/chat-history';
+import type { ChatRoomsReadModel } from '../../read-models/chat-rooms';
+import { principalOf } from '../../http/plugins';
+import { errorResponses, SIGNED_IN, useProblemSchema } from '../../http/responses';
 
 /**
  * GET /v1/chat/rooms/{roomId}/messages?after=SEQ&limit=N: a native room's history, oldest first,

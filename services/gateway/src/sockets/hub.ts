@@ -139,7 +139,7 @@ export class Hub {
   /** Sockets dropped as slow consumers: nothing more is written to them. */
   private readonly dropped = new WeakSet<HubConnection>();
 
-  constructor(private readonly o: HubOptions) {}
+  constructor(private readonly options: HubOptions) {}
 
   add(c: HubConnection): void {
     this.all.add(c);
@@ -278,7 +278,7 @@ export class Hub {
   }
 
   private startOrder(roomId: string): RoomOrder {
-    const history = this.o.history;
+    const history = this.options.history;
     let markLearned = () => {};
     const learned = new Promise<void>((resolve) => {
       markLearned = resolve;
@@ -299,7 +299,7 @@ export class Hub {
     history?.position(roomId).then(
       (position) => this.positionLearned(o, position),
       (err: unknown) => {
-        this.o.onError?.(err, 'could not read a room position; its first delivery starts it');
+        this.options.onError?.(err, 'could not read a room position; its first delivery starts it');
         this.positionLearned(o, undefined);
       },
     );
@@ -322,7 +322,7 @@ export class Hub {
     try {
       this.drain(o);
     } catch (err) {
-      this.o.onError?.(err, 'a held delivery could not be written');
+      this.options.onError?.(err, 'a held delivery could not be written');
     }
   }
 
@@ -350,10 +350,10 @@ export class Hub {
 
   /** Wait for the gap to close by itself, then look it up (each wait twice the last). */
   private scheduleFill(o: RoomOrder): void {
-    const wait = (this.o.gapWaitMs ?? 300) * 2 ** Math.min(o.fillAttempts, 4);
+    const wait = (this.options.gapWaitMs ?? 300) * 2 ** Math.min(o.fillAttempts, 4);
     o.timer = setTimeout(() => {
       o.timer = undefined;
-      this.fill(o).catch((err: unknown) => this.o.onError?.(err, 'a gap could not be filled'));
+      this.fill(o).catch((err: unknown) => this.options.onError?.(err, 'a gap could not be filled'));
     }, wait);
     o.timer.unref?.();
   }
@@ -369,12 +369,12 @@ export class Hub {
     const upto = Math.min(Math.max(...o.held.keys()), from + MAX_FILL - 1);
     o.fillAttempts++;
     let found: Array<{ seq: number; delivery?: Delivery }> | undefined;
-    if (this.o.history) {
+    if (this.options.history) {
       o.filling = true;
       try {
-        found = await this.o.history.range(o.roomId, from - 1, upto);
+        found = await this.options.history.range(o.roomId, from - 1, upto);
       } catch (err) {
-        this.o.onError?.(err, 'could not read history to fill a gap');
+        this.options.onError?.(err, 'could not read history to fill a gap');
       } finally {
         o.filling = false;
       }
@@ -389,7 +389,10 @@ export class Hub {
       // A deleted message keeps its place and has nothing to write.
       o.held.set(f.seq, f.delivery ?? { roomId: o.roomId, seq: f.seq, frames: {} });
     }
-    if (missing.size > 0 && (!this.o.history || o.fillAttempts >= (this.o.gapFillAttempts ?? 4))) {
+    if (
+      missing.size > 0 &&
+      (!this.options.history || o.fillAttempts >= (this.options.gapFillAttempts ?? 4))
+    ) {
       // Numbers that were taken and never stored (or are still being stored): go on without
       // them, and remember them so that one arriving late is still written.
       for (const s of missing) {
@@ -453,7 +456,7 @@ export class Hub {
       c.lastSeq = seq;
       c.firstSeq ??= seq;
     }
-    if (c.bufferedAmount() > this.o.maxBufferedBytes) {
+    if (c.bufferedAmount() > this.options.maxBufferedBytes) {
       this.dropSlowConsumer(c);
       return false;
     }
@@ -471,7 +474,7 @@ export class Hub {
     const roomId = c.roomId;
     this.remove(c);
     c.close(1013, 'send buffer full: the client is not reading fast enough');
-    this.o.onSlowConsumer?.(c, roomId);
+    this.options.onSlowConsumer?.(c, roomId);
   }
 
   /** End a recovery: write what arrived meanwhile, in order, skipping what history covered. */

@@ -2,9 +2,9 @@ import { deriveId, LiveKitWebhookReceived, makeEnvelope } from '@onair/contracts
 import { AppError, unauthorized } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { type LiveKitApiDeps, need } from '../livekit/deps';
-import { RecentIds } from '../livekit/webhooks';
-import { errorResponses, PUBLIC, useProblemSchema, WITH_BODY } from './responses';
+import { type LiveKitApiDeps, need } from '../../livekit/deps';
+import { RecentIds } from '../../livekit/webhooks';
+import { errorResponses, PUBLIC, useProblemSchema, WITH_BODY } from '../../http/responses';
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined =>

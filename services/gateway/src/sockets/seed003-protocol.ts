@@ -1,4 +1,5 @@
-import { wire } from '@onair/contracts';
+import type { Duplex } from 'node:stream';
+import { PresenceJoined, wire } from '@onair/contracts';
 import { illFormedAt, isAppError, type Logger } from '@onair/runtime';
 import {
   type ChatCommandContext,
@@ -7,10 +8,60 @@ import {
   type SocketIdentity,
   sendChatMessage,
   parseObject,
-} from './commands';
-import { groupIdProblem } from './access';
-import type { HubConnection } from './hub';
-import type { TokenBucket } from './rate-limit';
+} from './chat-commands';
+import { WebSocket } from 'ws';
+import type { Principal } from '../auth';
+import { groupIdProblem, resolveSeed003Join } from './access';
+import { textOf, WsConnection } from './connection';
+import type { ChatEdge } from './edge';
+import type { TokenBucket } from './token-bucket';
+
+/** A seed 003 socket's user; `roomId` is the group room it is in, once it joined one. */
+export type Seed003Identity = Omit<SocketIdentity, 'roomId'> & { readonly roomId?: string };
+
+/**
+ * An accepted `/v1/chat/seed003` socket: in no room until its first joinGroup; joining another
+ * group leaves the previous one. Seed 003 had no roles: every signed-in user could post, and
+ * still can on this socket (a token without roles is a viewer elsewhere). docs/chat.md, "Protocol 2".
+ */
+export function openSeed003Socket(edge: ChatEdge, ws: WebSocket, socket: Duplex, p: Principal): void {
+  const c = new WsConnection({
+    ws,
+    socket,
+    userId: p.userId,
+    protocol: 'seed003',
+    capabilities: ['SEND_MESSAGE'],
+    attributes: p.displayName ? { displayName: p.displayName } : {},
+    messagesPerSecond: edge.messagesPerSecond,
+    closeTimeoutMs: edge.closeTimeoutMs,
+  });
+  edge.attach(c);
+  // One group at a time: joining another leaves the previous one (the hub forgets empty rooms).
+  const join = async (groupId: string): Promise<string> => {
+    const joined = await resolveSeed003Join(edge.access, groupId, c.userId);
+    const { roomId } = joined;
+    // The socket may have closed while the tables were read: a closed socket joins nothing.
+    if (c.ws.readyState !== WebSocket.OPEN) return roomId;
+    if (joined.groupId !== roomId) edge.groups.set(roomId, joined.groupId);
+    const previous = c.roomId;
+    if (previous === roomId) return roomId;
+    edge.hub.join(c, roomId);
+    if (previous) edge.left(c, previous);
+    await edge.presence(PresenceJoined, c, roomId);
+    return roomId;
+  };
+  const reply = (f: string) => c.send(f);
+  const joinLimiter = () => c.joinLimiter(edge.joinsPerSecond, Math.max(1, edge.joinsPerSecond * 5));
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) return reply(wire.seed003ErrorFrame({ code: 400, message: 'Send text frames' }));
+    handleSeed003Frame(
+      textOf(data),
+      c,
+      { ...edge.commandsFor(c), limiter: c.limiter(), joinLimiter: joinLimiter(), log: edge.log, join },
+      reply,
+    ).catch((err) => edge.log.warn({ err }, 'a seed 003 frame was not handled'));
+  });
+}
 
 /**
  * Seed 003's actions: `{"action":"joinGroup","groupId"}` then `{"action":"sendMessage","message"}`.
@@ -19,8 +70,8 @@ import type { TokenBucket } from './rate-limit';
  */
 export async function handleSeed003Frame(
   raw: string,
-  conn: HubConnection,
-  who: Omit<SocketIdentity, 'roomId'>,
+  /** The socket's user, and the room it joined (none before its first join). */
+  who: Seed003Identity,
   ctx: ChatCommandContext & {
     limiter: TokenBucket;
     /** Joins per second of this connection (each one reads the rooms and bans tables). */
@@ -50,7 +101,7 @@ export async function handleSeed003Frame(
       return reply(JSON.stringify({ action: 'joinGroup', groupId, joined: true, roomId }));
     }
     if (action === 'sendMessage') {
-      if (!conn.roomId) return fail(400, 'Join a group first: {"action":"joinGroup","groupId":"…"}');
+      if (!who.roomId) return fail(400, 'Join a group first: {"action":"joinGroup","groupId":"…"}');
       if (!who.capabilities.includes('SEND_MESSAGE')) return fail(403, 'This user may not send messages');
       if (typeof req.message !== 'string' || req.message.length === 0)
         return fail(400, 'message must be a non-empty string');
@@ -60,7 +111,7 @@ export async function handleSeed003Frame(
         ctx,
         {
           userId: who.userId,
-          roomId: conn.roomId,
+          roomId: who.roomId,
           capabilities: who.capabilities,
           attributes: who.attributes,
         },
