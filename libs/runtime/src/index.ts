@@ -13,3 +13,4 @@ export * from './chat-token';
 export * from './sqs-event-queue';
 export * from './provider-errors';
 export * from './contract-data';
+export * from './scripted-fake';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AppError, notFound } from '@onair/runtime';
+import { AppError, notFound, ScriptedFake } from '@onair/runtime';
 import type { IvsChatPort, IvsChatToken, IvsRoom } from './port';
 
 interface FakeRoom extends IvsRoom {
@@ -10,21 +10,9 @@ interface FakeRoom extends IvsRoom {
 }
 
 /** In-memory IVS Chat for unit tests: same contract as the SDK adapter, failures on demand. */
-export class FakeIvsChat implements IvsChatPort {
+export class FakeIvsChat extends ScriptedFake implements IvsChatPort {
   readonly rooms = new Map<string, FakeRoom>();
   readonly tokens: Array<Parameters<IvsChatPort['createChatToken']>[0]> = [];
-  readonly calls: string[] = [];
-  /** Operation name -> error thrown by the next call of it (then cleared). */
-  readonly failNext = new Map<string, AppError>();
-
-  private step(op: string): void {
-    this.calls.push(op);
-    const e = this.failNext.get(op);
-    if (e) {
-      this.failNext.delete(op);
-      throw e;
-    }
-  }
 
   private room(arn: string): FakeRoom {
     const r = this.rooms.get(arn);

@@ -1,26 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { AppError } from '@onair/runtime';
+import { AppError, ScriptedFake } from '@onair/runtime';
 import type { IvsChannel, IvsChannelInput, IvsLiveStream, IvsPort, IvsStreamKey } from './port';
 
 /** In-memory IVS for unit tests: the adapter's contract, with failures on demand. */
-export class FakeIvs implements IvsPort {
+export class FakeIvs extends ScriptedFake implements IvsPort {
   readonly channels = new Map<string, IvsChannel & { live?: IvsLiveStream }>();
   /** Channel ARN -> its stream key (IVS allows one per channel). */
   readonly streamKeys = new Map<string, IvsStreamKey>();
-  readonly calls: string[] = [];
-  /** Operation name -> error thrown by its next call (then cleared). */
-  readonly failNext = new Map<string, AppError>();
   /** When true, CreateChannel answers without a stream key (so the saga must make one). */
   omitStreamKey = false;
-
-  private step(op: string): void {
-    this.calls.push(op);
-    const e = this.failNext.get(op);
-    if (e) {
-      this.failNext.delete(op);
-      throw e;
-    }
-  }
 
   private key(channelArn: string): IvsStreamKey {
     if (this.streamKeys.has(channelArn))
