@@ -92,12 +92,14 @@ export const ChatRoomUpdate = command(
     },
     closed,
   ),
+  { partitionBy: 'roomId' },
 );
 export const ChatRoomDelete = command(
   'onair.chat.room.delete.v1',
   'chat-svc',
   'Delete a chat room. Idempotent.',
   Type.Object({ roomId: Id, actor: Actor }, closed),
+  { partitionBy: 'roomId' },
 );
 export const ChatTokenCreate = command(
   'onair.chat.token.create.v1',
@@ -156,6 +158,7 @@ export const ChatMessageSend = command(
     },
     closed,
   ),
+  { partitionBy: 'roomId' },
 );
 export const ChatMessageSent = event(
   'onair.chat.message.sent.v1',
@@ -185,6 +188,7 @@ export const ChatMessageDelete = command(
     },
     closed,
   ),
+  { partitionBy: 'roomId' },
 );
 export const ChatMessageDeleted = event(
   'onair.chat.message.deleted.v1',
@@ -212,6 +216,7 @@ export const ChatUserDisconnect = command(
     },
     closed,
   ),
+  { partitionBy: 'roomId' },
 );
 export const ChatUserDisconnected = event(
   'onair.chat.user.disconnected.v1',
@@ -238,6 +243,7 @@ export const ChatUserBan = command(
     },
     closed,
   ),
+  { partitionBy: 'roomId' },
 );
 export const ChatUserBanned = event(
   'onair.chat.user.banned.v1',
@@ -263,6 +269,7 @@ export const ChatEventSend = command(
     },
     closed,
   ),
+  { partitionBy: 'roomId' },
 );
 export const ChatEventSent = event(
   'onair.chat.event.sent.v1',

@@ -20,6 +20,12 @@ export interface ContractDef<S extends TSchema = TSchema> {
   owner?: ServiceName | 'addressed';
   description: string;
   schema: S;
+  /**
+   * For commands: the data field whose value picks one of the owner's partition queues (see
+   * partitionTarget). Every command of one key (one room) goes to the same queue, which one
+   * instance of the owner reads at a time: that instance owns the key.
+   */
+  partitionBy?: 'roomId';
 }
 
 export function command<S extends TSchema>(
@@ -27,8 +33,36 @@ export function command<S extends TSchema>(
   owner: ServiceName | 'addressed',
   description: string,
   schema: S,
+  opts: { partitionBy?: 'roomId' } = {},
 ): ContractDef<S> {
-  return { type, kind: 'command', owner, description, schema };
+  return { type, kind: 'command', owner, description, schema, ...opts };
+}
+
+/**
+ * How many partition queues a service's partitioned commands spread over. Fixed: senders and
+ * every instance of the owner must agree, and changing it moves keys between queues (drain
+ * the queues first). 16 lets up to 16 instances share the work.
+ */
+export const PARTITIONS = 16;
+
+/** The partition (0 .. PARTITIONS-1) of a key: FNV-1a of its UTF-16 code units, stable everywhere. */
+export function partitionOf(key: string, partitions = PARTITIONS): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % partitions;
+}
+
+/** The queue target of partition `i` of `owner` (`chat-svc.p3`). */
+export function partitionTarget(owner: string, i: number): string {
+  return `${owner}.p${i}`;
+}
+
+/** Every partition target of `owner`, for its consumers. */
+export function partitionTargets(owner: string, partitions = PARTITIONS): string[] {
+  return Array.from({ length: partitions }, (_, i) => partitionTarget(owner, i));
 }
 
 export function event<S extends TSchema>(type: string, description: string, schema: S): ContractDef<S> {

@@ -1,3 +1,6 @@
+export * from './batcher';
+/** Throttling, server faults and lost connections of any AWS SDK call: worth another try. */
+export { isTransient as isTransientAwsError } from './bus/sqs/aws-errors';
 export * from './bus';
 export * from './config';
 export * from './cursor';

@@ -99,7 +99,12 @@ const laxRegistry = new ContractRegistry([
  * transport; the harness is the only transport-specific part. Buses are built with
  * maxAttempts 3 and short retry delays.
  */
-export function busContract(name: string, makeHarness: () => Promise<BusHarness>): void {
+export function busContract(
+  name: string,
+  makeHarness: () => Promise<BusHarness>,
+  features: { singleActive?: boolean } = {},
+): void {
+  const singleActiveIt = features.singleActive === false ? it.skip : it;
   describe(`bus contract: ${name}`, () => {
     let h: BusHarness;
     const buses: Bus[] = [];
@@ -155,6 +160,35 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
       expect(byInstance.filter((i) => i === 'a').length).toBeGreaterThan(0);
       expect(byInstance.filter((i) => i === 'b').length).toBeGreaterThan(0);
     });
+
+    singleActiveIt(
+      'hands a single-active queue to one consumer at a time; a standby takes over',
+      async () => {
+        const target = `svc-${randomUUID().slice(0, 6)}`;
+        const seen: Array<[string, string]> = [];
+        const consumers = [];
+        for (const instance of ['a', 'b']) {
+          const b = await bus(target);
+          consumers.push(
+            await b.consumeCommands(
+              target,
+              async (m) => {
+                seen.push([instance, m.id]);
+              },
+              { singleActive: true, concurrency: 4 },
+            ),
+          );
+        }
+        const producer = await bus('producer');
+        for (let i = 0; i < 20; i++) await producer.send(ping(target), { to: target });
+        await waitFor(() => seen.length === 20, { what: '20 commands' });
+        expect(new Set(seen.map(([i]) => i))).toEqual(new Set(['a']));
+        await consumers[0].stop();
+        for (let i = 0; i < 5; i++) await producer.send(ping(target), { to: target });
+        await waitFor(() => seen.length === 25, { what: '5 more commands, to the standby' });
+        expect(seen.slice(20).every(([i]) => i === 'b')).toBe(true);
+      },
+    );
 
     it('gives every subscriber a copy, and instances of one subscriber share', async () => {
       const tag = randomUUID().slice(0, 6);

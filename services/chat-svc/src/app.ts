@@ -12,7 +12,7 @@ import {
   ChatUserDisconnect,
 } from '@onair/contracts';
 import type { Bus, Consumer, Logger } from '@onair/runtime';
-import { MessageRouter } from '@onair/runtime';
+import { consumeOwnedCommands, MessageRouter } from '@onair/runtime';
 import { dataOf } from '@onair/runtime';
 import type { IvsChatPort } from './ivs-chat/port';
 import { IvsChatEngine } from './engines/ivs';
@@ -21,6 +21,7 @@ import type { ReviewCall } from './messages/moderation';
 import { MemoryRateLimits, type RateLimiter } from './messages/rate-limits';
 import { RedisRateLimits } from './messages/redis-rate-limits';
 import { createHttpReview, parseAllowedHosts, WebhookUrlPolicy } from './messages/review-webhook';
+import type { OwnedRoomsOptions } from './messages/owned-rooms';
 import { MessageStore } from './messages/store';
 import { RoomHandlers } from './rooms/handlers';
 import { RoomStore } from './rooms/store';
@@ -45,6 +46,8 @@ export interface Deps {
   now?: () => Date;
   /** How long a ban lookup is reused when no ban event drops it first (default 5 s). */
   banCacheTtlMs?: number;
+  /** How native rooms are owned (lease block size, idle check, RequestIds remembered). */
+  ownership?: OwnedRoomsOptions;
 }
 
 /**
@@ -69,6 +72,7 @@ export function buildService(deps: Deps) {
     logger: deps.logger,
     now: deps.now,
     banCacheTtlMs: deps.banCacheTtlMs,
+    ownership: deps.ownership,
   });
   const rooms = new RoomHandlers({
     engines: { native, ivs: new IvsChatEngine({ bus: deps.bus, ivsChat: deps.ivsChat, now: deps.now }) },
@@ -112,7 +116,10 @@ export function buildService(deps: Deps) {
           { ephemeral: true },
         ),
       );
-      consumers.push(await deps.bus.consumeCommands('chat-svc', router.handle));
+      // A room's commands come on its partition's queue, which one instance reads at a time:
+      // that instance owns the room (its sequence, recent RequestIds and rate limits in memory).
+      // Another instance stands by and takes over when this one stops or dies.
+      consumers.push(await consumeOwnedCommands(deps.bus, 'chat-svc', router.handle));
     },
     async stop() {
       await Promise.all(consumers.splice(0).map((c) => c.stop()));

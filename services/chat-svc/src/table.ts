@@ -8,12 +8,12 @@ import type { Static } from '@sinclair/typebox';
 
 /*
  * Layout (single table, string keys; everything of a room in its partition PK = ROOM#<roomId>):
- *   SK = ROOM                        the room; `lastSeq` is the room's sequence counter
+ *   SK = ROOM                        the room; `lastSeq` is the highest sequence number handed out or
+ *                                    reserved, `ownerEpoch` which owner holds the room's sequence (a lease)
  *     GSI1: GSI1PK = ARN#<arn>, GSI1SK = ROOM                          a room by its IVS ARN (seed 002 tokens)
  *     GSI2: GSI2PK = OWNER#<ownerId>, GSI2SK = <createdAt>#<roomId>    rooms of an owner (active only)
  *   SK = MSG#<seq, 12 digits>        a native room's message (content removed when deleted: a tombstone)
  *   SK = MID#<messageId>             message id -> seq
- *   SK = REQ#<userId>#<requestId>    idempotency: the claim of a client's request id (RequestClaim)
  *   SK = BAN#<userId>                a ban (no `until`) or a timeout (until = ISO time); `lifted` once lifted
  */
 
@@ -129,33 +129,23 @@ export function messageFromItem(item: Record<string, unknown>): StoredMessage {
   return rest as unknown as StoredMessage;
 }
 
-// ---- request claims ----
+// ---- the sequence lease ----
 
 /**
- * A client's request id, claimed before its message takes a sequence number: the message as it
- * will be stored (without its number), which send is working on it (`owner`, the command id),
- * since when, and the number once taken. A resend finds the claim and is answered with the
- * message, and whoever finds a claim with a number but no stored message stores it.
+ * Who holds a room's sequence: the owner instance's epoch (each take-over writes a higher one)
+ * and the highest number reserved (`lastSeq`). An owner hands out numbers up to it from memory
+ * and reserves more with a write that only succeeds while its epoch holds.
  */
-export interface RequestClaim {
-  requestId: string;
-  owner: string;
-  claimedAt: string;
-  seq?: number;
-  message: Omit<StoredMessage, 'seq' | 'deleted'>;
+export interface SequenceLease {
+  epoch: number;
+  lastSeq: number;
 }
 
-export const requestKey = (roomId: string, userId: string, requestId: string) => ({
-  PK: roomPartition(roomId),
-  SK: `REQ#${userId}#${requestId}`,
-});
-export const claimKey = (c: RequestClaim) =>
-  requestKey(c.message.roomId, c.message.sender.userId, c.requestId);
-export const claimItem = (c: RequestClaim) => ({ ...claimKey(c), ...c });
-
-export function claimFromItem(item: Record<string, unknown>): RequestClaim {
-  const { PK: _pk, SK: _sk, ...rest } = item;
-  return rest as unknown as RequestClaim;
+export function leaseFromItem(item: Record<string, unknown>): SequenceLease {
+  return {
+    epoch: typeof item.ownerEpoch === 'number' ? item.ownerEpoch : 0,
+    lastSeq: typeof item.lastSeq === 'number' ? item.lastSeq : 0,
+  };
 }
 
 // ---- bans ----

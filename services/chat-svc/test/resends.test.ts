@@ -1,5 +1,6 @@
 // Issue 10, item 5: a resend (same RequestId) must not take a sequence number, however sends and
-// resends interleave, and a send that stopped halfway is finished by whoever comes next.
+// resends interleave; issue 13: the room's owner keeps its sequence and recent RequestIds in
+// memory under a lease, a new owner recalls them from history, and no number is ever reused.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type Envelope, makeEnvelope } from '@onair/contracts';
 import { createDocumentClient, ensureTable, isAppError, silentLogger } from '@onair/runtime';
@@ -14,6 +15,19 @@ describe('resends take no sequence number', () => {
   let db: Awaited<ReturnType<typeof startDynalite>>;
   let ddb: ReturnType<typeof createDocumentClient>;
   let svc: ReturnType<typeof buildService>;
+  const make = (instanceId: string, block = 100) =>
+    buildService({
+      bus,
+      logger: silentLogger,
+      instanceId,
+      ddb,
+      tableName: table,
+      ivsChat: new FakeIvsChat(),
+      chatTokenSecret: 'chat-secret-for-the-tests',
+      review: async () => ({ ReviewResult: 'ALLOW' }),
+      now: () => clock,
+      ownership: { block },
+    });
   let bus: ReturnType<typeof recordingBus>;
   let clock: Date;
   const table = 'chat-resends';
@@ -26,24 +40,17 @@ describe('resends take no sequence number', () => {
     await ensureTable(ddb, { name: table, indexes: CHAT_TABLE_INDEXES });
     bus = recordingBus();
     clock = new Date();
-    svc = buildService({
-      bus,
-      logger: silentLogger,
-      instanceId: 'c1',
-      ddb,
-      tableName: table,
-      ivsChat: new FakeIvsChat(),
-      chatTokenSecret: 'chat-secret-for-the-tests',
-      review: async () => ({ ReviewResult: 'ALLOW' }),
-      now: () => clock,
-    });
+    svc = make('c1');
   });
   afterAll(async () => {
     ddb.destroy();
     await db.close();
   });
 
-  const run = (e: Envelope) => svc.router.handle(e, ctx) as Promise<Envelope>;
+  const runOn = (on: ReturnType<typeof buildService>, e: Envelope) =>
+    on.router.handle(e, ctx) as Promise<Envelope>;
+  const run = (e: Envelope) => runOn(svc, e);
+  const seqOf = (r: Envelope) => (r.data as { seq: number }).seq;
   let rooms = 0;
   const room = async () => {
     const roomId = `room-${++rooms}`;
@@ -127,72 +134,63 @@ describe('resends take no sequence number', () => {
         for (const seen of answers.values()) expect(seen.size).toBe(1);
         // …and the room's numbers are exactly 1..N: none used up by a resend.
         expect(await storedSeqs(roomId)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
-        expect(await lastSeq(roomId)).toBe(n);
+        expect(await lastSeq(roomId)).toBeGreaterThanOrEqual(n); // the lease reserves ahead
       }),
       { numRuns: 40, seed: 20_261_010 },
     );
   });
 
-  it('a resend takes over a claim whose send died before it took a number (after a while, not before)', async () => {
+  it('a new owner recalls resends from history (same message, no number), and a clean stop leaves no hole', async () => {
     const roomId = await room();
-    const message = {
-      roomId,
-      messageId: 'dead-message',
-      requestId: 'r-dead',
-      sender: { userId: 'bob' },
-      content: 'from a send that died',
-      sendTime: clock.toISOString(),
-    };
-    await svc.messages.claimRequest({
-      requestId: 'r-dead',
-      owner: 'a-dead-command',
-      claimedAt: clock.toISOString(),
-      message,
-    });
-    await expect(run(sendCmd(roomId, 'bob', 'r-dead'))).rejects.toMatchObject({
-      status: 503,
-      code: 'IN_PROGRESS',
-    });
-    expect(await lastSeq(roomId)).toBe(0);
-    clock = new Date(clock.getTime() + 11_000);
-    const r = await send(sendCmd(roomId, 'bob', 'r-dead'));
-    expect(r).toEqual({ messageId: 'dead-message', seq: 1 });
-    expect(await storedSeqs(roomId)).toEqual([1]);
+    const first = make('c-first');
+    const a = await runOn(first, sendCmd(roomId, 'bob', 'r-1'));
+    expect(seqOf(a)).toBe(1);
+    await first.stop(); // gives back 2..100
+    expect(await lastSeq(roomId)).toBe(1);
+
+    const second = make('c-second');
+    const again = await runOn(second, sendCmd(roomId, 'bob', 'r-1'));
+    expect(again.data).toEqual(a.data);
+    expect(seqOf(await runOn(second, sendCmd(roomId, 'bob', 'r-2')))).toBe(2);
+    expect(await storedSeqs(roomId)).toEqual([1, 2]);
+    await second.stop();
   });
 
-  it('a redelivered send (same command id) finishes its own claim at once, and a resend stores a message whose send died after taking its number', async () => {
+  it('an owner that died leaves its reserved numbers unused, never reused, and is fenced once its block runs out', async () => {
     const roomId = await room();
-    const cmd = sendCmd(roomId, 'bob', 'r-redelivered', 'the-first-command-id');
-    const message = {
-      roomId,
-      messageId: 'm-redelivered',
-      requestId: 'r-redelivered',
-      sender: { userId: 'bob' },
-      content: 'claimed, then the process died',
-      sendTime: clock.toISOString(),
-    };
-    await svc.messages.claimRequest({
-      requestId: 'r-redelivered',
-      owner: cmd.id,
-      claimedAt: clock.toISOString(),
-      message,
+    const dead = make('c-dead', 3); // reserves 3 numbers per lease write
+    expect(seqOf(await runOn(dead, sendCmd(roomId, 'bob', 'r-1')))).toBe(1);
+    // It "dies" without a clean stop; another instance takes the room over.
+    const next = make('c-next', 3);
+    const resend = await runOn(next, sendCmd(roomId, 'bob', 'r-1'));
+    expect(seqOf(resend)).toBe(1);
+    expect(seqOf(await runOn(next, sendCmd(roomId, 'bob', 'r-2')))).toBe(4); // 2, 3 were the dead one's
+    // The old owner was only cut off from the bus: it still holds 2 and 3, then its lease is gone.
+    expect(seqOf(await runOn(dead, sendCmd(roomId, 'carol', 'c-1')))).toBe(2);
+    expect(seqOf(await runOn(dead, sendCmd(roomId, 'carol', 'c-2')))).toBe(3);
+    await expect(runOn(dead, sendCmd(roomId, 'carol', 'c-3'))).rejects.toMatchObject({
+      status: 503,
+      code: 'ROOM_MOVED',
     });
-    expect(await send(cmd)).toEqual({ messageId: 'm-redelivered', seq: 1 });
+    const seqs = await storedSeqs(roomId);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(seqs).toEqual([1, 2, 3, 4]);
+    await next.stop();
+  });
 
-    // Numbered and never stored: the next send of that RequestId stores it from the claim.
-    const half = { ...message, messageId: 'm-half', requestId: 'r-half', content: 'numbered, not stored' };
-    const claim = {
-      requestId: 'r-half',
-      owner: 'another-dead-command',
-      claimedAt: clock.toISOString(),
-      message: half,
-    };
-    await svc.messages.claimRequest(claim);
-    const seq = await svc.messages.nextSeq(roomId);
-    await svc.messages.setClaimSeq(claim, seq);
-    expect(await storedSeqs(roomId)).toEqual([1]);
-    expect(await send(sendCmd(roomId, 'bob', 'r-half'))).toEqual({ messageId: 'm-half', seq: 2 });
-    expect(await storedSeqs(roomId)).toEqual([1, 2]);
-    expect(await lastSeq(roomId)).toBe(2);
+  it('a room quiet for a while checks its lease before going on from memory', async () => {
+    const roomId = await room();
+    const a = make('c-quiet');
+    expect(seqOf(await runOn(a, sendCmd(roomId, 'bob', 'q-1')))).toBe(1);
+    // Meanwhile another instance owned the room and stopped cleanly.
+    const b = make('c-meanwhile');
+    expect(seqOf(await runOn(b, sendCmd(roomId, 'bob', 'q-2')))).toBe(101);
+    await b.stop();
+    clock = new Date(clock.getTime() + 11_000);
+    // a's lease is gone: it takes the room over afresh and recalls q-2 from history.
+    const q2 = await runOn(a, sendCmd(roomId, 'bob', 'q-2'));
+    expect(seqOf(q2)).toBe(101);
+    expect(seqOf(await runOn(a, sendCmd(roomId, 'bob', 'q-3')))).toBe(102);
+    await a.stop();
   });
 });

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { connect as tcpConnect } from 'node:net';
 import { Writable } from 'node:stream';
 import { type Envelope, follow, makeEnvelope } from '@onair/contracts';
-import { AppError, Metrics, mintChatToken, silentLogger } from '@onair/runtime';
+import { AppError, consumeOwnedCommands, Metrics, mintChatToken, silentLogger } from '@onair/runtime';
 import { ChatRoom } from 'amazon-ivs-chat-messaging';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -27,7 +27,7 @@ const ROOM = 'room-ws-1';
  */
 function fakeChatSvc(bus: Awaited<ReturnType<Awaited<ReturnType<typeof testBuses>>['make']>>) {
   let seq = 0;
-  return bus.consumeCommands('chat-svc', async (cmd: Envelope) => {
+  return consumeOwnedCommands(bus, 'chat-svc', async (cmd: Envelope) => {
     const d = cmd.data as Record<string, unknown> & { roomId: string };
     if (cmd.type === 'onair.chat.message.send.v1') {
       if (String(d.content).includes('badword'))

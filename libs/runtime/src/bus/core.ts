@@ -179,6 +179,7 @@ export class MessageBus<T extends Transport = Transport> implements Bus {
           {
             concurrency: Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY),
             ephemeral: opts.ephemeral ?? false,
+            singleActive: opts.singleActive ?? false,
           },
           deliver,
         ),

@@ -9,3 +9,4 @@ export * from './dead-letters';
 export * from './instance-queues';
 export * from './memory';
 export type * from './transport';
+export * from './owner-queues';

@@ -49,6 +49,8 @@ class MemoryQueue {
   readonly deadLetters: MemoryDeadLetter[] = [];
   /** Event queues: the type patterns bound to it (every subscribe adds its own, as RabbitMQ bindings do). */
   readonly patterns = new Set<string>();
+  /** Only the first consumer gets messages; the others stand by in order (RabbitMQ single active consumer). */
+  singleActive = false;
   private turn = 0;
   private scheduled = false;
 
@@ -83,6 +85,10 @@ class MemoryQueue {
   }
 
   private nextFreeConsumer(): MemoryConsumer | undefined {
+    if (this.singleActive) {
+      const active = this.consumers[0];
+      return active && active.inFlight < active.concurrency ? active : undefined;
+    }
     for (let i = 0; i < this.consumers.length; i++) {
       const c = this.consumers[(this.turn + i) % this.consumers.length];
       if (c.inFlight < c.concurrency) {
@@ -146,7 +152,7 @@ class MemoryQueue {
 
 /**
  * A broker in memory, shared by the buses of one test process (each with its own namespace):
- * command queues with competing consumers, event queues bound to type patterns (one per
+ * command queues with competing consumers (or a single active one), event queues bound to type patterns (one per
  * subscriber, each getting a copy), retries after their delay, dead letters, request / reply.
  * Like RabbitMQ, a command to a queue nobody has declared yet is dropped. Nothing survives the
  * process; nothing is ever slow or down.
@@ -287,6 +293,7 @@ export class MemoryTransport implements Transport {
     this.checkOpen();
     const q = this.broker.declare(this.queueName(source), this.settings.namespace, opts.ephemeral);
     if (source.kind === 'events') for (const p of source.patterns) q.patterns.add(p);
+    if (q.consumers.length === 0) q.singleActive = opts.singleActive;
     const consumer: MemoryConsumer = { concurrency: opts.concurrency, inFlight: 0, deliver };
     q.consumers.push(consumer);
     q.schedule();

@@ -249,6 +249,7 @@ export class RabbitTransport implements Transport {
       deliver,
       concurrency: opts.concurrency,
       ephemeral: opts.ephemeral,
+      singleActive: opts.singleActive,
       ephemeralExpiryMs: this.settings.instanceQueueExpiryMs ?? 60_000,
       deadLetterIndex: rabbitDeadLetterIndex(this.settings.namespace),
       retryDelays: [...new Set(this.settings.retryDelaysMs)],
@@ -283,6 +284,8 @@ interface ConsumerConfig {
   deliver: (d: Delivery) => Promise<void>;
   concurrency: number;
   ephemeral: boolean;
+  /** x-single-active-consumer: one consumer at a time, the others stand by. */
+  singleActive: boolean;
   /** x-expires of a per-instance queue: the broker deletes it this long after its consumer left. */
   ephemeralExpiryMs: number;
   /** Where the DLQ's name is recorded for the DLQ tool (dead-letters/rabbit-index.ts). */
@@ -328,6 +331,7 @@ class RabbitConsumer implements TransportConsumer {
             'x-delivery-limit': this.c.deliveryLimit,
             'x-dead-letter-exchange': '',
             'x-dead-letter-routing-key': `${queue}.dlq`,
+            ...(this.c.singleActive ? { 'x-single-active-consumer': true } : {}),
           },
     });
     const retries = this.c.retryDelays.map((ms): [string, Options.AssertQueue] => [

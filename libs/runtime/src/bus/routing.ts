@@ -1,9 +1,19 @@
-import { type ContractRegistry, type Envelope, SystemError } from '@onair/contracts';
+import {
+  type ContractRegistry,
+  type Envelope,
+  partitionOf,
+  partitionTarget,
+  SystemError,
+} from '@onair/contracts';
 import { replyData } from '../contract-data';
 import { AppError } from '../errors';
 import { toWireJson } from './wire';
 
-/** The queue target of a command: its owner service, or the address the sender gives. */
+/**
+ * The queue target of a command: the address the sender gives, else its owner service, or for a
+ * partitioned command the owner's partition of its key (`chat-svc.p3`: every command of a room
+ * goes to one queue, read by one instance at a time).
+ */
 export function resolveTarget(registry: ContractRegistry, cmd: Envelope, to?: string): string {
   if (to) return to;
   const def = registry.get(cmd.type);
@@ -11,7 +21,12 @@ export function resolveTarget(registry: ContractRegistry, cmd: Envelope, to?: st
   if (def.owner === 'addressed' || !def.owner) {
     throw new AppError('BUS_NO_TARGET', 500, `${cmd.type} needs an explicit target (send(..., { to }))`);
   }
-  return def.owner;
+  if (!def.partitionBy) return def.owner;
+  const key: unknown =
+    typeof cmd.data === 'object' && cmd.data !== null ? Reflect.get(cmd.data, def.partitionBy) : undefined;
+  if (typeof key !== 'string' || key === '')
+    throw new AppError('BUS_INVALID_MESSAGE', 500, `${cmd.type} has no ${def.partitionBy} to partition by`);
+  return partitionTarget(def.owner, partitionOf(key));
 }
 
 /**

@@ -35,6 +35,8 @@ export interface QueueOptions {
   concurrency: number;
   /** A queue that lives only as long as this instance. */
   ephemeral: boolean;
+  /** Only one consumer at a time gets deliveries; the others stand by (see ConsumeOptions). */
+  singleActive: boolean;
 }
 
 /**

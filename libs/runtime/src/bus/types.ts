@@ -21,6 +21,12 @@ export interface ConsumeOptions {
   concurrency?: number;
   /** A queue that lives only as long as this process (per-instance delivery queues). */
   ephemeral?: boolean;
+  /**
+   * One consumer of the queue gets its messages at a time, the others wait as standbys and the
+   * next one takes over when it stops or dies (RabbitMQ single active consumer): for partition
+   * queues, whose reader owns the partition's keys.
+   */
+  singleActive?: boolean;
 }
 
 export interface Consumer {

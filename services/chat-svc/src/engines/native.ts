@@ -26,7 +26,9 @@ import { Throttle } from '../throttle';
 import { BanCache } from '../messages/ban-cache';
 import { moderate, type ReviewCall } from '../messages/moderation';
 import { MemoryRateLimits, type RateLimiter } from '../messages/rate-limits';
-import type { MessageStore, RequestClaim, StoredMessage } from '../messages/store';
+import { MessageCommits } from '../messages/commits';
+import { type OwnedRoom, OwnedRooms, type OwnedRoomsOptions, requestKey } from '../messages/owned-rooms';
+import type { MessageStore, StoredMessage } from '../messages/store';
 
 export interface NativeEngineDeps {
   bus: Bus;
@@ -43,17 +45,9 @@ export interface NativeEngineDeps {
   now?: () => Date;
   /** How long a ban lookup is reused when no ban event drops it first (default 5 s). */
   banCacheTtlMs?: number;
+  /** How rooms are owned: numbers reserved per lease write, idle check, RequestIds remembered. */
+  ownership?: OwnedRoomsOptions;
 }
-
-/**
- * How old a claim without a sequence number must be before another send of the same RequestId
- * takes it over. Taking a number takes milliseconds; a claim this old belongs to a send whose
- * process died (a redelivery of that send finishes it sooner, under its own command id).
- */
-const CLAIM_TAKEOVER_MS = 10_000;
-
-const stillInProgress = () =>
-  new AppError('IN_PROGRESS', 503, 'This message is still being processed; retry in 1 s');
 
 /**
  * onair's own chat engine for `native` rooms: what IVS Chat does for `ivs` rooms, plus sequence
@@ -63,12 +57,17 @@ const stillInProgress = () =>
 export class NativeChatEngine implements ChatEngine {
   private readonly limits: RateLimiter;
   private readonly bans: BanCache;
+  /** The rooms this instance owns (their sequences and recent RequestIds, in memory). */
+  private readonly rooms: OwnedRooms;
+  private readonly commits: MessageCommits;
   /** One warning per room per minute about its failing review webhook, not one per message. */
   private readonly reviewWarnings = new Throttle(60_000);
 
   constructor(private readonly deps: NativeEngineDeps) {
     this.bans = new BanCache(deps.store, { ttlMs: deps.banCacheTtlMs ?? 5000 });
     this.limits = deps.limits ?? new MemoryRateLimits();
+    this.rooms = new OwnedRooms(deps.store, { now: () => this.now().getTime(), ...deps.ownership });
+    this.commits = new MessageCommits(deps.store);
   }
 
   /** Some instance banned or lifted a ban on this user (an `onair.chat.user.banned.v1` event). */
@@ -82,7 +81,6 @@ export class NativeChatEngine implements ChatEngine {
 
   readonly send = async (cmd: MessageOf<typeof ChatMessageSend>, room: RoomRecord): Promise<Envelope> => {
     const c = cmd.data;
-    const s = room.settings;
     const userId = c.sender.userId;
     const ban = await this.bans.activeBan(room.roomId, userId, this.now());
     if (ban) {
@@ -92,10 +90,29 @@ export class NativeChatEngine implements ChatEngine {
         ban.until ? `You are timed out in this room until ${ban.until}` : 'You are banned from this room',
       );
     }
-    // A resend is answered with the message its first attempt made, before anything is checked
-    // or counted again: it takes no rate-limit token and no sequence number.
-    const known = await this.deps.store.requestClaim(room.roomId, userId, c.requestId);
-    if (known) return this.finish(known, cmd);
+    const owned = await this.rooms.own(room.roomId);
+    // A resend is answered with the message its first attempt made (or waits for that attempt),
+    // before anything is checked or counted again: it takes no rate-limit token and no number.
+    const key = requestKey(userId, c.requestId);
+    const earlier = owned.requests.get(key);
+    if (earlier) return this.replay(await earlier, cmd);
+    const accepting = this.accept(cmd, room, owned);
+    this.rooms.remember(owned, key, accepting);
+    const message = await accepting;
+    const evt = this.messageEvent(message, cmd.correlationid, cmd.id);
+    await this.deps.bus.publish(evt);
+    return evt;
+  };
+
+  /** Check a new message, give it the room's next number and store it (in a group commit). */
+  private async accept(
+    cmd: MessageOf<typeof ChatMessageSend>,
+    room: RoomRecord,
+    owned: OwnedRoom,
+  ): Promise<StoredMessage> {
+    const c = cmd.data;
+    const s = room.settings;
+    const userId = c.sender.userId;
     const length = [...c.content].length;
     if (length === 0) throw badRequest('The message is empty');
     if (length > s.maximumMessageLength) {
@@ -123,67 +140,30 @@ export class NativeChatEngine implements ChatEngine {
     );
     if (verdict.result === 'DENY')
       throw new AppError('MESSAGE_REJECTED', 406, 'Message rejected by moderation');
-
-    // The claim comes before the sequence number: of two sends with one RequestId only the
-    // one that claims it takes a number, and the other is answered with its message.
-    const claim: RequestClaim = {
+    const message: StoredMessage = {
+      roomId: room.roomId,
+      messageId,
+      seq: await this.rooms.nextSeq(owned),
       requestId: c.requestId,
-      owner: cmd.id,
-      claimedAt: this.now().toISOString(),
-      message: {
-        roomId: room.roomId,
-        messageId,
-        requestId: c.requestId,
-        sender: c.sender,
-        content: verdict.content,
-        ...(verdict.attributes && Object.keys(verdict.attributes).length
-          ? { attributes: verdict.attributes }
-          : {}),
-        sendTime: this.now().toISOString(),
-      },
+      sender: c.sender,
+      content: verdict.content,
+      ...(verdict.attributes && Object.keys(verdict.attributes).length
+        ? { attributes: verdict.attributes }
+        : {}),
+      sendTime: this.now().toISOString(),
     };
-    const earlier = await this.deps.store.claimRequest(claim);
-    return this.finish(earlier ?? claim, cmd);
-  };
+    // A number whose message is not stored (the write failed) stays unused; readers skip it.
+    await this.commits.commit(message);
+    return message;
+  }
 
   /**
-   * Take a claimed request to its end: a sequence number, the stored message, the event. Each
-   * step happens once, whoever gets there: the send that claimed it, a redelivery of that send
-   * (same command id), or a client's resend (another command) once the number is taken.
+   * A resend of a stored message: answered with it, and its event published again (when the
+   * first publish was lost, this is how the room gets it; fanout drops it as a copy otherwise).
    */
-  private async finish(claim: RequestClaim, cmd: Envelope): Promise<Envelope> {
-    const { roomId } = claim.message;
-    if (claim.seq === undefined) {
-      if (claim.owner !== cmd.id) {
-        // Another send holds the claim and is taking its number now, or stopped before it did
-        // (its process died and its command is gone): only then is the claim taken over.
-        const age = this.now().getTime() - Date.parse(claim.claimedAt);
-        if (!(age > CLAIM_TAKEOVER_MS)) throw stillInProgress();
-        if (!(await this.deps.store.takeOverClaim(claim, cmd.id, this.now().toISOString())))
-          throw stillInProgress();
-        claim = { ...claim, owner: cmd.id };
-      }
-      const seq = await this.deps.store.nextSeq(roomId);
-      // Taken over meanwhile (this send was that slow): the other send answers, and this
-      // number stays unused, which readers skip.
-      if (!(await this.deps.store.setClaimSeq(claim, seq))) throw stillInProgress();
-      const message: StoredMessage = { ...claim.message, seq };
-      await this.deps.store.putMessage(message);
-      const evt = this.messageEvent(message, cmd.correlationid, cmd.id);
-      await this.deps.bus.publish(evt);
-      return evt;
-    }
-    // The number is taken. The message is stored unless the send that took it stopped first:
-    // then it is stored now, from the claim.
-    let message = await this.deps.store.getMessage(roomId, claim.seq);
-    if (!message) {
-      message = { ...claim.message, seq: claim.seq };
-      await this.deps.store.putMessageIfAbsent(message);
-    }
+  private async replay(message: StoredMessage, cmd: Envelope): Promise<Envelope> {
     if (message.deleted)
       throw new AppError('MESSAGE_DELETED', 404, 'This message was sent and has since been deleted');
-    // Published again: when the first publish was lost, this is how the room gets it (fanout
-    // drops it as a copy otherwise); the reply answers the sender whatever fanout does.
     const evt = this.messageEvent(message, cmd.correlationid, cmd.id);
     await this.deps.bus.publish(evt);
     return evt;
@@ -213,6 +193,7 @@ export class NativeChatEngine implements ChatEngine {
     const seq = await this.deps.store.seqOf(room.roomId, c.messageId);
     if (seq === undefined) throw notFound(`Message ${c.messageId} not found in room ${room.roomId}`);
     await this.deps.store.tombstone(room.roomId, seq);
+    await this.forgetContent(room.roomId, c.messageId);
     const evt = follow(cmd, {
       type: ChatMessageDeleted.type,
       source: 'chat-svc',
@@ -350,8 +331,24 @@ export class NativeChatEngine implements ChatEngine {
     });
   };
 
-  /** Release what the engine holds open (the Redis connection of its rate limits). */
+  /** A deleted message's resend must find it deleted: the remembered copy is marked too. */
+  private async forgetContent(roomId: string, messageId: string): Promise<void> {
+    const owned = await this.rooms.held(roomId);
+    if (!owned) return;
+    for (const [key, send] of owned.requests) {
+      const m = await send.catch(() => undefined);
+      if (m?.messageId === messageId)
+        owned.requests.set(key, Promise.resolve({ ...m, content: '', attributes: undefined, deleted: true }));
+    }
+  }
+
+  /**
+   * A clean stop (after the consumers stopped): the last batches stored, every room's unused
+   * numbers given back, the Redis connection of the rate limits closed.
+   */
   async close(): Promise<void> {
+    await this.commits.drain();
+    await this.rooms.releaseAll();
     await this.limits.close();
   }
 }

@@ -1,4 +1,4 @@
-import { conditionalWrite } from '@onair/runtime';
+import { conditionalWrite, notFound } from '@onair/runtime';
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
@@ -7,32 +7,31 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { notFound } from '@onair/runtime';
 import {
   type ChatBan,
   banFromItem,
   banInForce,
   banItem,
   banKey,
-  claimFromItem,
-  claimItem,
-  claimKey,
+  leaseFromItem,
   messageFromItem,
   messageIdItem,
   messageIdKey,
   messageItem,
   messageKey,
   messagesBetween,
-  type RequestClaim,
-  requestKey,
   roomKey,
+  type SequenceLease,
   type StoredMessage,
 } from '../table';
 
 // Native chat data lives in chat-svc's table beside the room item (layout in ../table.ts). Every
 // write is a single-item write (conditional where it must be) or a batch of independent puts; no
 // transactions. The item types live with the layout; the engines import them from here.
-export type { RequestClaim, StoredMessage };
+export type { SequenceLease, StoredMessage };
+
+/** BatchWriteItem takes at most 25 items; a message is two (the message and its id -> seq item). */
+export const MESSAGES_PER_BATCH = 12;
 
 export class MessageStore {
   constructor(
@@ -40,126 +39,116 @@ export class MessageStore {
     private readonly table: string,
   ) {}
 
-  /** The next sequence number of an active room: strictly increasing, never reused. */
-  async nextSeq(roomId: string): Promise<number> {
-    const out = await conditionalWrite(
-      this.ddb,
-      new UpdateCommand({
-        TableName: this.table,
-        Key: roomKey(roomId),
-        UpdateExpression: 'SET lastSeq = if_not_exists(lastSeq, :zero) + :one',
-        ConditionExpression: '#s = :active',
-        ExpressionAttributeNames: { '#s': 'state' },
-        ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':active': 'active' },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    if (!out) throw notFound(`Chat room ${roomId} not found`);
-    return Number(out.Attributes?.lastSeq);
-  }
-
   /**
-   * Claim a client request id for a message not stored yet (no sequence number: the claim
-   * comes first, so a resend never takes one). Undefined when this call made the claim, else
-   * the claim made before.
+   * Take over a room's sequence: a new epoch (fencing whoever held it) and `block` numbers
+   * reserved after the highest one given out so far. Undefined when another instance took it
+   * in between (read and write raced); a 404 when the room is not active.
    */
-  async claimRequest(claim: RequestClaim): Promise<RequestClaim | undefined> {
-    const claimed = await conditionalWrite(
-      this.ddb,
-      new PutCommand({
-        TableName: this.table,
-        Item: claimItem(claim),
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
-    if (claimed) return undefined;
-    const earlier = await this.requestClaim(
-      claim.message.roomId,
-      claim.message.sender.userId,
-      claim.requestId,
-    );
-    if (!earlier) throw new Error('a request claim exists and cannot be read');
-    return earlier;
-  }
-
-  /** The claim of a client request id, if it was claimed. */
-  async requestClaim(roomId: string, userId: string, requestId: string): Promise<RequestClaim | undefined> {
+  async takeSequence(
+    roomId: string,
+    block: number,
+  ): Promise<(SequenceLease & { first: number }) | undefined> {
     const out = await this.ddb.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: requestKey(roomId, userId, requestId),
-        ConsistentRead: true,
-      }),
+      new GetCommand({ TableName: this.table, Key: roomKey(roomId), ConsistentRead: true }),
     );
-    return out.Item && claimFromItem(out.Item);
-  }
-
-  /**
-   * Take over a claim whose send stopped before it took a sequence number (its process died):
-   * only when the claim is still `owner`'s and still has no number. False when someone else
-   * got there first.
-   */
-  async takeOverClaim(claim: RequestClaim, owner: string, at: string): Promise<boolean> {
+    if (out.Item?.state !== 'active') throw notFound(`Chat room ${roomId} not found`);
+    const was = leaseFromItem(out.Item);
+    const next: SequenceLease = { epoch: was.epoch + 1, lastSeq: was.lastSeq + block };
     const taken = await conditionalWrite(
       this.ddb,
       new UpdateCommand({
         TableName: this.table,
-        Key: claimKey(claim),
-        UpdateExpression: 'SET #o = :me, claimedAt = :at',
-        ConditionExpression: '#o = :was AND attribute_not_exists(seq)',
-        ExpressionAttributeNames: { '#o': 'owner' },
-        ExpressionAttributeValues: { ':me': owner, ':was': claim.owner, ':at': at },
+        Key: roomKey(roomId),
+        UpdateExpression: 'SET ownerEpoch = :epoch, lastSeq = :last',
+        ConditionExpression:
+          '#s = :active AND (ownerEpoch = :was OR attribute_not_exists(ownerEpoch)) AND (lastSeq = :wasLast OR attribute_not_exists(lastSeq))',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: {
+          ':epoch': next.epoch,
+          ':last': next.lastSeq,
+          ':was': was.epoch,
+          ':wasLast': was.lastSeq,
+          ':active': 'active',
+        },
       }),
     );
-    return taken !== undefined;
+    return taken ? { ...next, first: was.lastSeq + 1 } : undefined;
   }
 
-  /** Record the sequence number a claim's message got (once: a claim never changes its number). */
-  async setClaimSeq(claim: RequestClaim, seq: number): Promise<boolean> {
-    const set = await conditionalWrite(
+  /** Reserve numbers up to `lastSeq` while `epoch` holds the room; false once another instance took it. */
+  async extendSequence(roomId: string, epoch: number, lastSeq: number): Promise<boolean> {
+    const done = await conditionalWrite(
       this.ddb,
       new UpdateCommand({
         TableName: this.table,
-        Key: claimKey(claim),
-        UpdateExpression: 'SET seq = :seq',
-        ConditionExpression: '#o = :me AND attribute_not_exists(seq)',
-        ExpressionAttributeNames: { '#o': 'owner' },
-        ExpressionAttributeValues: { ':seq': seq, ':me': claim.owner },
+        Key: roomKey(roomId),
+        UpdateExpression: 'SET lastSeq = :last',
+        ConditionExpression: 'ownerEpoch = :epoch AND #s = :active',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':last': lastSeq, ':epoch': epoch, ':active': 'active' },
       }),
     );
-    return set !== undefined;
-  }
-
-  async putMessage(m: StoredMessage): Promise<void> {
-    // The message and its id -> seq item, in one request (the request claim already made the
-    // seq this message's). A batch may leave items unprocessed when throttled: those are sent
-    // again, a few times, before the send fails (and the client's retry replays the claim).
-    let items: Record<string, Array<{ PutRequest: { Item: Record<string, unknown> } }>> | undefined = {
-      [this.table]: [{ PutRequest: { Item: messageItem(m) } }, { PutRequest: { Item: messageIdItem(m) } }],
-    };
-    for (let attempt = 1; items && Object.keys(items).length > 0; attempt++) {
-      if (attempt > 5)
-        throw new Error(`could not store message ${m.messageId}: DynamoDB kept it unprocessed`);
-      const out = await this.ddb.send(new BatchWriteCommand({ RequestItems: items }));
-      items = out.UnprocessedItems as typeof items;
-      if (items && Object.keys(items).length > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-    }
+    return done !== undefined;
   }
 
   /**
-   * Store a message unless its place is taken already (stored, or stored and deleted since):
-   * for a send that finishes what another one started, which must not bring a deleted message back.
+   * Give back the reserved numbers nobody got (a clean stop): the next owner goes on from
+   * `lastUsed`, so a restart leaves no hole in the sequence. Nothing happens if the room moved.
    */
-  async putMessageIfAbsent(m: StoredMessage): Promise<void> {
+  async releaseSequence(roomId: string, lease: SequenceLease, lastUsed: number): Promise<void> {
     await conditionalWrite(
       this.ddb,
-      new PutCommand({
+      new UpdateCommand({
         TableName: this.table,
-        Item: messageItem(m),
-        ConditionExpression: 'attribute_not_exists(PK)',
+        Key: roomKey(roomId),
+        UpdateExpression: 'SET lastSeq = :used',
+        ConditionExpression: 'ownerEpoch = :epoch AND lastSeq = :last',
+        ExpressionAttributeValues: { ':used': lastUsed, ':epoch': lease.epoch, ':last': lease.lastSeq },
       }),
     );
-    await this.ddb.send(new PutCommand({ TableName: this.table, Item: messageIdItem(m) }));
+  }
+
+  /** The room's newest `limit` messages (tombstones too), oldest first: what a new owner recalls resends by. */
+  async recentMessages(roomId: string, limit: number): Promise<StoredMessage[]> {
+    const out = await this.ddb.send(
+      new QueryCommand({
+        TableName: this.table,
+        ...messagesBetween(roomId, 1),
+        ScanIndexForward: false,
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []).map(messageFromItem).reverse();
+  }
+
+  /**
+   * Store up to MESSAGES_PER_BATCH messages (each with its id -> seq item) in one BatchWriteItem.
+   * Returns the messages DynamoDB left unprocessed (throttled): the caller sends them again.
+   */
+  async putMessages(ms: StoredMessage[]): Promise<StoredMessage[]> {
+    if (ms.length > MESSAGES_PER_BATCH) throw new Error(`at most ${MESSAGES_PER_BATCH} messages per batch`);
+    const out = await this.ddb.send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [this.table]: ms.flatMap((m) => [
+            { PutRequest: { Item: messageItem(m) } },
+            { PutRequest: { Item: messageIdItem(m) } },
+          ]),
+        },
+      }),
+    );
+    const left = new Set(
+      (out.UnprocessedItems?.[this.table] ?? []).map(
+        (r) => String(r.PutRequest?.Item?.PK) + String(r.PutRequest?.Item?.SK),
+      ),
+    );
+    if (left.size === 0) return [];
+    return ms.filter((m) => {
+      const k = messageKey(m.roomId, m.seq);
+      const id = messageIdKey(m.roomId, m.messageId);
+      return left.has(k.PK + k.SK) || left.has(id.PK + id.SK);
+    });
   }
 
   async getMessage(roomId: string, seq: number): Promise<StoredMessage | undefined> {

@@ -158,6 +158,7 @@ export class RoomHandlers {
     const name = c.name ?? room.name;
     await this.engineOf(room).applySettings(room, settings);
     const updated = await this.deps.store.update(room.roomId, name, settings, this.now());
+    this.recentRooms.delete(c.roomId); // the room's owner (this instance: same partition) sees it at once
     if (!updated) throw notFound(`Chat room ${c.roomId} not found`);
     const evt = roomReply(cmd, ChatRoomUpdated.type, updated.roomId, toView(updated));
     await this.deps.bus.publish(evt);
@@ -171,6 +172,7 @@ export class RoomHandlers {
       throw forbidden(`Only the owner of chat room ${c.roomId} or an admin may delete it`);
     // Tombstone first: a create still in flight then fails its activation and cleans up itself.
     const before = await this.deps.store.tombstone(c.roomId, c.actor.userId, this.now());
+    this.recentRooms.delete(c.roomId);
     const arn = before?.arn ?? existing?.arn;
     const provider = before?.provider ?? existing?.provider;
     if (provider) await this.deps.engines[provider].release({ arn });
@@ -212,8 +214,8 @@ export class RoomHandlers {
 
   /**
    * The active room for a send or a ban. Every message needs its room's settings; a second-old
-   * copy is fine (a deleted room still refuses messages: its sequence counter only moves while the
-   * room is active).
+   * copy is fine. Updates and deletes of a room come on its partition too, so its owner drops
+   * the copy as soon as they happen.
    */
   private async recentRoom(roomId: string): Promise<RoomRecord> {
     const now = Date.now();

@@ -196,6 +196,10 @@ export class SqsTransport implements Transport {
   ): Promise<TransportConsumer> {
     if (this.closed) throw closedError();
     const name = this.queueName(source);
+    if (opts.singleActive)
+      // A standard SQS queue has competing consumers only. What relies on one reader (chat-svc's
+      // room owners) fences a second one itself: its lease in the table (docs/chat.md).
+      this.log.info({ queue: name }, 'single active consumer is not an SQS feature; instances compete');
     const declare = (): Promise<QueueInfo> =>
       source.kind === 'commands'
         ? this.queues.declareCommandQueue(name, opts.ephemeral)

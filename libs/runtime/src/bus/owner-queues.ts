@@ -1,0 +1,20 @@
+import { partitionTargets } from '@onair/contracts';
+import type { Bus, Consumer, ConsumeOptions, MessageHandler } from './types';
+
+/**
+ * Consume every command a service owns: its own queue, and its partition queues (the commands
+ * with `partitionBy`, one queue per partition). A partition queue is read by one instance at a
+ * time (singleActive): that instance owns the partition's keys, and another instance stands by
+ * to take over when it stops or dies.
+ */
+export async function consumeOwnedCommands(
+  bus: Bus,
+  service: string,
+  handler: MessageHandler,
+  opts: ConsumeOptions = {},
+): Promise<Consumer> {
+  const consumers = [await bus.consumeCommands(service, handler, opts)];
+  for (const target of partitionTargets(service))
+    consumers.push(await bus.consumeCommands(target, handler, { ...opts, singleActive: true }));
+  return { stop: async () => void (await Promise.all(consumers.map((c) => c.stop()))) };
+}
