@@ -113,7 +113,7 @@ export function taskPolicyStatements(
     allow('BusPublish', ['events:DescribeEventBus', 'events:PutEvents'], [busArn]);
 
     if ((WORKERS as readonly string[]).includes(service)) {
-      allow('OwnCommands', SQS_CONSUME, withDlq(topo.commandQueue(service)));
+      allow('OwnCommands', SQS_CONSUME, topo.commandQueues(service).flatMap(withDlq));
       // Replies go to the requester's reply queue, named in the command (gateway and stream-svc instances).
       allow(
         'AnswerRequests',
@@ -141,7 +141,7 @@ export function taskPolicyStatements(
         [ruleArn(mine.rule)],
       );
     }
-    const targets = SENDS_TO[service].flatMap((t) => withDlq(topo.commandQueue(t)));
+    const targets = SENDS_TO[service].flatMap((t) => topo.commandQueues(t).flatMap(withDlq));
     if (targets.length) allow('SendCommands', SQS_SEND, targets);
     // fanout-svc delivers to each gateway instance's own queue.
     if (service === 'fanout-svc')
@@ -152,7 +152,7 @@ export function taskPolicyStatements(
     // deletes and purges the namespace's DLQs, and replays a dead letter to its source queue.
     if (service === 'gateway') {
       const sources = [
-        ...WORKERS.map((w) => topo.commandQueue(w)),
+        ...WORKERS.flatMap((w) => topo.commandQueues(w)),
         ...SUBSCRIPTIONS.map((x) => topo.eventQueue(x.subscriber)),
         ...(SERVICE_NAMES as readonly ServiceName[]).flatMap((s) =>
           PER_INSTANCE[s].map((kind) =>

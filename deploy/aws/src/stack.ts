@@ -1,4 +1,4 @@
-import { SERVICE_NAMES, type ServiceName } from '@onair/contracts';
+import { contracts, SERVICE_NAMES, type ServiceName } from '@onair/contracts';
 import { eventQueuePolicy } from '@onair/runtime';
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
@@ -261,7 +261,8 @@ export class OnairStack extends Stack {
     if (sqsBus) {
       const bus = new events.EventBus(this, 'EventBus', { eventBusName: topo.eventBusName });
       for (const svc of WORKERS)
-        workerQueues[svc].push(queueWithDlq(`Commands-${svc}`, topo.commandQueue(svc)).queue);
+        for (const target of contracts.targetsOf(svc))
+          workerQueues[svc].push(queueWithDlq(`Commands-${target}`, topo.commandQueue(target)).queue);
       for (const sub of SUBSCRIPTIONS) {
         const { queue } = queueWithDlq(`Events-${sub.subscriber}`, topo.eventQueue(sub.subscriber), {
           policyFromCode: true,

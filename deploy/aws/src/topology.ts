@@ -4,7 +4,7 @@
  * environment the task definition gives the service), the bus's naming functions, each table's
  * indexes and each durable subscription. Nothing here is a second list to keep in sync.
  */
-import { SERVICE_NAMES, type ServiceName } from '@onair/contracts';
+import { contracts, SERVICE_NAMES, type ServiceName } from '@onair/contracts';
 import {
   DEFAULT_MAX_ATTEMPTS,
   eventPattern,
@@ -101,6 +101,9 @@ export function busTopology(namespace: string) {
   return {
     eventBusName: namespace,
     commandQueue: (target: string) => sqsNames.queue(namespace, target, 'commands'),
+    /** Every command queue a worker reads: its own and its partition queues (contracts: partitionBy). */
+    commandQueues: (worker: string) =>
+      contracts.targetsOf(worker).map((t) => sqsNames.queue(namespace, t, 'commands')),
     eventQueue: (subscriber: string) => sqsNames.queue(namespace, subscriber, 'events'),
     dlq: sqsNames.dlq,
     rule: (subscriber: string) => sqsNames.rule(namespace, subscriber),

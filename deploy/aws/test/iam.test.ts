@@ -3,7 +3,7 @@
 // src/wildcards.ts justifies. And each service's task role grants what its code calls.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { SERVICE_NAMES, type ServiceName } from '@onair/contracts';
+import { contracts, PARTITIONS, SERVICE_NAMES, type ServiceName } from '@onair/contracts';
 import { render } from '../src/nag';
 import { justifiedWildcards, NO_RESOURCE_LEVEL_PERMISSIONS } from '../src/wildcards';
 import { propsOf, resourcesOf, type Synthesized, synthesize } from './synth';
@@ -166,13 +166,15 @@ describe('task roles', () => {
       actionsOn(svc, (r) => /onair-(stream|chat|recording|fanout)-svc-commands$/.test(r)).has(
         'sqs:ReceiveMessage',
       );
-    // Workers consume their own command queue, and nobody else's.
+    // Workers consume their own command queues (chat-svc: and its partition queues), nobody else's.
     for (const svc of ['stream-svc', 'chat-svc', 'recording-svc', 'fanout-svc'] as const) {
       const receives = taskStatements(svc)
         .filter((st) => list(st.Action).includes('sqs:ReceiveMessage'))
         .flatMap((st) => list(st.Resource).map((x) => render(x)))
         .filter((r) => r.endsWith('-commands'));
-      expect(receives).toEqual([expect.stringContaining(`onair-${svc}-commands`)]);
+      const own = contracts.targetsOf(svc).map((t) => `onair-${t.replace('.', '_')}-commands`);
+      expect(receives).toEqual(own.map((q) => expect.stringMatching(new RegExp(`:${q}$`))));
+      expect(receives.length).toBe(svc === 'chat-svc' ? 1 + PARTITIONS : 1);
     }
     expect(sends('gateway')).toBe(false);
   });

@@ -104,6 +104,15 @@ export class ContractRegistry {
     return [...this.defs.values()].map((d) => d.def);
   }
 
+  /**
+   * The command queue targets `service` reads: its own, and its partition queues when any of
+   * its commands is partitioned (`partitionBy`).
+   */
+  targetsOf(service: string): string[] {
+    const partitioned = this.all().some((d) => d.kind === 'command' && d.owner === service && d.partitionBy);
+    return partitioned ? [service, ...partitionTargets(service)] : [service];
+  }
+
   validate(message: unknown): ValidationResult {
     if (!envelopeCheck.Check(message))
       return { ok: false, reason: firstError(envelopeCheck, message, 'envelope') };

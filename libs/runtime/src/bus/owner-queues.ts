@@ -1,4 +1,4 @@
-import { partitionTargets } from '@onair/contracts';
+import { contracts } from '@onair/contracts';
 import type { Bus, Consumer, ConsumeOptions, MessageHandler } from './types';
 
 /**
@@ -13,8 +13,10 @@ export async function consumeOwnedCommands(
   handler: MessageHandler,
   opts: ConsumeOptions = {},
 ): Promise<Consumer> {
-  const consumers = [await bus.consumeCommands(service, handler, opts)];
-  for (const target of partitionTargets(service))
-    consumers.push(await bus.consumeCommands(target, handler, { ...opts, singleActive: true }));
+  const consumers: Consumer[] = [];
+  for (const target of contracts.targetsOf(service))
+    consumers.push(
+      await bus.consumeCommands(target, handler, target === service ? opts : { ...opts, singleActive: true }),
+    );
   return { stop: async () => void (await Promise.all(consumers.map((c) => c.stop()))) };
 }
