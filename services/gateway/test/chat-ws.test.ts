@@ -184,7 +184,7 @@ describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging cli
   };
 
   beforeAll(async () => {
-    buses = await testBuses();
+    buses = await testBuses({ transport: 'memory' });
     const gwBus = await buses.make('gateway', 'gw-test-1');
     await fakeChatSvc(await buses.make('chat-svc'));
     fanout = buildFanout({

@@ -52,7 +52,7 @@ describe('fuzzing the chat edge', () => {
 
   it(`answers ${N} random frames one by one and stays up`, async () => {
     const db = await startDynalite();
-    const buses = await testBuses();
+    const buses = await testBuses({ transport: 'memory' });
     let app: FastifyInstance | undefined;
     const stops: Array<() => Promise<void>> = [];
     try {

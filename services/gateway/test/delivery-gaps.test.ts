@@ -1,7 +1,7 @@
 // Issue 10, items 2 and 5, at the gateway: a delivery lost on its way from fanout is filled from
 // history within the gap wait, a reconnecting client's recovery races neither live deliveries
 // nor the room's position, and a message refused during an outage says when to retry.
-// Real parts: chat-svc (dynalite), one gateway, RabbitMQ; in place of fanout-svc, a router in
+// Real parts: chat-svc (dynalite), one gateway, the bus core on its memory transport; in place of fanout-svc, a router in
 // this test that routes every message event like fanout does but loses the ones it is told to
 // (as if fanout had sent them to a gateway instance that died).
 import { createNativeRoom, startChatGateway } from './chat-gateway.harness';
@@ -106,7 +106,7 @@ describe('deliveries with a gap, and refusals during an outage', () => {
 
   beforeAll(async () => {
     db = await startDynalite();
-    buses = await testBuses();
+    buses = await testBuses({ transport: 'memory' });
     const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
     const table = 'onair-chat-gaps';
     await ensureTable(ddb, { name: table, indexes: CHAT_TABLE_INDEXES });
