@@ -87,7 +87,9 @@ interface Scenario {
 
 const SCENARIOS: Scenario[] = [
   { key: 'a', label: '1 room x 1000 subscribers', rooms: 1, perRoom: 1000, sendersPerRoom: 20 },
-  { key: 'b', label: '100 rooms x 10 subscribers', rooms: 100, perRoom: 10, sendersPerRoom: 1 },
+  // Four senders a room: 2,000 msgs/s is 5 a second per connection (the gateway allows 10).
+  { key: 'b', label: '100 rooms x 10 subscribers', rooms: 100, perRoom: 10, sendersPerRoom: 4 },
+  { key: 'c', label: '1000 rooms x 2 subscribers', rooms: 1000, perRoom: 2, sendersPerRoom: 1 },
 ];
 
 interface StepResult {
