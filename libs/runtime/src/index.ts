@@ -2,6 +2,7 @@ export * from './bus';
 export * from './config';
 export * from './cursor';
 export * from './dynamo';
+export * from './dynamo-reads';
 export * from './errors';
 export * from './http';
 export * from './logger';

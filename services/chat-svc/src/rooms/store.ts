@@ -1,12 +1,5 @@
-import { conditionalWrite } from '@onair/runtime';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite, getItem, queryFirst } from '@onair/runtime';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   activeRoomItem,
   arnPartition,
@@ -40,23 +33,16 @@ export class RoomStore {
   ) {}
 
   async get(roomId: string): Promise<RoomRecord | undefined> {
-    const out = await this.ddb.send(
-      new GetCommand({ TableName: this.tableName, Key: roomKey(roomId), ConsistentRead: true }),
-    );
-    return recordOf(out.Item);
+    return getItem(this.ddb, this.tableName, roomKey(roomId), recordOf, { consistent: true });
   }
 
   async getByArn(arn: string): Promise<RoomRecord | undefined> {
-    const out = await this.ddb.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: CHAT_INDEX.byArn.name,
-        KeyConditionExpression: `${CHAT_INDEX.byArn.pk} = :pk`,
-        ExpressionAttributeValues: { ':pk': arnPartition(arn) },
-        Limit: 1,
-      }),
-    );
-    return recordOf(out.Items?.[0]);
+    return queryFirst(this.ddb, {
+      table: this.tableName,
+      index: CHAT_INDEX.byArn,
+      partition: arnPartition(arn),
+      fromItem: recordOf,
+    });
   }
 
   /** The first write of a create; false when a record with this id exists already. */

@@ -1,7 +1,6 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor, keyAttributes, queryAll } from '@onair/runtime';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { getItem, type Page, queryAll, queryPage } from '@onair/runtime';
 import {
-  allRooms,
   type ParticipantRecord,
   participantFromItem,
   participantsOf,
@@ -13,10 +12,7 @@ import {
 
 export type { ParticipantRecord, RoomRecord };
 
-export interface RoomPage {
-  items: RoomRecord[];
-  nextCursor?: string;
-}
+export type RoomPage = Page<RoomRecord>;
 
 /**
  * LiveKit rooms, read from stream-svc's table through its table module (keys and item -> record
@@ -29,8 +25,7 @@ export class RoomsReadModel {
   ) {}
 
   async get(roomId: string): Promise<RoomRecord | undefined> {
-    const r = await this.ddb.send(new GetCommand({ TableName: this.table, Key: roomKey(roomId) }));
-    return r.Item && roomFromItem(r.Item);
+    return getItem(this.ddb, this.table, roomKey(roomId), roomFromItem);
   }
 
   /** By our id, or by LiveKit's sid (seed 004 documents `roomId` as the sid). */
@@ -54,30 +49,14 @@ export class RoomsReadModel {
   }
 
   /** Rooms in id order, optionally only one status; `cursor` continues a previous page. */
-  async list(o: { limit: number; cursor?: string; status?: RoomRecord['status'] }): Promise<RoomPage> {
-    const items: RoomRecord[] = [];
-    const query = allRooms();
-    let start: Record<string, unknown> | undefined = decodeCursor(o.cursor, {
-      attributes: keyAttributes(),
-      fixed: { PK: ROOMS_PARTITION },
+  list(o: { limit: number; cursor?: string; status?: RoomRecord['status'] }): Promise<RoomPage> {
+    return queryPage(this.ddb, {
+      table: this.table,
+      partition: ROOMS_PARTITION,
+      limit: o.limit,
+      cursor: o.cursor,
+      where: { status: o.status },
+      fromItem: roomFromItem,
     });
-    do {
-      const r = await this.ddb.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: query.KeyConditionExpression,
-          ExpressionAttributeValues: {
-            ...query.ExpressionAttributeValues,
-            ...(o.status ? { ':s': o.status } : {}),
-          },
-          ...(o.status ? { FilterExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' } } : {}),
-          ExclusiveStartKey: start,
-          Limit: o.limit - items.length,
-        }),
-      );
-      items.push(...(r.Items ?? []).map(roomFromItem));
-      start = r.LastEvaluatedKey;
-    } while (start && items.length < o.limit);
-    return { items, ...(start ? { nextCursor: encodeCursor(start) } : {}) };
   }
 }

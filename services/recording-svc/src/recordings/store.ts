@@ -1,11 +1,5 @@
-import { conditionalWrite, queryAll } from '@onair/runtime';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite, getItem, queryAll, queryFirst } from '@onair/runtime';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   OPEN_RECORDINGS,
   RECORDING_INDEX,
@@ -32,21 +26,16 @@ export class RecordingStore {
   ) {}
 
   async get(id: string): Promise<Recording | undefined> {
-    const r = await this.ddb.send(new GetCommand({ TableName: this.table, Key: recordingKey(id) }));
-    return r.Item && recordingFromItem(r.Item);
+    return getItem(this.ddb, this.table, recordingKey(id), recordingFromItem);
   }
 
   async byEgress(egressId: string): Promise<Recording | undefined> {
-    const r = await this.ddb.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: RECORDING_INDEX.byEgress.name,
-        KeyConditionExpression: `${RECORDING_INDEX.byEgress.pk} = :e`,
-        ExpressionAttributeValues: { ':e': egressId },
-        Limit: 1,
-      }),
-    );
-    return r.Items?.[0] && recordingFromItem(r.Items[0]);
+    return queryFirst(this.ddb, {
+      table: this.table,
+      index: RECORDING_INDEX.byEgress,
+      partition: egressId,
+      fromItem: recordingFromItem,
+    });
   }
 
   /** Recordings not finished yet, oldest first (reconciliation). */
@@ -62,8 +51,12 @@ export class RecordingStore {
 
   /** The recording holding the room's lock, if any. */
   async lockHolder(roomName: string): Promise<string | undefined> {
-    const r = await this.ddb.send(new GetCommand({ TableName: this.table, Key: roomLockKey(roomName) }));
-    return r.Item?.recordingId as string | undefined;
+    return getItem(
+      this.ddb,
+      this.table,
+      roomLockKey(roomName),
+      (lock) => lock.recordingId as string | undefined,
+    );
   }
 
   /**

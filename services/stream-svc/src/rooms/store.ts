@@ -1,11 +1,5 @@
-import { conditionalWrite, queryAll } from '@onair/runtime';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite, getItem, queryAll } from '@onair/runtime';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   allRooms,
   type ParticipantRecord,
@@ -31,8 +25,7 @@ export class RoomStore {
   ) {}
 
   async get(roomId: string): Promise<Room | undefined> {
-    const r = await this.ddb.send(new GetCommand({ TableName: this.table, Key: roomKey(roomId) }));
-    return r.Item && roomFromItem(r.Item);
+    return getItem(this.ddb, this.table, roomKey(roomId), roomFromItem);
   }
 
   /** Inserts unless the id exists; answers whichever room is stored afterwards. */

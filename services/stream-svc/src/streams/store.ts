@@ -1,12 +1,11 @@
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   paginateQuery,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { conditionalWrite } from '@onair/runtime';
+import { conditionalWrite, getItem } from '@onair/runtime';
 import {
   STREAM_INDEX,
   type StreamRecord,
@@ -51,10 +50,7 @@ export class StreamStore {
   ) {}
 
   async get(streamId: string): Promise<StreamRecord | undefined> {
-    const out = await this.ddb.send(
-      new GetCommand({ TableName: this.tableName, Key: streamKey(streamId), ConsistentRead: true }),
-    );
-    return out.Item && streamFromItem(out.Item);
+    return getItem(this.ddb, this.tableName, streamKey(streamId), streamFromItem, { consistent: true });
   }
 
   /** The saga's first write; false when the id is taken. */
