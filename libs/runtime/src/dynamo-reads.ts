@@ -39,19 +39,22 @@ export async function getItem<T>(
 /** The first item of an index partition (a lookup by a unique attribute), through `fromItem`. */
 export async function queryFirst<T>(
   ddb: DynamoDBDocumentClient,
-  q: { table: string; index: IndexSpec; partition: string; fromItem: (item: Item) => T | undefined },
+  table: string,
+  index: IndexSpec,
+  partition: string,
+  fromItem: (item: Item) => T | undefined,
 ): Promise<T | undefined> {
   const out = await ddb.send(
     new QueryCommand({
-      TableName: q.table,
-      IndexName: q.index.name,
-      KeyConditionExpression: `${q.index.pk} = :pk`,
-      ExpressionAttributeValues: { ':pk': q.partition },
+      TableName: table,
+      IndexName: index.name,
+      KeyConditionExpression: `${index.pk} = :pk`,
+      ExpressionAttributeValues: { ':pk': partition },
       Limit: 1,
     }),
   );
   const item = out.Items?.[0];
-  return item && q.fromItem(item);
+  return item && fromItem(item);
 }
 
 export interface PageQuery<T> {

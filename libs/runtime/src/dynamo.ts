@@ -32,6 +32,18 @@ export function createDocumentClient(opts: { region: string; endpoint?: string }
 }
 
 /**
+ * What a store or read model of one table holds: the document client and the table's name, the
+ * two things every read (getItem, queryPage, …) and write (conditionalWrite) takes. Extending it
+ * spares each such class the same two-field constructor.
+ */
+export abstract class TableAccess {
+  constructor(
+    protected readonly ddb: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+}
+
+/**
  * Create the table (single-table design: string PK and SK) when it does not exist yet, and
  * wait until it is ACTIVE. Safe to call from several instances at once.
  */

@@ -111,9 +111,8 @@ describe('DynamoDB reads', () => {
 
   describe('queryFirst', () => {
     it('answers the first item of an index partition, undefined for an empty one', async () => {
-      const q = { table: TableName, index: BY_NAME, fromItem };
-      expect(await queryFirst(ddb, { ...q, partition: 'NAME#t07' })).toMatchObject({ id: 't07' });
-      expect(await queryFirst(ddb, { ...q, partition: 'NAME#none' })).toBeUndefined();
+      expect(await queryFirst(ddb, TableName, BY_NAME, 'NAME#t07', fromItem)).toMatchObject({ id: 't07' });
+      expect(await queryFirst(ddb, TableName, BY_NAME, 'NAME#none', fromItem)).toBeUndefined();
     });
   });
 

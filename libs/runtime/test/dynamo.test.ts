@@ -1,7 +1,7 @@
 // conditionalWrite against dynalite in-process: a failed condition is an answer, other errors throw.
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynalite } from '../../../test/support/dynalite';
-import { conditionalWrite, createDocumentClient, ensureTable } from '../src/dynamo';
+import { conditionalWrite, createDocumentClient, ensureTable, TableAccess } from '../src/dynamo';
 
 describe('conditionalWrite', () => {
   let db: Awaited<ReturnType<typeof startDynalite>>;
@@ -72,5 +72,19 @@ describe('conditionalWrite', () => {
         }),
       ),
     ).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+});
+
+describe('TableAccess', () => {
+  it('gives a store the client and the table name it was made with', () => {
+    class Store extends TableAccess {
+      client() {
+        return this.ddb;
+      }
+    }
+    const ddb = createDocumentClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:1' });
+    const store = new Store(ddb, 'things');
+    expect(store.client()).toBe(ddb);
+    expect(store.tableName).toBe('things');
   });
 });

@@ -1,5 +1,5 @@
-import { conditionalWrite, getItem, queryFirst } from '@onair/runtime';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite, getItem, queryFirst, TableAccess } from '@onair/runtime';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   activeRoomItem,
   arnPartition,
@@ -26,23 +26,13 @@ function recordOf(item: Record<string, unknown> | undefined): RoomRecord | undef
 }
 
 /** The only writer of chat-svc's table. Every write is one conditional single-item write. */
-export class RoomStore {
-  constructor(
-    private readonly ddb: DynamoDBDocumentClient,
-    readonly tableName: string,
-  ) {}
-
+export class RoomStore extends TableAccess {
   async get(roomId: string): Promise<RoomRecord | undefined> {
     return getItem(this.ddb, this.tableName, roomKey(roomId), recordOf, { consistent: true });
   }
 
   async getByArn(arn: string): Promise<RoomRecord | undefined> {
-    return queryFirst(this.ddb, {
-      table: this.tableName,
-      index: CHAT_INDEX.byArn,
-      partition: arnPartition(arn),
-      fromItem: recordOf,
-    });
+    return queryFirst(this.ddb, this.tableName, CHAT_INDEX.byArn, arnPartition(arn), recordOf);
   }
 
   /** The first write of a create; false when a record with this id exists already. */

@@ -1,5 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { getItem, type Page, queryPage } from '@onair/runtime';
+import { getItem, type Page, queryPage, TableAccess } from '@onair/runtime';
 import {
   CHAT_INDEX,
   type ChatRoomRecord,
@@ -19,20 +18,15 @@ export const roomView = chatRoomView;
  * Chat rooms, read from chat-svc's table through its table module (keys, indexes and
  * item -> record are chat-svc's). Only `active` rooms exist for readers.
  */
-export class ChatRoomsReadModel {
-  constructor(
-    private readonly ddb: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
+export class ChatRoomsReadModel extends TableAccess {
   async get(roomId: string): Promise<StoredChatRoom | undefined> {
-    return getItem(this.ddb, this.table, roomKey(roomId), active, { consistent: true });
+    return getItem(this.ddb, this.tableName, roomKey(roomId), active, { consistent: true });
   }
 
   /** An owner's rooms, newest first; `cursor` continues a previous page. */
   listByOwner(ownerId: string, opts: { limit: number; cursor?: string }): Promise<Page<StoredChatRoom>> {
     return queryPage(this.ddb, {
-      table: this.table,
+      table: this.tableName,
       index: CHAT_INDEX.byOwner,
       partition: ownerPartition(ownerId),
       newestFirst: true,

@@ -1,5 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { getItem, type Page, queryFirst, queryPage } from '@onair/runtime';
+import { getItem, type Page, queryFirst, queryPage, TableAccess } from '@onair/runtime';
 import {
   ALL_RECORDINGS,
   RECORDING_INDEX,
@@ -23,29 +22,19 @@ export interface RecordingFilter {
  * Recordings, read from recording-svc's table through its table module (keys, indexes and
  * item -> record are recording-svc's). Only recording-svc writes; the gateway reads.
  */
-export class RecordingsReadModel {
-  constructor(
-    private readonly ddb: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
+export class RecordingsReadModel extends TableAccess {
   async get(id: string): Promise<RecordingRecord | undefined> {
-    return getItem(this.ddb, this.table, recordingKey(id), recordingFromItem);
+    return getItem(this.ddb, this.tableName, recordingKey(id), recordingFromItem);
   }
 
   async byFileName(fileName: string): Promise<RecordingRecord | undefined> {
-    return queryFirst(this.ddb, {
-      table: this.table,
-      index: RECORDING_INDEX.byFileName,
-      partition: fileName,
-      fromItem: recordingFromItem,
-    });
+    return queryFirst(this.ddb, this.tableName, RECORDING_INDEX.byFileName, fileName, recordingFromItem);
   }
 
   /** Newest first; a room name narrows the query to that room's index, the rest are filters. */
   list(f: RecordingFilter & { limit: number; cursor?: string }): Promise<Page<RecordingRecord>> {
     return queryPage(this.ddb, {
-      table: this.table,
+      table: this.tableName,
       index: f.roomName !== undefined ? RECORDING_INDEX.byRoom : RECORDING_INDEX.all,
       partition: f.roomName ?? ALL_RECORDINGS,
       newestFirst: true,

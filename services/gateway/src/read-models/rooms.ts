@@ -1,5 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { getItem, type Page, queryAll, queryPage } from '@onair/runtime';
+import { getItem, type Page, queryAll, queryPage, TableAccess } from '@onair/runtime';
 import {
   type ParticipantRecord,
   participantFromItem,
@@ -18,14 +17,9 @@ export type RoomPage = Page<RoomRecord>;
  * LiveKit rooms, read from stream-svc's table through its table module (keys and item -> record
  * are stream-svc's). Only stream-svc writes; the gateway reads.
  */
-export class RoomsReadModel {
-  constructor(
-    private readonly ddb: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
+export class RoomsReadModel extends TableAccess {
   async get(roomId: string): Promise<RoomRecord | undefined> {
-    return getItem(this.ddb, this.table, roomKey(roomId), roomFromItem);
+    return getItem(this.ddb, this.tableName, roomKey(roomId), roomFromItem);
   }
 
   /** By our id, or by LiveKit's sid (seed 004 documents `roomId` as the sid). */
@@ -44,14 +38,14 @@ export class RoomsReadModel {
 
   /** Who is in the room now, by identity (as LiveKit's webhooks told stream-svc). */
   async participants(roomId: string): Promise<ParticipantRecord[]> {
-    const items = await queryAll(this.ddb, { TableName: this.table, ...participantsOf(roomId) });
+    const items = await queryAll(this.ddb, { TableName: this.tableName, ...participantsOf(roomId) });
     return items.map(participantFromItem);
   }
 
   /** Rooms in id order, optionally only one status; `cursor` continues a previous page. */
   list(o: { limit: number; cursor?: string; status?: RoomRecord['status'] }): Promise<RoomPage> {
     return queryPage(this.ddb, {
-      table: this.table,
+      table: this.tableName,
       partition: ROOMS_PARTITION,
       limit: o.limit,
       cursor: o.cursor,

@@ -1,5 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { getItem, type Page, queryPage } from '@onair/runtime';
+import { getItem, type Page, queryPage, TableAccess } from '@onair/runtime';
 import {
   ownerPartition,
   STREAM_INDEX,
@@ -19,14 +18,9 @@ export type StoredStream = StreamRecord;
  * stream-svc's). stream-svc is the only writer; the gateway only reads. A stream being deleted is
  * already gone for readers.
  */
-export class StreamsReadModel {
-  constructor(
-    private readonly ddb: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
+export class StreamsReadModel extends TableAccess {
   async get(streamId: string): Promise<StoredStream | undefined> {
-    return getItem(this.ddb, this.table, streamKey(streamId), shown, { consistent: true });
+    return getItem(this.ddb, this.tableName, streamKey(streamId), shown, { consistent: true });
   }
 
   /** An owner's streams, newest first, optionally of one status; `cursor` continues a page. */
@@ -35,7 +29,7 @@ export class StreamsReadModel {
     opts: { status?: StreamStatusName; limit: number; cursor?: string },
   ): Promise<Page<StoredStream>> {
     return queryPage(this.ddb, {
-      table: this.table,
+      table: this.tableName,
       index: STREAM_INDEX.byOwner,
       partition: ownerPartition(ownerId),
       newestFirst: true,

@@ -1,5 +1,5 @@
-import { conditionalWrite, getItem, queryAll, queryFirst } from '@onair/runtime';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite, getItem, queryAll, queryFirst, TableAccess } from '@onair/runtime';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   OPEN_RECORDINGS,
   RECORDING_INDEX,
@@ -19,29 +19,19 @@ export const isTerminal = (r: Pick<Recording, 'status'>) => TERMINAL.has(r.statu
 /** Stale write: someone changed the recording since we read it. The caller re-reads and retries. */
 export class StaleWrite extends Error {}
 
-export class RecordingStore {
-  constructor(
-    private readonly ddb: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
+export class RecordingStore extends TableAccess {
   async get(id: string): Promise<Recording | undefined> {
-    return getItem(this.ddb, this.table, recordingKey(id), recordingFromItem);
+    return getItem(this.ddb, this.tableName, recordingKey(id), recordingFromItem);
   }
 
   async byEgress(egressId: string): Promise<Recording | undefined> {
-    return queryFirst(this.ddb, {
-      table: this.table,
-      index: RECORDING_INDEX.byEgress,
-      partition: egressId,
-      fromItem: recordingFromItem,
-    });
+    return queryFirst(this.ddb, this.tableName, RECORDING_INDEX.byEgress, egressId, recordingFromItem);
   }
 
   /** Recordings not finished yet, oldest first (reconciliation). */
   async open(): Promise<Recording[]> {
     const items = await queryAll(this.ddb, {
-      TableName: this.table,
+      TableName: this.tableName,
       IndexName: RECORDING_INDEX.open.name,
       KeyConditionExpression: `${RECORDING_INDEX.open.pk} = :o`,
       ExpressionAttributeValues: { ':o': OPEN_RECORDINGS },
@@ -53,7 +43,7 @@ export class RecordingStore {
   async lockHolder(roomName: string): Promise<string | undefined> {
     return getItem(
       this.ddb,
-      this.table,
+      this.tableName,
       roomLockKey(roomName),
       (lock) => lock.recordingId as string | undefined,
     );
@@ -67,7 +57,7 @@ export class RecordingStore {
     const locked = await conditionalWrite(
       this.ddb,
       new PutCommand({
-        TableName: this.table,
+        TableName: this.tableName,
         Item: { ...roomLockKey(roomName), recordingId, lockedAt: new Date().toISOString() },
         ConditionExpression: steal
           ? 'attribute_not_exists(PK) OR recordingId = :id OR recordingId = :stale'
@@ -83,7 +73,7 @@ export class RecordingStore {
     await conditionalWrite(
       this.ddb,
       new DeleteCommand({
-        TableName: this.table,
+        TableName: this.tableName,
         Key: roomLockKey(roomName),
         ConditionExpression: 'recordingId = :id',
         ExpressionAttributeValues: { ':id': recordingId },
@@ -99,7 +89,7 @@ export class RecordingStore {
     const written = await conditionalWrite(
       this.ddb,
       new PutCommand({
-        TableName: this.table,
+        TableName: this.tableName,
         Item: recordingItem(rec, !isTerminal(rec)),
         ...(expectUpdatedAt === null
           ? { ConditionExpression: 'attribute_not_exists(PK)' }
@@ -115,6 +105,6 @@ export class RecordingStore {
   }
 
   async delete(id: string): Promise<void> {
-    await this.ddb.send(new DeleteCommand({ TableName: this.table, Key: recordingKey(id) }));
+    await this.ddb.send(new DeleteCommand({ TableName: this.tableName, Key: recordingKey(id) }));
   }
 }

@@ -1,11 +1,5 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  paginateQuery,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { conditionalWrite, getItem } from '@onair/runtime';
+import { DeleteCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite, getItem, TableAccess } from '@onair/runtime';
 import {
   STREAM_INDEX,
   type StreamRecord,
@@ -43,12 +37,7 @@ export interface Patch {
 }
 
 /** The only writer of streams in stream-svc's table: single-item conditional writes only. */
-export class StreamStore {
-  constructor(
-    private readonly ddb: DynamoDBDocumentClient,
-    readonly tableName: string,
-  ) {}
-
+export class StreamStore extends TableAccess {
   async get(streamId: string): Promise<StreamRecord | undefined> {
     return getItem(this.ddb, this.tableName, streamKey(streamId), streamFromItem, { consistent: true });
   }
