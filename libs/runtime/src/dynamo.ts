@@ -15,6 +15,7 @@ import {
   type UpdateCommand,
   type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
+import { awsClientConfig } from './aws-config';
 
 export interface TableSpec {
   name: string;
@@ -24,10 +25,7 @@ export interface TableSpec {
 
 /** A document client; the endpoint comes from AWS_ENDPOINT_URL_DYNAMODB when set (SDK default). */
 export function createDocumentClient(opts: { region: string; endpoint?: string }): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({
-    region: opts.region,
-    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-  });
+  const client = new DynamoDBClient(awsClientConfig(opts));
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 

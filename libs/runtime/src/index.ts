@@ -1,4 +1,5 @@
 export * from './bus';
+export * from './aws-config';
 export * from './config';
 export * from './cursor';
 export * from './dynamo';
