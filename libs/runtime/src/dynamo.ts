@@ -8,7 +8,7 @@ import {
   type DeleteCommand,
   type DeleteCommandOutput,
   DynamoDBDocumentClient,
-  type PutCommand,
+  PutCommand,
   type PutCommandOutput,
   paginateQuery,
   type QueryCommandInput,
@@ -135,6 +135,22 @@ export async function conditionalWrite(
     if (isConditionFailure(e)) return undefined;
     throw e;
   }
+}
+
+/**
+ * Put `item` unless an item with its key is stored already (a create that must not overwrite:
+ * a taken id, a redelivered command). Whether it was written.
+ */
+export async function insertItem(
+  ddb: DynamoDBDocumentClient,
+  table: string,
+  item: Record<string, unknown>,
+): Promise<boolean> {
+  const written = await conditionalWrite(
+    ddb,
+    new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }),
+  );
+  return written !== undefined;
 }
 
 /** Every item a query matches, page after page (lib-dynamodb's paginator follows LastEvaluatedKey). */

@@ -1,7 +1,7 @@
 // conditionalWrite against dynalite in-process: a failed condition is an answer, other errors throw.
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynalite } from '../../../test/support/dynalite';
-import { conditionalWrite, createDocumentClient, ensureTable, TableAccess } from '../src/dynamo';
+import { conditionalWrite, createDocumentClient, ensureTable, insertItem, TableAccess } from '../src/dynamo';
 
 describe('conditionalWrite', () => {
   let db: Awaited<ReturnType<typeof startDynalite>>;
@@ -47,6 +47,17 @@ describe('conditionalWrite', () => {
       }),
     );
     expect(removed).toBeUndefined(); // n is 3 now: the item stays
+  });
+
+  it('insertItem writes an item whose key is free, and leaves a stored one as it is', async () => {
+    expect(await insertItem(ddb, TableName, { PK: 'i', SK: 'X', n: 1 })).toBe(true);
+    expect(await insertItem(ddb, TableName, { PK: 'i', SK: 'X', n: 2 })).toBe(false);
+    expect(await insertItem(ddb, TableName, { PK: 'i', SK: 'Y', n: 3 })).toBe(true);
+    const stored = await ddb.send(new GetCommand({ TableName, Key: { PK: 'i', SK: 'X' } }));
+    expect(stored.Item).toEqual({ PK: 'i', SK: 'X', n: 1 });
+    await expect(insertItem(ddb, 'no-such-table', { PK: 'i', SK: 'X' })).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
   });
 
   it('throws every error that is not a failed condition', async () => {

@@ -1,4 +1,4 @@
-import { conditionalWrite, getItem, queryFirst, TableAccess } from '@onair/runtime';
+import { conditionalWrite, getItem, insertItem, queryFirst, TableAccess } from '@onair/runtime';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   activeRoomItem,
@@ -37,15 +37,7 @@ export class RoomStore extends TableAccess {
 
   /** The first write of a create; false when a record with this id exists already. */
   async putCreating(r: RoomRecord): Promise<boolean> {
-    const written = await conditionalWrite(
-      this.ddb,
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...roomKey(r.roomId), ...r },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
-    return written !== undefined;
+    return insertItem(this.ddb, this.tableName, { ...roomKey(r.roomId), ...r });
   }
 
   /** creating -> active; false when the room was deleted meanwhile. */

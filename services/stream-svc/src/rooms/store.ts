@@ -1,4 +1,4 @@
-import { conditionalWrite, getItem, queryAll, TableAccess } from '@onair/runtime';
+import { conditionalWrite, getItem, insertItem, queryAll, TableAccess } from '@onair/runtime';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   allRooms,
@@ -25,15 +25,7 @@ export class RoomStore extends TableAccess {
 
   /** Inserts unless the id exists; answers whichever room is stored afterwards. */
   async insert(room: Room): Promise<{ room: Room; created: boolean }> {
-    const written = await conditionalWrite(
-      this.ddb,
-      new PutCommand({
-        TableName: this.tableName,
-        Item: roomItem(room),
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
-    if (written) return { room, created: true };
+    if (await insertItem(this.ddb, this.tableName, roomItem(room))) return { room, created: true };
     const existing = await this.get(room.roomId);
     if (!existing) throw new Error(`room ${room.roomId} exists and cannot be read`);
     return { room: existing, created: false };

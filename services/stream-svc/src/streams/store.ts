@@ -1,5 +1,5 @@
-import { DeleteCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { conditionalWrite, getItem, TableAccess } from '@onair/runtime';
+import { DeleteCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite, getItem, insertItem, TableAccess } from '@onair/runtime';
 import {
   STREAM_INDEX,
   type StreamRecord,
@@ -44,15 +44,7 @@ export class StreamStore extends TableAccess {
 
   /** The saga's first write; false when the id is taken. */
   async putProvisioning(r: StreamRecord): Promise<boolean> {
-    const written = await conditionalWrite(
-      this.ddb,
-      new PutCommand({
-        TableName: this.tableName,
-        Item: streamItem(r),
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
-    return written !== undefined;
+    return insertItem(this.ddb, this.tableName, streamItem(r));
   }
 
   /** One conditional update; the record after it, or undefined when a condition did not hold. */
