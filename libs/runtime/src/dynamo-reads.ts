@@ -3,15 +3,9 @@
 // `fromItem` (item -> record), so keys and stored shapes stay spelled in the table modules.
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor, keyAttributes } from './cursor';
+import type { IndexSpec } from './dynamo';
 
 type Item = Record<string, unknown>;
-
-/** A global secondary index as the table modules declare it (see TableSpec.indexes). */
-export interface IndexSpec {
-  name: string;
-  pk: string;
-  sk: string;
-}
 
 /** One page of a list; `nextCursor` continues it (absent on the last page). */
 export interface Page<T> {
@@ -57,6 +51,7 @@ export async function queryFirst<T>(
   return item && fromItem(item);
 }
 
+/** What queryPage lists: one partition of the table or of an index, and how to page and filter it. */
 export interface PageQuery<T> {
   table: string;
   /** The index to list; the table's own key (PK, SK) when left out. */

@@ -17,10 +17,17 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { awsClientConfig } from './aws-config';
 
+/** A global secondary index: its name, and its string partition key and sort key attributes. */
+export interface IndexSpec {
+  name: string;
+  pk: string;
+  sk: string;
+}
+
 export interface TableSpec {
   name: string;
-  /** Global secondary indexes, each with a string partition key and sort key. */
-  indexes?: Array<{ name: string; pk: string; sk: string }>;
+  /** Global secondary indexes (the table modules declare them, e.g. STREAM_INDEX). */
+  indexes?: IndexSpec[];
 }
 
 /** A document client; the endpoint comes from AWS_ENDPOINT_URL_DYNAMODB when set (SDK default). */

@@ -30,7 +30,8 @@ export class ChatRoomsReadModel extends TableAccess {
       index: CHAT_INDEX.byOwner,
       partition: ownerPartition(ownerId),
       newestFirst: true,
-      ...opts,
+      limit: opts.limit,
+      cursor: opts.cursor,
       fromItem: active,
     });
   }

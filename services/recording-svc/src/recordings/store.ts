@@ -19,6 +19,9 @@ export const isTerminal = (r: Pick<Recording, 'status'>) => TERMINAL.has(r.statu
 /** Stale write: someone changed the recording since we read it. The caller re-reads and retries. */
 export class StaleWrite extends Error {}
 
+/** The recording a room's lock item names (the store writes it in lock()). */
+const holderOf = (lock: Record<string, unknown>) => lock.recordingId as string | undefined;
+
 export class RecordingStore extends TableAccess {
   async get(id: string): Promise<Recording | undefined> {
     return getItem(this.ddb, this.tableName, recordingKey(id), recordingFromItem);
@@ -41,12 +44,7 @@ export class RecordingStore extends TableAccess {
 
   /** The recording holding the room's lock, if any. */
   async lockHolder(roomName: string): Promise<string | undefined> {
-    return getItem(
-      this.ddb,
-      this.tableName,
-      roomLockKey(roomName),
-      (lock) => lock.recordingId as string | undefined,
-    );
+    return getItem(this.ddb, this.tableName, roomLockKey(roomName), holderOf);
   }
 
   /**
