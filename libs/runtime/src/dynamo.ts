@@ -8,27 +8,44 @@ import {
   type DeleteCommand,
   type DeleteCommandOutput,
   DynamoDBDocumentClient,
-  type PutCommand,
+  PutCommand,
   type PutCommandOutput,
   paginateQuery,
   type QueryCommandInput,
   type UpdateCommand,
   type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
+import { awsClientConfig } from './aws-config';
+
+/** A global secondary index: its name, and its string partition key and sort key attributes. */
+export interface IndexSpec {
+  name: string;
+  pk: string;
+  sk: string;
+}
 
 export interface TableSpec {
   name: string;
-  /** Global secondary indexes, each with a string partition key and sort key. */
-  indexes?: Array<{ name: string; pk: string; sk: string }>;
+  /** Global secondary indexes (the table modules declare them, e.g. STREAM_INDEX). */
+  indexes?: IndexSpec[];
 }
 
 /** A document client; the endpoint comes from AWS_ENDPOINT_URL_DYNAMODB when set (SDK default). */
 export function createDocumentClient(opts: { region: string; endpoint?: string }): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({
-    region: opts.region,
-    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-  });
+  const client = new DynamoDBClient(awsClientConfig(opts));
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/**
+ * What a store or read model of one table holds: the document client and the table's name, the
+ * two things every read (getItem, queryPage, …) and write (conditionalWrite) takes. Extending it
+ * spares each such class the same two-field constructor.
+ */
+export abstract class TableAccess {
+  constructor(
+    protected readonly ddb: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
 }
 
 /**
@@ -125,6 +142,22 @@ export async function conditionalWrite(
     if (isConditionFailure(e)) return undefined;
     throw e;
   }
+}
+
+/**
+ * Put `item` unless an item with its key is stored already (a create that must not overwrite:
+ * a taken id, a redelivered command). Whether it was written.
+ */
+export async function insertItem(
+  ddb: DynamoDBDocumentClient,
+  table: string,
+  item: Record<string, unknown>,
+): Promise<boolean> {
+  const written = await conditionalWrite(
+    ddb,
+    new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }),
+  );
+  return written !== undefined;
 }
 
 /** Every item a query matches, page after page (lib-dynamodb's paginator follows LastEvaluatedKey). */

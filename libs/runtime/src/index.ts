@@ -2,9 +2,11 @@ export * from './batcher';
 /** Throttling, server faults and lost connections of any AWS SDK call: worth another try. */
 export { isTransient as isTransientAwsError } from './bus/sqs/aws-errors';
 export * from './bus';
+export * from './aws-config';
 export * from './config';
 export * from './cursor';
 export * from './dynamo';
+export * from './dynamo-reads';
 export * from './errors';
 export * from './http';
 export * from './logger';

@@ -54,3 +54,18 @@ export function fromLiveKitError(e: unknown, what: string): AppError {
     return new AppError('LIVEKIT_BUSY', 503, msg, { cause: e });
   return new AppError('LIVEKIT_UNAVAILABLE', 502, msg, { cause: e });
 }
+
+/**
+ * How an SDK adapter runs each provider call: whatever the call throws comes out as
+ * `toError(e, what)` (that provider's mapping, e.g. fromAwsError with its extras), so the
+ * adapter states its mapping once: `private readonly call = providerCalls(fromIvsError)`.
+ */
+export function providerCalls(toError: (e: unknown, what: string) => AppError) {
+  return async <T>(what: string, f: () => Promise<T>): Promise<T> => {
+    try {
+      return await f();
+    } catch (e) {
+      throw toError(e, what);
+    }
+  };
+}

@@ -1,7 +1,7 @@
 // conditionalWrite against dynalite in-process: a failed condition is an answer, other errors throw.
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynalite } from '../../../test/support/dynalite';
-import { conditionalWrite, createDocumentClient, ensureTable } from '../src/dynamo';
+import { conditionalWrite, createDocumentClient, ensureTable, insertItem, TableAccess } from '../src/dynamo';
 
 describe('conditionalWrite', () => {
   let db: Awaited<ReturnType<typeof startDynalite>>;
@@ -49,6 +49,17 @@ describe('conditionalWrite', () => {
     expect(removed).toBeUndefined(); // n is 3 now: the item stays
   });
 
+  it('insertItem writes an item whose key is free, and leaves a stored one as it is', async () => {
+    expect(await insertItem(ddb, TableName, { PK: 'i', SK: 'X', n: 1 })).toBe(true);
+    expect(await insertItem(ddb, TableName, { PK: 'i', SK: 'X', n: 2 })).toBe(false);
+    expect(await insertItem(ddb, TableName, { PK: 'i', SK: 'Y', n: 3 })).toBe(true);
+    const stored = await ddb.send(new GetCommand({ TableName, Key: { PK: 'i', SK: 'X' } }));
+    expect(stored.Item).toEqual({ PK: 'i', SK: 'X', n: 1 });
+    await expect(insertItem(ddb, 'no-such-table', { PK: 'i', SK: 'X' })).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+  });
+
   it('throws every error that is not a failed condition', async () => {
     await expect(
       conditionalWrite(
@@ -72,5 +83,19 @@ describe('conditionalWrite', () => {
         }),
       ),
     ).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+});
+
+describe('TableAccess', () => {
+  it('gives a store the client and the table name it was made with', () => {
+    class Store extends TableAccess {
+      client() {
+        return this.ddb;
+      }
+    }
+    const ddb = createDocumentClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:1' });
+    const store = new Store(ddb, 'things');
+    expect(store.client()).toBe(ddb);
+    expect(store.tableName).toBe('things');
   });
 });

@@ -10,6 +10,7 @@ import {
   SendEventCommand,
   UpdateRoomCommand,
 } from '@aws-sdk/client-ivschat';
+import { providerCalls } from '@onair/runtime';
 import { fromIvsChatError } from './errors';
 import type { IvsChatPort, IvsChatToken, IvsRoom } from './port';
 
@@ -19,17 +20,10 @@ import type { IvsChatPort, IvsChatToken, IvsRoom } from './port';
  */
 export class SdkIvsChat implements IvsChatPort {
   readonly client: IvschatClient;
+  private readonly call = providerCalls(fromIvsChatError);
 
   constructor(config: IvschatClientConfig = {}) {
     this.client = new IvschatClient(config);
-  }
-
-  private async call<T>(what: string, f: () => Promise<T>): Promise<T> {
-    try {
-      return await f();
-    } catch (e) {
-      throw fromIvsChatError(e, what);
-    }
   }
 
   async createRoom(input: Parameters<IvsChatPort['createRoom']>[0]): Promise<IvsRoom> {

@@ -1,12 +1,5 @@
-import { conditionalWrite } from '@onair/runtime';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite, getItem, insertItem, queryFirst, TableAccess } from '@onair/runtime';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   activeRoomItem,
   arnPartition,
@@ -33,43 +26,18 @@ function recordOf(item: Record<string, unknown> | undefined): RoomRecord | undef
 }
 
 /** The only writer of chat-svc's table. Every write is one conditional single-item write. */
-export class RoomStore {
-  constructor(
-    private readonly ddb: DynamoDBDocumentClient,
-    readonly tableName: string,
-  ) {}
-
+export class RoomStore extends TableAccess {
   async get(roomId: string): Promise<RoomRecord | undefined> {
-    const out = await this.ddb.send(
-      new GetCommand({ TableName: this.tableName, Key: roomKey(roomId), ConsistentRead: true }),
-    );
-    return recordOf(out.Item);
+    return getItem(this.ddb, this.tableName, roomKey(roomId), recordOf, { consistent: true });
   }
 
   async getByArn(arn: string): Promise<RoomRecord | undefined> {
-    const out = await this.ddb.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: CHAT_INDEX.byArn.name,
-        KeyConditionExpression: `${CHAT_INDEX.byArn.pk} = :pk`,
-        ExpressionAttributeValues: { ':pk': arnPartition(arn) },
-        Limit: 1,
-      }),
-    );
-    return recordOf(out.Items?.[0]);
+    return queryFirst(this.ddb, this.tableName, CHAT_INDEX.byArn, arnPartition(arn), recordOf);
   }
 
   /** The first write of a create; false when a record with this id exists already. */
   async putCreating(r: RoomRecord): Promise<boolean> {
-    const written = await conditionalWrite(
-      this.ddb,
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...roomKey(r.roomId), ...r },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
-    return written !== undefined;
+    return insertItem(this.ddb, this.tableName, { ...roomKey(r.roomId), ...r });
   }
 
   /** creating -> active; false when the room was deleted meanwhile. */

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { AppError, notFound } from '@onair/runtime';
+import { AppError, awsClientConfig, notFound } from '@onair/runtime';
 
 export interface ObjectInfo {
   size: number;
@@ -24,11 +24,7 @@ export class S3RecordingMedia implements RecordingMedia {
   private readonly s3: S3Client;
 
   constructor(o: { region: string; forcePathStyle: boolean; endpoint?: string }) {
-    this.s3 = new S3Client({
-      region: o.region,
-      forcePathStyle: o.forcePathStyle,
-      ...(o.endpoint ? { endpoint: o.endpoint } : {}),
-    });
+    this.s3 = new S3Client(awsClientConfig(o));
   }
 
   async head(bucket: string, key: string): Promise<ObjectInfo> {

@@ -1,5 +1,5 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { AppError } from '@onair/runtime';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AppError, getItem } from '@onair/runtime';
 import { banFromItem, banInForce, banKey, type ChatBan } from '@onair/chat-svc/table';
 
 /** A ban (no `until`) or a timeout (`until`, ISO time) that is in force now. */
@@ -23,10 +23,9 @@ export class ChatBansReadModel implements BanLookup {
   ) {}
 
   async activeBan(roomId: string, userId: string): Promise<ActiveBan | undefined> {
-    const out = await this.ddb.send(
-      new GetCommand({ TableName: this.table, Key: banKey(roomId, userId), ConsistentRead: true }),
-    );
-    const ban = banFromItem(out.Item);
+    const ban = await getItem(this.ddb, this.table, banKey(roomId, userId), banFromItem, {
+      consistent: true,
+    });
     return ban && inForce(ban, this.now()) ? ban : undefined;
   }
 }

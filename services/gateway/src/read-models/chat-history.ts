@@ -1,5 +1,5 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { queryAll } from '@onair/runtime';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll, TableAccess } from '@onair/runtime';
 import { type ChatMessageSent, wire } from '@onair/contracts';
 import { messageFromItem, messagesBetween, messagesOf, type StoredMessage } from '@onair/chat-svc/table';
 import type { Static } from '@sinclair/typebox';
@@ -18,12 +18,7 @@ function shown(item: Record<string, unknown>): { seq: number; message?: HistoryM
  * A native room's message history, read from chat-svc's table through its table module (chat-svc
  * writes it). Deleted messages are tombstones and are left out.
  */
-export class ChatHistoryReadModel implements HistoryReader {
-  constructor(
-    private readonly ddb: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
+export class ChatHistoryReadModel extends TableAccess implements HistoryReader {
   /** Messages with seq > afterSeq, oldest first; `hasMore` when the page was cut at `limit`. */
   async page(
     roomId: string,
@@ -36,7 +31,7 @@ export class ChatHistoryReadModel implements HistoryReader {
     for (;;) {
       const out = await this.ddb.send(
         new QueryCommand({
-          TableName: this.table,
+          TableName: this.tableName,
           ...messagesBetween(roomId, from),
           Limit: limit + 1 - messages.length,
           // A reconnecting client's recovery must see what was stored before it asked.
@@ -70,7 +65,7 @@ export class ChatHistoryReadModel implements HistoryReader {
   async lastStoredSeq(roomId: string): Promise<number> {
     const out = await this.ddb.send(
       new QueryCommand({
-        TableName: this.table,
+        TableName: this.tableName,
         ...messagesOf(roomId),
         ExpressionAttributeNames: { '#seq': 'seq' },
         ProjectionExpression: '#seq',
@@ -95,7 +90,7 @@ export class ChatHistoryReadModel implements HistoryReader {
     const out: Array<{ seq: number; frames?: { ivs: string; seed003: string } }> = [];
     if (uptoSeq <= afterSeq) return out;
     const items = await queryAll(this.ddb, {
-      TableName: this.table,
+      TableName: this.tableName,
       ...messagesBetween(roomId, afterSeq + 1, uptoSeq),
       ConsistentRead: true,
     });

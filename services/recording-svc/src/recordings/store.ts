@@ -1,11 +1,5 @@
-import { conditionalWrite, queryAll } from '@onair/runtime';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite, getItem, queryAll, queryFirst, TableAccess } from '@onair/runtime';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   OPEN_RECORDINGS,
   RECORDING_INDEX,
@@ -25,34 +19,22 @@ export const isTerminal = (r: Pick<Recording, 'status'>) => TERMINAL.has(r.statu
 /** Stale write: someone changed the recording since we read it. The caller re-reads and retries. */
 export class StaleWrite extends Error {}
 
-export class RecordingStore {
-  constructor(
-    private readonly ddb: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
+/** The recording a room's lock item names (the store writes it in lock()). */
+const holderOf = (lock: Record<string, unknown>) => lock.recordingId as string | undefined;
 
+export class RecordingStore extends TableAccess {
   async get(id: string): Promise<Recording | undefined> {
-    const r = await this.ddb.send(new GetCommand({ TableName: this.table, Key: recordingKey(id) }));
-    return r.Item && recordingFromItem(r.Item);
+    return getItem(this.ddb, this.tableName, recordingKey(id), recordingFromItem);
   }
 
   async byEgress(egressId: string): Promise<Recording | undefined> {
-    const r = await this.ddb.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: RECORDING_INDEX.byEgress.name,
-        KeyConditionExpression: `${RECORDING_INDEX.byEgress.pk} = :e`,
-        ExpressionAttributeValues: { ':e': egressId },
-        Limit: 1,
-      }),
-    );
-    return r.Items?.[0] && recordingFromItem(r.Items[0]);
+    return queryFirst(this.ddb, this.tableName, RECORDING_INDEX.byEgress, egressId, recordingFromItem);
   }
 
   /** Recordings not finished yet, oldest first (reconciliation). */
   async open(): Promise<Recording[]> {
     const items = await queryAll(this.ddb, {
-      TableName: this.table,
+      TableName: this.tableName,
       IndexName: RECORDING_INDEX.open.name,
       KeyConditionExpression: `${RECORDING_INDEX.open.pk} = :o`,
       ExpressionAttributeValues: { ':o': OPEN_RECORDINGS },
@@ -62,8 +44,7 @@ export class RecordingStore {
 
   /** The recording holding the room's lock, if any. */
   async lockHolder(roomName: string): Promise<string | undefined> {
-    const r = await this.ddb.send(new GetCommand({ TableName: this.table, Key: roomLockKey(roomName) }));
-    return r.Item?.recordingId as string | undefined;
+    return getItem(this.ddb, this.tableName, roomLockKey(roomName), holderOf);
   }
 
   /**
@@ -74,7 +55,7 @@ export class RecordingStore {
     const locked = await conditionalWrite(
       this.ddb,
       new PutCommand({
-        TableName: this.table,
+        TableName: this.tableName,
         Item: { ...roomLockKey(roomName), recordingId, lockedAt: new Date().toISOString() },
         ConditionExpression: steal
           ? 'attribute_not_exists(PK) OR recordingId = :id OR recordingId = :stale'
@@ -90,7 +71,7 @@ export class RecordingStore {
     await conditionalWrite(
       this.ddb,
       new DeleteCommand({
-        TableName: this.table,
+        TableName: this.tableName,
         Key: roomLockKey(roomName),
         ConditionExpression: 'recordingId = :id',
         ExpressionAttributeValues: { ':id': recordingId },
@@ -106,7 +87,7 @@ export class RecordingStore {
     const written = await conditionalWrite(
       this.ddb,
       new PutCommand({
-        TableName: this.table,
+        TableName: this.tableName,
         Item: recordingItem(rec, !isTerminal(rec)),
         ...(expectUpdatedAt === null
           ? { ConditionExpression: 'attribute_not_exists(PK)' }
@@ -122,6 +103,6 @@ export class RecordingStore {
   }
 
   async delete(id: string): Promise<void> {
-    await this.ddb.send(new DeleteCommand({ TableName: this.table, Key: recordingKey(id) }));
+    await this.ddb.send(new DeleteCommand({ TableName: this.tableName, Key: recordingKey(id) }));
   }
 }

@@ -1,5 +1,5 @@
 import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { AppError } from '@onair/runtime';
+import { AppError, awsClientConfig } from '@onair/runtime';
 import type { RecordingObjects } from './objects-port';
 
 /** RecordingObjects on the real S3 client; the endpoint comes from AWS_ENDPOINT_URL_S3 unless given. */
@@ -7,11 +7,7 @@ export class S3RecordingObjects implements RecordingObjects {
   private readonly s3: S3Client;
 
   constructor(o: { region: string; forcePathStyle: boolean; endpoint?: string }) {
-    this.s3 = new S3Client({
-      region: o.region,
-      forcePathStyle: o.forcePathStyle,
-      ...(o.endpoint ? { endpoint: o.endpoint } : {}),
-    });
+    this.s3 = new S3Client(awsClientConfig(o));
   }
 
   async delete(bucket: string, key: string): Promise<void> {

@@ -13,6 +13,7 @@ import {
   ListStreamsCommand,
   StopStreamCommand,
 } from '@aws-sdk/client-ivs';
+import { providerCalls } from '@onair/runtime';
 import { fromIvsError } from './errors';
 import type { IvsChannel, IvsChannelInput, IvsLiveStream, IvsPort, IvsStreamKey } from './port';
 
@@ -29,17 +30,10 @@ const toChannel = (c: Channel | undefined): IvsChannel => ({
  */
 export class SdkIvs implements IvsPort {
   readonly client: IvsClient;
+  private readonly call = providerCalls(fromIvsError);
 
   constructor(config: IvsClientConfig = {}) {
     this.client = new IvsClient(config);
-  }
-
-  private async call<T>(what: string, f: () => Promise<T>): Promise<T> {
-    try {
-      return await f();
-    } catch (e) {
-      throw fromIvsError(e, what);
-    }
   }
 
   async createChannel(input: IvsChannelInput) {

@@ -1,11 +1,5 @@
-import { conditionalWrite, queryAll } from '@onair/runtime';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite, getItem, insertItem, queryAll, TableAccess } from '@onair/runtime';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   allRooms,
   type ParticipantRecord,
@@ -24,41 +18,27 @@ export type Room = RoomRecord;
 export type Participant = ParticipantRecord;
 
 /** The only writer of LiveKit rooms and their participants in stream-svc's table. */
-export class RoomStore {
-  constructor(
-    private readonly ddb: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
+export class RoomStore extends TableAccess {
   async get(roomId: string): Promise<Room | undefined> {
-    const r = await this.ddb.send(new GetCommand({ TableName: this.table, Key: roomKey(roomId) }));
-    return r.Item && roomFromItem(r.Item);
+    return getItem(this.ddb, this.tableName, roomKey(roomId), roomFromItem);
   }
 
   /** Inserts unless the id exists; answers whichever room is stored afterwards. */
   async insert(room: Room): Promise<{ room: Room; created: boolean }> {
-    const written = await conditionalWrite(
-      this.ddb,
-      new PutCommand({
-        TableName: this.table,
-        Item: roomItem(room),
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
-    if (written) return { room, created: true };
+    if (await insertItem(this.ddb, this.tableName, roomItem(room))) return { room, created: true };
     const existing = await this.get(room.roomId);
     if (!existing) throw new Error(`room ${room.roomId} exists and cannot be read`);
     return { room: existing, created: false };
   }
 
   async remove(roomId: string): Promise<void> {
-    await this.ddb.send(new DeleteCommand({ TableName: this.table, Key: roomKey(roomId) }));
+    await this.ddb.send(new DeleteCommand({ TableName: this.tableName, Key: roomKey(roomId) }));
     await this.clearParticipants(roomId);
   }
 
   /** A participant session is present (replaces an older session of the same identity). */
   async participantJoined(roomId: string, p: Participant): Promise<void> {
-    await this.ddb.send(new PutCommand({ TableName: this.table, Item: participantItem(roomId, p) }));
+    await this.ddb.send(new PutCommand({ TableName: this.tableName, Item: participantItem(roomId, p) }));
   }
 
   /**
@@ -69,7 +49,7 @@ export class RoomStore {
     await conditionalWrite(
       this.ddb,
       new DeleteCommand({
-        TableName: this.table,
+        TableName: this.tableName,
         Key: participantKey(roomId, identity),
         ConditionExpression: 'attribute_not_exists(PK) OR sid = :sid',
         ExpressionAttributeValues: { ':sid': sid },
@@ -80,19 +60,19 @@ export class RoomStore {
   async clearParticipants(roomId: string): Promise<void> {
     for (const identity of await this.participantIdentities(roomId)) {
       await this.ddb.send(
-        new DeleteCommand({ TableName: this.table, Key: participantKey(roomId, identity) }),
+        new DeleteCommand({ TableName: this.tableName, Key: participantKey(roomId, identity) }),
       );
     }
   }
 
   async participantIdentities(roomId: string): Promise<string[]> {
-    const items = await queryAll(this.ddb, { TableName: this.table, ...participantsOf(roomId) });
+    const items = await queryAll(this.ddb, { TableName: this.tableName, ...participantsOf(roomId) });
     return items.map((i) => participantFromItem(i).identity);
   }
 
   /** Every room (one partition, see ../table.ts). */
   async all(): Promise<Room[]> {
-    const items = await queryAll(this.ddb, { TableName: this.table, ...allRooms() });
+    const items = await queryAll(this.ddb, { TableName: this.tableName, ...allRooms() });
     return items.map(roomFromItem);
   }
 
@@ -102,7 +82,7 @@ export class RoomStore {
     const r = await conditionalWrite(
       this.ddb,
       new UpdateCommand({
-        TableName: this.table,
+        TableName: this.tableName,
         Key: roomKey(roomId),
         UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
         ConditionExpression: 'attribute_exists(PK)',

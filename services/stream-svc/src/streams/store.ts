@@ -1,12 +1,5 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  paginateQuery,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { conditionalWrite } from '@onair/runtime';
+import { DeleteCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite, getItem, insertItem, TableAccess } from '@onair/runtime';
 import {
   STREAM_INDEX,
   type StreamRecord,
@@ -44,30 +37,14 @@ export interface Patch {
 }
 
 /** The only writer of streams in stream-svc's table: single-item conditional writes only. */
-export class StreamStore {
-  constructor(
-    private readonly ddb: DynamoDBDocumentClient,
-    readonly tableName: string,
-  ) {}
-
+export class StreamStore extends TableAccess {
   async get(streamId: string): Promise<StreamRecord | undefined> {
-    const out = await this.ddb.send(
-      new GetCommand({ TableName: this.tableName, Key: streamKey(streamId), ConsistentRead: true }),
-    );
-    return out.Item && streamFromItem(out.Item);
+    return getItem(this.ddb, this.tableName, streamKey(streamId), streamFromItem, { consistent: true });
   }
 
   /** The saga's first write; false when the id is taken. */
   async putProvisioning(r: StreamRecord): Promise<boolean> {
-    const written = await conditionalWrite(
-      this.ddb,
-      new PutCommand({
-        TableName: this.tableName,
-        Item: streamItem(r),
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
-    return written !== undefined;
+    return insertItem(this.ddb, this.tableName, streamItem(r));
   }
 
   /** One conditional update; the record after it, or undefined when a condition did not hold. */
