@@ -44,7 +44,7 @@ export interface Deps {
   /** Namespace of the Redis keys (default `onair:chat-svc:rl:`). */
   redisKeyPrefix?: string;
   now?: () => Date;
-  /** How long a ban lookup is reused when no ban event drops it first (default 5 s). */
+  /** How long a ban lookup is reused when no ban event drops it first (default 30 s). */
   banCacheTtlMs?: number;
   /** How native rooms are owned (lease block size, idle check, RequestIds remembered). */
   ownership?: OwnedRoomsOptions;

@@ -175,7 +175,9 @@ export function buildService(deps: Deps) {
       // Many events in flight: order is not this queue's job (chat-svc finishes messages out of
       // order anyway, and there may be several fanout instances); gateways write each room in
       // sequence order. One at a time, every event waited for the previous one's round trips.
-      consumers.push(await deps.bus.subscribe(ROUTED_SUBSCRIBER, ROUTED_TYPES, route, { concurrency: 32 }));
+      consumers.push(
+        await deps.bus.subscribe(ROUTED_SUBSCRIBER, ROUTED_TYPES, route, { concurrency: 32, livePath: true }),
+      );
       routing = true;
       expiry.start();
     },

@@ -155,7 +155,7 @@ export class MessageBus<T extends Transport = Transport> implements Bus {
     opts: ConsumeOptions,
   ): Promise<Consumer> {
     if (this.closed) throw closedError();
-    const queue = this.transport.queueName(source);
+    const queue = this.transport.queueName(source, { livePath: opts.livePath });
     const log = this.log.child({ queue });
     const consumer = new CoreConsumer(
       new Dispatcher({
@@ -180,6 +180,7 @@ export class MessageBus<T extends Transport = Transport> implements Bus {
             concurrency: Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY),
             ephemeral: opts.ephemeral ?? false,
             singleActive: opts.singleActive ?? false,
+            livePath: opts.livePath ?? false,
           },
           deliver,
         ),

@@ -5,7 +5,8 @@ import type { Bus, Consumer, ConsumeOptions, MessageHandler } from './types';
  * Consume every command a service owns: its own queue, and its partition queues (the commands
  * with `partitionBy`, one queue per partition). A partition queue is read by one instance at a
  * time (singleActive): that instance owns the partition's keys, and another instance stands by
- * to take over when it stops or dies.
+ * to take over when it stops or dies. Partition queues are the live path (a cheaper queue): what
+ * they carry are requests whose senders time out and retry, and what they change is in the table.
  */
 export async function consumeOwnedCommands(
   bus: Bus,
@@ -16,7 +17,11 @@ export async function consumeOwnedCommands(
   const consumers: Consumer[] = [];
   for (const target of contracts.targetsOf(service))
     consumers.push(
-      await bus.consumeCommands(target, handler, target === service ? opts : { ...opts, singleActive: true }),
+      await bus.consumeCommands(
+        target,
+        handler,
+        target === service ? opts : { ...opts, singleActive: true, livePath: true },
+      ),
     );
   return { stop: async () => void (await Promise.all(consumers.map((c) => c.stop()))) };
 }

@@ -227,10 +227,11 @@ export class RabbitTransport implements Transport {
     this.replies?.settle(id, m.content.toString('utf8')); // a late reply to a request that timed out is dropped
   }
 
-  queueName(source: QueueSource): string {
+  queueName(source: QueueSource, opts: { livePath?: boolean } = {}): string {
     return source.kind === 'commands'
       ? this.named(source.target, 'commands')
-      : this.named(source.subscriber, 'events');
+      : // A live-path subscription is a classic queue of its own name: a queue cannot change type.
+        this.named(source.subscriber, opts.livePath ? 'live' : 'events');
   }
 
   async consume(
@@ -238,7 +239,7 @@ export class RabbitTransport implements Transport {
     opts: QueueOptions,
     deliver: (d: Delivery) => Promise<void>,
   ): Promise<TransportConsumer> {
-    const queue = this.queueName(source);
+    const queue = this.queueName(source, opts);
     const bindings =
       source.kind === 'commands'
         ? [{ exchange: this.named('commands'), key: source.target }]
@@ -250,12 +251,18 @@ export class RabbitTransport implements Transport {
       concurrency: opts.concurrency,
       ephemeral: opts.ephemeral,
       singleActive: opts.singleActive,
+      livePath: opts.livePath,
       ephemeralExpiryMs: this.settings.instanceQueueExpiryMs ?? 60_000,
       deadLetterIndex: rabbitDeadLetterIndex(this.settings.namespace),
       retryDelays: [...new Set(this.settings.retryDelaysMs)],
       deliveryLimit: this.settings.maxAttempts + 5,
       log: this.log.child({ queue }),
       onStopped: (c) => this.consumers.delete(c),
+      // The quorum queue this subscription had before it moved to the live path.
+      retired:
+        opts.livePath && source.kind === 'events' && !opts.ephemeral
+          ? this.queueName(source, { livePath: false })
+          : undefined,
     });
     this.consumers.add(consumer);
     if (this.model) await consumer.attach(this.model);
@@ -286,6 +293,8 @@ interface ConsumerConfig {
   ephemeral: boolean;
   /** x-single-active-consumer: one consumer at a time, the others stand by. */
   singleActive: boolean;
+  /** A classic queue (durable, not replicated): the live path, whose data is durable elsewhere. */
+  livePath: boolean;
   /** x-expires of a per-instance queue: the broker deletes it this long after its consumer left. */
   ephemeralExpiryMs: number;
   /** Where the DLQ's name is recorded for the DLQ tool (dead-letters/rabbit-index.ts). */
@@ -294,6 +303,8 @@ interface ConsumerConfig {
   deliveryLimit: number;
   log: Logger;
   onStopped: (c: RabbitConsumer) => void;
+  /** An older queue of the same subscription, unbound (and deleted when empty) at the first attach. */
+  retired?: string;
 }
 
 /** One queue's consumer; re-attached to a fresh channel after every reconnect. */
@@ -322,17 +333,22 @@ class RabbitConsumer implements TransportConsumer {
       await recordDeadLetterQueue(ch, this.c.deadLetterIndex, `${queue}.dlq`);
       this.dlqRecorded = true;
     }
+    const deadLetters = { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': `${queue}.dlq` };
+    const singleActive = this.c.singleActive ? { 'x-single-active-consumer': true } : {};
     await ch.assertQueue(queue, {
       durable: !ephemeral,
       arguments: ephemeral
-        ? expiry
-        : {
-            'x-queue-type': 'quorum',
-            'x-delivery-limit': this.c.deliveryLimit,
-            'x-dead-letter-exchange': '',
-            'x-dead-letter-routing-key': `${queue}.dlq`,
-            ...(this.c.singleActive ? { 'x-single-active-consumer': true } : {}),
-          },
+        ? { ...expiry, ...singleActive }
+        : this.c.livePath
+          ? // Classic queues have no delivery limit: the attempt header still counts every
+            // failure the handler reports; only a message that kills its consumer comes back again.
+            { 'x-queue-type': 'classic', ...deadLetters, ...singleActive }
+          : {
+              'x-queue-type': 'quorum',
+              'x-delivery-limit': this.c.deliveryLimit,
+              ...deadLetters,
+              ...singleActive,
+            },
     });
     const retries = this.c.retryDelays.map((ms): [string, Options.AssertQueue] => [
       `${queue}.retry.${ms}`,
@@ -349,6 +365,10 @@ class RabbitConsumer implements TransportConsumer {
     for (const [name, o] of retries) await ch.assertQueue(name, o);
     if (ephemeral) this.keepDeclared(ch, [[`${queue}.dlq`, dlq], ...retries]);
     for (const b of this.c.bindings) await ch.bindQueue(queue, b.exchange, b.key);
+    if (this.c.retired) {
+      await retireQueue(model, this.c.retired, this.c.bindings, this.c.log);
+      this.c.retired = undefined;
+    }
     await ch.prefetch(this.c.concurrency);
     const { consumerTag } = await ch.consume(queue, (m) => {
       if (m) void this.onMessage(ch, m);
@@ -432,6 +452,47 @@ class RabbitConsumer implements TransportConsumer {
     await this.ch?.close().catch(() => {});
     this.c.onStopped(this);
   }
+}
+
+/**
+ * Stop feeding a queue a subscription no longer reads (it moved to a queue of another type): its
+ * bindings go first, so nothing new lands there; it is deleted if empty, else left for an
+ * operator with what it holds (each step on a channel of its own: a refusal closes the channel).
+ */
+async function retireQueue(
+  model: ChannelModel,
+  name: string,
+  bindings: Binding[],
+  log: Logger,
+): Promise<void> {
+  const step = async (what: (ch: amqp.Channel) => Promise<unknown>): Promise<boolean> => {
+    const ch = await model.createChannel();
+    ch.on('error', () => {});
+    try {
+      await what(ch);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await ch.close().catch(() => {});
+    }
+  };
+  if (!(await step((ch) => ch.checkQueue(name)))) return; // never existed, or already gone
+  for (const b of bindings) await step((ch) => ch.unbindQueue(name, b.exchange, b.key));
+  // Unbound, it gets nothing new; quorum queues refuse delete-if-empty (and the refusal closes
+  // the connection), so the count is read, and an empty queue deleted.
+  let waiting = -1;
+  await step(async (ch) => {
+    waiting = (await ch.checkQueue(name)).messageCount;
+  });
+  if (waiting === 0 && (await step((ch) => ch.deleteQueue(name)))) {
+    log.info({ retired: name }, 'deleted the queue this subscription used before');
+    return;
+  }
+  log.warn(
+    { retired: name, waiting },
+    'the queue this subscription used before still holds messages; it is no longer bound or read: delete it once drained',
+  );
 }
 
 function publishConfirmed(

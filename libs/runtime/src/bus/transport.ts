@@ -37,6 +37,8 @@ export interface QueueOptions {
   ephemeral: boolean;
   /** Only one consumer at a time gets deliveries; the others stand by (see ConsumeOptions). */
   singleActive: boolean;
+  /** A cheaper queue will do (see ConsumeOptions.livePath). */
+  livePath: boolean;
 }
 
 /**
@@ -87,7 +89,7 @@ export interface Transport {
    */
   sendRequest(target: string, msg: OutgoingMessage, correlationId: string, timeoutMs: number): Promise<void>;
   /** The broker's name of the queue `source` is read from (for logs and metrics). */
-  queueName(source: QueueSource): string;
+  queueName(source: QueueSource, opts?: { livePath?: boolean }): string;
   /** Declare the queue (and its bindings) and hand every delivery to `deliver`. */
   consume(
     source: QueueSource,

@@ -27,6 +27,13 @@ export interface ConsumeOptions {
    * queues, whose reader owns the partition's keys.
    */
   singleActive?: boolean;
+  /**
+   * The live path: what the queue carries is durable elsewhere already (chat messages are in the
+   * table before they are published; a lost request is answered by its timeout and retried), so
+   * it may live on a cheaper queue (RabbitMQ: a classic queue, not a replicated quorum queue).
+   * Messages still survive a consumer's restart.
+   */
+  livePath?: boolean;
 }
 
 export interface Consumer {

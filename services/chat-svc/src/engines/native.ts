@@ -43,7 +43,11 @@ export interface NativeEngineDeps {
   limits?: RateLimiter;
   logger?: Logger;
   now?: () => Date;
-  /** How long a ban lookup is reused when no ban event drops it first (default 5 s). */
+  /**
+   * How long a ban lookup is reused when nothing drops it first (default 30 s). A room's bans
+   * come on its partition, so its owner drops the entry the moment it bans; every other
+   * instance drops it on the ban event. The expiry only covers an event missed in a reconnect.
+   */
   banCacheTtlMs?: number;
   /** How rooms are owned: numbers reserved per lease write, idle check, RequestIds remembered. */
   ownership?: OwnedRoomsOptions;
@@ -64,7 +68,7 @@ export class NativeChatEngine implements ChatEngine {
   private readonly reviewWarnings = new Throttle(60_000);
 
   constructor(private readonly deps: NativeEngineDeps) {
-    this.bans = new BanCache(deps.store, { ttlMs: deps.banCacheTtlMs ?? 5000 });
+    this.bans = new BanCache(deps.store, { ttlMs: deps.banCacheTtlMs ?? 30_000 });
     this.limits = deps.limits ?? new MemoryRateLimits();
     this.rooms = new OwnedRooms(deps.store, { now: () => this.now().getTime(), ...deps.ownership });
     this.commits = new MessageCommits(deps.store);

@@ -37,6 +37,9 @@ type ChatProviderName = Static<typeof ChatProvider>;
 
 export { DEFAULT_SETTINGS };
 
+/** How long a room's record is reused for its messages (the lease check of a quiet room is as long). */
+const ROOM_CACHE_MS = 10_000;
+
 export interface RoomHandlerDeps {
   bus: Bus;
   store: RoomStore;
@@ -56,7 +59,7 @@ export interface RoomHandlerDeps {
  * them exactly.
  */
 export class RoomHandlers {
-  /** Rooms as a send or ban read them, reused for a second (see `recentRoom`). */
+  /** Rooms as a send or ban read them, reused for ROOM_CACHE_MS (see `recentRoom`). */
   private readonly recentRooms = new Map<string, { room: RoomRecord; at: number }>();
 
   constructor(private readonly deps: RoomHandlerDeps) {}
@@ -213,14 +216,15 @@ export class RoomHandlers {
   };
 
   /**
-   * The active room for a send or a ban. Every message needs its room's settings; a second-old
-   * copy is fine. Updates and deletes of a room come on its partition too, so its owner drops
-   * the copy as soon as they happen.
+   * The active room for a send or a ban. Every message needs its room's settings, and reading
+   * them per message would cost a DynamoDB read each. Updates and deletes of a room come on its
+   * partition, so its owner (this instance) drops the copy as soon as they happen; the expiry
+   * only matters when the room changed owner meanwhile.
    */
   private async recentRoom(roomId: string): Promise<RoomRecord> {
     const now = Date.now();
     let hit = this.recentRooms.get(roomId);
-    if (!hit || now - hit.at > 1000) {
+    if (!hit || now - hit.at > ROOM_CACHE_MS) {
       hit = { room: await this.activeRoom(roomId), at: now };
       this.recentRooms.set(roomId, hit);
       if (this.recentRooms.size > 10_000) this.recentRooms.clear();
