@@ -8,4 +8,5 @@ export * from './wire';
 export * from './dead-letters';
 export * from './instance-queues';
 export * from './memory';
+export * from './following';
 export type * from './transport';
