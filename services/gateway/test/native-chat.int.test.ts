@@ -1,13 +1,16 @@
-import { createNativeRoom, startChatGateway } from './chat-gateway.harness';
 import { makeEnvelope } from '@onair/contracts';
-import { createDocumentClient, ensureTable, silentLogger } from '@onair/runtime';
+import { createDocumentClient, silentLogger } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
-import { buildService as buildChat } from '../../chat-svc/src/app';
-import { FakeIvsChat } from '../../chat-svc/src/ivs-chat/fake';
-import { CHAT_TABLE_INDEXES } from '../../chat-svc/src/rooms/store';
 import { buildService as buildFanout } from '../../fanout-svc/src/app';
 import { startDynalite, testBuses, waitFor } from '../../../test/support';
+import {
+  chatToken,
+  createNativeRoom,
+  openChatSocket,
+  startChatGateway,
+  startChatService,
+} from '../../../test/support/chat';
 import { ChatRoomsReadModel } from '../src/read-models/chat-rooms';
 import { GROUP_OWNER, groupRoomId } from '../src/sockets/access';
 import { TEST_SECRET, tokenFor } from './helpers';
@@ -36,26 +39,12 @@ describe('native chat across two gateways and two fanout instances', () => {
   let fanouts: Array<ReturnType<typeof buildFanout>>;
   let roomsTable: ChatRoomsReadModel;
 
-  const token = async (userId: string, roles: Array<'viewer' | 'streamer' | 'moderator'> = ['streamer']) => {
-    const r = await client.request(
-      makeEnvelope({
-        type: 'onair.chat.token.create.v1',
-        source: 'test',
-        data: { roomId: ROOM, actor: { userId, roles } },
-      }),
-    );
-    return (r.data as { token: string }).token;
-  };
+  const token = (userId: string, roles: Array<'viewer' | 'streamer' | 'moderator'> = ['streamer']) =>
+    chatToken(client, ROOM, userId, roles);
 
   const connect = async (gw: string, userId: string, since?: number): Promise<Client> => {
     const url = `ws://127.0.0.1:${gateways[gw].port}/v1/chat/ws${since !== undefined ? `?since=${since}` : ''}`;
-    const ws = new WebSocket(url, await token(userId));
-    const frames: Array<Record<string, unknown>> = [];
-    ws.on('message', (d) => frames.push(JSON.parse(d.toString())));
-    await new Promise((r, j) => {
-      ws.once('open', r);
-      ws.once('error', j);
-    });
+    const { ws, frames } = await openChatSocket(url, await token(userId));
     const seqs = () =>
       frames
         .filter((f) => f.Type === 'MESSAGE')
@@ -82,19 +71,14 @@ describe('native chat across two gateways and two fanout instances', () => {
     buses = await testBuses();
     const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
     const table = 'onair-chat-e2e';
-    await ensureTable(ddb, { name: table, indexes: CHAT_TABLE_INDEXES });
-    roomsTable = new ChatRoomsReadModel(ddb, table);
-    const chat = buildChat({
+    const chat = await startChatService({
       bus: await buses.make('chat-svc'),
-      logger: silentLogger,
-      instanceId: 'chat-1',
       ddb,
-      tableName: table,
-      ivsChat: new FakeIvsChat(),
+      table,
       chatTokenSecret: CHAT_SECRET,
     });
-    await chat.start();
     stops.push(() => chat.stop());
+    roomsTable = new ChatRoomsReadModel(ddb, table);
     fanouts = [];
     for (const id of ['fan-1', 'fan-2']) {
       const f = buildFanout({
