@@ -96,28 +96,27 @@ export function provisioningFailed(reply: FastifyReply, req: FastifyRequest, s: 
   return reply;
 }
 
-/** Stop the caller's stream (onair.stream.stop.v1): 404 or 403 first, as streamFor decides. */
-export async function stopStream(
+/**
+ * Send `def` (a command whose data is the stream id and the actor) about a stream the caller may
+ * manage, and wait for stream-svc's answer: 404 or 403 first, as streamFor decides.
+ */
+async function manageStream(
   deps: StreamRoutesDeps,
   req: FastifyRequest,
+  def: typeof StreamStop | typeof StreamDelete,
   streamId: string,
 ): Promise<void> {
   const who = principalOf(req);
   await streamFor(deps, streamId, who, true);
-  await deps.bus.request(command(req, StreamStop, streamId, { streamId, actor: actorOf(who) }), {
+  await deps.bus.request(command(req, def, streamId, { streamId, actor: actorOf(who) }), {
     timeoutMs: deps.timeoutMs,
   });
 }
 
-/** Delete the caller's stream (onair.stream.delete.v1): 404 or 403 first, as streamFor decides. */
-export async function deleteStream(
-  deps: StreamRoutesDeps,
-  req: FastifyRequest,
-  streamId: string,
-): Promise<void> {
-  const who = principalOf(req);
-  await streamFor(deps, streamId, who, true);
-  await deps.bus.request(command(req, StreamDelete, streamId, { streamId, actor: actorOf(who) }), {
-    timeoutMs: deps.timeoutMs,
-  });
-}
+/** Stop the caller's live stream (onair.stream.stop.v1). */
+export const stopStream = (deps: StreamRoutesDeps, req: FastifyRequest, streamId: string) =>
+  manageStream(deps, req, StreamStop, streamId);
+
+/** Delete the caller's stream, its channel and chat room (onair.stream.delete.v1). */
+export const deleteStream = (deps: StreamRoutesDeps, req: FastifyRequest, streamId: string) =>
+  manageStream(deps, req, StreamDelete, streamId);
