@@ -47,6 +47,15 @@ const ListQuery = Type.Object({
 const NOT_FOUND = { 404: 'No such recording' } as const;
 const RECORDER = "The room's owner, who started the recording, or an admin only";
 
+/** The recording if it exists (404), is a LiveKit MP4 (501) and is ready (409): what a URL is made for. */
+async function readyRecording(d: LiveKitApiDeps, recordingId: string) {
+  const rec = await d.recordings.get(recordingId);
+  if (!rec) throw recordingNotFound(recordingId);
+  if (rec.source !== 'livekit') throw ivsNotPlayable(rec);
+  if (rec.status !== 'ready') throw conflict(`Recording ${recordingId} is ${rec.status}, not ready yet`);
+  return rec;
+}
+
 function signerOf(s: MediaUrlSigner | undefined): MediaUrlSigner {
   if (!s) throw notImplemented('Signed media URLs are off: set MEDIA_URL_SECRET (or JWT_SECRET)');
   return s;
@@ -229,10 +238,7 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
     },
     async (req) => {
       const { recordingId } = req.params;
-      const rec = await d.recordings.get(recordingId);
-      if (!rec) throw recordingNotFound(recordingId);
-      if (rec.source !== 'livekit') throw ivsNotPlayable(rec);
-      if (rec.status !== 'ready') throw conflict(`Recording ${recordingId} is ${rec.status}, not ready yet`);
+      const rec = await readyRecording(d, recordingId);
       const signer = signerOf(d.mediaUrls);
       const now = Date.now();
       const v1 = signer.sign(`/v1/recordings/${encodeURIComponent(recordingId)}/media`, now);
@@ -262,10 +268,7 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
     },
     async (req) => {
       const { recordingId } = req.params;
-      const rec = await d.recordings.get(recordingId);
-      if (!rec) throw recordingNotFound(recordingId);
-      if (rec.source !== 'livekit') throw ivsNotPlayable(rec);
-      if (rec.status !== 'ready') throw conflict(`Recording ${recordingId} is ${rec.status}, not ready yet`);
+      const rec = await readyRecording(d, recordingId);
       const url = await d.media
         .presign(rec.s3Bucket, rec.s3Key, d.downloadUrlTtlSeconds, rec.fileName)
         .catch((e: unknown) => {
