@@ -6,18 +6,28 @@
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ChatTokenCreated, makeEnvelope } from '@onair/contracts';
-import { type Bus, ensureTable, Metrics, replyData, silentLogger } from '@onair/runtime';
+import {
+  type Bus,
+  createDocumentClient,
+  ensureTable,
+  Metrics,
+  replyData,
+  silentLogger,
+} from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { buildService as buildChat } from '../../services/chat-svc/src/app';
 import { FakeIvsChat } from '../../services/chat-svc/src/ivs-chat/fake';
 import { CHAT_TABLE_INDEXES } from '../../services/chat-svc/src/rooms/store';
+import { buildService as buildFanout } from '../../services/fanout-svc/src/app';
 import { buildApp } from '../../services/gateway/src/app';
 import { createTokenVerifier } from '../../services/gateway/src/auth';
 import { ChatBansReadModel } from '../../services/gateway/src/read-models/chat-bans';
 import { ChatHistoryReadModel } from '../../services/gateway/src/read-models/chat-history';
 import { ChatRoomsReadModel } from '../../services/gateway/src/read-models/chat-rooms';
 import { TEST_SECRET } from '../../services/gateway/test/helpers';
+import { startDynalite } from './dynalite';
+import { testBuses } from './bus';
 
 /**
  * chat-svc (fake IVS Chat, native rooms) on `table`, which it creates first with the chat
@@ -42,6 +52,43 @@ export async function startChatService(o: {
   });
   await chat.start();
   return chat;
+}
+
+/**
+ * What every chat delivery test starts first: an in-memory DynamoDB, buses on RabbitMQ in a
+ * namespace of their own, and chat-svc on `table` (what started is undone if a step fails). The
+ * caller stops chat, then cleans up the buses and closes the database.
+ */
+export async function startChatBackend(o: { table: string; chatTokenSecret: string }) {
+  const db = await startDynalite();
+  const buses = await testBuses().catch(async (e: unknown) => {
+    await db.close();
+    throw e;
+  });
+  const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
+  try {
+    const chat = await startChatService({
+      bus: await buses.make('chat-svc'),
+      ddb,
+      table: o.table,
+      chatTokenSecret: o.chatTokenSecret,
+    });
+    return { db, buses, ddb, chat };
+  } catch (e) {
+    await buses.cleanup();
+    await db.close();
+    throw e;
+  }
+}
+
+/** A fanout-svc instance in this process, started; the caller stops it. */
+export async function startFanoutService(
+  bus: Bus,
+  instanceId: string,
+): Promise<ReturnType<typeof buildFanout>> {
+  const fanout = buildFanout({ bus, logger: silentLogger, instanceId });
+  await fanout.start();
+  return fanout;
 }
 
 /** A gateway the tests connect to: its app (close it) and the port it listens on. */

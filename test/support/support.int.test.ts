@@ -1,7 +1,15 @@
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient, ensureTable } from '@onair/runtime';
 import { startDynalite, testBuses, waitFor } from '.';
-import { chatToken, createNativeRoom, openChatSocket, startChatGateway, startChatService } from './chat';
+import {
+  chatToken,
+  createNativeRoom,
+  openChatSocket,
+  startChatBackend,
+  startChatGateway,
+  startChatService,
+  startFanoutService,
+} from './chat';
 
 describe('test support: dynalite', () => {
   it('serves DynamoDB, and ensureTable creates a table once and is idempotent', async () => {
@@ -54,6 +62,28 @@ describe('test support: native chat', () => {
       ws.close();
     } finally {
       await gw.app.close();
+      await chat.stop();
+      await buses.cleanup();
+      await db.close();
+    }
+  });
+
+  it('startChatBackend: dynalite, buses and a running chat-svc; startFanoutService: a started fanout', async () => {
+    const { db, buses, chat } = await startChatBackend({
+      table: 'chat-backend',
+      chatTokenSecret: 'chat-token-secret-backend',
+    });
+    try {
+      const client = await buses.make('test-client');
+      await createNativeRoom(client, 'backend-room', 'Backend');
+      expect(await chatToken(client, 'backend-room', 'ann')).toMatch(/\S{20,}/);
+      const fanout = await startFanoutService(await buses.make('fanout-svc', 'fan-support'), 'fan-support');
+      try {
+        await waitFor(() => fanout.readiness.presence(), { what: 'fanout routing' });
+      } finally {
+        await fanout.stop();
+      }
+    } finally {
       await chat.stop();
       await buses.cleanup();
       await db.close();

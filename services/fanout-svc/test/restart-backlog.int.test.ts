@@ -8,15 +8,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { createDocumentClient } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
-import { AMQP_URL, startDynalite, testBuses, waitFor } from '../../../test/support';
+import { AMQP_URL, type startDynalite, type testBuses, waitFor } from '../../../test/support';
 import {
   chatToken,
   createNativeRoom,
   openChatSocket,
   startChatGateway,
-  startChatService,
+  startChatBackend,
 } from '../../../test/support/chat';
 
 const CHAT_SECRET = 'chat-token-secret-fanout-restart';
@@ -95,16 +94,10 @@ describe('a fanout-svc restart with a backlog', () => {
   };
 
   beforeAll(async () => {
-    db = await startDynalite();
-    buses = await testBuses();
-    const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
     const table = 'onair-chat-restart';
-    const chat = await startChatService({
-      bus: await buses.make('chat-svc'),
-      ddb,
-      table,
-      chatTokenSecret: CHAT_SECRET,
-    });
+    const backend = await startChatBackend({ table, chatTokenSecret: CHAT_SECRET });
+    ({ db, buses } = backend);
+    const { ddb, chat } = backend;
     stops.push(() => chat.stop());
     // The first fanout runs before the gateways: it records them from their start-up snapshots.
     await startFanout();

@@ -4,9 +4,8 @@ import { createDocumentClient, Metrics, silentLogger } from '@onair/runtime';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
-import { buildService as buildFanout } from '../../fanout-svc/src/app';
 import { startDynalite, testBuses, waitFor } from '../../../test/support';
-import { startChatService } from '../../../test/support/chat';
+import { startChatService, startFanoutService } from '../../../test/support/chat';
 import { buildApp } from '../src/app';
 import { createTokenVerifier } from '../src/auth';
 import { ChatBansReadModel } from '../src/read-models/chat-bans';
@@ -63,12 +62,7 @@ describe('fuzzing the chat edge', () => {
         instanceId: 'c',
       });
       stops.push(() => chat.stop());
-      const fanout = buildFanout({
-        bus: await buses.make('fanout-svc', 'f'),
-        logger: silentLogger,
-        instanceId: 'f',
-      });
-      await fanout.start();
+      const fanout = await startFanoutService(await buses.make('fanout-svc', 'f'), 'f');
       stops.push(() => fanout.stop());
       app = await buildApp({
         bus: await buses.make('gateway', 'gw-fuzz'),

@@ -5,15 +5,14 @@
 // this test that routes every message event like fanout does but loses the ones it is told to
 // (as if fanout had sent them to a gateway instance that died).
 import { follow, GatewayDeliver, makeEnvelope } from '@onair/contracts';
-import { createDocumentClient } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
-import { startDynalite, testBuses, waitFor } from '../../../test/support';
+import { type startDynalite, type testBuses, waitFor } from '../../../test/support';
 import {
   chatToken,
   createNativeRoom,
   openChatSocket,
   startChatGateway,
-  startChatService,
+  startChatBackend,
 } from '../../../test/support/chat';
 import { deliveryFor } from '../../fanout-svc/src/deliveries';
 import { ChatHistoryReadModel } from '../src/read-models/chat-history';
@@ -59,7 +58,7 @@ describe('deliveries with a gap, and refusals during an outage', () => {
   let buses: Awaited<ReturnType<typeof testBuses>>;
   let gateway: { app: FastifyInstance; port: number };
   let client: Awaited<ReturnType<typeof buses.make>>;
-  let chat: Awaited<ReturnType<typeof startChatService>>;
+  let chat: Awaited<ReturnType<typeof startChatBackend>>['chat'];
   /** The deliveries (`room#seq`) the lossy router drops instead of routing. */
   const lose = new Set<string>();
 
@@ -92,16 +91,10 @@ describe('deliveries with a gap, and refusals during an outage', () => {
     );
 
   beforeAll(async () => {
-    db = await startDynalite();
-    buses = await testBuses();
-    const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
     const table = 'onair-chat-gaps';
-    chat = await startChatService({
-      bus: await buses.make('chat-svc'),
-      ddb,
-      table,
-      chatTokenSecret: CHAT_SECRET,
-    });
+    const backend = await startChatBackend({ table, chatTokenSecret: CHAT_SECRET });
+    ({ db, buses, chat } = backend);
+    const { ddb } = backend;
     // The lossy fanout: every message event to the gateway as fanout frames it, but those in `lose`.
     const router = await buses.make('lossy-fanout');
     await router.subscribe('lossy-fanout', ['onair.chat.message.sent.v1'], async (evt) => {

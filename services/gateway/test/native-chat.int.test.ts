@@ -1,15 +1,14 @@
 import { makeEnvelope } from '@onair/contracts';
-import { createDocumentClient, silentLogger } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
-import { buildService as buildFanout } from '../../fanout-svc/src/app';
-import { startDynalite, testBuses, waitFor } from '../../../test/support';
+import { type startDynalite, type testBuses, waitFor } from '../../../test/support';
 import {
   chatToken,
   createNativeRoom,
   openChatSocket,
   startChatGateway,
-  startChatService,
+  startChatBackend,
+  startFanoutService,
 } from '../../../test/support/chat';
 import { ChatRoomsReadModel } from '../src/read-models/chat-rooms';
 import { GROUP_OWNER, groupRoomId } from '../src/sockets/access';
@@ -36,7 +35,7 @@ describe('native chat across two gateways and two fanout instances', () => {
   const gateways: Record<string, { app: FastifyInstance; port: number }> = {};
   const stops: Array<() => Promise<unknown>> = [];
   let client: Awaited<ReturnType<typeof buses.make>>;
-  let fanouts: Array<ReturnType<typeof buildFanout>>;
+  let fanouts: Array<Awaited<ReturnType<typeof startFanoutService>>>;
   let roomsTable: ChatRoomsReadModel;
 
   const token = (userId: string, roles: Array<'viewer' | 'streamer' | 'moderator'> = ['streamer']) =>
@@ -67,26 +66,15 @@ describe('native chat across two gateways and two fanout instances', () => {
     );
 
   beforeAll(async () => {
-    db = await startDynalite();
-    buses = await testBuses();
-    const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
     const table = 'onair-chat-e2e';
-    const chat = await startChatService({
-      bus: await buses.make('chat-svc'),
-      ddb,
-      table,
-      chatTokenSecret: CHAT_SECRET,
-    });
+    const backend = await startChatBackend({ table, chatTokenSecret: CHAT_SECRET });
+    ({ db, buses } = backend);
+    const { ddb, chat } = backend;
     stops.push(() => chat.stop());
     roomsTable = new ChatRoomsReadModel(ddb, table);
     fanouts = [];
     for (const id of ['fan-1', 'fan-2']) {
-      const f = buildFanout({
-        bus: await buses.make('fanout-svc', id),
-        logger: silentLogger,
-        instanceId: id,
-      });
-      await f.start();
+      const f = await startFanoutService(await buses.make('fanout-svc', id), id);
       fanouts.push(f);
       stops.push(() => f.stop());
     }
