@@ -81,6 +81,23 @@ export async function startChatBackend(o: { table: string; chatTokenSecret: stri
   }
 }
 
+/**
+ * Undo what a chat test started, in this order: its gateways (errors ignored: a test may have
+ * closed one), then each of `stops` (the services), then the buses and the database. Parts a
+ * failed set-up never made are skipped.
+ */
+export async function stopChatParts(o: {
+  gateways: Array<{ app: { close(): Promise<unknown> } }>;
+  stops: Array<() => Promise<unknown>>;
+  buses?: { cleanup(): Promise<void> };
+  db?: { close(): Promise<void> };
+}): Promise<void> {
+  for (const g of o.gateways) await g.app.close().catch(() => {});
+  for (const s of o.stops) await s();
+  await o.buses?.cleanup();
+  await o.db?.close();
+}
+
 /** A fanout-svc instance in this process, started; the caller stops it. */
 export async function startFanoutService(
   bus: Bus,

@@ -15,6 +15,7 @@ import {
   createNativeRoom,
   openChatSocket,
   startChatGateway,
+  stopChatParts,
   startChatBackend,
 } from '../../../test/support/chat';
 
@@ -118,10 +119,7 @@ describe('a fanout-svc restart with a backlog', () => {
   afterAll(async () => {
     for (const f of fanouts)
       if (f.child.exitCode === null && f.child.signalCode === null) f.child.kill('SIGKILL');
-    for (const g of Object.values(gateways)) await g.app.close().catch(() => {});
-    for (const s of stops) await s();
-    await buses?.cleanup();
-    await db?.close();
+    await stopChatParts({ gateways: Object.values(gateways), stops, buses, db });
   });
 
   it('answers the sender while fanout is down, waits for presence on restart, then routes the whole backlog to both members', async () => {

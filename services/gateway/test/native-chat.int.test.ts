@@ -7,6 +7,7 @@ import {
   createNativeRoom,
   openChatSocket,
   startChatGateway,
+  stopChatParts,
   startChatBackend,
   startFanoutService,
 } from '../../../test/support/chat';
@@ -92,10 +93,7 @@ describe('native chat across two gateways and two fanout instances', () => {
   });
 
   afterAll(async () => {
-    for (const g of Object.values(gateways)) await g.app.close().catch(() => {});
-    for (const s of stops) await s();
-    await buses?.cleanup();
-    await db?.close();
+    await stopChatParts({ gateways: Object.values(gateways), stops, buses, db });
   });
 
   it('delivers every message exactly once to members on both gateways, all in the same order', async () => {
