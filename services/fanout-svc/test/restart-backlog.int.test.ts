@@ -4,25 +4,24 @@
 // fanout-svc runs here as a process of its own (its real main.ts), the rest in this process:
 // chat-svc, two gateways (alice on one, bob on the other, so only fanout can reach bob), on
 // RabbitMQ and an in-memory DynamoDB.
-import { createNativeRoom, startChatGateway } from '../../gateway/test/chat-gateway.harness';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { makeEnvelope } from '@onair/contracts';
-import { createDocumentClient, ensureTable, silentLogger } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
-import WebSocket from 'ws';
-import { AMQP_URL, startDynalite, testBuses, waitFor } from '../../../test/support';
-import { buildService as buildChat } from '../../chat-svc/src/app';
-import { FakeIvsChat } from '../../chat-svc/src/ivs-chat/fake';
-import { CHAT_TABLE_INDEXES } from '../../chat-svc/src/rooms/store';
+import { AMQP_URL, type startDynalite, type testBuses, waitFor } from '../../../test/support';
+import {
+  chatToken,
+  createNativeRoom,
+  openChatSocket,
+  startChatGateway,
+  stopChatParts,
+  startChatBackend,
+} from '../../../test/support/chat';
 
 const CHAT_SECRET = 'chat-token-secret-fanout-restart';
 const ROOM = 'restart-room';
 const ROOT = resolve(__dirname, '../../..');
-
-type Frame = Record<string, unknown> & { Attributes?: Record<string, string> };
 
 async function freePort(): Promise<number> {
   const srv = createServer();
@@ -79,24 +78,11 @@ describe('a fanout-svc restart with a backlog', () => {
       .filter((l) => l.includes('routing events'))
       .map((l) => JSON.parse(l) as { msg: string; answered: string[]; expected: string[] | string })[0];
 
-  const token = async (userId: string) => {
-    const r = await client.request(
-      makeEnvelope({
-        type: 'onair.chat.token.create.v1',
-        source: 'test',
-        data: { roomId: ROOM, actor: { userId, roles: ['streamer'] } },
-      }),
-    );
-    return (r.data as { token: string }).token;
-  };
   const connect = async (gw: string, userId: string) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${gateways[gw].port}/v1/chat/ws`, await token(userId));
-    const frames: Frame[] = [];
-    ws.on('message', (d) => frames.push(JSON.parse(d.toString()) as Frame));
-    await new Promise((r, j) => {
-      ws.once('open', r);
-      ws.once('error', j);
-    });
+    const { ws, frames } = await openChatSocket(
+      `ws://127.0.0.1:${gateways[gw].port}/v1/chat/ws`,
+      await chatToken(client, ROOM, userId),
+    );
     const messages = () => frames.filter((f) => f.Type === 'MESSAGE');
     return {
       ws,
@@ -109,21 +95,10 @@ describe('a fanout-svc restart with a backlog', () => {
   };
 
   beforeAll(async () => {
-    db = await startDynalite();
-    buses = await testBuses();
-    const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
     const table = 'onair-chat-restart';
-    await ensureTable(ddb, { name: table, indexes: CHAT_TABLE_INDEXES });
-    const chat = buildChat({
-      bus: await buses.make('chat-svc'),
-      logger: silentLogger,
-      instanceId: 'chat-1',
-      ddb,
-      tableName: table,
-      ivsChat: new FakeIvsChat(),
-      chatTokenSecret: CHAT_SECRET,
-    });
-    await chat.start();
+    const backend = await startChatBackend({ table, chatTokenSecret: CHAT_SECRET });
+    ({ db, buses } = backend);
+    const { ddb, chat } = backend;
     stops.push(() => chat.stop());
     // The first fanout runs before the gateways: it records them from their start-up snapshots.
     await startFanout();
@@ -144,10 +119,7 @@ describe('a fanout-svc restart with a backlog', () => {
   afterAll(async () => {
     for (const f of fanouts)
       if (f.child.exitCode === null && f.child.signalCode === null) f.child.kill('SIGKILL');
-    for (const g of Object.values(gateways)) await g.app.close().catch(() => {});
-    for (const s of stops) await s();
-    await buses?.cleanup();
-    await db?.close();
+    await stopChatParts({ gateways: Object.values(gateways), stops, buses, db });
   });
 
   it('answers the sender while fanout is down, waits for presence on restart, then routes the whole backlog to both members', async () => {

@@ -1,14 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { makeEnvelope } from '@onair/contracts';
-import { createDocumentClient, ensureTable, Metrics, silentLogger } from '@onair/runtime';
+import { createDocumentClient, Metrics, silentLogger } from '@onair/runtime';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
-import { buildService as buildChat } from '../../chat-svc/src/app';
-import { FakeIvsChat } from '../../chat-svc/src/ivs-chat/fake';
-import { CHAT_TABLE_INDEXES } from '../../chat-svc/src/rooms/store';
-import { buildService as buildFanout } from '../../fanout-svc/src/app';
 import { startDynalite, testBuses, waitFor } from '../../../test/support';
+import { startChatService, startFanoutService } from '../../../test/support/chat';
 import { buildApp } from '../src/app';
 import { createTokenVerifier } from '../src/auth';
 import { ChatBansReadModel } from '../src/read-models/chat-bans';
@@ -57,24 +54,15 @@ describe('fuzzing the chat edge', () => {
     const stops: Array<() => Promise<void>> = [];
     try {
       const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
-      await ensureTable(ddb, { name: 'chat-fuzz', indexes: CHAT_TABLE_INDEXES });
-      const chat = buildChat({
+      const chat = await startChatService({
         bus: await buses.make('chat-svc'),
-        logger: silentLogger,
-        instanceId: 'c',
         ddb,
-        tableName: 'chat-fuzz',
-        ivsChat: new FakeIvsChat(),
+        table: 'chat-fuzz',
         chatTokenSecret: CHAT_SECRET,
+        instanceId: 'c',
       });
-      await chat.start();
       stops.push(() => chat.stop());
-      const fanout = buildFanout({
-        bus: await buses.make('fanout-svc', 'f'),
-        logger: silentLogger,
-        instanceId: 'f',
-      });
-      await fanout.start();
+      const fanout = await startFanoutService(await buses.make('fanout-svc', 'f'), 'f');
       stops.push(() => fanout.stop());
       app = await buildApp({
         bus: await buses.make('gateway', 'gw-fuzz'),

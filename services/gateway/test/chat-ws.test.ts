@@ -2,13 +2,13 @@ import type { AddressInfo } from 'node:net';
 import { connect as tcpConnect } from 'node:net';
 import { Writable } from 'node:stream';
 import { type Envelope, follow, makeEnvelope } from '@onair/contracts';
-import { AppError, consumeOwnedCommands, Metrics, mintChatToken, silentLogger } from '@onair/runtime';
+import { AppError, consumeOwnedCommands, Metrics, mintChatToken } from '@onair/runtime';
 import { ChatRoom } from 'amazon-ivs-chat-messaging';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import WebSocket from 'ws';
-import { buildService as buildFanout } from '../../fanout-svc/src/app';
 import { testBuses, waitFor } from '../../../test/support';
+import { startFanoutService } from '../../../test/support/chat';
 import { buildApp } from '../src/app';
 import { createTokenVerifier } from '../src/auth';
 import { type ActiveBan, inForce } from '../src/read-models/chat-bans';
@@ -129,7 +129,7 @@ describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging cli
   let buses: Awaited<ReturnType<typeof testBuses>>;
   let app: FastifyInstance;
   let url: string;
-  let fanout: ReturnType<typeof buildFanout>;
+  let fanout: Awaited<ReturnType<typeof startFanoutService>>;
   const rooms: ChatRoom[] = [];
   const memory = memoryAccess();
   const logs: string[] = [];
@@ -187,12 +187,7 @@ describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging cli
     buses = await testBuses({ transport: 'memory' });
     const gwBus = await buses.make('gateway', 'gw-test-1');
     await fakeChatSvc(await buses.make('chat-svc'));
-    fanout = buildFanout({
-      bus: await buses.make('fanout-svc', 'fan-1'),
-      logger: silentLogger,
-      instanceId: 'fan-1',
-    });
-    await fanout.start();
+    fanout = await startFanoutService(await buses.make('fanout-svc', 'fan-1'), 'fan-1');
     app = await buildApp({
       bus: gwBus,
       logger,

@@ -4,23 +4,22 @@
 // Real parts: chat-svc (dynalite), one gateway, the bus core on its memory transport; in place of fanout-svc, a router in
 // this test that routes every message event like fanout does but loses the ones it is told to
 // (as if fanout had sent them to a gateway instance that died).
-import { createNativeRoom, startChatGateway } from './chat-gateway.harness';
 import { follow, GatewayDeliver, makeEnvelope } from '@onair/contracts';
-import { createDocumentClient, ensureTable, silentLogger } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
-import WebSocket from 'ws';
-import { startDynalite, testBuses, waitFor } from '../../../test/support';
-import { buildService as buildChat } from '../../chat-svc/src/app';
-import { FakeIvsChat } from '../../chat-svc/src/ivs-chat/fake';
-import { CHAT_TABLE_INDEXES } from '../../chat-svc/src/rooms/store';
+import { type startDynalite, type testBuses, waitFor } from '../../../test/support';
+import {
+  chatToken,
+  createNativeRoom,
+  openChatSocket,
+  startChatGateway,
+  startChatBackend,
+} from '../../../test/support/chat';
 import { deliveryFor } from '../../fanout-svc/src/deliveries';
 import { ChatHistoryReadModel } from '../src/read-models/chat-history';
 
 const CHAT_SECRET = 'chat-token-secret-gap-tests';
 const ROOM = 'gaps';
 const GW = 'gw-gaps';
-
-type Frame = Record<string, unknown> & { Attributes?: Record<string, string> };
 
 /** A held read: the test opens it when the race it sets up is in place. */
 class Gate {
@@ -59,32 +58,19 @@ describe('deliveries with a gap, and refusals during an outage', () => {
   let buses: Awaited<ReturnType<typeof testBuses>>;
   let gateway: { app: FastifyInstance; port: number };
   let client: Awaited<ReturnType<typeof buses.make>>;
-  let chat: ReturnType<typeof buildChat>;
+  let chat: Awaited<ReturnType<typeof startChatBackend>>['chat'];
   /** The deliveries (`room#seq`) the lossy router drops instead of routing. */
   const lose = new Set<string>();
 
   let history: GatedHistory;
 
-  const token = async (userId: string, roomId: string) => {
-    const r = await client.request(
-      makeEnvelope({
-        type: 'onair.chat.token.create.v1',
-        source: 'test',
-        data: { roomId, actor: { userId, roles: ['streamer'] } },
-      }),
-    );
-    return (r.data as { token: string }).token;
-  };
   const connect = async (userId: string, o: { room?: string; since?: number } = {}) => {
     const room = o.room ?? ROOM;
     const query = o.since === undefined ? '' : `?since=${o.since}`;
-    const ws = new WebSocket(`ws://127.0.0.1:${gateway.port}/v1/chat/ws${query}`, await token(userId, room));
-    const frames: Frame[] = [];
-    ws.on('message', (d) => frames.push(JSON.parse(d.toString()) as Frame));
-    await new Promise((r, j) => {
-      ws.once('open', r);
-      ws.once('error', j);
-    });
+    const { ws, frames } = await openChatSocket(
+      `ws://127.0.0.1:${gateway.port}/v1/chat/ws${query}`,
+      await chatToken(client, room, userId),
+    );
     return { ws, frames, messages: () => frames.filter((f) => f.Type === 'MESSAGE') };
   };
   /** A message from a member on another gateway: only the router brings it here. */
@@ -105,21 +91,10 @@ describe('deliveries with a gap, and refusals during an outage', () => {
     );
 
   beforeAll(async () => {
-    db = await startDynalite();
-    buses = await testBuses({ transport: 'memory' });
-    const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
     const table = 'onair-chat-gaps';
-    await ensureTable(ddb, { name: table, indexes: CHAT_TABLE_INDEXES });
-    chat = buildChat({
-      bus: await buses.make('chat-svc'),
-      logger: silentLogger,
-      instanceId: 'chat-1',
-      ddb,
-      tableName: table,
-      ivsChat: new FakeIvsChat(),
-      chatTokenSecret: CHAT_SECRET,
-    });
-    await chat.start();
+    const backend = await startChatBackend({ table, chatTokenSecret: CHAT_SECRET, transport: 'memory' });
+    ({ db, buses, chat } = backend);
+    const { ddb } = backend;
     // The lossy fanout: every message event to the gateway as fanout frames it, but those in `lose`.
     const router = await buses.make('lossy-fanout');
     await router.subscribe('lossy-fanout', ['onair.chat.message.sent.v1'], async (evt) => {

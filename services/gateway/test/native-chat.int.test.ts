@@ -1,13 +1,16 @@
-import { createNativeRoom, startChatGateway } from './chat-gateway.harness';
 import { makeEnvelope } from '@onair/contracts';
-import { createDocumentClient, ensureTable, silentLogger } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
-import { buildService as buildChat } from '../../chat-svc/src/app';
-import { FakeIvsChat } from '../../chat-svc/src/ivs-chat/fake';
-import { CHAT_TABLE_INDEXES } from '../../chat-svc/src/rooms/store';
-import { buildService as buildFanout } from '../../fanout-svc/src/app';
-import { startDynalite, testBuses, waitFor } from '../../../test/support';
+import { type startDynalite, type testBuses, waitFor } from '../../../test/support';
+import {
+  chatToken,
+  createNativeRoom,
+  openChatSocket,
+  startChatGateway,
+  stopChatParts,
+  startChatBackend,
+  startFanoutService,
+} from '../../../test/support/chat';
 import { ChatRoomsReadModel } from '../src/read-models/chat-rooms';
 import { GROUP_OWNER, groupRoomId } from '../src/sockets/access';
 import { TEST_SECRET, tokenFor } from './helpers';
@@ -33,29 +36,15 @@ describe('native chat across two gateways and two fanout instances', () => {
   const gateways: Record<string, { app: FastifyInstance; port: number }> = {};
   const stops: Array<() => Promise<unknown>> = [];
   let client: Awaited<ReturnType<typeof buses.make>>;
-  let fanouts: Array<ReturnType<typeof buildFanout>>;
+  let fanouts: Array<Awaited<ReturnType<typeof startFanoutService>>>;
   let roomsTable: ChatRoomsReadModel;
 
-  const token = async (userId: string, roles: Array<'viewer' | 'streamer' | 'moderator'> = ['streamer']) => {
-    const r = await client.request(
-      makeEnvelope({
-        type: 'onair.chat.token.create.v1',
-        source: 'test',
-        data: { roomId: ROOM, actor: { userId, roles } },
-      }),
-    );
-    return (r.data as { token: string }).token;
-  };
+  const token = (userId: string, roles: Array<'viewer' | 'streamer' | 'moderator'> = ['streamer']) =>
+    chatToken(client, ROOM, userId, roles);
 
   const connect = async (gw: string, userId: string, since?: number): Promise<Client> => {
     const url = `ws://127.0.0.1:${gateways[gw].port}/v1/chat/ws${since !== undefined ? `?since=${since}` : ''}`;
-    const ws = new WebSocket(url, await token(userId));
-    const frames: Array<Record<string, unknown>> = [];
-    ws.on('message', (d) => frames.push(JSON.parse(d.toString())));
-    await new Promise((r, j) => {
-      ws.once('open', r);
-      ws.once('error', j);
-    });
+    const { ws, frames } = await openChatSocket(url, await token(userId));
     const seqs = () =>
       frames
         .filter((f) => f.Type === 'MESSAGE')
@@ -78,31 +67,15 @@ describe('native chat across two gateways and two fanout instances', () => {
     );
 
   beforeAll(async () => {
-    db = await startDynalite();
-    buses = await testBuses();
-    const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
     const table = 'onair-chat-e2e';
-    await ensureTable(ddb, { name: table, indexes: CHAT_TABLE_INDEXES });
-    roomsTable = new ChatRoomsReadModel(ddb, table);
-    const chat = buildChat({
-      bus: await buses.make('chat-svc'),
-      logger: silentLogger,
-      instanceId: 'chat-1',
-      ddb,
-      tableName: table,
-      ivsChat: new FakeIvsChat(),
-      chatTokenSecret: CHAT_SECRET,
-    });
-    await chat.start();
+    const backend = await startChatBackend({ table, chatTokenSecret: CHAT_SECRET });
+    ({ db, buses } = backend);
+    const { ddb, chat } = backend;
     stops.push(() => chat.stop());
+    roomsTable = new ChatRoomsReadModel(ddb, table);
     fanouts = [];
     for (const id of ['fan-1', 'fan-2']) {
-      const f = buildFanout({
-        bus: await buses.make('fanout-svc', id),
-        logger: silentLogger,
-        instanceId: id,
-      });
-      await f.start();
+      const f = await startFanoutService(await buses.make('fanout-svc', id), id);
       fanouts.push(f);
       stops.push(() => f.stop());
     }
@@ -120,10 +93,7 @@ describe('native chat across two gateways and two fanout instances', () => {
   });
 
   afterAll(async () => {
-    for (const g of Object.values(gateways)) await g.app.close().catch(() => {});
-    for (const s of stops) await s();
-    await buses?.cleanup();
-    await db?.close();
+    await stopChatParts({ gateways: Object.values(gateways), stops, buses, db });
   });
 
   it('delivers every message exactly once to members on both gateways, all in the same order', async () => {

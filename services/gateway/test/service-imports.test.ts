@@ -1,7 +1,8 @@
 // The gateway reads other services' data only through their table modules: it never imports a
-// service's internals (neither by package nor by relative path).
+// service's internals (neither by package nor by relative path). And its route files only register
+// routes: what two of them share lives in actions/ (or http/), never in another route file.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 const SRC = join(__dirname, '..', 'src');
 const SERVICES = ['stream-svc', 'chat-svc', 'recording-svc', 'fanout-svc'];
@@ -37,5 +38,26 @@ describe('gateway imports of other services', () => {
     expect(all).toContain('@onair/stream-svc/table');
     expect(all).toContain('@onair/chat-svc/table');
     expect(all).toContain('@onair/recording-svc/table');
+  });
+});
+
+describe('gateway route files', () => {
+  const ROUTES = join(SRC, 'routes');
+  const routeFiles = [...sources(join(ROUTES, 'v1')), ...sources(join(ROUTES, 'seed'))];
+
+  it('import no other route file (shared steps live in actions/)', () => {
+    const wrong: string[] = [];
+    for (const file of routeFiles) {
+      for (const spec of specifiers(file).filter((s) => s.startsWith('.'))) {
+        const target = resolve(dirname(file), spec);
+        if (target.startsWith(ROUTES)) wrong.push(`${relative(SRC, file)}: ${spec}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('finds the actions they share (the scan reads the files)', () => {
+    const specs = routeFiles.flatMap(specifiers);
+    for (const a of ['streams', 'chat', 'rooms', 'recordings']) expect(specs).toContain(`../../actions/${a}`);
   });
 });

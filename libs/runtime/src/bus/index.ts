@@ -8,5 +8,6 @@ export * from './wire';
 export * from './dead-letters';
 export * from './instance-queues';
 export * from './memory';
+export * from './following';
 export type * from './transport';
 export * from './owner-queues';

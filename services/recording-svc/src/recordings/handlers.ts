@@ -1,7 +1,6 @@
 import {
   deriveId,
   type Envelope,
-  follow,
   type LiveKitWebhookReceived,
   makeEnvelope,
   type RecordingDelete,
@@ -11,7 +10,15 @@ import {
   RecordingUpdated,
   ownsOrAdmin,
 } from '@onair/contracts';
-import { type Bus, conflict, forbidden, type HandlerOf, type Logger, notFound } from '@onair/runtime';
+import {
+  type Bus,
+  conflict,
+  forbidden,
+  type HandlerOf,
+  type Logger,
+  notFound,
+  publishFollowing,
+} from '@onair/runtime';
 import type { Static } from '@sinclair/typebox';
 import { snapshotFromJson } from '../livekit/egress-json';
 import type { EgressSnapshot, LiveKitEgress } from '../livekit/egress-port';
@@ -69,8 +76,9 @@ export async function recordSnapshot(
   throw new Error(`recording ${recordingId} kept changing; will retry`);
 }
 
-const updated = (cause: Envelope, rec: Recording, ...idParts: string[]) =>
-  follow(cause, {
+/** Publish onair.recording.updated.v1 for `rec`, following `cause`; the event is the reply. */
+const publishUpdated = (bus: Bus, cause: Envelope, rec: Recording, ...idParts: string[]) =>
+  publishFollowing(bus, cause, {
     type: RecordingUpdated.type,
     source: SOURCE,
     subject: rec.recordingId,
@@ -90,9 +98,7 @@ export function startRecording(d: RecordingDeps): HandlerOf<typeof RecordingStar
     if (existing) {
       // Redelivered: publish again (same event id, consumers skip it) in case the first try
       // stopped before publishing.
-      const again = updated(msg, existing);
-      await d.bus.publish(again);
-      return again;
+      return publishUpdated(d.bus, msg, existing);
     }
     const holder = await d.store.lockHolder(data.roomName);
     let stale: string | undefined;
@@ -128,9 +134,7 @@ export function startRecording(d: RecordingDeps): HandlerOf<typeof RecordingStar
       egressStarted = true;
       const latest =
         (await recordSnapshot(d, rec.recordingId, snap)) ?? (await d.store.get(rec.recordingId)) ?? rec;
-      const evt = updated(msg, latest);
-      await d.bus.publish(evt);
-      return evt;
+      return await publishUpdated(d.bus, msg, latest);
     } catch (e) {
       if (!egressStarted) {
         await d.store.delete(data.recordingId);
@@ -171,9 +175,7 @@ export function stopRecording(d: RecordingDeps): HandlerOf<typeof RecordingStop>
       }
       rec = (await recordSnapshot(d, rec.recordingId, snap)) ?? (await d.store.get(rec.recordingId)) ?? rec;
     }
-    const evt = updated(msg, rec);
-    await d.bus.publish(evt);
-    return evt;
+    return publishUpdated(d.bus, msg, rec);
   };
 }
 
@@ -192,14 +194,12 @@ export function deleteRecording(d: Omit<RecordingDeps, 'egress'>): HandlerOf<typ
     if (rec.s3Prefix) await d.objects.deletePrefix(rec.s3Bucket, rec.s3Prefix);
     else await d.objects.delete(rec.s3Bucket, rec.s3Key);
     await d.store.delete(rec.recordingId);
-    const evt = follow(msg, {
+    return publishFollowing(d.bus, msg, {
       type: RecordingDeleted.type,
       source: SOURCE,
       subject: rec.recordingId,
       data: { recordingId: rec.recordingId },
     });
-    await d.bus.publish(evt);
-    return evt;
   };
 }
 
@@ -223,7 +223,7 @@ export function onEgressWebhook(d: RecordingDeps): HandlerOf<typeof LiveKitWebho
       return;
     }
     const next = await recordSnapshot(d, rec.recordingId, snap);
-    if (next) await d.bus.publish(updated(msg, next, next.status));
+    if (next) await publishUpdated(d.bus, msg, next, next.status);
   };
 }
 

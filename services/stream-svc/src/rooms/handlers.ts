@@ -1,6 +1,4 @@
 import {
-  type Envelope,
-  follow,
   type LiveKitWebhookReceived,
   type RoomCreate,
   RoomCreated,
@@ -9,7 +7,7 @@ import {
   RoomUpdated,
   ownsOrAdmin,
 } from '@onair/contracts';
-import { type Bus, conflict, forbidden, type HandlerOf, notFound } from '@onair/runtime';
+import { type Bus, conflict, forbidden, type HandlerOf, notFound, publishFollowing } from '@onair/runtime';
 import type { Static } from '@sinclair/typebox';
 import type { LiveKitRooms } from '../livekit/rooms-port';
 import type { Participant, Room, RoomStore } from './store';
@@ -78,9 +76,12 @@ export function createRoom(d: RoomHandlerDeps): HandlerOf<typeof RoomCreate> {
         updatedAt: now,
       }));
     }
-    const evt = follow(msg, { type: RoomCreated.type, source: SOURCE, subject: room.roomId, data: room });
-    await d.bus.publish(evt);
-    return evt;
+    return publishFollowing(d.bus, msg, {
+      type: RoomCreated.type,
+      source: SOURCE,
+      subject: room.roomId,
+      data: room,
+    });
   };
 }
 
@@ -93,14 +94,12 @@ export function deleteRoom(d: RoomHandlerDeps): HandlerOf<typeof RoomDelete> {
     if (!canManage(data.actor, room.ownerId)) throw forbidden('Only the owner of the room may delete it');
     await d.livekit.deleteRoom(room.livekitName);
     await d.store.remove(room.roomId);
-    const evt = follow(msg, {
+    return publishFollowing(d.bus, msg, {
       type: RoomDeleted.type,
       source: SOURCE,
       subject: room.roomId,
       data: { roomId: room.roomId },
     });
-    await d.bus.publish(evt);
-    return evt;
   };
 }
 
@@ -147,13 +146,11 @@ export function onRoomWebhook(d: RoomHandlerDeps): HandlerOf<typeof LiveKitWebho
     if (Object.entries(fields ?? {}).every(([k, v]) => room[k as keyof Room] === v)) return;
     const updated = await d.store.update(room.roomId, { ...fields, updatedAt: new Date().toISOString() });
     if (!updated) return; // deleted meanwhile
-    await d.bus.publish(
-      follow(msg as Envelope, {
-        type: RoomUpdated.type,
-        source: SOURCE,
-        subject: room.roomId,
-        data: updated,
-      }),
-    );
+    await publishFollowing(d.bus, msg, {
+      type: RoomUpdated.type,
+      source: SOURCE,
+      subject: room.roomId,
+      data: updated,
+    });
   };
 }

@@ -11,7 +11,14 @@ import {
   StreamUpdated,
   ownsOrAdmin,
 } from '@onair/contracts';
-import { conflict, forbidden, type HandlerOf, type MessageContext, notFound } from '@onair/runtime';
+import {
+  conflict,
+  forbidden,
+  type HandlerOf,
+  type MessageContext,
+  notFound,
+  publishFollowing,
+} from '@onair/runtime';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { compensate, provision, reasonOf, type SagaDeps } from './saga';
 import { type StreamRecord, toView } from './store';
@@ -46,6 +53,11 @@ export class StreamHandlers {
     idParts: string[] = [],
   ): Envelope<T> {
     return follow(cause, { type, source: 'stream-svc', subject: streamId, data, idParts });
+  }
+
+  /** Publish the event `event` builds; it is returned once published (so it can be the reply). */
+  private publish<T>(cause: Envelope, type: string, streamId: string, data: T): Promise<Envelope<T>> {
+    return publishFollowing(this.deps.bus, cause, { type, source: 'stream-svc', subject: streamId, data });
   }
 
   /** The stream, if the actor may manage it; 404 and 403 name the id. */
@@ -122,17 +134,14 @@ export class StreamHandlers {
 
   /** `onair.stream.created.v1` and the `ready` state change; ids derived from the create's id. */
   private async announceReady(cmd: Envelope, ready: StreamRecord): Promise<Envelope> {
-    const created = this.event(cmd, StreamCreated.type, ready.streamId, toView(ready));
-    await this.deps.bus.publish(created);
-    await this.deps.bus.publish(
-      this.event(cmd, StreamStateChanged.type, ready.streamId, {
-        streamId: ready.streamId,
-        chatRoomId: ready.chatRoomId,
-        status: 'ready' as const,
-        previousStatus: 'provisioning' as const,
-        at: ready.updatedAt,
-      }),
-    );
+    const created = await this.publish(cmd, StreamCreated.type, ready.streamId, toView(ready));
+    await this.publish(cmd, StreamStateChanged.type, ready.streamId, {
+      streamId: ready.streamId,
+      chatRoomId: ready.chatRoomId,
+      status: 'ready' as const,
+      previousStatus: 'provisioning' as const,
+      at: ready.updatedAt,
+    });
     return created;
   }
 
@@ -145,9 +154,7 @@ export class StreamHandlers {
       this.now(),
     );
     if (!next) throw notFound(`Stream ${c.streamId} not found`);
-    const evt = this.event(cmd, StreamUpdated.type, c.streamId, toView(next));
-    await this.deps.bus.publish(evt);
-    return evt;
+    return this.publish(cmd, StreamUpdated.type, c.streamId, toView(next));
   };
 
   readonly stop: HandlerOf<typeof StreamStop> = async (cmd) => {
@@ -171,16 +178,14 @@ export class StreamHandlers {
       now.toISOString(),
     );
     if (ended) {
-      await this.deps.bus.publish(
-        this.event(cmd, StreamStateChanged.type, c.streamId, {
-          streamId: c.streamId,
-          chatRoomId: ended.chatRoomId,
-          status: 'ended' as const,
-          previousStatus: 'live' as const,
-          reason: 'Stopped by its owner',
-          at: now.toISOString(),
-        }),
-      );
+      await this.publish(cmd, StreamStateChanged.type, c.streamId, {
+        streamId: c.streamId,
+        chatRoomId: ended.chatRoomId,
+        status: 'ended' as const,
+        previousStatus: 'live' as const,
+        reason: 'Stopped by its owner',
+        at: now.toISOString(),
+      });
     }
     return this.event(
       cmd,
@@ -206,11 +211,9 @@ export class StreamHandlers {
       await this.deps.store.remove(c.streamId);
       ctx.log.info({ streamId: c.streamId }, 'stream deleted');
     }
-    const evt = this.event(cmd, StreamDeleted.type, c.streamId, {
+    return this.publish(cmd, StreamDeleted.type, c.streamId, {
       streamId: c.streamId,
       ...(r ? { chatRoomId: r.chatRoomId } : {}),
     });
-    await this.deps.bus.publish(evt);
-    return evt;
   };
 }

@@ -1,5 +1,5 @@
-import { follow, StreamStateChanged } from '@onair/contracts';
-import { type PeriodicJob, periodicJob } from '@onair/runtime';
+import { StreamStateChanged } from '@onair/contracts';
+import { type PeriodicJob, periodicJob, publishFollowing } from '@onair/runtime';
 import { EVENT_RANK, eventKey } from './handlers';
 import { compensate, type SagaDeps } from './saga';
 import type { Status, StreamRecord } from './store';
@@ -134,20 +134,18 @@ export class Reconciler {
       { streamId: r.streamId, from: status, to: next.status, reason: next.reason },
       'repaired drift',
     );
-    await this.d.bus.publish(
-      follow(this.cause(r, next.status), {
-        type: StreamStateChanged.type,
-        source: 'stream-svc',
-        subject: r.streamId,
-        data: {
-          streamId: r.streamId,
-          chatRoomId: r.chatRoomId,
-          status: next.status,
-          previousStatus: status,
-          ...(next.reason ? { reason: next.reason } : {}),
-          at: now.toISOString(),
-        },
-      }),
-    );
+    await publishFollowing(this.d.bus, this.cause(r, next.status), {
+      type: StreamStateChanged.type,
+      source: 'stream-svc',
+      subject: r.streamId,
+      data: {
+        streamId: r.streamId,
+        chatRoomId: r.chatRoomId,
+        status: next.status,
+        previousStatus: status,
+        ...(next.reason ? { reason: next.reason } : {}),
+        at: now.toISOString(),
+      },
+    });
   }
 }

@@ -1,5 +1,5 @@
-import { type Envelope, follow, StreamStateChanged } from '@onair/contracts';
-import { type Bus, isAppError, type Logger } from '@onair/runtime';
+import { type Envelope, StreamStateChanged } from '@onair/contracts';
+import { type Bus, isAppError, type Logger, publishFollowing } from '@onair/runtime';
 import type { IvsChannel, IvsPort, IvsStreamKey } from '../ivs/port';
 import type { ChatRoomsPort } from './chat-rooms';
 import { type StreamRecord, type StreamStore, toView } from './store';
@@ -246,15 +246,13 @@ export async function compensate(
     { streamId: rec.streamId, reason },
     'stream provisioning failed; everything it made was deleted',
   );
-  await d.bus.publish(
-    follow(cause, {
-      type: StreamStateChanged.type,
-      source: 'stream-svc',
-      subject: rec.streamId,
-      idParts: [rec.streamId, 'failed'],
-      data: { streamId: rec.streamId, status: 'failed', previousStatus: 'provisioning', reason, at: now },
-    }),
-  );
+  await publishFollowing(d.bus, cause, {
+    type: StreamStateChanged.type,
+    source: 'stream-svc',
+    subject: rec.streamId,
+    idParts: [rec.streamId, 'failed'],
+    data: { streamId: rec.streamId, status: 'failed', previousStatus: 'provisioning', reason, at: now },
+  });
   return failed;
 }
 

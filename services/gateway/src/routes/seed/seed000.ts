@@ -10,7 +10,7 @@ import {
   type StreamRoutesDeps,
   stopStream,
   streamFor,
-} from '../v1/streams';
+} from '../../actions/streams';
 import { principalOf } from '../../http/plugins';
 import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from '../../http/responses';
 

@@ -2,26 +2,26 @@
 // POST /recordings/stop, GET /recordings, GET|HEAD /recordings/:recordingName (Range),
 // DELETE /recordings/:recordingName — the documented shapes. Errors are `{ errorMessage }` (the
 // OpenVidu tutorials' shape). Every route needs a bearer token (onair's default).
-import { RecordingDelete, RecordingStop } from '@onair/contracts';
 import { badRequest, isAppError, notFound } from '@onair/runtime';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { actorOf, ask } from '../../commands';
 import { type LiveKitApiDeps, need } from '../../livekit/deps';
-import { recordingOf, startRecording } from '../../livekit/recording-start';
-import { seedJoinPolicy } from '../../livekit/room-access';
-import { LiveKitName, NO_CONTROLS } from '../../livekit/schemas';
-import { seedErrors } from './seed-errors';
-import { SEED_TOKEN_TTL_S } from '../../livekit/tokens';
-import type { RecordingRecord } from '../../read-models/recordings';
-import { principalOf } from '../../http/plugins';
 import {
+  deleteRecording,
   MEDIA_RESPONSES,
   MediaHeaders,
   MediaQuery,
   SIGNED_URL_401,
   sendRecordingMedia,
-} from '../v1/recordings';
+  startRecording,
+  stopRecording,
+} from '../../actions/recordings';
+import { seedJoinPolicy } from '../../livekit/room-access';
+import { LiveKitName, NO_CONTROLS } from '../../livekit/schemas';
+import { seedErrors } from '../../http/seed-errors';
+import { SEED_TOKEN_TTL_S } from '../../livekit/tokens';
+import type { RecordingRecord } from '../../read-models/recordings';
+import { principalOf } from '../../http/plugins';
 import { errorResponses, SIGNED_IN, type ErrorSpec, useProblemSchema, WITH_BODY } from '../../http/responses';
 
 const str = (v: string | undefined): string | undefined =>
@@ -177,11 +177,7 @@ export async function seed001Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
       async (req) => {
         const roomName = str(req.body.roomName);
         if (!roomName) throw badRequest('roomName is required');
-        const res = await ask(d, req, RecordingStop, {
-          actor: actorOf(principalOf(req)),
-          roomName,
-        });
-        let rec = recordingOf(res.data);
+        let rec = await stopRecording(d, req, { roomName });
         // The seed answers the file size, known once egress has uploaded: wait for it, within the
         // request timeout (webhooks or reconciliation finish the recording), else answer what we have.
         const deadline = Date.now() + d.timeoutMs;
@@ -295,10 +291,7 @@ export async function seed001Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
       },
       async (req) => {
         const rec = await byName(req.params.recordingName);
-        await ask(d, req, RecordingDelete, {
-          actor: actorOf(principalOf(req)),
-          recordingId: rec.recordingId,
-        });
+        await deleteRecording(d, req, rec.recordingId);
         return { message: 'Recording deleted' };
       },
     );

@@ -4,7 +4,7 @@ import { isAppError, problem, sendProblem } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bearer, type TokenVerifier } from '../../auth';
-import { type ChatRoutesDeps, createChatToken } from '../v1/chat';
+import { type ChatRoutesDeps, createChatToken } from '../../actions/chat';
 import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from '../../http/responses';
 
 const NOT_AUTHENTICATED = 'User not authenticated';

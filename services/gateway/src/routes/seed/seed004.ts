@@ -2,20 +2,19 @@
 // GET /api/room/:roomId, GET /api/rooms, POST /api/token — same request and response shapes and
 // message texts, but 400/404 where the seed answered a blanket 500. Errors keep NestJS's body
 // `{statusCode, message, error}`. Every route but /api/health needs a bearer token (onair's default).
-import { RoomCreate, Id } from '@onair/contracts';
+import { Id } from '@onair/contracts';
 import { AppError, badRequest, notFound } from '@onair/runtime';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { actorOf, ask } from '../../commands';
+import { createRoom } from '../../actions/rooms';
 import { type LiveKitApiDeps, need } from '../../livekit/deps';
 import { seedJoinPolicy } from '../../livekit/room-access';
 import { Description, DisplayName, LiveKitName, Topic } from '../../livekit/schemas';
-import { seedErrors } from './seed-errors';
+import { seedErrors } from '../../http/seed-errors';
 import { IDENTITY_REQUIRED, SEED_TOKEN_TTL_S } from '../../livekit/tokens';
 import type { RoomRecord } from '../../read-models/rooms';
 import { principalOf } from '../../http/plugins';
 import { type ErrorSpec, errorResponses, PUBLIC, SIGNED_IN, WITH_BODY } from '../../http/responses';
-import { newRoomId } from '../v1/rooms';
 
 const str = (v: string | undefined): string | undefined =>
   v !== undefined && v.trim() !== '' ? v : undefined;
@@ -151,11 +150,8 @@ export async function seed004Routes(app: FastifyInstance, d: LiveKitApiDeps): Pr
           const description = b.description ?? '';
           // Fits the contract's 10000: the fields' limits, and no control characters that escape to 6.
           const metadata = JSON.stringify({ roomTopic, description, createdBy: userName });
-          const roomId = newRoomId();
           // The creator owns the room: createdBy is the display name the seed documents.
-          await ask(d, req, RoomCreate, {
-            actor: actorOf(principalOf(req)),
-            roomId,
+          const { roomId } = await createRoom(d, req, {
             createdBy: userName,
             topic: roomTopic,
             description,

@@ -2,7 +2,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomBytes } from 'node:crypto';
 import {
   Attributes,
-  Capability,
   ChatEventSend,
   ChatEventSent,
   ChatMessageDelete,
@@ -14,69 +13,22 @@ import {
   ChatRoomUpdate,
   ChatRoomUpdated,
   ChatRoomView,
-  ChatTokenCreate,
-  ChatTokenCreated,
   ChatUserDisconnect,
-  IsoTime,
   MessageId,
   UserId,
 } from '@onair/contracts';
-import { type Bus, conflict, forbidden, notFound, replyData } from '@onair/runtime';
-import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { conflict, forbidden, notFound, replyData } from '@onair/runtime';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { type ChatRoutesDeps, ChatToken, createChatToken } from '../../actions/chat';
 import { canManage, type Principal } from '../../auth';
-import { type ChatRoomsReadModel, roomView, type StoredChatRoom } from '../../read-models/chat-rooms';
+import { roomView, type StoredChatRoom } from '../../read-models/chat-rooms';
 import { principalOf } from '../../http/plugins';
 import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from '../../http/responses';
 import { actorOf, command } from '../../commands';
 
-export interface ChatRoutesDeps {
-  bus: Bus;
-  rooms: ChatRoomsReadModel;
-  defaultProvider: 'ivs' | 'native';
-  timeoutMs: number;
-}
-
 const RoomId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' });
 const idParams = Type.Object({ roomId: RoomId });
-
-export const ChatToken = Type.Object({
-  roomId: Type.String(),
-  token: Type.String(),
-  tokenExpirationTime: IsoTime,
-  sessionExpirationTime: IsoTime,
-  capabilities: Type.Array(Capability),
-});
-
-export interface TokenInput {
-  displayName?: string;
-  sessionDurationInMinutes?: number;
-  attributes?: Record<string, string>;
-  defaultCapabilities?: Array<Static<typeof Capability>>;
-}
-
-/** onair.chat.token.create.v1 for the caller; `room` is a room id or an IVS Chat room ARN. */
-export async function createChatToken(
-  deps: Pick<ChatRoutesDeps, 'bus' | 'timeoutMs'>,
-  req: FastifyRequest,
-  room: string,
-  input: TokenInput,
-): Promise<Static<typeof ChatToken>> {
-  const who = principalOf(req);
-  const displayName = input.displayName ?? who.displayName;
-  const reply = await deps.bus.request(
-    command(req, ChatTokenCreate, room, {
-      roomId: room,
-      actor: actorOf(who),
-      ...(displayName ? { displayName } : {}),
-      ...(input.sessionDurationInMinutes ? { sessionDurationInMinutes: input.sessionDurationInMinutes } : {}),
-      ...(input.attributes ? { attributes: input.attributes } : {}),
-      ...(input.defaultCapabilities ? { defaultCapabilities: input.defaultCapabilities } : {}),
-    }),
-    { timeoutMs: deps.timeoutMs },
-  );
-  return replyData(ChatTokenCreated, reply);
-}
 
 async function roomFor(
   deps: ChatRoutesDeps,

@@ -1,31 +1,25 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Id, RecordingDelete, RecordingStop, RecordingView } from '@onair/contracts';
-import { AppError, conflict, notFound, notImplemented, problem } from '@onair/runtime';
+import { Id, RecordingView } from '@onair/contracts';
+import { AppError, conflict, notFound, notImplemented } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { actorOf, ask } from '../../commands';
-import type { LiveKitApiDeps } from '../../livekit/deps';
-import { parseRange } from '../../livekit/range';
-import type { RecordingMedia } from '../../livekit/recording-media';
-import { recordingOf, startRecording } from '../../livekit/recording-start';
-import { Cursor, LiveKitName } from '../../livekit/schemas';
-import type { RecordingRecord } from '../../read-models/recordings';
-import { principalOf } from '../../http/plugins';
-import type { MediaUrlSigner } from '../../http/signed-media';
+import type { FastifyInstance } from 'fastify';
 import {
-  errorResponses,
-  RANGE_NOT_SATISFIABLE,
-  SIGNED_IN,
-  useProblemSchema,
-  WITH_BODY,
-} from '../../http/responses';
+  deleteRecording,
+  ivsNotPlayable,
+  MEDIA_RESPONSES,
+  MediaHeaders,
+  MediaQuery,
+  SIGNED_URL_401,
+  sendRecordingMedia,
+  startRecording,
+  stopRecording,
+} from '../../actions/recordings';
+import type { LiveKitApiDeps } from '../../livekit/deps';
+import { Cursor, LiveKitName } from '../../livekit/schemas';
+import type { MediaUrlSigner } from '../../http/signed-media';
+import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from '../../http/responses';
 
 const recordingNotFound = (id: string) => notFound(`Recording ${id} does not exist`);
-/** IVS writes HLS (a playlist and many segments), not one MP4 that a Range request can serve. */
-const ivsNotPlayable = (rec: RecordingRecord) =>
-  notImplemented(
-    `Recording ${rec.recordingId} is an IVS recording (HLS under s3://${rec.s3Bucket}/${rec.s3Prefix}/); playing it through onair is not built yet`,
-  );
 /** Path ids have the bus contracts' form (`Id`), so a bad one is a 400 here, not a refused command. */
 const IdParams = Type.Object({ recordingId: Id });
 const Status = Type.Union([
@@ -53,115 +47,13 @@ const ListQuery = Type.Object({
 const NOT_FOUND = { 404: 'No such recording' } as const;
 const RECORDER = "The room's owner, who started the recording, or an admin only";
 
-const mediaHeaders = {
-  'Accept-Ranges': { type: 'string', enum: ['bytes'], description: 'Byte ranges are served' },
-  'Content-Length': { type: 'integer', description: 'Bytes in this answer' },
-  ETag: { type: 'string', description: "S3's entity tag (send it as If-None-Match or If-Range)" },
-  'Last-Modified': { type: 'string', description: 'When the file was written (HTTP date)' },
-};
-const mp4 = { 'video/mp4': { schema: Type.String({ contentMediaType: 'video/mp4' }) } };
-
-/**
- * What a media route answers besides its errors: the file (200), one byte range (206), or
- * nothing new (304). HEAD answers the same headers without the bytes.
- */
-export const MEDIA_RESPONSES = {
-  200: {
-    description: 'The whole MP4 (HEAD: its headers only)',
-    headers: mediaHeaders,
-    content: mp4,
-  },
-  206: {
-    description:
-      'One byte range of the MP4 (`Range: bytes=start-end`; an If-Range that no longer matches gets 200)',
-    headers: {
-      ...mediaHeaders,
-      'Content-Range': { type: 'string', description: '`bytes start-end/size`' },
-    },
-    content: mp4,
-  },
-  304: {
-    description: 'Not Modified: If-None-Match matches the ETag',
-    headers: { ETag: mediaHeaders.ETag, 'Accept-Ranges': mediaHeaders['Accept-Ranges'] },
-    type: 'null',
-  },
-  416: RANGE_NOT_SATISFIABLE,
-};
-/** A media route's query: a signed URL's proof (GET /v1/recordings/{id}/media-url hands them out). */
-export const MediaQuery = Type.Object({
-  expires: Type.Optional(
-    Type.String({
-      pattern: '^[0-9]{1,12}$',
-      description: 'Signed URL: when it stops working (unix seconds)',
-    }),
-  ),
-  signature: Type.Optional(
-    Type.String({
-      maxLength: 100,
-      description: 'Signed URL: HMAC of the path and expires; stands in for the bearer token',
-    }),
-  ),
-});
-/** Media routes also answer 401 for a signed URL that is expired or does not match. */
-export const SIGNED_URL_401 =
-  'No bearer token (or one that is invalid or expired), and no signed URL, or one that expired or does not match the path';
-
-/** The media route's parameters besides the path: the conditional and range request headers. */
-export const MediaHeaders = Type.Object({
-  range: Type.Optional(
-    Type.String({ description: '`bytes=start-end`, `bytes=start-` or `bytes=-suffix`: one range' }),
-  ),
-  'if-none-match': Type.Optional(Type.String({ description: 'An ETag: 304 when it still matches' })),
-  'if-range': Type.Optional(
-    Type.String({ description: 'An ETag or HTTP date: the Range applies only while it matches' }),
-  ),
-});
-
-/**
- * Answers GET/HEAD for a recording's bytes: 200 (whole file) or 206 for one byte range, 416 when
- * the range cannot be satisfied, 304 when If-None-Match matches; ETag and Last-Modified from S3.
- * Shared by /v1/recordings/{id}/media and seed 001's GET /recordings/:recordingName.
- */
-export async function sendRecordingMedia(
-  media: RecordingMedia,
-  rec: RecordingRecord,
-  req: FastifyRequest,
-  reply: FastifyReply,
-): Promise<FastifyReply> {
+/** The recording if it exists (404), is a LiveKit MP4 (501) and is ready (409): what a URL is made for. */
+async function readyRecording(d: LiveKitApiDeps, recordingId: string) {
+  const rec = await d.recordings.get(recordingId);
+  if (!rec) throw recordingNotFound(recordingId);
   if (rec.source !== 'livekit') throw ivsNotPlayable(rec);
-  if (rec.status !== 'ready')
-    throw conflict(`Recording ${rec.recordingId} is ${rec.status}, not ready to play yet`);
-  const info = await media.head(rec.s3Bucket, rec.s3Key);
-  reply.header('accept-ranges', 'bytes').header('content-type', 'video/mp4');
-  if (info.etag) reply.header('etag', info.etag);
-  if (info.lastModified) reply.header('last-modified', info.lastModified.toUTCString());
-  if (info.etag && req.headers['if-none-match'] === info.etag) return reply.status(304).send();
-
-  // If-Range with a validator that no longer matches: the client's piece is stale, send it all.
-  const ifRange = req.headers['if-range'];
-  const rangeHeader =
-    ifRange && ifRange !== info.etag && ifRange !== info.lastModified?.toUTCString()
-      ? undefined
-      : req.headers.range;
-  const range = parseRange(rangeHeader, info.size);
-  if (range === 'unsatisfiable') {
-    return reply
-      .status(416)
-      .header('content-range', `bytes */${info.size}`)
-      .type('application/problem+json')
-      .send(
-        problem(
-          416,
-          'RANGE_NOT_SATISFIABLE',
-          `The recording has ${info.size} bytes; ${req.headers.range} is outside it`,
-        ),
-      );
-  }
-  const length = range ? range.end - range.start + 1 : info.size;
-  reply.header('content-length', String(length));
-  if (range) reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${info.size}`);
-  if (req.method === 'HEAD') return reply.send();
-  return reply.send(await media.read(rec.s3Bucket, rec.s3Key, range));
+  if (rec.status !== 'ready') throw conflict(`Recording ${recordingId} is ${rec.status}, not ready yet`);
+  return rec;
 }
 
 function signerOf(s: MediaUrlSigner | undefined): MediaUrlSigner {
@@ -256,12 +148,7 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
       const { recordingId } = req.params;
       const rec = await d.recordings.get(recordingId);
       if (!rec?.roomName) throw recordingNotFound(recordingId);
-      const res = await ask(d, req, RecordingStop, {
-        actor: actorOf(principalOf(req)),
-        roomName: rec.roomName,
-        recordingId,
-      });
-      return recordingOf(res.data);
+      return stopRecording(d, req, { roomName: rec.roomName, recordingId });
     },
   );
 
@@ -286,10 +173,7 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
     },
     async (req, reply) => {
       const { recordingId } = req.params;
-      await ask(d, req, RecordingDelete, {
-        actor: actorOf(principalOf(req)),
-        recordingId,
-      });
+      await deleteRecording(d, req, recordingId);
       return reply.status(204).send(null);
     },
   );
@@ -354,10 +238,7 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
     },
     async (req) => {
       const { recordingId } = req.params;
-      const rec = await d.recordings.get(recordingId);
-      if (!rec) throw recordingNotFound(recordingId);
-      if (rec.source !== 'livekit') throw ivsNotPlayable(rec);
-      if (rec.status !== 'ready') throw conflict(`Recording ${recordingId} is ${rec.status}, not ready yet`);
+      const rec = await readyRecording(d, recordingId);
       const signer = signerOf(d.mediaUrls);
       const now = Date.now();
       const v1 = signer.sign(`/v1/recordings/${encodeURIComponent(recordingId)}/media`, now);
@@ -387,10 +268,7 @@ export function recordingRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
     },
     async (req) => {
       const { recordingId } = req.params;
-      const rec = await d.recordings.get(recordingId);
-      if (!rec) throw recordingNotFound(recordingId);
-      if (rec.source !== 'livekit') throw ivsNotPlayable(rec);
-      if (rec.status !== 'ready') throw conflict(`Recording ${recordingId} is ${rec.status}, not ready yet`);
+      const rec = await readyRecording(d, recordingId);
       const url = await d.media
         .presign(rec.s3Bucket, rec.s3Key, d.downloadUrlTtlSeconds, rec.fileName)
         .catch((e: unknown) => {

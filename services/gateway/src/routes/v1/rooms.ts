@@ -1,22 +1,15 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { randomBytes } from 'node:crypto';
-import { Id, ParticipantView, RoomCreate, RoomCreated, RoomDelete, RoomView } from '@onair/contracts';
+import { Id, ParticipantView, RoomCreated, RoomDelete, RoomView } from '@onair/contracts';
 import { notFound, replyData } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { createRoom } from '../../actions/rooms';
 import { actorOf, ask } from '../../commands';
 import { principalOf } from '../../http/plugins';
 import { errorResponses, SIGNED_IN, useProblemSchema, WITH_BODY } from '../../http/responses';
 import { type LiveKitApiDeps, need } from '../../livekit/deps';
 import { joinPolicy } from '../../livekit/room-access';
 import { Cursor, Description, DisplayName, LiveKitName, Topic } from '../../livekit/schemas';
-
-/** Our room ids, which are also the LiveKit room names: `room-<unix seconds>-<6 chars>` (seed 004's form). */
-export function newRoomId(now = new Date()): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  const rand = Array.from(randomBytes(6), (b) => alphabet[b % alphabet.length]).join('');
-  return `room-${Math.floor(now.getTime() / 1000)}-${rand}`;
-}
 
 export const roomNotFound = (id: string) => notFound(`Room ${id} does not exist`);
 
@@ -72,10 +65,7 @@ export function roomRoutes(app: FastifyInstance, d: LiveKitApiDeps): void {
     },
     async (req, reply) => {
       const b = req.body;
-      const roomId = newRoomId();
-      const res = await ask(d, req, RoomCreate, {
-        actor: actorOf(principalOf(req)),
-        roomId,
+      const { roomId, reply: res } = await createRoom(d, req, {
         topic: b.topic ?? '',
         description: b.description ?? '',
         maxParticipants: b.maxParticipants ?? 20,

@@ -1,6 +1,6 @@
 import { loggedProblem, publicMessage } from '@onair/runtime';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
-import { PATTERN_WORDS } from '../../livekit/schemas';
+import { PATTERN_WORDS } from '../livekit/schemas';
 
 /**
  * Seed-compatible routes answer errors in their seed's own body shape (clients parse it), with
