@@ -141,6 +141,13 @@ export const samples: Record<string, unknown> = {
     seq: 1,
     frames: { ivs: '{"Type":"MESSAGE"}' },
   },
+  'onair.gateway.deliver-batch.v1': {
+    gatewayId: 'gw-1',
+    deliveries: [
+      { roomId: 'cr_1', seq: 1, frames: { ivs: '{"Type":"MESSAGE"}' } },
+      { roomId: 'cr_2', frames: { ivs: '{"Type":"EVENT"}' }, close: { code: 4000, reason: 'gone' } },
+    ],
+  },
   'onair.recording.start.v1': { recordingId: 'rec_1', actor, roomName: 'rm_1' },
   'onair.recording.stop.v1': { actor, roomName: 'rm_1' },
   'onair.recording.delete.v1': { recordingId: 'rec_1', actor },

@@ -10,6 +10,12 @@ export interface BatcherOptions<E, R> {
   flush: (key: string, entries: E[]) => Promise<Array<EntryResult<R>>>;
   /** Entries per call (10 for SendMessageBatch, DeleteMessageBatch and PutEvents). */
   maxEntries?: number;
+  /**
+   * How long a batch that is not full waits for more entries (ms). 0 (the default): the next turn
+   * of the event loop, so a lone entry waits for nothing; a few ms: a group commit window, fewer
+   * and fuller calls for that much latency.
+   */
+  delayMs?: number;
   /** Bytes per call (256 KiB for SQS and PutEvents); an entry is never split. */
   maxBytes?: number;
   sizeOf?: (entry: E) => number;
@@ -84,12 +90,14 @@ export class Batcher<E, R = void> {
       this.send(key, q.splice(0));
     } else if (!this.scheduled.has(key)) {
       this.scheduled.add(key);
-      setImmediate(() => {
+      const flush = () => {
         this.scheduled.delete(key);
         const rest = this.queues.get(key);
         if (rest && rest.length > 0) this.send(key, rest.splice(0));
         if (rest && rest.length === 0) this.queues.delete(key);
-      });
+      };
+      if (this.o.delayMs) setTimeout(flush, this.o.delayMs);
+      else setImmediate(flush);
     }
   }
 

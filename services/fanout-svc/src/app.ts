@@ -1,7 +1,6 @@
 import {
   type Envelope,
-  follow,
-  GatewayDeliver,
+  GatewayDeliverBatch,
   PresenceJoined,
   PresenceLeft,
   PresenceSnapshot,
@@ -9,8 +8,8 @@ import {
   envelopeOf,
 } from '@onair/contracts';
 import type { Bus, Consumer, Logger } from '@onair/runtime';
-import { MessageRouter, periodicJob } from '@onair/runtime';
-import { deliveryFor, ROUTED_SUBSCRIBER, ROUTED_TYPES } from './deliveries';
+import { Batcher, MessageRouter, periodicJob } from '@onair/runtime';
+import { type Delivery, deliveryFor, ROUTED_SUBSCRIBER, ROUTED_TYPES } from './deliveries';
 import { type GatewayRegistry, MemoryGatewayRegistry } from './gateways';
 import { PresenceIndex } from './presence-index';
 
@@ -31,6 +30,9 @@ export interface Deps {
   /** At least this long is given to gateways not known yet (started while no fanout ran). Default 500 ms. */
   presenceSettleMs?: number;
 }
+
+/** Deliveries per bus message to a gateway (well under the contract's 500 and any frame size limit). */
+const MAX_DELIVERIES_PER_BATCH = 100;
 
 /** The per-instance command queue of a gateway instance. */
 export const gatewayTarget = (gatewayId: string) => `gateway.${gatewayId}`;
@@ -137,23 +139,27 @@ export function buildService(deps: Deps) {
     }
   }
 
+  /**
+   * What is routed to one gateway at about the same time goes in one bus message (a batch per
+   * gateway, sent on the next turn of the event loop or when full). An event is acked once
+   * every batch it is in was sent; if a send fails, the event is tried again.
+   */
+  const batches = new Batcher<Delivery>({
+    maxEntries: MAX_DELIVERIES_PER_BATCH,
+    flush: async (gatewayId, deliveries) => {
+      await deps.bus.send(
+        envelopeOf(GatewayDeliverBatch, { source: 'fanout-svc', data: { gatewayId, deliveries } }),
+        { to: gatewayTarget(gatewayId) },
+      );
+      return deliveries.map(() => ({ ok: true, value: undefined }));
+    },
+  });
+
   async function route(evt: Envelope): Promise<void> {
     const d = deliveryFor(evt);
     if (!d) return;
     const gateways = index.gatewaysFor(d.roomId, d.userIds);
-    await Promise.all(
-      gateways.map((gatewayId) =>
-        deps.bus.send(
-          follow(evt, {
-            type: GatewayDeliver.type,
-            source: 'fanout-svc',
-            idParts: [gatewayId],
-            data: { gatewayId, ...d },
-          }),
-          { to: gatewayTarget(gatewayId) },
-        ),
-      ),
-    );
+    await Promise.all(gateways.map((gatewayId) => batches.add(gatewayId, d)));
   }
 
   return {

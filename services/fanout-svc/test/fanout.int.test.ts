@@ -1,5 +1,5 @@
-import { type Envelope, makeEnvelope } from '@onair/contracts';
-import { silentLogger } from '@onair/runtime';
+import { type Envelope, GatewayDeliverBatch, makeEnvelope } from '@onair/contracts';
+import { dataOf, silentLogger } from '@onair/runtime';
 import { testBuses, waitFor } from '../../../test/support';
 import { buildService, gatewayTarget } from '../src/app';
 import { MemoryGatewayRegistry } from '../src/gateways';
@@ -24,13 +24,16 @@ describe('fanout-svc on the real bus', () => {
     const buses = await testBuses();
     const services: Array<ReturnType<typeof buildService>> = [];
     try {
-      const got: Record<string, Envelope[]> = { 'gw-a': [], 'gw-b': [], 'gw-c': [] };
+      type Got = { gatewayId: string; seq?: number; frames: { ivs?: string } };
+      const got: Record<string, Got[]> = { 'gw-a': [], 'gw-b': [], 'gw-c': [] };
       for (const gw of Object.keys(got)) {
         const b = await buses.make('gateway', gw);
         await b.consumeCommands(
           gatewayTarget(gw),
           async (m) => {
-            got[gw].push(m);
+            // Deliveries come in batches (one bus message per gateway and turn).
+            const batch = dataOf(GatewayDeliverBatch, m);
+            for (const d of batch.deliveries) got[gw].push({ gatewayId: batch.gatewayId, ...d });
           },
           { ephemeral: true },
         );
@@ -73,11 +76,11 @@ describe('fanout-svc on the real bus', () => {
       });
       expect(got['gw-c']).toEqual([]);
       for (const gw of ['gw-a', 'gw-b']) {
-        const seqs = got[gw].map((m) => (m.data as { seq: number }).seq).sort((a, b) => a - b);
+        const seqs = got[gw].map((d) => d.seq ?? 0).sort((a, b) => a - b);
         expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1)); // each exactly once
-        const d = got[gw][0].data as { gatewayId: string; frames: { ivs: string } };
+        const d = got[gw][0];
         expect(d.gatewayId).toBe(gw);
-        expect(JSON.parse(d.frames.ivs).Type).toBe('MESSAGE');
+        expect(JSON.parse(d.frames.ivs ?? '{}').Type).toBe('MESSAGE');
       }
 
       // A live join reaches every fanout instance: gw-c now gets room-1 too.

@@ -1,5 +1,5 @@
-import { ChatMessageSent, type Envelope, GatewayDeliver, wire } from '@onair/contracts';
-import { type Bus, type Consumer, type Logger, replyData } from '@onair/runtime';
+import { ChatMessageSent, type Envelope, GatewayDeliver, GatewayDeliverBatch, wire } from '@onair/contracts';
+import { type Bus, type Consumer, dataOf, type Logger, replyData } from '@onair/runtime';
 import type { Static } from '@sinclair/typebox';
 import type { SendingState } from './chat-commands';
 import type { GroupNames } from './group-names';
@@ -39,6 +39,11 @@ export function consumeDeliveries(o: {
   return o.bus.consumeCommands(
     `gateway.${o.gatewayId}`,
     async (m: Envelope) => {
+      if (m.type === GatewayDeliverBatch.type) {
+        // Checked against its contract by the bus already; written in order.
+        for (const d of dataOf(GatewayDeliverBatch, m).deliveries) o.hub.deliver(o.groups.asGroup(d));
+        return;
+      }
       if (m.type !== GatewayDeliver.type) return;
       if (!isDelivery(m.data)) {
         o.log.warn({ id: m.id }, 'dropping a malformed delivery');
