@@ -1,6 +1,6 @@
 import {
   type Envelope,
-  follow,
+  followWith,
   GatewayDeliver,
   PresenceJoined,
   PresenceLeft,
@@ -144,8 +144,7 @@ export function buildService(deps: Deps) {
     await Promise.all(
       gateways.map((gatewayId) =>
         deps.bus.send(
-          follow(evt, {
-            type: GatewayDeliver.type,
+          followWith(GatewayDeliver, evt, {
             source: 'fanout-svc',
             idParts: [gatewayId],
             data: { gatewayId, ...d },

@@ -1,9 +1,9 @@
 import {
   deriveId,
   type Envelope,
-  follow,
+  followWith,
   type LiveKitWebhookReceived,
-  makeEnvelope,
+  envelopeOf,
   type RecordingDelete,
   RecordingDeleted,
   type RecordingStart,
@@ -70,8 +70,7 @@ export async function recordSnapshot(
 }
 
 const updated = (cause: Envelope, rec: Recording, ...idParts: string[]) =>
-  follow(cause, {
-    type: RecordingUpdated.type,
+  followWith(RecordingUpdated, cause, {
     source: SOURCE,
     subject: rec.recordingId,
     data: rec,
@@ -192,8 +191,7 @@ export function deleteRecording(d: Omit<RecordingDeps, 'egress'>): HandlerOf<typ
     if (rec.s3Prefix) await d.objects.deletePrefix(rec.s3Bucket, rec.s3Prefix);
     else await d.objects.delete(rec.s3Bucket, rec.s3Key);
     await d.store.delete(rec.recordingId);
-    const evt = follow(msg, {
-      type: RecordingDeleted.type,
+    const evt = followWith(RecordingDeleted, msg, {
       source: SOURCE,
       subject: rec.recordingId,
       data: { recordingId: rec.recordingId },
@@ -258,9 +256,8 @@ export async function reconcile(d: RecordingDeps): Promise<number> {
       'recording reconciled with ListEgress',
     );
     await d.bus.publish(
-      makeEnvelope({
+      envelopeOf(RecordingUpdated, {
         id: deriveId('reconcile', rec.recordingId, next.status),
-        type: RecordingUpdated.type,
         source: SOURCE,
         subject: rec.recordingId,
         data: next,

@@ -1,6 +1,5 @@
 import {
-  type Envelope,
-  follow,
+  followWith,
   type LiveKitWebhookReceived,
   type RoomCreate,
   RoomCreated,
@@ -78,7 +77,7 @@ export function createRoom(d: RoomHandlerDeps): HandlerOf<typeof RoomCreate> {
         updatedAt: now,
       }));
     }
-    const evt = follow(msg, { type: RoomCreated.type, source: SOURCE, subject: room.roomId, data: room });
+    const evt = followWith(RoomCreated, msg, { source: SOURCE, subject: room.roomId, data: room });
     await d.bus.publish(evt);
     return evt;
   };
@@ -93,8 +92,7 @@ export function deleteRoom(d: RoomHandlerDeps): HandlerOf<typeof RoomDelete> {
     if (!canManage(data.actor, room.ownerId)) throw forbidden('Only the owner of the room may delete it');
     await d.livekit.deleteRoom(room.livekitName);
     await d.store.remove(room.roomId);
-    const evt = follow(msg, {
-      type: RoomDeleted.type,
+    const evt = followWith(RoomDeleted, msg, {
       source: SOURCE,
       subject: room.roomId,
       data: { roomId: room.roomId },
@@ -148,8 +146,7 @@ export function onRoomWebhook(d: RoomHandlerDeps): HandlerOf<typeof LiveKitWebho
     const updated = await d.store.update(room.roomId, { ...fields, updatedAt: new Date().toISOString() });
     if (!updated) return; // deleted meanwhile
     await d.bus.publish(
-      follow(msg as Envelope, {
-        type: RoomUpdated.type,
+      followWith(RoomUpdated, msg, {
         source: SOURCE,
         subject: room.roomId,
         data: updated,

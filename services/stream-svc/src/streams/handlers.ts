@@ -1,6 +1,7 @@
 import {
+  type ContractDef,
   type Envelope,
-  follow,
+  followWith,
   type StreamCreate,
   StreamCreated,
   type StreamDelete,
@@ -38,14 +39,15 @@ export class StreamHandlers {
     return this.deps.now().toISOString();
   }
 
-  private event<T>(
+  /** A message of `def` about stream `streamId`, following `cause`, its data typed by `def`. */
+  private event<S extends TSchema>(
     cause: Envelope,
-    type: string,
+    def: ContractDef<S>,
     streamId: string,
-    data: T,
+    data: Static<S>,
     idParts: string[] = [],
-  ): Envelope<T> {
-    return follow(cause, { type, source: 'stream-svc', subject: streamId, data, idParts });
+  ): Envelope<Static<S>> {
+    return followWith(def, cause, { source: 'stream-svc', subject: streamId, data, idParts });
   }
 
   /** The stream, if the actor may manage it; 404 and 403 name the id. */
@@ -79,12 +81,12 @@ export class StreamHandlers {
       throw conflict(`Stream ${c.streamId} already exists`);
     // A redelivered create: the process that took it first may have died half way (docs/streams.md).
     if (existing.deleting || existing.status === 'failed')
-      return this.event(cmd, StreamUpdated.type, c.streamId, toView(existing)); // final: a delete or a failure owns it
+      return this.event(cmd, StreamUpdated, c.streamId, toView(existing)); // final: a delete or a failure owns it
     if (existing.status === 'provisioning') {
       if (existing.failureReason) {
         // It failed and its clean-up did not finish: finish the clean-up, never resume.
         const failed = await compensate(this.deps, existing, existing.failureReason, cmd);
-        return this.event(cmd, StreamUpdated.type, c.streamId, toView(failed));
+        return this.event(cmd, StreamUpdated, c.streamId, toView(failed));
       }
       ctx.log.info({ streamId: c.streamId }, 'resuming the create saga of a redelivered create');
       return this.provisioned(cmd, existing, c.actor, true, ctx);
@@ -93,7 +95,7 @@ export class StreamHandlers {
     // that its events were never sent: they go again, with the same ids (consumers skip copies).
     return existing.status === 'ready'
       ? this.announceReady(cmd, existing)
-      : this.event(cmd, StreamCreated.type, c.streamId, toView(existing));
+      : this.event(cmd, StreamCreated, c.streamId, toView(existing));
   };
 
   /** Run (or resume) the saga; answer the ready stream, or the failed one after compensating. */
@@ -111,10 +113,10 @@ export class StreamHandlers {
       ctx.log.warn({ err: e, streamId: rec.streamId }, 'provisioning failed; compensating');
       const latest = (await this.deps.store.get(rec.streamId)) ?? rec;
       const failed = await compensate(this.deps, latest, reasonOf(e), cmd);
-      return this.event(cmd, StreamUpdated.type, rec.streamId, toView(failed));
+      return this.event(cmd, StreamUpdated, rec.streamId, toView(failed));
     }
     if (ready.status !== 'ready' || ready.deleting)
-      return this.event(cmd, StreamCreated.type, rec.streamId, toView(ready)); // a racing run announced it
+      return this.event(cmd, StreamCreated, rec.streamId, toView(ready)); // a racing run announced it
     const created = await this.announceReady(cmd, ready);
     ctx.log.info({ streamId: rec.streamId, resumed: resuming }, 'stream ready');
     return created;
@@ -122,10 +124,10 @@ export class StreamHandlers {
 
   /** `onair.stream.created.v1` and the `ready` state change; ids derived from the create's id. */
   private async announceReady(cmd: Envelope, ready: StreamRecord): Promise<Envelope> {
-    const created = this.event(cmd, StreamCreated.type, ready.streamId, toView(ready));
+    const created = this.event(cmd, StreamCreated, ready.streamId, toView(ready));
     await this.deps.bus.publish(created);
     await this.deps.bus.publish(
-      this.event(cmd, StreamStateChanged.type, ready.streamId, {
+      this.event(cmd, StreamStateChanged, ready.streamId, {
         streamId: ready.streamId,
         chatRoomId: ready.chatRoomId,
         status: 'ready' as const,
@@ -145,7 +147,7 @@ export class StreamHandlers {
       this.now(),
     );
     if (!next) throw notFound(`Stream ${c.streamId} not found`);
-    const evt = this.event(cmd, StreamUpdated.type, c.streamId, toView(next));
+    const evt = this.event(cmd, StreamUpdated, c.streamId, toView(next));
     await this.deps.bus.publish(evt);
     return evt;
   };
@@ -172,7 +174,7 @@ export class StreamHandlers {
     );
     if (ended) {
       await this.deps.bus.publish(
-        this.event(cmd, StreamStateChanged.type, c.streamId, {
+        this.event(cmd, StreamStateChanged, c.streamId, {
           streamId: c.streamId,
           chatRoomId: ended.chatRoomId,
           status: 'ended' as const,
@@ -184,7 +186,7 @@ export class StreamHandlers {
     }
     return this.event(
       cmd,
-      StreamUpdated.type,
+      StreamUpdated,
       c.streamId,
       toView(ended ?? (await this.deps.store.get(c.streamId)) ?? r),
     );
@@ -206,7 +208,7 @@ export class StreamHandlers {
       await this.deps.store.remove(c.streamId);
       ctx.log.info({ streamId: c.streamId }, 'stream deleted');
     }
-    const evt = this.event(cmd, StreamDeleted.type, c.streamId, {
+    const evt = this.event(cmd, StreamDeleted, c.streamId, {
       streamId: c.streamId,
       ...(r ? { chatRoomId: r.chatRoomId } : {}),
     });

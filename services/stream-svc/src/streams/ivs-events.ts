@@ -1,4 +1,4 @@
-import { follow, StreamStateChanged } from '@onair/contracts';
+import { followWith, StreamStateChanged } from '@onair/contracts';
 import type { Bus, Logger } from '@onair/runtime';
 import { EVENT_RANK, eventKey } from './handlers';
 import type { Status, StreamStore } from './store';
@@ -103,10 +103,10 @@ export function ivsEventHandler(d: { store: StreamStore; bus: Bus; logger: Logge
     const outcome: EventOutcome = after ? 'applied' : 'republished';
     if (changed) {
       await d.bus.publish(
-        follow(
+        followWith(
+          StreamStateChanged,
           { id: ev.id, correlationid: ev.id },
           {
-            type: StreamStateChanged.type,
             source: 'stream-svc',
             subject: streamId,
             data: {

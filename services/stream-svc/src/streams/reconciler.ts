@@ -1,4 +1,4 @@
-import { follow, StreamStateChanged } from '@onair/contracts';
+import { followWith, StreamStateChanged } from '@onair/contracts';
 import { type PeriodicJob, periodicJob } from '@onair/runtime';
 import { EVENT_RANK, eventKey } from './handlers';
 import { compensate, type SagaDeps } from './saga';
@@ -135,8 +135,7 @@ export class Reconciler {
       'repaired drift',
     );
     await this.d.bus.publish(
-      follow(this.cause(r, next.status), {
-        type: StreamStateChanged.type,
+      followWith(StreamStateChanged, this.cause(r, next.status), {
         source: 'stream-svc',
         subject: r.streamId,
         data: {

@@ -1,4 +1,4 @@
-import { type Envelope, follow, StreamStateChanged } from '@onair/contracts';
+import { type Envelope, followWith, StreamStateChanged } from '@onair/contracts';
 import { type Bus, isAppError, type Logger } from '@onair/runtime';
 import type { IvsChannel, IvsPort, IvsStreamKey } from '../ivs/port';
 import type { ChatRoomsPort } from './chat-rooms';
@@ -247,8 +247,7 @@ export async function compensate(
     'stream provisioning failed; everything it made was deleted',
   );
   await d.bus.publish(
-    follow(cause, {
-      type: StreamStateChanged.type,
+    followWith(StreamStateChanged, cause, {
       source: 'stream-svc',
       subject: rec.streamId,
       idParts: [rec.streamId, 'failed'],
