@@ -1,5 +1,5 @@
 import { type ContractRegistry, type Envelope, SystemError, envelopeOf } from '@onair/contracts';
-import { isAppError, isRetryable } from '../errors';
+import { isAppError, isRetryable, publicMessage } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { SeenIds } from './seen-ids';
@@ -161,12 +161,10 @@ export class Dispatcher {
       data: {
         code: app?.code ?? 'INTERNAL',
         status: app?.status ?? 500,
-        // 5xx details stay in our logs; the caller gets a generic sentence.
-        message:
-          app && (app.status < 500 || app.status === 501)
-            ? app.message
-            : 'The service could not complete this command',
-        ...(app?.details !== undefined ? { details: app.details } : {}),
+        // The one policy (publicMessage) for what the caller reads; internals stay in our logs,
+        // and so do the details of every 5xx.
+        message: publicMessage(e) ?? 'The service could not complete this command',
+        ...(app && app.status < 500 && app.details !== undefined ? { details: app.details } : {}),
       },
     });
   }
