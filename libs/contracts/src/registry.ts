@@ -1,7 +1,7 @@
 import './formats';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import { type Envelope, type EnvelopeInit, EnvelopeSchema, makeEnvelope } from './envelope';
+import { type Envelope, type EnvelopeInit, EnvelopeSchema, follow, makeEnvelope } from './envelope';
 
 /** The services that own commands. A command is handled by exactly one of them. */
 export type ServiceName = 'gateway' | 'stream-svc' | 'chat-svc' | 'recording-svc' | 'fanout-svc';
@@ -134,4 +134,16 @@ export function envelopeOf<S extends TSchema>(
   init: Omit<EnvelopeInit<Static<S>>, 'type'>,
 ): Envelope<Static<S>> {
   return makeEnvelope({ ...init, type: def.type });
+}
+
+/**
+ * A message of one contract caused by `cause` (see follow: same correlation, derived id), its
+ * data typed by the contract's schema: how services build their events, replies and commands.
+ */
+export function followWith<S extends TSchema>(
+  def: ContractDef<S>,
+  cause: Pick<Envelope, 'id' | 'correlationid'>,
+  init: Omit<EnvelopeInit<Static<S>>, 'type' | 'correlationid' | 'causationid'> & { idParts?: string[] },
+): Envelope<Static<S>> {
+  return follow(cause, { ...init, type: def.type });
 }

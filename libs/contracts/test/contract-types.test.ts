@@ -1,10 +1,11 @@
-// Types flow from a contract to both ends: the sender's envelope (envelopeOf) and the handler's
-// data (MessageRouter.on, handling) have the contract's type, so a message that does not fit
+// Types flow from a contract to both ends: the sender's envelope (envelopeOf, followWith for
+// events, replies and commands caused by another message) and the handler's data
+// (MessageRouter.on, handling, replyData) have the contract's type, so a message that does not fit
 // its contract, or a handler that reads a field the contract does not have, fails to compile.
 // `npm run typecheck` compiles this file: each @ts-expect-error below must stay an error (tsc
 // fails on an unused one), which is the proof; the runtime part checks the same at run time.
-import { handling, MessageRouter, silentLogger } from '@onair/runtime';
-import { envelopeOf, StreamUpdate } from '../src';
+import { handling, MessageRouter, replyData, silentLogger } from '@onair/runtime';
+import { ChatTokenCreate, ChatTokenCreated, envelopeOf, followWith, RoomDeleted, StreamUpdate } from '../src';
 
 const actor = { userId: 'alice', roles: ['streamer' as const] };
 
@@ -40,5 +41,40 @@ describe('contract types at both ends', () => {
     await expect(handling(StreamUpdate, async () => undefined)(bad, ctx)).rejects.toMatchObject({
       status: 400,
     });
+  });
+
+  it('an event caused by a command is typed by its contract', () => {
+    const cmd = envelopeOf(StreamUpdate, { source: 't', data: { streamId: 's1', actor, title: 'Hi' } });
+    const evt = followWith(RoomDeleted, cmd, { source: 't', subject: 'r1', data: { roomId: 'r1' } });
+    expect(evt.type).toBe('onair.room.deleted.v1');
+    expect(evt.data.roomId).toBe('r1');
+    // @ts-expect-error the contract names the field roomId: a renamed field fails where it is built
+    followWith(RoomDeleted, cmd, { source: 't', data: { id: 'r1' } });
+    // @ts-expect-error roomId is required by the contract
+    followWith(RoomDeleted, cmd, { source: 't', data: {} });
+  });
+
+  it('a reply is typed by its contract at the replier and at the requester', () => {
+    const cmd = envelopeOf(ChatTokenCreate, {
+      source: 't',
+      data: { roomId: 'r1', actor, defaultCapabilities: ['SEND_MESSAGE'] },
+    });
+    const data = {
+      roomId: 'r1',
+      token: 'tok',
+      sessionExpirationTime: '2026-01-01T00:00:00.000Z',
+      tokenExpirationTime: '2026-01-01T00:00:00.000Z',
+      capabilities: ['SEND_MESSAGE' as const],
+    };
+    const reply = followWith(ChatTokenCreated, cmd, { source: 'chat-svc', subject: 'r1', data });
+    const { token: _token, ...withoutToken } = data;
+    // @ts-expect-error the reply's contract requires a token
+    followWith(ChatTokenCreated, cmd, { source: 'chat-svc', data: withoutToken });
+    // @ts-expect-error capabilities are the contract's names, not any string
+    followWith(ChatTokenCreated, cmd, { source: 'chat-svc', data: { ...data, capabilities: ['FLY'] } });
+    const got = replyData(ChatTokenCreated, reply);
+    expect(got.token).toBe('tok'); // typed: a string, no cast
+    // @ts-expect-error the reply's contract has no `secret` field
+    void got.secret;
   });
 });

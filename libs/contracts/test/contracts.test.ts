@@ -1,6 +1,6 @@
 import { Kind, type TObject, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { ALL_CONTRACTS, contracts, deriveId, follow, makeEnvelope } from '../src';
+import { ALL_CONTRACTS, contracts, deriveId, follow, followWith, makeEnvelope, RoomDeleted } from '../src';
 import { samples } from './samples';
 
 /** A copy of `data` that breaks the schema: a required field removed, or a wrong type. */
@@ -110,5 +110,21 @@ describe('contracts', () => {
     expect(e.correlationid).toBe(cause.correlationid);
     expect(e.causationid).toBe(cause.id);
     expect(e.id).toBe(follow(cause, { type: 'onair.stream.created.v1', source: 'stream-svc', data: {} }).id);
+  });
+
+  it('followWith builds the message of a contract caused by another, as follow does', () => {
+    const cause = makeEnvelope({ type: 'onair.room.delete.v1', source: 'gw', data: {} });
+    const e = followWith(RoomDeleted, cause, {
+      source: 'stream-svc',
+      data: { roomId: 'r1' },
+      idParts: ['r1'],
+    });
+    expect(e.type).toBe(RoomDeleted.type);
+    expect(e.correlationid).toBe(cause.correlationid);
+    expect(e.causationid).toBe(cause.id);
+    expect(e.id).toBe(
+      follow(cause, { type: RoomDeleted.type, source: 'stream-svc', data: {}, idParts: ['r1'] }).id,
+    );
+    expect(contracts.validate(e).ok).toBe(true);
   });
 });

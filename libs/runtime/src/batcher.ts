@@ -49,19 +49,19 @@ export class Batcher<E, R = void> {
   private readonly maxEntries: number;
   private readonly maxBytes: number;
 
-  constructor(private readonly o: BatcherOptions<E, R>) {
-    this.maxEntries = o.maxEntries ?? 10;
-    this.maxBytes = o.maxBytes ?? 256 * 1024;
+  constructor(private readonly options: BatcherOptions<E, R>) {
+    this.maxEntries = options.maxEntries ?? 10;
+    this.maxBytes = options.maxBytes ?? 256 * 1024;
   }
 
   /** Send `entry` in a batch for `key`; `retryForMs` overrides how long it is retried. */
   add(key: string, entry: E, retryForMs?: number): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      const size = this.o.sizeOf?.(entry) ?? 0;
+      const size = this.options.sizeOf?.(entry) ?? 0;
       this.enqueue(key, {
         entry,
         size,
-        deadline: Date.now() + (retryForMs ?? this.o.retryForMs ?? 30_000),
+        deadline: Date.now() + (retryForMs ?? this.options.retryForMs ?? 30_000),
         tries: 0,
         resolve,
         reject,
@@ -96,7 +96,7 @@ export class Batcher<E, R = void> {
         if (rest && rest.length > 0) this.send(key, rest.splice(0));
         if (rest && rest.length === 0) this.queues.delete(key);
       };
-      if (this.o.delayMs) setTimeout(flush, this.o.delayMs);
+      if (this.options.delayMs) setTimeout(flush, this.options.delayMs);
       else setImmediate(flush);
     }
   }
@@ -105,13 +105,13 @@ export class Batcher<E, R = void> {
     const run = (async () => {
       let results: Array<EntryResult<R>>;
       try {
-        results = await this.o.flush(
+        results = await this.options.flush(
           key,
           batch.map((p) => p.entry),
         );
       } catch (e) {
         const err = e instanceof Error ? e : new Error(String(e));
-        const retryable = this.o.isRetryable?.(e) ?? false;
+        const retryable = this.options.isRetryable?.(e) ?? false;
         results = batch.map(() => ({ ok: false, error: err, retryable }));
       }
       for (const [i, p] of batch.entries()) {
@@ -125,7 +125,7 @@ export class Batcher<E, R = void> {
           p.reject(r.error);
           continue;
         }
-        this.o.onRetry?.(key, p.tries, r.error);
+        this.options.onRetry?.(key, p.tries, r.error);
         const delay = Math.min(2000, 50 * 2 ** (p.tries - 1));
         setTimeout(() => this.enqueue(key, p), delay);
       }

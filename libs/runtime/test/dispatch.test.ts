@@ -70,6 +70,44 @@ describe('Dispatcher', () => {
     expect(JSON.stringify('reply' in last ? last.reply : '')).not.toContain('hunter2');
   });
 
+  it('tells the caller what publicMessage allows, and never forwards the details of a 5xx', async () => {
+    const replyOf = async (e: AppError, attempt: number) => {
+      const o = await dispatcher(async () => {
+        throw e;
+      }).handle(JSON.stringify(ping()), attempt);
+      return 'reply' in o ? o.reply?.data : undefined;
+    };
+    // 4xx: message and details are the caller's.
+    expect(
+      await replyOf(new AppError('BAD_REQUEST', 400, 'title too long', { details: { field: 'title' } }), 1),
+    ).toEqual({ code: 'BAD_REQUEST', status: 400, message: 'title too long', details: { field: 'title' } });
+    // 503 and 504 are written for the caller (what is unavailable, who did not answer), as at every edge.
+    expect(await replyOf(new AppError('UNAVAILABLE', 503, 'IVS is unavailable; try again', {}), 3)).toEqual({
+      code: 'UNAVAILABLE',
+      status: 503,
+      message: 'IVS is unavailable; try again',
+    });
+    expect(await replyOf(new AppError('TIMEOUT', 504, 'chat-svc did not answer'), 3)).toMatchObject({
+      message: 'chat-svc did not answer',
+    });
+    // A 5xx's details are internals: never on the bus, whatever the status.
+    const internal = await replyOf(
+      new AppError('DB', 500, 'table x is gone', { details: { sql: 'secret' } }),
+      3,
+    );
+    expect(internal).toEqual({
+      code: 'DB',
+      status: 500,
+      message: 'The service could not complete this command',
+    });
+    expect(
+      await replyOf(new AppError('UNAVAILABLE', 503, 'try again', { details: { host: '10.0.0.1' } }), 3),
+    ).not.toHaveProperty('details');
+    expect(
+      await replyOf(new AppError('NOT_CONFIGURED', 501, 'set X', { details: { env: 'X=secret' } }), 1),
+    ).toEqual({ code: 'NOT_CONFIGURED', status: 501, message: 'set X' });
+  });
+
   it('answers an invalid message with a 400 BUS_INVALID_MESSAGE reply, and dead-letters it', async () => {
     let calls = 0;
     const d = dispatcher(async () => {

@@ -1,13 +1,14 @@
-import { deriveId, type Envelope, makeEnvelope } from '@onair/contracts';
+import { deriveId, type Envelope, event, makeEnvelope } from '@onair/contracts';
+import { Type } from '@sinclair/typebox';
 import { publishFollowing } from '../src/bus/following';
 
+const Done = event('onair.test.done.v1', 'A test event.', Type.Object({ n: Type.Optional(Type.Number()) }));
 const cause = makeEnvelope({ type: 'onair.test.do.v1', source: 'test', correlationid: 'corr-1', data: {} });
 
 describe('publishFollowing', () => {
   it('publishes the event that follows the cause and returns that same event', async () => {
     const published: Envelope[] = [];
-    const evt = await publishFollowing({ publish: async (e) => void published.push(e) }, cause, {
-      type: 'onair.test.done.v1',
+    const evt = await publishFollowing({ publish: async (e) => void published.push(e) }, Done, cause, {
       source: 'test-svc',
       subject: 's1',
       data: { n: 1 },
@@ -31,8 +32,7 @@ describe('publishFollowing', () => {
       release = r;
     });
     let settled = false;
-    const p = publishFollowing({ publish: () => slow }, cause, {
-      type: 'onair.test.done.v1',
+    const p = publishFollowing({ publish: () => slow }, Done, cause, {
       source: 'test-svc',
       data: {},
     }).then(() => {
@@ -45,8 +45,8 @@ describe('publishFollowing', () => {
     expect(settled).toBe(true);
 
     const failing = { publish: async () => Promise.reject(new Error('broker down')) };
-    await expect(
-      publishFollowing(failing, cause, { type: 'onair.test.done.v1', source: 'test-svc', data: {} }),
-    ).rejects.toThrow('broker down');
+    await expect(publishFollowing(failing, Done, cause, { source: 'test-svc', data: {} })).rejects.toThrow(
+      'broker down',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { type ContractRegistry, type Envelope, SystemError, envelopeOf } from '@onair/contracts';
-import { isAppError, isRetryable } from '../errors';
+import { isAppError, isRetryable, publicMessage } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { SeenIds } from './seen-ids';
@@ -32,7 +32,7 @@ export class Dispatcher {
   /** Ids whose handler is running now: a concurrent copy waits for it instead of running twice. */
   private readonly running = new Map<string, Promise<Outcome>>();
 
-  constructor(private readonly o: DispatcherOptions) {}
+  constructor(private readonly options: DispatcherOptions) {}
 
   async handle(body: Buffer | string, attempt: number): Promise<Outcome> {
     let msg: unknown;
@@ -41,7 +41,7 @@ export class Dispatcher {
     } catch (e) {
       return this.invalid(`not JSON: ${(e as Error).message}`, undefined);
     }
-    const check = this.o.registry.validate(msg);
+    const check = this.options.registry.validate(msg);
     if (!check.ok) return this.invalid(check.reason ?? 'invalid message', msg);
     const env = msg as Envelope;
 
@@ -70,7 +70,7 @@ export class Dispatcher {
     // A child logger per message costs more than the rest of dispatch: make it on first use.
     let child: Logger | undefined;
     const ctxLog = (): Logger => {
-      child ??= this.o.logger.child({
+      child ??= this.options.logger.child({
         msgId: env.id,
         type: env.type,
         correlationid: env.correlationid,
@@ -86,16 +86,16 @@ export class Dispatcher {
           return ctxLog();
         },
       };
-      const reply = (await this.o.handler(env, ctx)) ?? undefined;
-      this.o.metrics?.busHandleDuration.observe(
-        { queue: this.o.queue, type: env.type },
+      const reply = (await this.options.handler(env, ctx)) ?? undefined;
+      this.options.metrics?.busHandleDuration.observe(
+        { queue: this.options.queue, type: env.type },
         Number(process.hrtime.bigint() - started) / 1e9,
       );
       this.seen.add(env.id, reply);
       this.count(env.type, 'ack');
       return { kind: 'ack', reply };
     } catch (e) {
-      this.o.metrics?.handlerFailures.inc({ queue: this.o.queue, type: env.type });
+      this.options.metrics?.handlerFailures.inc({ queue: this.options.queue, type: env.type });
       const error = e instanceof Error ? e.message : String(e);
       if (!isRetryable(e)) {
         // The caller's mistake (404, 409, 400…): no point trying again. Answer and move on.
@@ -105,13 +105,13 @@ export class Dispatcher {
         this.count(env.type, 'refused');
         return { kind: 'ack', reply };
       }
-      if (attempt >= this.o.maxAttempts) {
+      if (attempt >= this.options.maxAttempts) {
         ctxLog().error({ err: e }, 'handler failed on the last attempt; dead-lettering');
-        this.o.metrics?.deadLettered.inc({ queue: this.o.queue, reason: 'failed' });
+        this.options.metrics?.deadLettered.inc({ queue: this.options.queue, reason: 'failed' });
         this.count(env.type, 'dead-letter');
         return { kind: 'dead-letter', reason: 'failed', error, reply: this.errorReply(env, e) };
       }
-      const delays = this.o.retryDelaysMs;
+      const delays = this.options.retryDelaysMs;
       const delayMs = delays[Math.min(attempt - 1, delays.length - 1)];
       ctxLog().warn({ err: e, delayMs }, 'handler failed; will retry');
       this.count(env.type, 'retry');
@@ -126,8 +126,8 @@ export class Dispatcher {
    * waiting for its timeout.
    */
   private invalid(reason: string, msg: unknown): Outcome {
-    this.o.logger.warn({ queue: this.o.queue, reason }, 'invalid message; dead-lettering');
-    this.o.metrics?.deadLettered.inc({ queue: this.o.queue, reason: 'invalid' });
+    this.options.logger.warn({ queue: this.options.queue, reason }, 'invalid message; dead-lettering');
+    this.options.metrics?.deadLettered.inc({ queue: this.options.queue, reason: 'invalid' });
     this.count('invalid', 'dead-letter');
     return { kind: 'dead-letter', reason: 'invalid', error: reason, reply: this.invalidReply(reason, msg) };
   }
@@ -137,7 +137,7 @@ export class Dispatcher {
     const m = msg && typeof msg === 'object' ? (msg as Record<string, unknown>) : {};
     const text = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : undefined);
     return envelopeOf(SystemError, {
-      source: this.o.service,
+      source: this.options.service,
       correlationid: text(m.correlationid),
       causationid: text(m.id),
       data: {
@@ -149,24 +149,22 @@ export class Dispatcher {
   }
 
   private count(type: string, outcome: string): void {
-    this.o.metrics?.busConsumed.inc({ queue: this.o.queue, type, outcome });
+    this.options.metrics?.busConsumed.inc({ queue: this.options.queue, type, outcome });
   }
 
   private errorReply(cause: Envelope, e: unknown): Envelope {
     const app = isAppError(e) ? e : undefined;
     return envelopeOf(SystemError, {
-      source: this.o.service,
+      source: this.options.service,
       correlationid: cause.correlationid,
       causationid: cause.id,
       data: {
         code: app?.code ?? 'INTERNAL',
         status: app?.status ?? 500,
-        // 5xx details stay in our logs; the caller gets a generic sentence.
-        message:
-          app && (app.status < 500 || app.status === 501)
-            ? app.message
-            : 'The service could not complete this command',
-        ...(app?.details !== undefined ? { details: app.details } : {}),
+        // The one policy (publicMessage) for what the caller reads; internals stay in our logs,
+        // and so do the details of every 5xx.
+        message: publicMessage(e) ?? 'The service could not complete this command',
+        ...(app && app.status < 500 && app.details !== undefined ? { details: app.details } : {}),
       },
     });
   }

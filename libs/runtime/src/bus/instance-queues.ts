@@ -143,11 +143,11 @@ export class InstanceQueueLeases {
   private sweeping?: Promise<unknown>;
   private closed = false;
 
-  constructor(private readonly o: InstanceQueueLeasesOptions) {
-    this.expiryMs = Math.max(1000, o.expiryMs ?? DEFAULT_SQS_INSTANCE_QUEUE_EXPIRY_MS);
+  constructor(private readonly options: InstanceQueueLeasesOptions) {
+    this.expiryMs = Math.max(1000, options.expiryMs ?? DEFAULT_SQS_INSTANCE_QUEUE_EXPIRY_MS);
     this.renewEveryMs = Math.floor(this.expiryMs / 5);
-    this.sweepEveryMs = o.sweepEveryMs ?? DEFAULT_SWEEP_INTERVAL_MS;
-    this.log = o.log ?? silentLogger;
+    this.sweepEveryMs = options.sweepEveryMs ?? DEFAULT_SWEEP_INTERVAL_MS;
+    this.log = options.log ?? silentLogger;
   }
 
   /** Start sweeping (renewal starts with the first held queue). */
@@ -176,7 +176,7 @@ export class InstanceQueueLeases {
   sweep(): Promise<SweptQueue[]> {
     const run = (async () => {
       await this.sweeping?.catch(() => {});
-      return sweepExpiredQueues(this.o);
+      return sweepExpiredQueues(this.options);
     })();
     this.sweeping = run;
     return run;
@@ -198,13 +198,13 @@ export class InstanceQueueLeases {
   private async renew(url: string, opts: { rule?: string }): Promise<void> {
     const tags: Record<string, string> = {
       [EXPIRES_AT_TAG]: new Date(Date.now() + this.expiryMs).toISOString(),
-      [INSTANCE_TAG]: this.o.instanceId,
+      [INSTANCE_TAG]: this.options.instanceId,
       ...(opts.rule
-        ? { [RULE_TAG]: opts.rule, [EVENT_BUS_TAG]: this.o.eventBusName ?? this.o.namespace }
+        ? { [RULE_TAG]: opts.rule, [EVENT_BUS_TAG]: this.options.eventBusName ?? this.options.namespace }
         : {}),
     };
     try {
-      await this.o.sqs.send(new TagQueueCommand({ QueueUrl: url, Tags: tags }));
+      await this.options.sqs.send(new TagQueueCommand({ QueueUrl: url, Tags: tags }));
     } catch (e) {
       if (isMissingQueue(e)) return; // its consumer declares it again, and holds it again
       this.log.warn({ err: (e as Error).message, queue: queueNameOf(url) }, 'could not renew a queue expiry');

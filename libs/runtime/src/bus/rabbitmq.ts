@@ -315,42 +315,39 @@ class RabbitConsumer implements TransportConsumer {
   private dlqRecorded = false;
   private renewTimer?: NodeJS.Timeout;
 
-  constructor(private readonly c: ConsumerConfig) {}
+  constructor(private readonly config: ConsumerConfig) {}
 
   async attach(model: ChannelModel): Promise<void> {
     if (this.stopped) return;
-    const { queue, ephemeral } = this.c;
+    const { queue, ephemeral } = this.config;
     const ch = await model.createConfirmChannel();
-    ch.on('error', (err: Error) => this.c.log.warn({ err: err.message }, 'consumer channel error'));
+    ch.on('error', (err: Error) => this.config.log.warn({ err: err.message }, 'consumer channel error'));
     // Per-instance queues vanish a while after their consumer is gone; service queues are quorum.
-    const expiry = ephemeral ? { 'x-expires': this.c.ephemeralExpiryMs } : {};
+    const expiry = ephemeral ? { 'x-expires': this.config.ephemeralExpiryMs } : {};
     const dlq: Options.AssertQueue = {
       durable: true,
       arguments: ephemeral ? { 'x-expires': 24 * 3600_000 } : { 'x-queue-type': 'quorum' },
     };
     await ch.assertQueue(`${queue}.dlq`, dlq);
     if (!this.dlqRecorded) {
-      await recordDeadLetterQueue(ch, this.c.deadLetterIndex, `${queue}.dlq`);
+      await recordDeadLetterQueue(ch, this.config.deadLetterIndex, `${queue}.dlq`);
       this.dlqRecorded = true;
     }
     const deadLetters = { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': `${queue}.dlq` };
-    const singleActive = this.c.singleActive ? { 'x-single-active-consumer': true } : {};
+    const singleActive = this.config.singleActive ? { 'x-single-active-consumer': true } : {};
     await ch.assertQueue(queue, {
       durable: !ephemeral,
       arguments: ephemeral
-        ? { ...expiry, ...singleActive }
-        : this.c.livePath
-          ? // Classic queues have no delivery limit: the attempt header still counts every
-            // failure the handler reports; only a message that kills its consumer comes back again.
-            { 'x-queue-type': 'classic', ...deadLetters, ...singleActive }
-          : {
-              'x-queue-type': 'quorum',
-              'x-delivery-limit': this.c.deliveryLimit,
-              ...deadLetters,
-              ...singleActive,
-            },
+        ? expiry
+        : {
+            'x-queue-type': 'quorum',
+            'x-delivery-limit': this.config.deliveryLimit,
+            'x-dead-letter-exchange': '',
+            'x-dead-letter-routing-key': `${queue}.dlq`,
+            ...(this.config.singleActive ? { 'x-single-active-consumer': true } : {}),
+          },
     });
-    const retries = this.c.retryDelays.map((ms): [string, Options.AssertQueue] => [
+    const retries = this.config.retryDelays.map((ms): [string, Options.AssertQueue] => [
       `${queue}.retry.${ms}`,
       {
         durable: !ephemeral,
@@ -364,12 +361,8 @@ class RabbitConsumer implements TransportConsumer {
     ]);
     for (const [name, o] of retries) await ch.assertQueue(name, o);
     if (ephemeral) this.keepDeclared(ch, [[`${queue}.dlq`, dlq], ...retries]);
-    for (const b of this.c.bindings) await ch.bindQueue(queue, b.exchange, b.key);
-    if (this.c.retired) {
-      await retireQueue(model, this.c.retired, this.c.bindings, this.c.log);
-      this.c.retired = undefined;
-    }
-    await ch.prefetch(this.c.concurrency);
+    for (const b of this.config.bindings) await ch.bindQueue(queue, b.exchange, b.key);
+    await ch.prefetch(this.config.concurrency);
     const { consumerTag } = await ch.consume(queue, (m) => {
       if (m) void this.onMessage(ch, m);
     });
@@ -382,7 +375,7 @@ class RabbitConsumer implements TransportConsumer {
     const attempt = Number(props.headers?.[ATTEMPT_HEADER] ?? 1);
     const firstFailedAt = () => props.headers?.['x-onair-first-failed-at'] ?? new Date().toISOString();
     // Copies (retry, dead letter) are confirmed before the original is acked: nothing is lost.
-    return this.c.deliver({
+    return this.config.deliver({
       body: m.content,
       attempt,
       reply: props.replyTo
@@ -395,7 +388,7 @@ class RabbitConsumer implements TransportConsumer {
         : undefined,
       ack: async () => ch.ack(m),
       retry: async (delayMs, error) => {
-        await publishConfirmed(ch, `${this.c.queue}.retry.${delayMs}`, m.content, {
+        await publishConfirmed(ch, `${this.config.queue}.retry.${delayMs}`, m.content, {
           ...props,
           headers: {
             ...props.headers,
@@ -407,7 +400,7 @@ class RabbitConsumer implements TransportConsumer {
         ch.ack(m);
       },
       deadLetter: async (reason, error) => {
-        await publishConfirmed(ch, `${this.c.queue}.dlq`, m.content, {
+        await publishConfirmed(ch, `${this.config.queue}.dlq`, m.content, {
           ...props,
           headers: {
             ...props.headers,
@@ -416,7 +409,7 @@ class RabbitConsumer implements TransportConsumer {
             'x-onair-attempts': attempt,
             'x-onair-failed-at': new Date().toISOString(),
             'x-onair-first-failed-at': firstFailedAt(),
-            'x-onair-queue': this.c.queue,
+            'x-onair-queue': this.config.queue,
           },
         });
         ch.ack(m);
@@ -432,7 +425,7 @@ class RabbitConsumer implements TransportConsumer {
    */
   private keepDeclared(ch: ConfirmChannel, queues: Array<[string, Options.AssertQueue]>): void {
     clearInterval(this.renewTimer);
-    const every = Math.max(100, Math.floor(this.c.ephemeralExpiryMs / 3));
+    const every = Math.max(100, Math.floor(this.config.ephemeralExpiryMs / 3));
     this.renewTimer = setInterval(() => {
       for (const [name, o] of queues)
         Promise.resolve()
@@ -450,7 +443,7 @@ class RabbitConsumer implements TransportConsumer {
 
   async release(): Promise<void> {
     await this.ch?.close().catch(() => {});
-    this.c.onStopped(this);
+    this.config.onStopped(this);
   }
 }
 

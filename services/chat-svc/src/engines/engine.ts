@@ -5,10 +5,12 @@ import {
   type ChatTokenCreate,
   type ChatUserBan,
   type ChatUserDisconnect,
+  type ContractDef,
   type Envelope,
-  follow,
+  followWith,
 } from '@onair/contracts';
 import type { MessageOf } from '@onair/runtime';
+import type { Static, TSchema } from '@sinclair/typebox';
 import type { RoomRecord, RoomSettings } from '../rooms/store';
 
 /**
@@ -36,7 +38,16 @@ export interface ChatEngine {
   sendEvent(cmd: MessageOf<typeof ChatEventSend>, room: RoomRecord): Promise<Envelope>;
 }
 
-/** The reply (and event) of a room command: chat-svc's, about the room, following the command. */
-export function roomReply<T>(cmd: Envelope, type: string, roomId: string, data: T, idParts: string[] = []) {
-  return follow(cmd, { type, source: 'chat-svc', subject: roomId, data, idParts });
+/**
+ * The reply (and event) of a room command: chat-svc's, about the room, following the command,
+ * its data typed by the reply's contract `def`.
+ */
+export function roomReply<S extends TSchema>(
+  cmd: Envelope,
+  def: ContractDef<S>,
+  roomId: string,
+  data: Static<S>,
+  idParts: string[] = [],
+): Envelope<Static<S>> {
+  return followWith(def, cmd, { source: 'chat-svc', subject: roomId, data, idParts });
 }

@@ -73,7 +73,7 @@ export class IvsChatEngine implements ChatEngine {
       attributes: Object.keys(attributes).length > 0 ? attributes : undefined,
     });
     // A reply only: a token is a secret and is never published.
-    return roomReply(cmd, ChatTokenCreated.type, room.roomId, { roomId: room.roomId, ...t, capabilities });
+    return roomReply(cmd, ChatTokenCreated, room.roomId, { roomId: room.roomId, ...t, capabilities });
   };
 
   readonly send = async (_cmd: MessageOf<typeof ChatMessageSend>, room: RoomRecord): Promise<Envelope> => {
@@ -94,7 +94,7 @@ export class IvsChatEngine implements ChatEngine {
     mustModerate(c.actor, room, 'delete messages');
     await this.deps.ivsChat.deleteMessage(this.arnOf(room), c.messageId, c.reason);
     return this.published(
-      roomReply(cmd, ChatMessageDeleted.type, room.roomId, {
+      roomReply(cmd, ChatMessageDeleted, room.roomId, {
         roomId: room.roomId,
         messageId: c.messageId,
         deletedBy: c.actor.userId,
@@ -112,7 +112,7 @@ export class IvsChatEngine implements ChatEngine {
     mustModerate(c.actor, room, 'disconnect users');
     await this.deps.ivsChat.disconnectUser(this.arnOf(room), c.userId, c.reason);
     return this.published(
-      roomReply(cmd, ChatUserDisconnected.type, room.roomId, {
+      roomReply(cmd, ChatUserDisconnected, room.roomId, {
         roomId: room.roomId,
         userId: c.userId,
         ...(c.reason ? { reason: c.reason } : {}),
@@ -126,7 +126,7 @@ export class IvsChatEngine implements ChatEngine {
     mustModerate(c.actor, room, 'send events');
     const eventId = await this.deps.ivsChat.sendEvent(this.arnOf(room), c.eventName, c.attributes);
     return this.published(
-      roomReply(cmd, ChatEventSent.type, room.roomId, {
+      roomReply(cmd, ChatEventSent, room.roomId, {
         roomId: room.roomId,
         eventId,
         eventName: c.eventName,

@@ -14,8 +14,8 @@ import {
   ChatUserDisconnected,
   deriveId,
   type Envelope,
-  follow,
-  makeEnvelope,
+  followWith,
+  envelopeOf,
 } from '@onair/contracts';
 import { AppError, type Bus, badRequest, type Logger, mintChatToken, notFound } from '@onair/runtime';
 import type { MessageOf } from '@onair/runtime';
@@ -176,9 +176,8 @@ export class NativeChatEngine implements ChatEngine {
   /** The event of a stored message: its id derives from the message, so a replay publishes the same one. */
   private messageEvent(m: StoredMessage, correlationid?: string, causationid?: string): Envelope {
     const { deleted: _d, ...data } = m;
-    return makeEnvelope({
+    return envelopeOf(ChatMessageSent, {
       id: deriveId('chat.message', m.roomId, m.messageId),
-      type: ChatMessageSent.type,
       source: 'chat-svc',
       subject: m.roomId,
       correlationid,
@@ -198,8 +197,7 @@ export class NativeChatEngine implements ChatEngine {
     if (seq === undefined) throw notFound(`Message ${c.messageId} not found in room ${room.roomId}`);
     await this.deps.store.tombstone(room.roomId, seq);
     await this.forgetContent(room.roomId, c.messageId);
-    const evt = follow(cmd, {
-      type: ChatMessageDeleted.type,
+    const evt = followWith(ChatMessageDeleted, cmd, {
       source: 'chat-svc',
       subject: room.roomId,
       data: {
@@ -221,8 +219,7 @@ export class NativeChatEngine implements ChatEngine {
   ): Promise<Envelope> => {
     const c = cmd.data;
     mustModerate(c.actor, room, 'disconnect users');
-    const evt = follow(cmd, {
-      type: ChatUserDisconnected.type,
+    const evt = followWith(ChatUserDisconnected, cmd, {
       source: 'chat-svc',
       subject: room.roomId,
       data: {
@@ -245,8 +242,7 @@ export class NativeChatEngine implements ChatEngine {
     if (c.lift) await this.deps.store.liftBan(room.roomId, c.userId);
     else await this.deps.store.ban(room.roomId, c.userId, c.until, c.reason);
     this.bans.forget(room.roomId, c.userId); // other instances forget it on the event below
-    const evt = follow(cmd, {
-      type: ChatUserBanned.type,
+    const evt = followWith(ChatUserBanned, cmd, {
       source: 'chat-svc',
       subject: room.roomId,
       data: {
@@ -264,8 +260,7 @@ export class NativeChatEngine implements ChatEngine {
   readonly sendEvent = async (cmd: MessageOf<typeof ChatEventSend>, room: RoomRecord): Promise<Envelope> => {
     const c = cmd.data;
     mustModerate(c.actor, room, 'send events');
-    const evt = follow(cmd, {
-      type: ChatEventSent.type,
+    const evt = followWith(ChatEventSent, cmd, {
       source: 'chat-svc',
       subject: room.roomId,
       data: {
@@ -321,8 +316,7 @@ export class NativeChatEngine implements ChatEngine {
       },
       this.deps.tokenTtlSeconds ?? 15 * 60,
     );
-    return follow(cmd, {
-      type: ChatTokenCreated.type,
+    return followWith(ChatTokenCreated, cmd, {
       source: 'chat-svc',
       subject: room.roomId,
       data: {

@@ -146,7 +146,7 @@ export class RoomHandlers {
   };
 
   private async created(cmd: Envelope, r: RoomRecord): Promise<Envelope> {
-    const evt = roomReply(cmd, ChatRoomCreated.type, r.roomId, toView(r));
+    const evt = roomReply(cmd, ChatRoomCreated, r.roomId, toView(r));
     await this.deps.bus.publish(evt);
     return evt;
   }
@@ -163,7 +163,7 @@ export class RoomHandlers {
     const updated = await this.deps.store.update(room.roomId, name, settings, this.now());
     this.recentRooms.delete(c.roomId); // the room's owner (this instance: same partition) sees it at once
     if (!updated) throw notFound(`Chat room ${c.roomId} not found`);
-    const evt = roomReply(cmd, ChatRoomUpdated.type, updated.roomId, toView(updated));
+    const evt = roomReply(cmd, ChatRoomUpdated, updated.roomId, toView(updated));
     await this.deps.bus.publish(evt);
     return evt;
   };
@@ -180,7 +180,7 @@ export class RoomHandlers {
     const provider = before?.provider ?? existing?.provider;
     if (provider) await this.deps.engines[provider].release({ arn });
     ctx.log.info({ roomId: c.roomId, existed: before?.state === 'active' }, 'chat room deleted');
-    const evt = roomReply(cmd, ChatRoomDeleted.type, c.roomId, { roomId: c.roomId, ...(arn ? { arn } : {}) });
+    const evt = roomReply(cmd, ChatRoomDeleted, c.roomId, { roomId: c.roomId, ...(arn ? { arn } : {}) });
     await this.deps.bus.publish(evt);
     return evt;
   };

@@ -1,4 +1,4 @@
-import { deriveId, makeEnvelope, RecordingUpdated } from '@onair/contracts';
+import { deriveId, envelopeOf, RecordingUpdated } from '@onair/contracts';
 import type { Bus, Logger } from '@onair/runtime';
 import { isTerminal, type Recording, type RecordingStore, StaleWrite } from '../recordings/store';
 
@@ -93,9 +93,8 @@ export function ivsRecordingHandler(d: { store: RecordingStore; bus: Bus; logger
         throw e;
       }
       await d.bus.publish(
-        makeEnvelope({
+        envelopeOf(RecordingUpdated, {
           id: deriveId('ivs-event', ev.id),
-          type: RecordingUpdated.type,
           source: 'recording-svc',
           subject: id,
           data: next,

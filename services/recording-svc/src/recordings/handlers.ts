@@ -1,8 +1,9 @@
 import {
   deriveId,
   type Envelope,
+  followWith,
   type LiveKitWebhookReceived,
-  makeEnvelope,
+  envelopeOf,
   type RecordingDelete,
   RecordingDeleted,
   type RecordingStart,
@@ -78,8 +79,7 @@ export async function recordSnapshot(
 
 /** Publish onair.recording.updated.v1 for `rec`, following `cause`; the event is the reply. */
 const publishUpdated = (bus: Bus, cause: Envelope, rec: Recording, ...idParts: string[]) =>
-  publishFollowing(bus, cause, {
-    type: RecordingUpdated.type,
+  publishFollowing(bus, RecordingUpdated, cause, {
     source: SOURCE,
     subject: rec.recordingId,
     data: rec,
@@ -194,8 +194,7 @@ export function deleteRecording(d: Omit<RecordingDeps, 'egress'>): HandlerOf<typ
     if (rec.s3Prefix) await d.objects.deletePrefix(rec.s3Bucket, rec.s3Prefix);
     else await d.objects.delete(rec.s3Bucket, rec.s3Key);
     await d.store.delete(rec.recordingId);
-    return publishFollowing(d.bus, msg, {
-      type: RecordingDeleted.type,
+    return publishFollowing(d.bus, RecordingDeleted, msg, {
       source: SOURCE,
       subject: rec.recordingId,
       data: { recordingId: rec.recordingId },
@@ -258,9 +257,8 @@ export async function reconcile(d: RecordingDeps): Promise<number> {
       'recording reconciled with ListEgress',
     );
     await d.bus.publish(
-      makeEnvelope({
+      envelopeOf(RecordingUpdated, {
         id: deriveId('reconcile', rec.recordingId, next.status),
-        type: RecordingUpdated.type,
         source: SOURCE,
         subject: rec.recordingId,
         data: next,

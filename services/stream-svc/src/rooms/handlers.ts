@@ -1,4 +1,5 @@
 import {
+  followWith,
   type LiveKitWebhookReceived,
   type RoomCreate,
   RoomCreated,
@@ -76,12 +77,9 @@ export function createRoom(d: RoomHandlerDeps): HandlerOf<typeof RoomCreate> {
         updatedAt: now,
       }));
     }
-    return publishFollowing(d.bus, msg, {
-      type: RoomCreated.type,
-      source: SOURCE,
-      subject: room.roomId,
-      data: room,
-    });
+    const evt = followWith(RoomCreated, msg, { source: SOURCE, subject: room.roomId, data: room });
+    await d.bus.publish(evt);
+    return evt;
   };
 }
 
@@ -94,8 +92,7 @@ export function deleteRoom(d: RoomHandlerDeps): HandlerOf<typeof RoomDelete> {
     if (!canManage(data.actor, room.ownerId)) throw forbidden('Only the owner of the room may delete it');
     await d.livekit.deleteRoom(room.livekitName);
     await d.store.remove(room.roomId);
-    return publishFollowing(d.bus, msg, {
-      type: RoomDeleted.type,
+    return publishFollowing(d.bus, RoomDeleted, msg, {
       source: SOURCE,
       subject: room.roomId,
       data: { roomId: room.roomId },
@@ -146,11 +143,12 @@ export function onRoomWebhook(d: RoomHandlerDeps): HandlerOf<typeof LiveKitWebho
     if (Object.entries(fields ?? {}).every(([k, v]) => room[k as keyof Room] === v)) return;
     const updated = await d.store.update(room.roomId, { ...fields, updatedAt: new Date().toISOString() });
     if (!updated) return; // deleted meanwhile
-    await publishFollowing(d.bus, msg, {
-      type: RoomUpdated.type,
-      source: SOURCE,
-      subject: room.roomId,
-      data: updated,
-    });
+    await d.bus.publish(
+      followWith(RoomUpdated, msg, {
+        source: SOURCE,
+        subject: room.roomId,
+        data: updated,
+      }),
+    );
   };
 }

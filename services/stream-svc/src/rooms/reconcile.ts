@@ -1,4 +1,4 @@
-import { deriveId, makeEnvelope, RoomUpdated } from '@onair/contracts';
+import { deriveId, envelopeOf, RoomUpdated } from '@onair/contracts';
 import type { Bus, Logger } from '@onair/runtime';
 import type { LiveKitRooms } from '../livekit/rooms-port';
 import type { RoomStore } from './store';
@@ -42,9 +42,8 @@ export async function reconcileRooms(d: {
       repaired++;
       d.logger.info({ roomId: room.roomId, status: updated.status }, 'room reconciled with ListRooms');
       await d.bus.publish(
-        makeEnvelope({
+        envelopeOf(RoomUpdated, {
           id: deriveId('rooms-reconcile', room.roomId, room.updatedAt),
-          type: RoomUpdated.type,
           source: 'stream-svc',
           subject: room.roomId,
           data: updated,

@@ -1,4 +1,4 @@
-import { ChatRoomCreate, ChatRoomCreated, ChatRoomDelete, type Envelope, follow } from '@onair/contracts';
+import { ChatRoomCreate, ChatRoomCreated, ChatRoomDelete, type Envelope, followWith } from '@onair/contracts';
 import { type Bus, replyData } from '@onair/runtime';
 
 type Cause = Pick<Envelope, 'id' | 'correlationid'>;
@@ -28,8 +28,7 @@ export class BusChatRooms implements ChatRoomsPort {
 
   async create(input: Parameters<ChatRoomsPort['create']>[0], cause: Cause) {
     const reply = await this.bus.request(
-      follow(cause, {
-        type: ChatRoomCreate.type,
+      followWith(ChatRoomCreate, cause, {
         source: 'stream-svc',
         subject: input.roomId,
         data: { ...input, settings: {} },
@@ -41,8 +40,7 @@ export class BusChatRooms implements ChatRoomsPort {
 
   async remove(roomId: string, actor: Actor, cause: Cause) {
     await this.bus.request(
-      follow(cause, {
-        type: ChatRoomDelete.type,
+      followWith(ChatRoomDelete, cause, {
         source: 'stream-svc',
         subject: roomId,
         data: { roomId, actor },

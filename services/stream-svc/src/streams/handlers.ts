@@ -1,6 +1,7 @@
 import {
+  type ContractDef,
   type Envelope,
-  follow,
+  followWith,
   type StreamCreate,
   StreamCreated,
   type StreamDelete,
@@ -11,14 +12,7 @@ import {
   StreamUpdated,
   ownsOrAdmin,
 } from '@onair/contracts';
-import {
-  conflict,
-  forbidden,
-  type HandlerOf,
-  type MessageContext,
-  notFound,
-  publishFollowing,
-} from '@onair/runtime';
+import { conflict, forbidden, type HandlerOf, type MessageContext, notFound } from '@onair/runtime';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { compensate, provision, reasonOf, type SagaDeps } from './saga';
 import { type StreamRecord, toView } from './store';
@@ -45,19 +39,15 @@ export class StreamHandlers {
     return this.deps.now().toISOString();
   }
 
-  private event<T>(
+  /** A message of `def` about stream `streamId`, following `cause`, its data typed by `def`. */
+  private event<S extends TSchema>(
     cause: Envelope,
-    type: string,
+    def: ContractDef<S>,
     streamId: string,
-    data: T,
+    data: Static<S>,
     idParts: string[] = [],
-  ): Envelope<T> {
-    return follow(cause, { type, source: 'stream-svc', subject: streamId, data, idParts });
-  }
-
-  /** Publish the event `event` builds; it is returned once published (so it can be the reply). */
-  private publish<T>(cause: Envelope, type: string, streamId: string, data: T): Promise<Envelope<T>> {
-    return publishFollowing(this.deps.bus, cause, { type, source: 'stream-svc', subject: streamId, data });
+  ): Envelope<Static<S>> {
+    return followWith(def, cause, { source: 'stream-svc', subject: streamId, data, idParts });
   }
 
   /** The stream, if the actor may manage it; 404 and 403 name the id. */
@@ -91,12 +81,12 @@ export class StreamHandlers {
       throw conflict(`Stream ${c.streamId} already exists`);
     // A redelivered create: the process that took it first may have died half way (docs/streams.md).
     if (existing.deleting || existing.status === 'failed')
-      return this.event(cmd, StreamUpdated.type, c.streamId, toView(existing)); // final: a delete or a failure owns it
+      return this.event(cmd, StreamUpdated, c.streamId, toView(existing)); // final: a delete or a failure owns it
     if (existing.status === 'provisioning') {
       if (existing.failureReason) {
         // It failed and its clean-up did not finish: finish the clean-up, never resume.
         const failed = await compensate(this.deps, existing, existing.failureReason, cmd);
-        return this.event(cmd, StreamUpdated.type, c.streamId, toView(failed));
+        return this.event(cmd, StreamUpdated, c.streamId, toView(failed));
       }
       ctx.log.info({ streamId: c.streamId }, 'resuming the create saga of a redelivered create');
       return this.provisioned(cmd, existing, c.actor, true, ctx);
@@ -105,7 +95,7 @@ export class StreamHandlers {
     // that its events were never sent: they go again, with the same ids (consumers skip copies).
     return existing.status === 'ready'
       ? this.announceReady(cmd, existing)
-      : this.event(cmd, StreamCreated.type, c.streamId, toView(existing));
+      : this.event(cmd, StreamCreated, c.streamId, toView(existing));
   };
 
   /** Run (or resume) the saga; answer the ready stream, or the failed one after compensating. */
@@ -123,10 +113,10 @@ export class StreamHandlers {
       ctx.log.warn({ err: e, streamId: rec.streamId }, 'provisioning failed; compensating');
       const latest = (await this.deps.store.get(rec.streamId)) ?? rec;
       const failed = await compensate(this.deps, latest, reasonOf(e), cmd);
-      return this.event(cmd, StreamUpdated.type, rec.streamId, toView(failed));
+      return this.event(cmd, StreamUpdated, rec.streamId, toView(failed));
     }
     if (ready.status !== 'ready' || ready.deleting)
-      return this.event(cmd, StreamCreated.type, rec.streamId, toView(ready)); // a racing run announced it
+      return this.event(cmd, StreamCreated, rec.streamId, toView(ready)); // a racing run announced it
     const created = await this.announceReady(cmd, ready);
     ctx.log.info({ streamId: rec.streamId, resumed: resuming }, 'stream ready');
     return created;
@@ -134,14 +124,17 @@ export class StreamHandlers {
 
   /** `onair.stream.created.v1` and the `ready` state change; ids derived from the create's id. */
   private async announceReady(cmd: Envelope, ready: StreamRecord): Promise<Envelope> {
-    const created = await this.publish(cmd, StreamCreated.type, ready.streamId, toView(ready));
-    await this.publish(cmd, StreamStateChanged.type, ready.streamId, {
-      streamId: ready.streamId,
-      chatRoomId: ready.chatRoomId,
-      status: 'ready' as const,
-      previousStatus: 'provisioning' as const,
-      at: ready.updatedAt,
-    });
+    const created = this.event(cmd, StreamCreated, ready.streamId, toView(ready));
+    await this.deps.bus.publish(created);
+    await this.deps.bus.publish(
+      this.event(cmd, StreamStateChanged, ready.streamId, {
+        streamId: ready.streamId,
+        chatRoomId: ready.chatRoomId,
+        status: 'ready' as const,
+        previousStatus: 'provisioning' as const,
+        at: ready.updatedAt,
+      }),
+    );
     return created;
   }
 
@@ -154,7 +147,9 @@ export class StreamHandlers {
       this.now(),
     );
     if (!next) throw notFound(`Stream ${c.streamId} not found`);
-    return this.publish(cmd, StreamUpdated.type, c.streamId, toView(next));
+    const evt = this.event(cmd, StreamUpdated, c.streamId, toView(next));
+    await this.deps.bus.publish(evt);
+    return evt;
   };
 
   readonly stop: HandlerOf<typeof StreamStop> = async (cmd) => {
@@ -178,18 +173,20 @@ export class StreamHandlers {
       now.toISOString(),
     );
     if (ended) {
-      await this.publish(cmd, StreamStateChanged.type, c.streamId, {
-        streamId: c.streamId,
-        chatRoomId: ended.chatRoomId,
-        status: 'ended' as const,
-        previousStatus: 'live' as const,
-        reason: 'Stopped by its owner',
-        at: now.toISOString(),
-      });
+      await this.deps.bus.publish(
+        this.event(cmd, StreamStateChanged, c.streamId, {
+          streamId: c.streamId,
+          chatRoomId: ended.chatRoomId,
+          status: 'ended' as const,
+          previousStatus: 'live' as const,
+          reason: 'Stopped by its owner',
+          at: now.toISOString(),
+        }),
+      );
     }
     return this.event(
       cmd,
-      StreamUpdated.type,
+      StreamUpdated,
       c.streamId,
       toView(ended ?? (await this.deps.store.get(c.streamId)) ?? r),
     );
@@ -211,9 +208,11 @@ export class StreamHandlers {
       await this.deps.store.remove(c.streamId);
       ctx.log.info({ streamId: c.streamId }, 'stream deleted');
     }
-    return this.publish(cmd, StreamDeleted.type, c.streamId, {
+    const evt = this.event(cmd, StreamDeleted, c.streamId, {
       streamId: c.streamId,
       ...(r ? { chatRoomId: r.chatRoomId } : {}),
     });
+    await this.deps.bus.publish(evt);
+    return evt;
   };
 }

@@ -1,5 +1,5 @@
-import { StreamStateChanged } from '@onair/contracts';
-import { type Bus, type Logger, publishFollowing } from '@onair/runtime';
+import { followWith, StreamStateChanged } from '@onair/contracts';
+import type { Bus, Logger } from '@onair/runtime';
 import { EVENT_RANK, eventKey } from './handlers';
 import type { Status, StreamStore } from './store';
 
@@ -102,22 +102,23 @@ export function ivsEventHandler(d: { store: StreamStore; bus: Bus; logger: Logge
     }
     const outcome: EventOutcome = after ? 'applied' : 'republished';
     if (changed) {
-      await publishFollowing(
-        d.bus,
-        { id: ev.id, correlationid: ev.id },
-        {
-          type: StreamStateChanged.type,
-          source: 'stream-svc',
-          subject: streamId,
-          data: {
-            streamId,
-            chatRoomId: changed.chatRoomId,
-            status: changed.status,
-            ...(changed.previousStatus ? { previousStatus: changed.previousStatus } : {}),
-            ...(reason ? { reason } : {}),
-            at,
+      await d.bus.publish(
+        followWith(
+          StreamStateChanged,
+          { id: ev.id, correlationid: ev.id },
+          {
+            source: 'stream-svc',
+            subject: streamId,
+            data: {
+              streamId,
+              chatRoomId: changed.chatRoomId,
+              status: changed.status,
+              ...(changed.previousStatus ? { previousStatus: changed.previousStatus } : {}),
+              ...(reason ? { reason } : {}),
+              at,
+            },
           },
-        },
+        ),
       );
       d.logger.info(
         { streamId, status: changed.status, previous: changed.previousStatus },

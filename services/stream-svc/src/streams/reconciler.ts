@@ -1,5 +1,5 @@
-import { StreamStateChanged } from '@onair/contracts';
-import { type PeriodicJob, periodicJob, publishFollowing } from '@onair/runtime';
+import { followWith, StreamStateChanged } from '@onair/contracts';
+import { type PeriodicJob, periodicJob } from '@onair/runtime';
 import { EVENT_RANK, eventKey } from './handlers';
 import { compensate, type SagaDeps } from './saga';
 import type { Status, StreamRecord } from './store';
@@ -29,15 +29,15 @@ export class Reconciler {
   private readonly upSince: number;
 
   constructor(
-    private readonly d: SagaDeps,
-    private readonly o: ReconcilerOptions,
+    private readonly deps: SagaDeps,
+    private readonly options: ReconcilerOptions,
   ) {
-    this.upSince = d.now().getTime();
+    this.upSince = deps.now().getTime();
     this.job = periodicJob({
       run: () => this.pass(),
-      everyMs: o.intervalMs,
+      everyMs: options.intervalMs,
       runAtStart: true,
-      logger: d.logger,
+      logger: deps.logger,
       failureMessage: 'reconciliation pass failed; will try again',
     });
   }
@@ -57,34 +57,34 @@ export class Reconciler {
   }
 
   private async pass(): Promise<void> {
-    const now = this.d.now();
-    const stuckBefore = new Date(now.getTime() - this.o.provisioningTimeoutMs).toISOString();
+    const now = this.deps.now();
+    const stuckBefore = new Date(now.getTime() - this.options.provisioningTimeoutMs).toISOString();
     // A create whose process died is redelivered to the next one that consumes commands, and
     // resumes there (every step refreshes updatedAt). So a saga that can still finish (no failure
     // recorded) is stuck only when this process too has been up the whole timeout without it
     // moving: after a restart, however long the outage, its command gets that long to resume.
-    const upLongEnough = now.getTime() - this.upSince >= this.o.provisioningTimeoutMs;
-    for (const r of await this.d.store.byStatus('provisioning', stuckBefore)) {
+    const upLongEnough = now.getTime() - this.upSince >= this.options.provisioningTimeoutMs;
+    for (const r of await this.deps.store.byStatus('provisioning', stuckBefore)) {
       if (r.deleting) continue;
       if (!r.failureReason && !upLongEnough) continue;
       const reason =
         r.failureReason ??
-        `Provisioning did not finish within ${Math.round(this.o.provisioningTimeoutMs / 1000)} s`;
-      await this.guard(r, () => compensate(this.d, r, reason, this.cause(r, 'stuck')));
+        `Provisioning did not finish within ${Math.round(this.options.provisioningTimeoutMs / 1000)} s`;
+      await this.guard(r, () => compensate(this.deps, r, reason, this.cause(r, 'stuck')));
     }
     const all = `${now.toISOString()}~`;
     // Recently ended streams too: a Stream Start we missed (or an end we inferred from a lagging
     // ListStreams) is corrected on the next pass.
     const recent = new Date(now.getTime() - RECENTLY_ENDED_MS).toISOString();
     const candidates = [
-      ...(await this.d.store.byStatus('ready', all)),
-      ...(await this.d.store.byStatus('live', all)),
-      ...(await this.d.store.byStatus('ended', all, { since: recent })),
+      ...(await this.deps.store.byStatus('ready', all)),
+      ...(await this.deps.store.byStatus('live', all)),
+      ...(await this.deps.store.byStatus('ended', all, { since: recent })),
     ].filter((r) => !r.deleting && r.channelArn);
     if (candidates.length === 0) return;
     // Two list calls for every stream at once (IVS allows 5 TPS per operation).
-    const missing = await this.d.ivs.missingChannels(candidates.map((r) => r.channelArn as string));
-    const live = await this.d.ivs.liveChannels();
+    const missing = await this.deps.ivs.missingChannels(candidates.map((r) => r.channelArn as string));
+    const live = await this.deps.ivs.liveChannels();
     for (const r of candidates) await this.guard(r, () => this.check(r, missing, live));
   }
 
@@ -92,7 +92,7 @@ export class Reconciler {
     try {
       await f();
     } catch (err) {
-      this.d.logger.warn({ err, streamId: r.streamId }, 'could not reconcile a stream');
+      this.deps.logger.warn({ err, streamId: r.streamId }, 'could not reconcile a stream');
     }
   }
 
@@ -110,9 +110,9 @@ export class Reconciler {
     else if (status === 'live' && !liveNow.has(arn))
       next = { status: 'ended', reason: 'The broadcast ended (missed Stream End)' };
     if (!next) return;
-    const now = this.d.now();
+    const now = this.deps.now();
     const key = eventKey(now, EVENT_RANK.reconcile);
-    const after = await this.d.store.patch(
+    const after = await this.deps.store.patch(
       r.streamId,
       {
         set: {
@@ -130,22 +130,23 @@ export class Reconciler {
       now.toISOString(),
     );
     if (!after) return;
-    this.d.logger.warn(
+    this.deps.logger.warn(
       { streamId: r.streamId, from: status, to: next.status, reason: next.reason },
       'repaired drift',
     );
-    await publishFollowing(this.d.bus, this.cause(r, next.status), {
-      type: StreamStateChanged.type,
-      source: 'stream-svc',
-      subject: r.streamId,
-      data: {
-        streamId: r.streamId,
-        chatRoomId: r.chatRoomId,
-        status: next.status,
-        previousStatus: status,
-        ...(next.reason ? { reason: next.reason } : {}),
-        at: now.toISOString(),
-      },
-    });
+    await this.deps.bus.publish(
+      followWith(StreamStateChanged, this.cause(r, next.status), {
+        source: 'stream-svc',
+        subject: r.streamId,
+        data: {
+          streamId: r.streamId,
+          chatRoomId: r.chatRoomId,
+          status: next.status,
+          previousStatus: status,
+          ...(next.reason ? { reason: next.reason } : {}),
+          at: now.toISOString(),
+        },
+      }),
+    );
   }
 }

@@ -1,5 +1,5 @@
-import { type Envelope, StreamStateChanged } from '@onair/contracts';
-import { type Bus, isAppError, type Logger, publishFollowing } from '@onair/runtime';
+import { type Envelope, followWith, StreamStateChanged } from '@onair/contracts';
+import { type Bus, isAppError, type Logger } from '@onair/runtime';
 import type { IvsChannel, IvsPort, IvsStreamKey } from '../ivs/port';
 import type { ChatRoomsPort } from './chat-rooms';
 import { type StreamRecord, type StreamStore, toView } from './store';
@@ -246,13 +246,14 @@ export async function compensate(
     { streamId: rec.streamId, reason },
     'stream provisioning failed; everything it made was deleted',
   );
-  await publishFollowing(d.bus, cause, {
-    type: StreamStateChanged.type,
-    source: 'stream-svc',
-    subject: rec.streamId,
-    idParts: [rec.streamId, 'failed'],
-    data: { streamId: rec.streamId, status: 'failed', previousStatus: 'provisioning', reason, at: now },
-  });
+  await d.bus.publish(
+    followWith(StreamStateChanged, cause, {
+      source: 'stream-svc',
+      subject: rec.streamId,
+      idParts: [rec.streamId, 'failed'],
+      data: { streamId: rec.streamId, status: 'failed', previousStatus: 'provisioning', reason, at: now },
+    }),
+  );
   return failed;
 }
 

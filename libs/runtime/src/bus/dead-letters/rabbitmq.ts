@@ -50,9 +50,9 @@ export class RabbitDeadLetters implements DeadLetters {
 
   constructor(
     private readonly url: string,
-    private readonly o: RabbitDeadLettersOptions,
+    private readonly options: RabbitDeadLettersOptions,
   ) {
-    this.ns = o.namespace;
+    this.ns = options.namespace;
   }
 
   async list(opts: { queue?: string; limit?: number } = {}): Promise<DeadLetterList> {
@@ -150,7 +150,7 @@ export class RabbitDeadLetters implements DeadLetters {
     }
     conn.on('error', () => {}); // the operation's own calls fail and say why
     try {
-      await lock(conn, `${this.ns}.dead-letters.lock`, this.o.lockWaitMs ?? LOCK_WAIT_MS);
+      await lock(conn, `${this.ns}.dead-letters.lock`, this.options.lockWaitMs ?? LOCK_WAIT_MS);
       const ch = await conn.createConfirmChannel();
       ch.on('error', () => {});
       try {

@@ -31,8 +31,9 @@ export class SqsBatchers {
       maxBytes: MAX_BATCH_BYTES,
       retryForMs: PUBLISH_TIMEOUT_MS,
       isRetryable: isTransient,
+      // The error itself, so the log shows its cause too (AWS's own words, see entryRefused).
       onRetry: (key: string, tries: number, err: Error) =>
-        log.debug({ key, tries, err: err.message }, 'batch entry failed; retrying'),
+        log.debug({ key, tries, err }, 'batch entry failed; retrying'),
     };
     this.sends = new Batcher<SendMessageBatchRequestEntry>({
       ...common,
@@ -93,7 +94,7 @@ export class SqsBatchers {
       if (!f) return { ok: true, value: undefined };
       return {
         ok: false,
-        error: new AppError('BUS_SEND_FAILED', 503, `SendMessage failed: ${f.Code}: ${f.Message ?? ''}`),
+        error: entryRefused('BUS_SEND_FAILED', `SendMessage failed: ${f.Code}: ${f.Message ?? ''}`),
         retryable: !f.SenderFault,
       };
     });
@@ -107,11 +108,7 @@ export class SqsBatchers {
       const code = res?.ErrorCode ?? 'Unknown';
       return {
         ok: false,
-        error: new AppError(
-          'BUS_PUBLISH_FAILED',
-          503,
-          `PutEvents failed: ${code}: ${res?.ErrorMessage ?? ''}`,
-        ),
+        error: entryRefused('BUS_PUBLISH_FAILED', `PutEvents failed: ${code}: ${res?.ErrorMessage ?? ''}`),
         retryable: /Internal|Throttl|Unavailable|Unknown/i.test(code),
       };
     });
@@ -135,6 +132,17 @@ export class SqsBatchers {
       };
     });
   }
+}
+
+/** What a caller reads when AWS refused a batch entry: safe to show (publicMessage shows a 503). */
+export const BUS_REFUSED_MESSAGE = 'The message bus did not take the message; try again shortly';
+
+/**
+ * The error of a batch entry AWS refused: a 503 whose message is safe to show a caller, with
+ * AWS's own `Operation failed: Code: Message` as its cause, for our logs only.
+ */
+export function entryRefused(code: 'BUS_SEND_FAILED' | 'BUS_PUBLISH_FAILED', aws: string): AppError {
+  return new AppError(code, 503, BUS_REFUSED_MESSAGE, { cause: new Error(aws) });
 }
 
 function attributesSize(attrs: Record<string, MessageAttributeValue> | undefined): number {

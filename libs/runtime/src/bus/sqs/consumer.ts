@@ -51,8 +51,8 @@ export class SqsConsumer implements TransportConsumer {
   private stopped = false;
   private queue: QueueInfo;
 
-  constructor(private readonly c: SqsConsumerOptions) {
-    this.queue = c.queue;
+  constructor(private readonly options: SqsConsumerOptions) {
+    this.queue = options.queue;
   }
 
   start(): void {
@@ -60,11 +60,11 @@ export class SqsConsumer implements TransportConsumer {
   }
 
   private async run(): Promise<void> {
-    const { sqs, log } = this.c;
+    const { sqs, log } = this.options;
     let failures = 0;
     while (!this.stopped) {
       const queue = this.queue;
-      const free = this.c.concurrency - this.inFlight;
+      const free = this.options.concurrency - this.inFlight;
       if (free <= 0) {
         await new Promise<void>((r) => this.slotWaiters.push(r));
         continue;
@@ -75,7 +75,7 @@ export class SqsConsumer implements TransportConsumer {
           new ReceiveMessageCommand({
             QueueUrl: queue.url,
             MaxNumberOfMessages: Math.min(10, free),
-            WaitTimeSeconds: this.c.waitTimeSeconds,
+            WaitTimeSeconds: this.options.waitTimeSeconds,
             MessageSystemAttributeNames: ['ApproximateReceiveCount', 'ApproximateFirstReceiveTimestamp'],
             // Older emulators only know the deprecated name.
             AttributeNames: [
@@ -93,7 +93,7 @@ export class SqsConsumer implements TransportConsumer {
         await sleep(backoff(failures));
         if (isMissingQueue(e) && !this.stopped) {
           try {
-            this.queue = await this.c.redeclare();
+            this.queue = await this.options.redeclare();
             log.warn('the queue was gone; declared it again');
           } catch (err) {
             log.warn({ err: (err as Error).message }, 'could not declare the queue again; retrying');
@@ -115,7 +115,7 @@ export class SqsConsumer implements TransportConsumer {
 
   private async handBack(messages: Message[]): Promise<void> {
     if (messages.length === 0) return;
-    await this.c.sqs
+    await this.options.sqs
       .send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: this.queue.url,
@@ -130,7 +130,7 @@ export class SqsConsumer implements TransportConsumer {
   }
 
   private async onMessage(m: Message, queue: QueueInfo): Promise<void> {
-    const { sqs, batchers, log } = this.c;
+    const { sqs, batchers, log } = this.options;
     // While the handler runs the message must stay invisible, however long it takes.
     const heartbeat = setInterval(() => {
       void sqs
@@ -152,8 +152,8 @@ export class SqsConsumer implements TransportConsumer {
       if (m.ReceiptHandle) await batchers.delete(queue.url, m.ReceiptHandle);
     };
     try {
-      await this.c.deliver({
-        body: this.c.events ? unwrapEventBridge(m.Body ?? '') : (m.Body ?? ''),
+      await this.options.deliver({
+        body: this.options.events ? unwrapEventBridge(m.Body ?? '') : (m.Body ?? ''),
         attempt,
         expiresAt: Number.isFinite(expiresAt) ? expiresAt : undefined,
         reply: replyTo
@@ -216,7 +216,7 @@ export class SqsConsumer implements TransportConsumer {
   }
 
   async release(): Promise<void> {
-    await this.c.onStopped(this.queue);
+    await this.options.onStopped(this.queue);
   }
 }
 

@@ -51,21 +51,21 @@ export class SqsQueues {
   private readonly queues = new Map<string, Promise<QueueInfo>>();
   private busReady?: Promise<void>;
 
-  constructor(private readonly o: SqsQueuesOptions) {}
+  constructor(private readonly options: SqsQueuesOptions) {}
 
   ensureEventBus(): Promise<void> {
-    const name = this.o.eventBusName;
+    const name = this.options.eventBusName;
     if (name === 'default') return Promise.resolve();
     this.busReady ??= (async () => {
       try {
-        await this.o.eventBridge.send(new DescribeEventBusCommand({ Name: name }));
+        await this.options.eventBridge.send(new DescribeEventBusCommand({ Name: name }));
         return;
       } catch (e) {
         if (!/ResourceNotFound/.test(errorName(e))) throw e;
       }
       try {
-        await this.o.eventBridge.send(new CreateEventBusCommand({ Name: name }));
-        this.o.log.info({ eventBus: name }, 'event bus created');
+        await this.options.eventBridge.send(new CreateEventBusCommand({ Name: name }));
+        this.options.log.info({ eventBus: name }, 'event bus created');
       } catch (e) {
         if (!/ResourceAlreadyExists/.test(errorName(e))) throw e;
       }
@@ -107,12 +107,14 @@ export class SqsQueues {
   /** CreateQueue, or the existing queue's URL when one with other attributes is already there. */
   async createQueue(name: string, attributes: Record<string, string>): Promise<string> {
     try {
-      const r = await this.o.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+      const r = await this.options.sqs.send(
+        new CreateQueueCommand({ QueueName: name, Attributes: attributes }),
+      );
       if (!r.QueueUrl) throw new Error(`CreateQueue ${name} returned no URL`);
       return r.QueueUrl;
     } catch (e) {
       if (!/QueueNameExists|QueueAlreadyExists/.test(errorName(e))) throw e;
-      const r = await this.o.sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+      const r = await this.options.sqs.send(new GetQueueUrlCommand({ QueueName: name }));
       if (!r.QueueUrl) throw new Error(`GetQueueUrl ${name} returned no URL`);
       return r.QueueUrl;
     }
@@ -121,7 +123,7 @@ export class SqsQueues {
   /** The command queue of a consumer; the consumer's settings win over those of a sender that created it first. */
   async declareCommandQueue(name: string, ephemeral: boolean): Promise<QueueInfo> {
     const q = await this.ensureQueue(name);
-    await this.o.sqs.send(
+    await this.options.sqs.send(
       new SetQueueAttributesCommand({
         QueueUrl: q.url,
         Attributes: { RedrivePolicy: this.redrivePolicy(q.dlqArn) },
@@ -138,11 +140,11 @@ export class SqsQueues {
     patterns: string[],
     ephemeral: boolean,
   ): Promise<QueueInfo> {
-    const ruleName = sqsNames.rule(this.o.namespace, subscriber);
-    const eventBusName = this.o.eventBusName;
+    const ruleName = sqsNames.rule(this.options.namespace, subscriber);
+    const eventBusName = this.options.eventBusName;
     await this.ensureEventBus();
     const q = await this.ensureQueue(name);
-    const rule = await this.o.eventBridge.send(
+    const rule = await this.options.eventBridge.send(
       new PutRuleCommand({
         Name: ruleName,
         EventBusName: eventBusName,
@@ -153,7 +155,7 @@ export class SqsQueues {
     );
     const queueArn = await this.queueArn(name, q.url);
     // EventBridge may write to the queue only on behalf of this rule.
-    await this.o.sqs.send(
+    await this.options.sqs.send(
       new SetQueueAttributesCommand({
         QueueUrl: q.url,
         Attributes: {
@@ -162,7 +164,7 @@ export class SqsQueues {
         },
       }),
     );
-    const t = await this.o.eventBridge.send(
+    const t = await this.options.eventBridge.send(
       new PutTargetsCommand({
         Rule: ruleName,
         EventBusName: eventBusName,
@@ -183,26 +185,29 @@ export class SqsQueues {
 
   /** A per-instance subscriber queue goes with its rule. */
   async deleteEventQueue(q: QueueInfo, subscriber: string): Promise<void> {
-    const ruleName = sqsNames.rule(this.o.namespace, subscriber);
-    const EventBusName = this.o.eventBusName;
-    await this.o.eventBridge
+    const ruleName = sqsNames.rule(this.options.namespace, subscriber);
+    const EventBusName = this.options.eventBusName;
+    await this.options.eventBridge
       .send(new RemoveTargetsCommand({ Rule: ruleName, EventBusName, Ids: [sqsNames.ruleTargetId] }))
       .catch(() => {});
-    await this.o.eventBridge.send(new DeleteRuleCommand({ Name: ruleName, EventBusName })).catch(() => {});
+    await this.options.eventBridge
+      .send(new DeleteRuleCommand({ Name: ruleName, EventBusName }))
+      .catch(() => {});
     await this.deleteQueue(q);
   }
 
   /** Only per-instance queues are deleted; their DLQ is left to expire (and be swept) after them. */
   async deleteQueue(q: QueueInfo): Promise<void> {
-    this.o.instanceQueues.release(q.url);
-    this.o.instanceQueues.release(q.dlqUrl);
+    this.options.instanceQueues.release(q.url);
+    this.options.instanceQueues.release(q.dlqUrl);
     this.queues.delete(q.name);
-    await this.o.sqs.send(new DeleteQueueCommand({ QueueUrl: q.url })).catch(() => {});
+    await this.options.sqs.send(new DeleteQueueCommand({ QueueUrl: q.url })).catch(() => {});
   }
 
   async queueArn(name: string, url: string): Promise<string> {
-    if (this.o.region && this.o.accountId) return `arn:aws:sqs:${this.o.region}:${this.o.accountId}:${name}`;
-    const r = await this.o.sqs.send(
+    if (this.options.region && this.options.accountId)
+      return `arn:aws:sqs:${this.options.region}:${this.options.accountId}:${name}`;
+    const r = await this.options.sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
     );
     const arn = r.Attributes?.QueueArn;
@@ -213,13 +218,13 @@ export class SqsQueues {
   private redrivePolicy(dlqArn: string): string {
     return JSON.stringify({
       deadLetterTargetArn: dlqArn,
-      maxReceiveCount: sqsQueueSettings.maxReceiveCount(this.o.maxAttempts),
+      maxReceiveCount: sqsQueueSettings.maxReceiveCount(this.options.maxAttempts),
     });
   }
 
   /** A per-instance queue and its DLQ get an expiry this instance renews (instance-queues.ts). */
   private async holdInstanceQueue(q: QueueInfo, rule?: string): Promise<void> {
-    await this.o.instanceQueues.hold(q.url, { rule });
-    await this.o.instanceQueues.hold(q.dlqUrl);
+    await this.options.instanceQueues.hold(q.url, { rule });
+    await this.options.instanceQueues.hold(q.dlqUrl);
   }
 }

@@ -31,7 +31,7 @@ export class ReplyPoller {
   private replies?: ReplySink;
   private closed = false;
 
-  constructor(private readonly o: ReplyPollerOptions) {}
+  constructor(private readonly options: ReplyPollerOptions) {}
 
   start(replies: ReplySink): void {
     this.replies = replies;
@@ -47,10 +47,10 @@ export class ReplyPoller {
   private ensureQueue(): Promise<string> {
     if (this.closed) return Promise.reject(new AppError('BUS_CLOSED', 503, 'The bus is closed'));
     this.queueUrl ??= (async () => {
-      const name = sqsNames.replyQueue(this.o.namespace, this.o.instanceId);
+      const name = sqsNames.replyQueue(this.options.namespace, this.options.instanceId);
       // Replies nobody waits for any more (a timed-out request) expire on their own.
-      const url = await this.o.queues.createQueue(name, { MessageRetentionPeriod: '300' });
-      await this.o.instanceQueues.hold(url); // swept if this instance dies without deleting it
+      const url = await this.options.queues.createQueue(name, { MessageRetentionPeriod: '300' });
+      await this.options.instanceQueues.hold(url); // swept if this instance dies without deleting it
       return url;
     })().catch((e) => {
       this.queueUrl = undefined;
@@ -70,11 +70,11 @@ export class ReplyPoller {
       while (!this.closed && waiting()) {
         try {
           const url = await this.ensureQueue();
-          const r = await this.o.sqs.send(
+          const r = await this.options.sqs.send(
             new ReceiveMessageCommand({
               QueueUrl: url,
               MaxNumberOfMessages: 10,
-              WaitTimeSeconds: this.o.waitTimeSeconds,
+              WaitTimeSeconds: this.options.waitTimeSeconds,
               MessageAttributeNames: [CORRELATION_ID_ATTR],
             }),
             { abortSignal: signal },
@@ -82,14 +82,14 @@ export class ReplyPoller {
           failures = 0;
           for (const m of r.Messages ?? []) {
             this.onReply(m);
-            if (m.ReceiptHandle) void this.o.batchers.delete(url, m.ReceiptHandle).catch(() => {});
+            if (m.ReceiptHandle) void this.options.batchers.delete(url, m.ReceiptHandle).catch(() => {});
           }
         } catch (e) {
           if (this.closed) break;
           failures++;
           // Deleted under us: the next round declares it again (requests in flight may time out).
           if (isMissingQueue(e)) this.queueUrl = undefined;
-          this.o.log.warn({ err: (e as Error).message }, 'polling the reply queue failed; retrying');
+          this.options.log.warn({ err: (e as Error).message }, 'polling the reply queue failed; retrying');
           await sleep(backoff(failures));
         }
       }
@@ -114,6 +114,6 @@ export class ReplyPoller {
 
   async deleteQueue(): Promise<void> {
     const url = await this.queueUrl?.catch(() => undefined);
-    if (url) await this.o.sqs.send(new DeleteQueueCommand({ QueueUrl: url })).catch(() => {});
+    if (url) await this.options.sqs.send(new DeleteQueueCommand({ QueueUrl: url })).catch(() => {});
   }
 }

@@ -85,30 +85,30 @@ export class SqsTransport implements Transport {
 
   constructor(
     clients: SqsBusClients,
-    private readonly o: SqsBusOptions & BusSettings,
+    private readonly options: SqsBusOptions & BusSettings,
   ) {
     this.sqs = clients.sqs;
-    this.log = o.log;
-    this.waitTimeSeconds = Math.max(0, Math.min(20, o.waitTimeSeconds ?? 1));
-    this.eventBusName = o.eventBusName ?? o.namespace;
+    this.log = options.log;
+    this.waitTimeSeconds = Math.max(0, Math.min(20, options.waitTimeSeconds ?? 1));
+    this.eventBusName = options.eventBusName ?? options.namespace;
     this.instanceQueues = new InstanceQueueLeases({
       sqs: this.sqs,
       eventBridge: clients.eventBridge,
-      namespace: o.namespace,
+      namespace: options.namespace,
       eventBusName: this.eventBusName,
-      instanceId: o.instanceId,
-      expiryMs: o.instanceQueueExpiryMs,
-      sweepEveryMs: o.sweepIntervalMs,
+      instanceId: options.instanceId,
+      expiryMs: options.instanceQueueExpiryMs,
+      sweepEveryMs: options.sweepIntervalMs,
       log: this.log,
     });
     this.queues = new SqsQueues({
       sqs: this.sqs,
       eventBridge: clients.eventBridge,
-      namespace: o.namespace,
+      namespace: options.namespace,
       eventBusName: this.eventBusName,
-      maxAttempts: o.maxAttempts,
-      region: o.region,
-      accountId: o.accountId,
+      maxAttempts: options.maxAttempts,
+      region: options.region,
+      accountId: options.accountId,
       instanceQueues: this.instanceQueues,
       log: this.log,
     });
@@ -118,8 +118,8 @@ export class SqsTransport implements Transport {
       queues: this.queues,
       batchers: this.batchers,
       instanceQueues: this.instanceQueues,
-      namespace: o.namespace,
-      instanceId: o.instanceId,
+      namespace: options.namespace,
+      instanceId: options.instanceId,
       waitTimeSeconds: this.waitTimeSeconds,
       log: this.log,
     });
@@ -170,7 +170,7 @@ export class SqsTransport implements Transport {
     timeoutMs?: number,
   ): Promise<void> {
     if (this.closed) throw closedError();
-    const name = sqsNames.queue(this.o.namespace, target, 'commands');
+    const name = sqsNames.queue(this.options.namespace, target, 'commands');
     for (let tries = 1; ; tries++) {
       const q = await this.queues.ensureQueue(name);
       try {
@@ -185,8 +185,8 @@ export class SqsTransport implements Transport {
 
   queueName(source: QueueSource): string {
     return source.kind === 'commands'
-      ? sqsNames.queue(this.o.namespace, source.target, 'commands')
-      : sqsNames.queue(this.o.namespace, source.subscriber, 'events');
+      ? sqsNames.queue(this.options.namespace, source.target, 'commands')
+      : sqsNames.queue(this.options.namespace, source.subscriber, 'events');
   }
 
   async consume(
@@ -230,7 +230,7 @@ export class SqsTransport implements Transport {
 
   async isReady(): Promise<boolean> {
     try {
-      await this.sqs.send(new ListQueuesCommand({ QueueNamePrefix: this.o.namespace, MaxResults: 1 }), {
+      await this.sqs.send(new ListQueuesCommand({ QueueNamePrefix: this.options.namespace, MaxResults: 1 }), {
         abortSignal: AbortSignal.timeout(2000),
       });
       return true;

@@ -1,6 +1,6 @@
-import { deriveId, LiveKitWebhookReceived, makeEnvelope } from '@onair/contracts';
+import { deriveId, LiveKitWebhookReceived, envelopeOf } from '@onair/contracts';
 import { AppError, unauthorized } from '@onair/runtime';
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { type LiveKitApiDeps, need } from '../../livekit/deps';
 import { RecentIds } from '../../livekit/webhooks';
@@ -76,7 +76,7 @@ export async function webhookRoutes(app: FastifyInstance, d: LiveKitApiDeps): Pr
         const event = typeof body.event === 'string' ? body.event : '';
         if (!id || !event) throw new AppError('BAD_REQUEST', 400, 'The webhook has no id or event');
         if (recent.has(id)) return reply.send({ received: true, duplicate: true });
-        const data: Json = { webhookId: id, event };
+        const data: Static<typeof LiveKitWebhookReceived.schema> = { webhookId: id, event };
         if (typeof body.createdAt === 'string' || typeof body.createdAt === 'number')
           data.createdAt = String(body.createdAt);
         for (const k of ['room', 'participant', 'egressInfo', 'track'] as const) {
@@ -84,9 +84,8 @@ export async function webhookRoutes(app: FastifyInstance, d: LiveKitApiDeps): Pr
           if (v) data[k] = v;
         }
         await d.bus.publish(
-          makeEnvelope({
+          envelopeOf(LiveKitWebhookReceived, {
             id: deriveId('livekit-webhook', id),
-            type: LiveKitWebhookReceived.type,
             source: 'gateway',
             correlationid: req.id,
             data,
