@@ -1,4 +1,4 @@
-import { type Envelope, GatewayDeliverBatch, makeEnvelope } from '@onair/contracts';
+import { GatewayDeliverBatch, makeEnvelope } from '@onair/contracts';
 import { dataOf, silentLogger } from '@onair/runtime';
 import { testBuses, waitFor } from '../../../test/support';
 import { buildService, gatewayTarget } from '../src/app';

@@ -338,14 +338,17 @@ class RabbitConsumer implements TransportConsumer {
     await ch.assertQueue(queue, {
       durable: !ephemeral,
       arguments: ephemeral
-        ? expiry
-        : {
-            'x-queue-type': 'quorum',
-            'x-delivery-limit': this.config.deliveryLimit,
-            'x-dead-letter-exchange': '',
-            'x-dead-letter-routing-key': `${queue}.dlq`,
-            ...(this.config.singleActive ? { 'x-single-active-consumer': true } : {}),
-          },
+        ? { ...expiry, ...singleActive }
+        : this.config.livePath
+          ? // Classic queues have no delivery limit: the attempt header still counts every
+            // failure the handler reports; only a message that kills its consumer comes back again.
+            { 'x-queue-type': 'classic', ...deadLetters, ...singleActive }
+          : {
+              'x-queue-type': 'quorum',
+              'x-delivery-limit': this.config.deliveryLimit,
+              ...deadLetters,
+              ...singleActive,
+            },
     });
     const retries = this.config.retryDelays.map((ms): [string, Options.AssertQueue] => [
       `${queue}.retry.${ms}`,
@@ -362,6 +365,10 @@ class RabbitConsumer implements TransportConsumer {
     for (const [name, o] of retries) await ch.assertQueue(name, o);
     if (ephemeral) this.keepDeclared(ch, [[`${queue}.dlq`, dlq], ...retries]);
     for (const b of this.config.bindings) await ch.bindQueue(queue, b.exchange, b.key);
+    if (this.config.retired) {
+      await retireQueue(model, this.config.retired, this.config.bindings, this.config.log);
+      this.config.retired = undefined;
+    }
     await ch.prefetch(this.config.concurrency);
     const { consumerTag } = await ch.consume(queue, (m) => {
       if (m) void this.onMessage(ch, m);

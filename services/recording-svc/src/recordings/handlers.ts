@@ -1,7 +1,6 @@
 import {
   deriveId,
   type Envelope,
-  followWith,
   type LiveKitWebhookReceived,
   envelopeOf,
   type RecordingDelete,
