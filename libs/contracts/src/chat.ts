@@ -173,6 +173,7 @@ export const ChatMessageSent = event(
     attributes: Type.Optional(Attributes),
     sendTime: IsoTime,
   }),
+  { live: true },
 );
 export const ChatMessageDelete = command(
   'onair.chat.message.delete.v1',
@@ -281,6 +282,7 @@ export const ChatEventSent = event(
     attributes: Type.Optional(Attributes),
     sendTime: IsoTime,
   }),
+  { live: true },
 );
 export const ChatRoomCreated = event('onair.chat.room.created.v1', 'A chat room was created.', ChatRoomView);
 export const ChatRoomUpdated = event('onair.chat.room.updated.v1', 'A chat room changed.', ChatRoomView);

@@ -26,6 +26,12 @@ export interface ContractDef<S extends TSchema = TSchema> {
    * instance of the owner reads at a time: that instance owns the key.
    */
   partitionBy?: 'roomId';
+  /**
+   * For events: durable elsewhere already (a chat message is in the table before its event is
+   * published, and readers fill gaps from there), so the broker may keep it in memory only
+   * (RabbitMQ: not persisted to disk). What it buys is broker CPU per message.
+   */
+  live?: boolean;
 }
 
 export function command<S extends TSchema>(
@@ -65,8 +71,13 @@ export function partitionTargets(owner: string, partitions = PARTITIONS): string
   return Array.from({ length: partitions }, (_, i) => partitionTarget(owner, i));
 }
 
-export function event<S extends TSchema>(type: string, description: string, schema: S): ContractDef<S> {
-  return { type, kind: 'event', description, schema };
+export function event<S extends TSchema>(
+  type: string,
+  description: string,
+  schema: S,
+  opts: { live?: boolean } = {},
+): ContractDef<S> {
+  return { type, kind: 'event', description, schema, ...opts };
 }
 
 export interface ValidationResult {

@@ -141,7 +141,13 @@ export class MessageBus<T extends Transport = Transport> implements Bus {
   }
 
   private outgoing(env: Envelope, kind: 'command' | 'event'): OutgoingMessage {
-    return { id: env.id, type: env.type, source: env.source, body: outgoingJson(this.registry, env, kind) };
+    return {
+      id: env.id,
+      type: env.type,
+      source: env.source,
+      body: outgoingJson(this.registry, env, kind),
+      persistent: !this.registry.get(env.type)?.live,
+    };
   }
 
   private observePublish(type: string, kind: string, t0: bigint): void {

@@ -184,7 +184,7 @@ export class RabbitTransport implements Transport {
       this.named('commands'),
       target,
       Buffer.from(msg.body),
-      { messageId: msg.id, type: msg.type },
+      { messageId: msg.id, type: msg.type, persistent: msg.persistent },
       timeoutMs,
     );
   }
@@ -195,7 +195,7 @@ export class RabbitTransport implements Transport {
       this.named('events'),
       msg.type,
       Buffer.from(msg.body),
-      { messageId: msg.id, type: msg.type },
+      { messageId: msg.id, type: msg.type, persistent: msg.persistent },
       timeoutMs,
     );
   }
@@ -214,6 +214,7 @@ export class RabbitTransport implements Transport {
       {
         messageId: msg.id,
         type: msg.type,
+        persistent: false,
         replyTo: DIRECT_REPLY_TO,
         correlationId,
         expiration: String(timeoutMs),

@@ -13,6 +13,12 @@ export interface OutgoingMessage {
   source: string;
   /** The envelope as wire-safe JSON (routing.ts outgoingJson). */
   body: string;
+  /**
+   * Whether the broker must keep it on disk. False for a live event (contracts: `live`), whose
+   * data is durable elsewhere; requests are never persisted by the RabbitMQ transport (their
+   * requester stops waiting long before a broker restart is over).
+   */
+  persistent: boolean;
 }
 
 /** Where the replies to this bus's requests go: the core's PendingReplies. */
