@@ -8,6 +8,7 @@
  */
 import { runBusBenchmark } from './bus';
 import { runChatFanoutBenchmark } from './chat-fanout';
+import { runChatIngestBenchmark } from './chat-ingest';
 
 interface Benchmark {
   description: string;
@@ -29,6 +30,11 @@ const BENCHMARKS: Record<string, Benchmark> = {
         rawString: flags.includes('--raw-string'),
         noDelay: flags.includes('--nodelay'),
       }),
+  },
+  'chat-ingest': {
+    description:
+      "chat-svc's half of a message alone (ownership, sequence, group commit), against its store alone",
+    run: () => runChatIngestBenchmark(),
   },
 };
 
