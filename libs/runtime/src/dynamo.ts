@@ -169,3 +169,15 @@ export async function queryAll(
   for await (const page of paginateQuery({ client: ddb }, input)) items.push(...(page.Items ?? []));
   return items;
 }
+
+/**
+ * An item without its table keys: `PK`, `SK` and the key attributes of `indexes` (as the table
+ * module declares them, so a renamed index attribute is stripped where it is written).
+ */
+export function withoutTableKeys(
+  item: Record<string, unknown>,
+  indexes: ReadonlyArray<{ pk: string; sk: string }>,
+): Record<string, unknown> {
+  const keys = new Set(['PK', 'SK', ...indexes.flatMap((i) => [i.pk, i.sk])]);
+  return Object.fromEntries(Object.entries(item).filter(([k]) => !keys.has(k)));
+}

@@ -1,7 +1,14 @@
 // conditionalWrite against dynalite in-process: a failed condition is an answer, other errors throw.
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynalite } from '../../../test/support/dynalite';
-import { conditionalWrite, createDocumentClient, ensureTable, insertItem, TableAccess } from '../src/dynamo';
+import {
+  conditionalWrite,
+  createDocumentClient,
+  ensureTable,
+  insertItem,
+  TableAccess,
+  withoutTableKeys,
+} from '../src/dynamo';
 
 describe('conditionalWrite', () => {
   let db: Awaited<ReturnType<typeof startDynalite>>;
@@ -97,5 +104,16 @@ describe('TableAccess', () => {
     const store = new Store(ddb, 'things');
     expect(store.client()).toBe(ddb);
     expect(store.tableName).toBe('things');
+  });
+});
+
+describe('withoutTableKeys', () => {
+  it('drops PK, SK and the key attributes of the indexes given, and nothing else', () => {
+    const item = { PK: 'A#1', SK: 'A', OWNPK: 'O#1', OWNSK: 't#1', GSI1PK: 'kept', name: 'n', n: 2 };
+    expect(withoutTableKeys(item, [{ pk: 'OWNPK', sk: 'OWNSK' }])).toEqual({
+      GSI1PK: 'kept',
+      name: 'n',
+      n: 2,
+    });
   });
 });

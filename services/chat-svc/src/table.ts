@@ -3,7 +3,7 @@
 // (`@onair/chat-svc/table`), so a key changed here fails to compile or test there. Types and pure
 // functions only: no service logic, no I/O.
 import type { ChatMessageSent, ChatRoomView } from '@onair/contracts';
-import type { TableSpec } from '@onair/runtime';
+import { type TableSpec, withoutTableKeys } from '@onair/runtime';
 import type { Static } from '@sinclair/typebox';
 
 /*
@@ -63,8 +63,7 @@ export function activeRoomItem(r: ChatRoomRecord): Record<string, unknown> {
 
 /** The record of a stored room item, as stored (chat-svc normalizes the settings on top). */
 export function roomFromItem(item: Record<string, unknown>): ChatRoomRecord {
-  const { PK: _pk, SK: _sk, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, ...rest } = item;
-  return rest as unknown as ChatRoomRecord;
+  return withoutTableKeys(item, CHAT_TABLE_INDEXES) as unknown as ChatRoomRecord;
 }
 
 /** The public view of a room (no table keys, no internal state). */

@@ -3,7 +3,7 @@
 // so a key changed here fails to compile or test there. Types and pure functions only: no service
 // logic, no I/O.
 import type { ParticipantView, RoomView, StreamStatus, StreamView } from '@onair/contracts';
-import type { TableSpec } from '@onair/runtime';
+import { type TableSpec, withoutTableKeys } from '@onair/runtime';
 import type { Static } from '@sinclair/typebox';
 
 /*
@@ -60,8 +60,8 @@ export const statusPartition = (status: StreamStatusName) => `STATUS#${status}`;
 
 /** Where a stream stands in the byStatus index once its status is `status` as of `updatedAt`. */
 export const statusIndexKeys = (status: StreamStatusName, updatedAt: string, streamId: string) => ({
-  GSI2PK: statusPartition(status),
-  GSI2SK: `${updatedAt}#${streamId}`,
+  [STREAM_INDEX.byStatus.pk]: statusPartition(status),
+  [STREAM_INDEX.byStatus.sk]: `${updatedAt}#${streamId}`,
 });
 
 /** A new stream's item: the record, its key and its place in both indexes. */
@@ -69,16 +69,15 @@ export function streamItem(r: StreamRecord): Record<string, unknown> {
   return {
     ...streamKey(r.streamId),
     ...r,
-    GSI1PK: ownerPartition(r.ownerId),
-    GSI1SK: `${r.createdAt}#${r.streamId}`,
+    [STREAM_INDEX.byOwner.pk]: ownerPartition(r.ownerId),
+    [STREAM_INDEX.byOwner.sk]: `${r.createdAt}#${r.streamId}`,
     ...statusIndexKeys(r.status, r.updatedAt, r.streamId),
   };
 }
 
 /** The record of a stored item (our own writes: every field of StreamRecord is there). */
 export function streamFromItem(item: Record<string, unknown>): StreamRecord {
-  const { PK: _a, SK: _b, GSI1PK: _c, GSI1SK: _d, GSI2PK: _e, GSI2SK: _f, ...rest } = item;
-  return rest as unknown as StreamRecord;
+  return withoutTableKeys(item, STREAM_TABLE_INDEXES) as unknown as StreamRecord;
 }
 
 /** The public view of a stream (no provider handles, no secrets). */
