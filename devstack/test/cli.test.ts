@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { resolve } from 'node:path';
 import { jwtVerify } from 'jose';
 import { pickStackNumber } from '../../test/support/stack-process';
-import { DEV_JWT_SECRET } from '../src/dev-auth';
+import { DEV_JWT_SECRET } from '@onair/runtime';
 import { stackPorts } from '../src/cli/ports';
 
 // The CLIs as a newcomer meets them, run through tsx with pipes (no terminal): --help and

@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { stackPorts } from '../../devstack/src/cli/ports';
-import { DEV_CHAT_TOKEN_SECRET, DEV_JWT_SECRET, mintDevToken } from '../../devstack/src/dev-auth';
+import { DEV_CHAT_TOKEN_SECRET, DEV_JWT_SECRET, mintDevToken } from '@onair/runtime';
 import { waitFor } from '../../libs/runtime/test/wait-for';
 
 /** The services' ports of the default stack (stack 0); stack N's are `stackPorts(N)`. */

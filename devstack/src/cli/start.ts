@@ -8,7 +8,7 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DEV_CHAT_TOKEN_SECRET, DEV_JWT_SECRET, mintDevToken } from '../dev-auth';
+import { DEV_CHAT_TOKEN_SECRET, DEV_JWT_SECRET, mintDevToken } from '@onair/runtime';
 import { type CliOption, type CliSpec, parseCli, usageError } from './args';
 import { formatLogLine } from './logs';
 import {

@@ -2,7 +2,7 @@
 // Prints a development bearer token the local gateway (npm start) accepts. When stdout is not a
 // terminal (`TOKEN=$(npm run -s token)`), it prints the token alone; `-s` keeps npm's own banner
 // out of the capture. `--help` lists the options.
-import { DEV_JWT_SECRET, mintDevToken, ROLES } from '../dev-auth';
+import { DEV_JWT_SECRET, mintDevToken, ROLES } from '@onair/runtime';
 import { type CliSpec, parseCli, usageError } from './args';
 
 const spec = {

@@ -19,3 +19,4 @@ export * from './sqs-event-queue';
 export * from './provider-errors';
 export * from './contract-data';
 export * from './scripted-fake';
+export * from './dev-auth';

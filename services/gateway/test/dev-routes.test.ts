@@ -3,7 +3,7 @@
 // mint tokens, whatever DEV_ROUTES says.
 import { Metrics, silentLogger } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
-import { DEV_JWT_SECRET } from '../../../devstack/src/dev-auth';
+import { DEV_JWT_SECRET } from '@onair/runtime';
 import { testBuses } from '../../../test/support';
 import { buildApp } from '../src/app';
 import { createTokenVerifier } from '../src/auth';

@@ -53,7 +53,7 @@ export async function sendChatMessage(
 ): Promise<void> {
   const state = ctx.replies?.sending(m.requestId);
   const reply = await ctx.bus.request(
-    envelope(ChatMessageSend, who, {
+    socketCommand(ChatMessageSend, who, {
       roomId: who.roomId,
       sender: {
         userId: who.userId,
@@ -76,10 +76,10 @@ export async function deleteChatMessage(
   m: { requestId: string; messageId: string; reason?: string },
 ): Promise<void> {
   await ctx.bus.request(
-    envelope(ChatMessageDelete, who, {
+    socketCommand(ChatMessageDelete, who, {
       roomId: who.roomId,
       messageId: m.messageId,
-      actor: actorOf(who),
+      actor: socketActor(who),
       requestId: m.requestId,
       ...(m.reason ? { reason: m.reason } : {}),
     }),
@@ -93,10 +93,10 @@ export async function disconnectChatUser(
   m: { requestId: string; userId: string; reason?: string },
 ): Promise<void> {
   await ctx.bus.request(
-    envelope(ChatUserDisconnect, who, {
+    socketCommand(ChatUserDisconnect, who, {
       roomId: who.roomId,
       userId: m.userId,
-      actor: actorOf(who),
+      actor: socketActor(who),
       requestId: m.requestId,
       ...(m.reason ? { reason: m.reason } : {}),
     }),
@@ -105,13 +105,17 @@ export async function disconnectChatUser(
 }
 
 /** Moderation capabilities were granted by chat-svc when it minted the token for a moderator. */
-function actorOf(who: SocketIdentity): Static<typeof Actor> {
+function socketActor(who: SocketIdentity): Static<typeof Actor> {
   const mod = who.capabilities.includes('DELETE_MESSAGE') || who.capabilities.includes('DISCONNECT_USER');
   return { userId: who.userId, roles: [mod ? 'moderator' : 'viewer'] };
 }
 
 /** A command of `def` from a socket, about its room. */
-function envelope<S extends TSchema>(def: ContractDef<S>, who: SocketIdentity, data: Static<S>): Envelope {
+function socketCommand<S extends TSchema>(
+  def: ContractDef<S>,
+  who: SocketIdentity,
+  data: Static<S>,
+): Envelope {
   return gatewayMessage(def, { subject: who.roomId, data });
 }
 

@@ -8,7 +8,7 @@ import { Id, Role, UserId } from '@onair/contracts';
 import { AppError, conflict, forbidden, notFound, notImplemented } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { DEV_JWT_SECRET, mintDevToken } from '../../../../../devstack/src/dev-auth';
+import { DEV_JWT_SECRET, mintDevToken } from '@onair/runtime';
 import { canManage } from '../../auth';
 import type { StreamsReadModel } from '../../read-models/streams';
 import { principalOf } from '../../http/plugins';
