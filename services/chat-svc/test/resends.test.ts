@@ -193,4 +193,21 @@ describe('resends take no sequence number', () => {
     expect(seqOf(await runOn(a, sendCmd(roomId, 'bob', 'q-3')))).toBe(102);
     await a.stop();
   });
+  it('a resend of a message deleted since is refused with 404 (the owner reads it back, tombstone and all)', async () => {
+    const roomId = await room();
+    const sent = await run(sendCmd(roomId, 'bob', 'r-gone'));
+    const { messageId } = sent.data as { messageId: string };
+    await run(
+      makeEnvelope({
+        type: 'onair.chat.message.delete.v1',
+        source: 'test',
+        data: { roomId, messageId, actor: owner },
+      }),
+    );
+    await expect(run(sendCmd(roomId, 'bob', 'r-gone'))).rejects.toMatchObject({
+      status: 404,
+      code: 'MESSAGE_DELETED',
+    });
+    expect(await storedSeqs(roomId)).toEqual([]); // history skips the tombstone
+  });
 });

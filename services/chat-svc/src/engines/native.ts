@@ -99,7 +99,11 @@ export class NativeChatEngine implements ChatEngine {
     // before anything is checked or counted again: it takes no rate-limit token and no number.
     const key = requestKey(userId, c.requestId);
     const earlier = owned.requests.get(key);
-    if (earlier) return this.replay(await earlier, cmd);
+    if (earlier !== undefined)
+      return this.replay(
+        typeof earlier === 'number' ? await this.stored(room.roomId, earlier) : await earlier,
+        cmd,
+      );
     const accepting = this.accept(cmd, room, owned);
     this.rooms.remember(owned, key, accepting);
     const message = await accepting;
@@ -196,7 +200,6 @@ export class NativeChatEngine implements ChatEngine {
     const seq = await this.deps.store.seqOf(room.roomId, c.messageId);
     if (seq === undefined) throw notFound(`Message ${c.messageId} not found in room ${room.roomId}`);
     await this.deps.store.tombstone(room.roomId, seq);
-    await this.forgetContent(room.roomId, c.messageId);
     const evt = followWith(ChatMessageDeleted, cmd, {
       source: 'chat-svc',
       subject: room.roomId,
@@ -329,15 +332,11 @@ export class NativeChatEngine implements ChatEngine {
     });
   };
 
-  /** A deleted message's resend must find it deleted: the remembered copy is marked too. */
-  private async forgetContent(roomId: string, messageId: string): Promise<void> {
-    const owned = await this.rooms.held(roomId);
-    if (!owned) return;
-    for (const [key, send] of owned.requests) {
-      const m = await send.catch(() => undefined);
-      if (m?.messageId === messageId)
-        owned.requests.set(key, Promise.resolve({ ...m, content: '', attributes: undefined, deleted: true }));
-    }
+  /** A message this room's owner knows was stored (a resend's original, read back with its tombstone). */
+  private async stored(roomId: string, seq: number): Promise<StoredMessage> {
+    const m = await this.deps.store.getMessage(roomId, seq);
+    if (!m) throw new AppError('IN_PROGRESS', 503, 'This message is still being stored; retry in 1 s');
+    return m;
   }
 
   /**

@@ -16,10 +16,11 @@ export interface OwnedRoom {
   /** When a command of the room last came (ms): the lease of a room quiet for long is checked again. */
   usedAt: number;
   /**
-   * Sends by sender and RequestId (requestKey): the message once stored, or the send still
-   * working on it. A resend gets the same promise. Oldest first; at most `recent` are kept.
+   * Sends by sender and RequestId (requestKey): the send still working on it (a resend waits for
+   * the same promise), then only its sequence number (a resend reads the message back from the
+   * table): about 150 bytes an entry. Oldest first; at most `recent` are kept.
    */
-  readonly requests: Map<string, Promise<StoredMessage>>;
+  readonly requests: Map<string, Promise<StoredMessage> | number>;
   /** A reservation under way (every send waits for the same one). */
   extending?: Promise<void>;
   /** A check that the lease still holds, after the room was quiet (see OwnedRooms.own). */
@@ -114,9 +115,14 @@ export class OwnedRooms {
       if (oldest === undefined) break;
       room.requests.delete(oldest);
     }
-    send.catch(() => {
-      if (room.requests.get(key) === send) room.requests.delete(key);
-    });
+    send.then(
+      (m) => {
+        if (room.requests.get(key) === send) room.requests.set(key, m.seq);
+      },
+      () => {
+        if (room.requests.get(key) === send) room.requests.delete(key);
+      },
+    );
   }
 
   /** The room if this instance holds it now (nothing is taken over). */
@@ -168,7 +174,7 @@ export class OwnedRooms {
         requests: new Map(),
       };
       for (const m of await this.store.recentMessages(roomId, this.recent))
-        room.requests.set(requestKey(m.sender.userId, m.requestId), Promise.resolve(m));
+        room.requests.set(requestKey(m.sender.userId, m.requestId), m.seq);
       return room;
     }
     throw roomMoved();
