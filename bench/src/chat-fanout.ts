@@ -83,14 +83,41 @@ interface Scenario {
   perRoom: number;
   /** Subscribers of each room that also send (the first ones), to stay under the rate limits. */
   sendersPerRoom: number;
+  /** Total send rates stepped through (BENCH_CHAT_RATES replaces them for every scenario). */
+  rates: number[];
 }
 
 const SCENARIOS: Scenario[] = [
-  { key: 'a', label: '1 room x 1000 subscribers', rooms: 1, perRoom: 1000, sendersPerRoom: 20 },
+  // One room allows at most ROOM_RATE messages a second: the steps stop there.
+  {
+    key: 'a',
+    label: '1 room x 1000 subscribers',
+    rooms: 1,
+    perRoom: 1000,
+    sendersPerRoom: 20,
+    rates: [10, 20, 30, 40, 50, 60, 80, 100],
+  },
   // Four senders a room: 2,000 msgs/s is 5 a second per connection (the gateway allows 10).
-  { key: 'b', label: '100 rooms x 10 subscribers', rooms: 100, perRoom: 10, sendersPerRoom: 4 },
-  { key: 'c', label: '1000 rooms x 2 subscribers', rooms: 1000, perRoom: 2, sendersPerRoom: 1 },
+  {
+    key: 'b',
+    label: '100 rooms x 10 subscribers',
+    rooms: 100,
+    perRoom: 10,
+    sendersPerRoom: 4,
+    rates: [100, 200, 500, 1000, 2000],
+  },
+  {
+    key: 'c',
+    label: '1000 rooms x 2 subscribers',
+    rooms: 1000,
+    perRoom: 2,
+    sendersPerRoom: 1,
+    rates: [100, 200, 500, 1000, 2000],
+  },
 ];
+
+/** The send rates of a scenario, or BENCH_CHAT_RATES / the rates option for all of them. */
+const ratesOf = (s: Scenario, override?: number[]) => override ?? s.rates;
 
 interface StepResult {
   impl: Impl;
@@ -379,9 +406,7 @@ async function stopProc(p: Proc, signal: NodeJS.Signals, ms: number): Promise<bo
 export async function runChatFanoutBenchmark(opts: ChatFanoutOptions = {}): Promise<void> {
   const rates =
     opts.rates ??
-    (process.env.BENCH_CHAT_RATES
-      ? process.env.BENCH_CHAT_RATES.split(',').map(Number)
-      : [10, 20, 30, 40, 50, 60, 80, 100]);
+    (process.env.BENCH_CHAT_RATES ? process.env.BENCH_CHAT_RATES.split(',').map(Number) : undefined);
   const stepMs = opts.stepMs ?? Number(process.env.BENCH_CHAT_STEP_MS ?? 8000);
   const idleN = opts.idleConnections ?? Number(process.env.BENCH_CHAT_IDLE ?? 5000);
   const profile = opts.profile ?? false;
@@ -721,7 +746,7 @@ export async function runChatFanoutBenchmark(opts: ChatFanoutOptions = {}): Prom
     for (const s of scenarios) {
       const joined = { onair: await join('onair', s), raw: await join('raw', s) };
       console.log(`  [${elapsed()}] ${s.label}: ${s.rooms * s.perRoom} subscribers joined on each`);
-      for (const rate of rates) {
+      for (const rate of ratesOf(s, rates)) {
         for (const impl of ['onair', 'raw'] as const) {
           const r = await step(impl, s, joined[impl].senders, rate);
           steps.push(r);
@@ -828,12 +853,12 @@ function sustainedOf(steps: StepResult[], scenario: string): Sustained {
   return { onair, raw, ratio, met: ratio >= 0.6 };
 }
 
-function summarize(steps: StepResult[], idle: IdleResult[], rates: number[]): Summary {
+function summarize(steps: StepResult[], idle: IdleResult[], rates: number[] | undefined): Summary {
   const lines: string[] = ['chat fanout summary (onair pipeline vs raw ws, same run):'];
   const sustained: Record<string, Sustained> = {};
   for (const s of SCENARIOS) {
     lines.push(`  ${s.label}:`);
-    for (const rate of rates) {
+    for (const rate of ratesOf(s, rates)) {
       const { onair, raw, ratio } = pair(steps, s.key, rate);
       if (!onair || !raw) continue;
       lines.push(
@@ -863,7 +888,7 @@ const ms1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
 function renderSection(r: {
   steps: StepResult[];
   idle: IdleResult[];
-  rates: number[];
+  rates: number[] | undefined;
   stepMs: number;
   summary: Summary;
   machine: string[];
@@ -871,14 +896,14 @@ function renderSection(r: {
   load: { beforePct: number; stackIdlePct: number };
 }): string {
   const scenarioTables = SCENARIOS.map((s) => {
-    const rows = r.rates.map((rate) => {
+    const rows = ratesOf(s, r.rates).map((rate) => {
       const { onair, raw, ratio } = pair(r.steps, s.key, rate);
       if (!onair || !raw) return '';
       const got = (x: StepResult) =>
         `${((x.delivered / Math.max(1, x.expected)) * 100).toFixed(1)}%${x.refused ? ` (${x.refused} refused)` : ''}`;
-      return `| ${rate} | ${fmtInt(onair.deliveriesPerSec)} | ${fmtInt(raw.deliveriesPerSec)} | **${(ratio * 100).toFixed(0)}%** | ${ms1(onair.p50)} / ${ms1(onair.p99)}${holds(onair) ? '' : ' ✗'} | ${ms1(raw.p50)} / ${ms1(raw.p99)}${holds(raw) ? '' : ' ✗'} | ${ms1(onair.eventP50)} / ${ms1(onair.eventP99)} | ${onair.serverCpuUsPerDelivery.toFixed(1)} | ${raw.serverCpuUsPerDelivery.toFixed(1)} | ${got(onair)} | ${got(raw)} |`;
+      return `| ${rate} | ${fmtInt(onair.deliveriesPerSec)} | ${fmtInt(raw.deliveriesPerSec)} | **${(ratio * 100).toFixed(0)}%** | ${ms1(onair.p50)} / ${ms1(onair.p99)}${holds(onair) ? '' : ' ✗'} | ${ms1(raw.p50)} / ${ms1(raw.p99)}${holds(raw) ? '' : ' ✗'} | ${ms1(onair.eventP50)} / ${ms1(onair.eventP99)} | ${stackCpuMsPerMessage(onair).toFixed(2)} | ${cpuMsPerMessage(raw, 'raw server').toFixed(2)} | ${onair.serverCpuUsPerDelivery.toFixed(1)} | ${raw.serverCpuUsPerDelivery.toFixed(1)} | ${got(onair)} | ${got(raw)} |`;
     });
-    const cpuRows = r.rates.flatMap((rate) => {
+    const cpuRows = ratesOf(s, r.rates).flatMap((rate) => {
       const { onair, raw } = pair(r.steps, s.key, rate);
       return [onair, raw]
         .filter((x): x is StepResult => !!x)
@@ -890,11 +915,11 @@ function renderSection(r: {
     const x = r.summary.sustained[s.key];
     return `### ${s.label}
 
-${s.rooms === 1 ? `${s.sendersPerRoom} of the subscribers send, round robin` : 'the first subscriber of each room sends, round robin over the rooms'}; every message goes to ${s.perRoom} sockets.
+${s.rooms === 1 ? `${s.sendersPerRoom} of the subscribers send, round robin` : `the first ${s.sendersPerRoom === 1 ? 'subscriber' : `${s.sendersPerRoom} subscribers`} of each room send, round robin over the rooms`}; every message goes to ${s.perRoom} sockets.
 ✗ marks a step that does not hold (p99 > 100 ms, or under 99% delivered).
 
-| msgs/s sent | onair deliveries/s | raw ws deliveries/s | onair / raw | onair p50 / p99 ms | raw p50 / p99 ms | onair send -> chat-svc event p50 / p99 ms | gateway CPU µs/delivery | raw server CPU µs/delivery | onair delivered | raw delivered |
-|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| msgs/s sent | onair deliveries/s | raw ws deliveries/s | onair / raw | onair p50 / p99 ms | raw p50 / p99 ms | onair send -> chat-svc event p50 / p99 ms | onair stack CPU ms/msg | raw server CPU ms/msg | gateway CPU µs/delivery | raw server CPU µs/delivery | onair delivered | raw delivered |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 
 Sustained at p99 <= 100 ms (highest step that holds): onair ${fmtInt(x.onair.perSec)} deliveries/s (${x.onair.rate} msgs/s), raw ws ${fmtInt(x.raw.perSec)} deliveries/s (${x.raw.rate} msgs/s): **${(x.ratio * 100).toFixed(0)}%**.
@@ -962,9 +987,9 @@ ${SCENARIOS.map((s) => {
 
 What limits these numbers: chat-svc allows a room at most ${ROOM_RATE} messages/s (token bucket,
 burst = rate) and a user half that; the gateway allows a connection 10 messages/s (burst 20). So
-the send rate tops out at ${ROOM_RATE} msgs/s in the one-room scenario and the senders are spread
-(several per room there, one per room in the other); no step is refused by a rate limit unless
-the table says so. Where raw ws holds the top step, its own ceiling lies higher than measured
+the send rate tops out at ${ROOM_RATE} msgs/s in the one-room scenario, and the senders are spread
+so that no connection passes 10 a second at the top step (four a room at 100 rooms, one a room at
+1,000); no step is refused by a rate limit unless the table says so. Where raw ws holds the top step, its own ceiling lies higher than measured
 and the ratio is against the offered load. Everything shares one machine: the stack, RabbitMQ,
 the raw server and the benchmark's clients (which parse every frame they receive), plus whatever
 else runs there: the machine was ${r.load.beforePct.toFixed(0)}% busy (of ${NCPU * 100}%) before the stack started and
@@ -975,14 +1000,22 @@ ${r.machine.join('\n')}
 - ${r.limitLine}
 - Date: ${new Date().toISOString()}
 
-Reproduce: \`npm run bench -- chat-fanout\` (\`BENCH_CHAT_RATES=10,20,30,40,50,60,80,100\`, \`BENCH_CHAT_STEP_MS\`,
-\`BENCH_CHAT_IDLE\` change the steps, \`BENCH_CHAT_SCENARIOS=a\` or \`b\` runs one). Diagnosis runs
+Reproduce: \`npm run bench -- chat-fanout\` (\`BENCH_CHAT_RATES=100,200,500\` replaces every scenario's steps, \`BENCH_CHAT_STEP_MS\`,
+\`BENCH_CHAT_IDLE\` change the steps, \`BENCH_CHAT_SCENARIOS=a\`, \`b\` or \`c\` runs some). Diagnosis runs
 print instead of writing this section: \`--profile\` CPU-profiles the stack's processes (where
 their time goes during the scenarios) and diffs heap snapshots of the gateway and the raw server
 around the idle connections (what each connection keeps alive); \`--nodelay\` preloads into the
 stack's processes a hook that sets TCP_NODELAY on every socket (amqplib leaves Nagle's algorithm
 on unless asked); \`--raw-string\` has the raw server hand \`ws\` the frame as a string per socket,
 as the gateway does, instead of one Buffer.`;
+}
+
+/** CPU (ms) a message costs the whole stack: gateway, chat-svc, fanout-svc, the stand-ins and RabbitMQ. */
+function stackCpuMsPerMessage(r: StepResult): number {
+  return ['gateway', 'chat-svc', 'fanout-svc', 'stand-ins', 'rabbitmq'].reduce(
+    (sum, who) => sum + cpuMsPerMessage(r, who),
+    0,
+  );
 }
 
 /** Per message CPU (ms) of a process over a step. */
