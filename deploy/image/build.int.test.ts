@@ -4,9 +4,8 @@
 // /readyz, and shuts down cleanly on SIGTERM sent to that node process.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { AMQP_URL, requireRabbit, startDynalite, waitFor } from '../../test/support';
+import { AMQP_URL, freePort, requireRabbit, startDynalite, waitFor } from '../../test/support';
 import { buildServices, ROOT, SERVICES } from './build';
 
 jest.setTimeout(60_000);
@@ -22,18 +21,6 @@ beforeAll(async () => {
   files = await buildServices(outdir);
 });
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 it('compiles one self-contained entry per service: workspace code inlined, npm packages required', () => {
   expect(files.map((f) => f.slice(outdir.length + 1))).toEqual([

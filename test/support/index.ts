@@ -6,3 +6,4 @@ export { waitFor } from '../../libs/runtime/test/wait-for';
 export { testBuses } from './bus';
 export { startDynalite } from './dynalite';
 export { recordingBus } from './recording-bus';
+export { freePort } from './ports';

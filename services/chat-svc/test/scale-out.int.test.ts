@@ -4,31 +4,19 @@
 // sequence number is used twice. The handover time is printed.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ChatMessageSent, contracts, makeEnvelope } from '@onair/contracts';
 import { createDocumentClient, isAppError, RabbitBus, replyData, silentLogger } from '@onair/runtime';
-import { AMQP_URL, requireRabbit, startDynalite, waitFor } from '../../../test/support';
+import { AMQP_URL, freePort, requireRabbit, startDynalite, waitFor } from '../../../test/support';
+import { createNativeRoom } from '../../../test/support/chat';
 import { messagesOf } from '../src/table';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const ROOMS = 20;
 const RATE = 200; // messages a second, over all rooms
 const SEND_MS = 6000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('chat-svc scale-out: two instances, the owner killed mid-run', () => {
   jest.setTimeout(120_000);
@@ -87,21 +75,7 @@ describe('chat-svc scale-out: two instances, the owner killed mid-run', () => {
     const first = await startInstance('chat-first');
     await startInstance('chat-standby'); // subscribes second: stands by on every partition
     const rooms = Array.from({ length: ROOMS }, (_, i) => `room-${i}`);
-    for (const roomId of rooms)
-      await client.request(
-        makeEnvelope({
-          type: 'onair.chat.room.create.v1',
-          source: 'test',
-          data: {
-            roomId,
-            actor: { userId: 'owner', roles: ['streamer'] },
-            provider: 'native',
-            name: roomId,
-            settings: { maximumMessageRatePerSecond: 100 },
-          },
-        }),
-        { timeoutMs: 20_000 },
-      );
+    for (const roomId of rooms) await createNativeRoom(client, roomId, roomId);
 
     /** A client's send: resent with the same RequestId until answered (as the IVS client does). */
     const answers = new Map<

@@ -5,11 +5,9 @@
 // chat-svc, two gateways (alice on one, bob on the other, so only fanout can reach bob), on
 // RabbitMQ and an in-memory DynamoDB.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { AMQP_URL, type startDynalite, type testBuses, waitFor } from '../../../test/support';
+import { AMQP_URL, freePort, type startDynalite, type testBuses, waitFor } from '../../../test/support';
 import {
   chatToken,
   createNativeRoom,
@@ -22,14 +20,6 @@ import {
 const CHAT_SECRET = 'chat-token-secret-fanout-restart';
 const ROOM = 'restart-room';
 const ROOT = resolve(__dirname, '../../..');
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 describe('a fanout-svc restart with a backlog', () => {
   jest.setTimeout(90_000);
