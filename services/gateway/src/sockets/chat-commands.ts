@@ -31,8 +31,11 @@ export interface ChatCommandContext {
    * answered whatever fanout does.
    */
   replies?: {
-    sending(requestId: string): SendingState;
+    /** The send's state; undefined when the same RequestId is already on its way from this socket. */
+    sending(requestId: string): SendingState | undefined;
     answer(reply: Envelope, state: SendingState): void;
+    /** The send of `requestId` is over (answered or refused). */
+    settled(requestId: string): void;
   };
 }
 
@@ -51,7 +54,24 @@ export async function sendChatMessage(
   who: SocketIdentity,
   m: { requestId: string; content: string; attributes?: Record<string, string> },
 ): Promise<void> {
-  const state = ctx.replies?.sending(m.requestId);
+  const replies = ctx.replies;
+  const state = replies?.sending(m.requestId);
+  // A resend while the first send from this socket is still on its way: the first one's answer
+  // answers it (a slow client would otherwise be written the message twice).
+  if (replies && !state) return;
+  try {
+    await requestSend(ctx, who, m, state);
+  } finally {
+    replies?.settled(m.requestId);
+  }
+}
+
+async function requestSend(
+  ctx: ChatCommandContext,
+  who: SocketIdentity,
+  m: { requestId: string; content: string; attributes?: Record<string, string> },
+  state: SendingState | undefined,
+): Promise<void> {
   const reply = await ctx.bus.request(
     socketCommand(ChatMessageSend, who, {
       roomId: who.roomId,

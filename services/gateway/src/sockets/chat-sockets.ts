@@ -103,8 +103,10 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
       connectionId: c.id,
       timeoutMs,
       replies: {
-        sending: (requestId) => ({ resend: c.sent(requestId), receivedAt: Date.now() }),
+        sending: (requestId) =>
+          c.beginSend(requestId) ? { resend: c.sent(requestId), receivedAt: Date.now() } : undefined,
         answer: (reply, state) => answer(c, reply, state),
+        settled: (requestId) => c.settled(requestId),
       },
     }),
   };

@@ -63,6 +63,8 @@ export class WsConnection implements HubConnection {
   firstSeq?: number;
   /** RequestIds of the messages this socket sent lately (made on the first send). */
   private requestIds?: Set<string>;
+  /** RequestIds whose send is on its way to chat-svc (see beginSend). */
+  private inFlight?: Set<string>;
   /** Answered the last ping (the sweep drops sockets that did not). */
   alive = true;
   lastPingAt = Date.now();
@@ -141,6 +143,22 @@ export class WsConnection implements HubConnection {
    * Note a RequestId this socket sends; true when it sent it before (a resend on this socket,
    * which gets an answer of its own). The last 256 are remembered.
    */
+  /**
+   * Begin a send of `requestId` to chat-svc; false when one is already on its way from this
+   * socket (a client resending before its answer came): that send's answer answers both, so a
+   * slow client never gets the same message twice. `settled` ends it.
+   */
+  beginSend(requestId: string): boolean {
+    this.inFlight ??= new Set();
+    if (this.inFlight.has(requestId)) return false;
+    this.inFlight.add(requestId);
+    return true;
+  }
+
+  settled(requestId: string): void {
+    this.inFlight?.delete(requestId);
+  }
+
   sent(requestId: string): boolean {
     this.requestIds ??= new Set();
     if (this.requestIds.has(requestId)) return true;
