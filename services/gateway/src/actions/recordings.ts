@@ -47,7 +47,7 @@ export async function stopRecording(
   req: FastifyRequest,
   target: { roomName: string; recordingId?: string },
 ): Promise<RecordingRecord> {
-  const res = await ask(d, req, RecordingStop, { actor: actorOf(principalOf(req)), ...target });
+  const res = await ask(d, req, RecordingStop, { ...target, actor: actorOf(principalOf(req)) });
   return recordingOf(res.data);
 }
 

@@ -27,6 +27,6 @@ export async function createRoom(
   input: RoomInput,
 ): Promise<{ roomId: string; reply: Envelope }> {
   const roomId = newRoomId();
-  const reply = await ask(d, req, RoomCreate, { actor: actorOf(principalOf(req)), roomId, ...input });
+  const reply = await ask(d, req, RoomCreate, { ...input, roomId, actor: actorOf(principalOf(req)) });
   return { roomId, reply };
 }
