@@ -17,7 +17,7 @@ import { createDocumentClient, ensureTable, MemoryBus, silentLogger } from '@ona
 import { buildService } from '../../services/chat-svc/src/app';
 import { FakeIvsChat } from '../../services/chat-svc/src/ivs-chat/fake';
 import { CHAT_TABLE_INDEXES } from '../../services/chat-svc/src/rooms/store';
-import { messageIdItem, messageItem } from '../../services/chat-svc/src/table';
+import { messageItem } from '../../services/chat-svc/src/table';
 import { startDynalite } from '../../test/support/dynalite';
 import { machineInfo, machineLines, writeSection } from './lib/report';
 
@@ -140,7 +140,7 @@ export async function runChatIngestBenchmark(
         return ddb.send(
           new BatchWriteCommand({
             RequestItems: {
-              [table]: [{ PutRequest: { Item: messageItem(m) } }, { PutRequest: { Item: messageIdItem(m) } }],
+              [table]: [{ PutRequest: { Item: messageItem(m) } }],
             },
           }),
         );

@@ -46,6 +46,21 @@ const streamEvent = (streamId: string): Envelope =>
     source: 'test',
     data: { streamId, status: 'live', at: new Date().toISOString() },
   });
+/** A live event (contracts: `live`): the RabbitMQ transport sends those of one turn as one message. */
+const chatMessage = (roomId: string, seq: number): Envelope =>
+  makeEnvelope({
+    type: 'onair.chat.message.sent.v1',
+    source: 'test',
+    data: {
+      roomId,
+      messageId: `m${seq}`,
+      seq,
+      requestId: `r${seq}`,
+      sender: { userId: 'bob' },
+      content: `message ${seq}`,
+      sendTime: new Date().toISOString(),
+    },
+  });
 const pong = (cause: Envelope, service: string): Envelope =>
   makeEnvelope({
     type: SystemPong.type,
@@ -301,6 +316,68 @@ export function busContract(
       await waitFor(() => attempts.length === 3, { what: 'three attempts' });
       expect(attempts).toEqual([1, 2, 3]);
       expect(await h.readDeadLetters(target)).toEqual([]);
+    });
+
+    it('delivers many live events published at once, each once and whole, in the order published', async () => {
+      const sub = `sub-${randomUUID().slice(0, 6)}`;
+      const consumer = await bus(sub);
+      const got: Envelope[] = [];
+      await consumer.subscribe(
+        sub,
+        ['onair.chat.message.sent.v1'],
+        async (m) => {
+          got.push(m);
+        },
+        { concurrency: 1, livePath: true },
+      );
+      const producer = await bus('producer');
+      const roomId = `cr_${randomUUID().slice(0, 6)}`;
+      const sent = Array.from({ length: 60 }, (_, i) => chatMessage(roomId, i + 1));
+      await Promise.all(sent.map((e) => producer.publish(e))); // one turn: one batch where the transport batches
+      await waitFor(
+        () =>
+          got.filter((e) => e.subject === undefined && (e.data as { roomId: string }).roomId === roomId)
+            .length >= 60,
+        {
+          what: '60 live events',
+        },
+      );
+      const mine = got.filter((e) => (e.data as { roomId: string }).roomId === roomId);
+      expect(mine).toEqual(sent);
+    });
+
+    it('retries only the failing one of many live events published at once', async () => {
+      const sub = `sub-${randomUUID().slice(0, 6)}`;
+      const consumer = await bus(sub);
+      const roomId = `cr_${randomUUID().slice(0, 6)}`;
+      const sent = Array.from({ length: 20 }, (_, i) => chatMessage(roomId, i + 1));
+      const failing = sent[7]?.id;
+      const handled = new Map<string, number[]>();
+      await consumer.subscribe(
+        sub,
+        ['onair.chat.message.sent.v1'],
+        async (m, ctx) => {
+          handled.set(m.id, [...(handled.get(m.id) ?? []), ctx.attempt]);
+          if (m.id === failing && ctx.attempt < 2) throw new Error('transient');
+        },
+        { livePath: true },
+      );
+      const producer = await bus('producer');
+      await Promise.all(sent.map((e) => producer.publish(e)));
+      await waitFor(() => sent.every((e) => handled.has(e.id)) && handled.get(failing ?? '')?.length === 2, {
+        what: 'every event, the failing one twice',
+      });
+      for (const e of sent) expect(handled.get(e.id)).toEqual(e.id === failing ? [1, 2] : [1]);
+    });
+
+    it('answers many requests at once, each with its own reply', async () => {
+      const target = `svc-${randomUUID().slice(0, 6)}`;
+      const server = await bus(target);
+      await server.consumeCommands(target, async (m) => pong(m, target), { concurrency: 50 });
+      const client = await bus('client');
+      const cmds = Array.from({ length: 50 }, () => ping(target));
+      const replies = await Promise.all(cmds.map((c) => client.request(c, { to: target, timeoutMs: 5000 })));
+      expect(replies.map((r) => r.causationid)).toEqual(cmds.map((c) => c.id));
     });
 
     it('dead-letters a message after maxAttempts with the error and the count, and replies 500', async () => {

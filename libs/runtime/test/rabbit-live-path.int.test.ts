@@ -121,4 +121,75 @@ describe('the live path on RabbitMQ', () => {
     };
     expect(await queueType(`${namespace}.${target}.commands`, args)).toBe('classic');
   });
+
+  const chatMessage = (roomId: string, seq: number) =>
+    makeEnvelope({
+      type: 'onair.chat.message.sent.v1',
+      source: 'test',
+      data: {
+        roomId,
+        messageId: `m${seq}`,
+        seq,
+        requestId: `r${seq}`,
+        sender: { userId: 'bob' },
+        content: `message ${seq}`,
+        sendTime: new Date().toISOString(),
+      },
+    });
+
+  it('sends the live events of one turn as one AMQP message, the parts cut apart by byte lengths', async () => {
+    // A raw queue on the events exchange sees what the broker carries.
+    const ch = await conn.createChannel();
+    const { queue } = await ch.assertQueue('', { exclusive: true });
+    await ch.bindQueue(queue, `${namespace}.events`, 'onair.chat.message.sent.v1');
+    const amqpMessages: amqp.ConsumeMessage[] = [];
+    await ch.consume(queue, (m) => m && amqpMessages.push(m), { noAck: true });
+    const publisher = await bus();
+    const sent = Array.from({ length: 30 }, (_, i) => chatMessage('cr_batch', i + 1));
+    await Promise.all(sent.map((e) => publisher.publish(e)));
+    await waitFor(
+      () =>
+        amqpMessages.reduce(
+          (n, m) => n + ((m.properties.headers?.['x-onair-batch'] as number[])?.length ?? 1),
+          0,
+        ) >= 30,
+      { what: 'the 30 events' },
+    );
+    expect(amqpMessages.length).toBe(1);
+    const [m] = amqpMessages;
+    const lengths = m?.properties.headers?.['x-onair-batch'] as number[];
+    let at = 0;
+    const parts = lengths.map((n) => {
+      const part = JSON.parse(m?.content.subarray(at, at + n).toString('utf8') ?? '') as { id: string };
+      at += n;
+      return part.id;
+    });
+    expect(parts).toEqual(sent.map((e) => e.id));
+    expect(m?.properties.deliveryMode).not.toBe(2); // live: not persisted
+    await ch.close();
+  });
+
+  it('dead-letters a batch whose lengths do not add up, whole, and keeps consuming', async () => {
+    const sub = `sub-${randomUUID().slice(0, 6)}`;
+    const got: string[] = [];
+    await (await bus()).subscribe(sub, ['onair.chat.message.sent.v1'], async (m) => void got.push(m.id), {
+      livePath: true,
+    });
+    const ch = await conn.createChannel();
+    const body = Buffer.from(JSON.stringify(chatMessage('cr_bad', 1)));
+    ch.publish(`${namespace}.events`, 'onair.chat.message.sent.v1', body, {
+      headers: { 'x-onair-batch': [body.length + 5] },
+    });
+    const good = chatMessage('cr_bad', 2);
+    await (await bus()).publish(good);
+    await waitFor(() => got.length === 1, { what: 'the good event' });
+    expect(got).toEqual([good.id]);
+    await waitFor(async () => (await depth(`${namespace}.${sub}.live.dlq`)) === 1, {
+      what: 'the bad batch dead-lettered',
+    });
+    const dead = await ch.get(`${namespace}.${sub}.live.dlq`, { noAck: true });
+    expect(dead ? dead.content.equals(body) : false).toBe(true);
+    expect(dead && String(dead.properties.headers?.['x-onair-error'])).toMatch(/adds up to/);
+    await ch.close();
+  });
 });

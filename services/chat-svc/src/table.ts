@@ -13,7 +13,8 @@ import type { Static } from '@sinclair/typebox';
  *     GSI1: GSI1PK = ARN#<arn>, GSI1SK = ROOM                          a room by its IVS ARN (seed 002 tokens)
  *     GSI2: GSI2PK = OWNER#<ownerId>, GSI2SK = <createdAt>#<roomId>    rooms of an owner (active only)
  *   SK = MSG#<seq, 12 digits>        a native room's message (content removed when deleted: a tombstone)
- *   SK = MID#<messageId>             message id -> seq
+ *   SK = MID#<messageId>             message id -> seq (written by versions before 0.2: today's
+ *                                    message ids carry their seq, see messageIdFor)
  *   SK = BAN#<userId>                a ban (no `until`) or a timeout (until = ISO time); `lifted` once lifted
  */
 
@@ -117,10 +118,21 @@ export const messagesOf = (roomId: string) => ({
 });
 
 export const messageItem = (m: StoredMessage) => ({ ...messageKey(m.roomId, m.seq), ...m });
-export const messageIdItem = (m: Pick<StoredMessage, 'roomId' | 'messageId' | 'seq'>) => ({
-  ...messageIdKey(m.roomId, m.messageId),
-  seq: m.seq,
-});
+
+/**
+ * A message's id: its sequence number (base 36), a dot, and `random` (so an id cannot be guessed
+ * from the room's position). The id alone finds the message's item: one item a message, so a
+ * group commit of 25 messages is one BatchWriteItem of 25 items, and no id -> seq item is needed.
+ */
+export const messageIdFor = (seq: number, random: string): string => `${seq.toString(36)}.${random}`;
+
+/** The sequence number a message id carries, or undefined for an id of an older version (no seq in it). */
+export function seqInMessageId(messageId: string): number | undefined {
+  const m = /^([0-9a-z]{1,11})\.[A-Za-z0-9_-]+$/.exec(messageId);
+  if (!m?.[1]) return undefined;
+  const seq = Number.parseInt(m[1], 36);
+  return Number.isSafeInteger(seq) && seq >= 1 ? seq : undefined;
+}
 
 /** A stored message (a tombstone has `deleted` and no content). */
 export function messageFromItem(item: Record<string, unknown>): StoredMessage {

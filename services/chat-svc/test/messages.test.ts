@@ -1,11 +1,13 @@
 // The native message pipeline with fakes: dynalite (in-process), the IVS Chat fake, a recording bus.
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type Envelope, makeEnvelope } from '@onair/contracts';
 import { createDocumentClient, ensureTable, silentLogger, verifyChatToken } from '@onair/runtime';
-import { recordingBus, startDynalite } from '../../../test/support';
+import { recordingBus, startDynalite, waitFor } from '../../../test/support';
 import { buildService } from '../src/app';
 import { FakeIvsChat } from '../src/ivs-chat/fake';
 import type { ReviewCall } from '../src/messages/moderation';
 import { CHAT_TABLE_INDEXES } from '../src/rooms/store';
+import { messageIdKey, messageItem } from '../src/table';
 
 const SECRET = 'chat-secret-for-the-tests';
 
@@ -24,9 +26,11 @@ describe('chat-svc native message pipeline', () => {
     db = await startDynalite();
   });
   afterAll(async () => db.close());
+  let ddb: ReturnType<typeof createDocumentClient>;
+  let tableName: string;
   beforeEach(async () => {
-    const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
-    const tableName = `chat-${Math.random().toString(36).slice(2)}`;
+    ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
+    tableName = `chat-${Math.random().toString(36).slice(2)}`;
     await ensureTable(ddb, { name: tableName, indexes: CHAT_TABLE_INDEXES });
     bus = recordingBus();
     clock = new Date(); // tokens are JWTs checked against the real clock
@@ -188,6 +192,75 @@ describe('chat-svc native message pipeline', () => {
       throw new Error('timeout');
     };
     await expect(send('r7', 'down', 'u3')).rejects.toMatchObject({ status: 406 });
+  });
+
+  it('gives a message an id carrying its number: a review handler sees the stored id, a denied message leaves a tombstone', async () => {
+    await room('r11', {
+      maximumMessageRatePerSecond: 100,
+      moderation: {
+        wordFilter: ['darn'],
+        reviewWebhookUrl: 'https://review.example/hook',
+        fallbackResult: 'DENY',
+      },
+    });
+    const reviewed: string[] = [];
+    review = async (_url, body) => {
+      reviewed.push((body as { MessageId: string }).MessageId);
+      return { ReviewResult: (body as { Content: string }).Content === 'no' ? 'DENY' : 'ALLOW' };
+    };
+    const first = (await send('r11', 'hi')).data as { messageId: string; seq: number };
+    expect(first.seq).toBe(1);
+    expect(reviewed).toEqual([first.messageId]);
+    await expect(send('r11', 'no', 'u2')).rejects.toMatchObject({ status: 406 });
+    await expect(send('r11', 'darn it', 'u3')).rejects.toMatchObject({ status: 406 }); // word filter
+    const next = (await send('r11', 'fine', 'u4')).data as { messageId: string; seq: number };
+    expect(next.seq).toBe(4);
+    // The denied ones' numbers are taken by tombstones: a reader or a gateway filling a gap
+    // finds them at once instead of waiting for messages that will never come.
+    for (const seq of [2, 3])
+      await waitFor(async () => (await svc.messages.getMessage('r11', seq))?.deleted === true, {
+        what: `the tombstone at ${seq}`,
+      });
+    expect((await svc.messages.after('r11', 0, 10)).messages.map((m) => m.seq)).toEqual([1, 4]);
+    // The id alone finds the message (no id -> seq item): a moderator deletes by it.
+    const del = await run(
+      cmd('onair.chat.message.delete.v1', { roomId: 'r11', messageId: next.messageId, actor: mod }),
+    );
+    expect(del.data).toMatchObject({ messageId: next.messageId, seq: 4 });
+    // An id with a number that is not that message's is not found.
+    const forged = `${(1).toString(36)}.${next.messageId.split('.')[1]}`;
+    await expect(
+      run(cmd('onair.chat.message.delete.v1', { roomId: 'r11', messageId: forged, actor: mod })),
+    ).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('still deletes a message stored before ids carried their number (its id -> seq item)', async () => {
+    await room('r12', { maximumMessageRatePerSecond: 100 });
+    const stored = (await send('r12', 'new style')).data as { seq: number };
+    const old = {
+      roomId: 'r12',
+      messageId: 'AbCdEfGhIjKl',
+      seq: stored.seq + 1,
+      requestId: 'old',
+      sender: { userId: 'bob' },
+      content: 'old style',
+      sendTime: new Date().toISOString(),
+    };
+    await ddb.send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [tableName]: [
+            { PutRequest: { Item: messageItem(old) } },
+            { PutRequest: { Item: { ...messageIdKey('r12', old.messageId), seq: old.seq } } },
+          ],
+        },
+      }),
+    );
+    const del = await run(
+      cmd('onair.chat.message.delete.v1', { roomId: 'r12', messageId: old.messageId, actor: mod }),
+    );
+    expect(del.data).toMatchObject({ messageId: old.messageId, seq: old.seq });
+    expect((await svc.messages.getMessage('r12', old.seq))?.deleted).toBe(true);
   });
 
   it('tombstones a deleted message (history skips it) and publishes the deletion with its seq', async () => {

@@ -1,9 +1,18 @@
 import * as amqp from 'amqplib';
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, Options, RecoveringChannelModel } from 'amqplib';
+import { Batcher, type EntryResult } from '../batcher';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { type BusSettings, MessageBus } from './core';
 import { rabbitDeadLetterIndex, recordDeadLetterQueue } from './dead-letters/rabbit-index';
+import {
+  BATCH_HEADER,
+  joinParts,
+  MAX_BATCH_BYTES,
+  MAX_PARTS,
+  REPLIES_HEADER,
+  splitParts,
+} from './rabbit-batches';
 import type {
   Delivery,
   OutgoingMessage,
@@ -37,6 +46,9 @@ export class RabbitBus extends MessageBus<RabbitTransport> {
  *   <queue>.dlq: messages that failed maxAttempts times, or failed their schema, with the error
  *     in headers. The quorum delivery limit routes there too if a consumer keeps crashing.
  *
+ * Live events and replies that leave in the same turn of the event loop for the same place travel
+ * as one AMQP message (rabbit-batches.ts); the receiver settles each part on its own.
+ *
  * Reconnects are amqplib's recovery: `setup` runs after every (re)connect and re-declares the
  * topology, re-opens channels and resumes every consumer. Publishes wait for the connection and
  * are re-sent when a channel dies before its confirm arrives (at-least-once; consumers dedupe).
@@ -52,6 +64,20 @@ export class RabbitTransport implements Transport {
   private readonly log: Logger;
   private connectedWaiters: Array<() => void> = [];
   private closed = false;
+  /** Live events on their way, by type (their routing key): one AMQP message per turn and type. */
+  private readonly liveEvents = new Batcher<{ msg: OutgoingMessage; timeoutMs: number }>({
+    maxEntries: MAX_PARTS,
+    maxBytes: MAX_BATCH_BYTES,
+    sizeOf: (e) => e.msg.body.length,
+    flush: (type, entries) => allOrNothing(entries, () => this.publishLive(type, entries)),
+  });
+  /** Replies on their way, by reply address (a requester's channel): one AMQP message per turn. */
+  private readonly replyBatches = new Batcher<{ correlationId: string; body: string }>({
+    maxEntries: MAX_PARTS,
+    maxBytes: MAX_BATCH_BYTES,
+    sizeOf: (e) => e.body.length,
+    flush: (replyTo, entries) => allOrNothing(entries, () => this.sendReplies(replyTo, entries)),
+  });
 
   constructor(
     private readonly url: string,
@@ -190,6 +216,7 @@ export class RabbitTransport implements Transport {
   }
 
   publishEvent(msg: OutgoingMessage, timeoutMs: number): Promise<void> {
+    if (!msg.persistent) return this.liveEvents.add(msg.type, { msg, timeoutMs });
     return this.confirmPublish(
       'pub',
       this.named('events'),
@@ -198,6 +225,61 @@ export class RabbitTransport implements Transport {
       { messageId: msg.id, type: msg.type, persistent: msg.persistent },
       timeoutMs,
     );
+  }
+
+  /** The live events of one type published in one turn: one confirmed AMQP message. */
+  private publishLive(
+    type: string,
+    entries: Array<{ msg: OutgoingMessage; timeoutMs: number }>,
+  ): Promise<void> {
+    const first = entries[0];
+    if (!first) return Promise.resolve();
+    const timeoutMs = Math.min(...entries.map((e) => e.timeoutMs));
+    const props = { messageId: first.msg.id, type, persistent: false };
+    if (entries.length === 1)
+      return this.confirmPublish(
+        'pub',
+        this.named('events'),
+        type,
+        Buffer.from(first.msg.body),
+        props,
+        timeoutMs,
+      );
+    const { body, lengths } = joinParts(entries.map((e) => e.msg.body));
+    return this.confirmPublish(
+      'pub',
+      this.named('events'),
+      type,
+      body,
+      { ...props, headers: { [BATCH_HEADER]: lengths } },
+      timeoutMs,
+    );
+  }
+
+  /**
+   * The replies to one requester's channel settled in one turn: one AMQP message. Like a single
+   * reply it is not confirmed (a lost reply is the requester's timeout, and its retry is deduped).
+   */
+  private async sendReplies(
+    replyTo: string,
+    entries: Array<{ correlationId: string; body: string }>,
+  ): Promise<void> {
+    const ch = this.pubCh;
+    if (!ch) throw new AppError('BUS_UNAVAILABLE', 503, 'RabbitMQ is not reachable; the reply was not sent');
+    const first = entries[0];
+    if (!first) return;
+    if (entries.length === 1) {
+      ch.publish('', replyTo, Buffer.from(first.body), {
+        correlationId: first.correlationId,
+        contentType: CONTENT_TYPE,
+      });
+      return;
+    }
+    const { body, lengths } = joinParts(entries.map((e) => e.body));
+    ch.publish('', replyTo, body, {
+      contentType: CONTENT_TYPE,
+      headers: { [BATCH_HEADER]: lengths, [REPLIES_HEADER]: entries.map((e) => e.correlationId) },
+    });
   }
 
   /**
@@ -223,9 +305,26 @@ export class RabbitTransport implements Transport {
     );
   }
 
+  /** A reply, or a batch of them, to this bus's requests (a late reply to a request that timed out is dropped). */
   private onReply(m: ConsumeMessage): void {
-    const id = m.properties.correlationId as string | undefined;
-    this.replies?.settle(id, m.content.toString('utf8')); // a late reply to a request that timed out is dropped
+    const headers = m.properties.headers ?? {};
+    let parts: Buffer[] | undefined;
+    try {
+      parts = splitParts(m.content, headers[BATCH_HEADER]);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'a batch of replies could not be cut apart; dropped');
+      return;
+    }
+    if (!parts) {
+      this.replies?.settle(m.properties.correlationId as string | undefined, m.content.toString('utf8'));
+      return;
+    }
+    const ids: unknown = headers[REPLIES_HEADER];
+    if (!Array.isArray(ids) || ids.length !== parts.length) {
+      this.log.warn('a batch of replies came without one correlation id a reply; dropped');
+      return;
+    }
+    for (const [i, part] of parts.entries()) this.replies?.settle(String(ids[i]), part.toString('utf8'));
   }
 
   queueName(source: QueueSource, opts: { livePath?: boolean } = {}): string {
@@ -258,6 +357,7 @@ export class RabbitTransport implements Transport {
       retryDelays: [...new Set(this.settings.retryDelaysMs)],
       deliveryLimit: this.settings.maxAttempts + 5,
       log: this.log.child({ queue }),
+      reply: (replyTo, correlationId, body) => this.replyBatches.add(replyTo, { correlationId, body }),
       onStopped: (c) => this.consumers.delete(c),
       // The quorum queue this subscription had before it moved to the live path.
       retired:
@@ -303,6 +403,8 @@ interface ConsumerConfig {
   retryDelays: number[];
   deliveryLimit: number;
   log: Logger;
+  /** Answer a request (batched with the other replies to the same requester in this turn). */
+  reply: (replyTo: string, correlationId: string, body: string) => Promise<void>;
   onStopped: (c: RabbitConsumer) => void;
   /** An older queue of the same subscription, unbound (and deleted when empty) at the first attach. */
   retired?: string;
@@ -378,40 +480,60 @@ class RabbitConsumer implements TransportConsumer {
     this.tag = consumerTag;
   }
 
+  /** A message: one envelope, or a batch of them (rabbit-batches.ts), each part settled on its own. */
   private onMessage(ch: ConfirmChannel, m: ConsumeMessage): Promise<void> {
+    let parts: Buffer[] | undefined;
+    try {
+      parts = splitParts(m.content, m.properties.headers?.[BATCH_HEADER]);
+    } catch (err) {
+      return this.delivery(ch, m, m.content, () => ch.ack(m)).deadLetter('invalid', (err as Error).message);
+    }
+    if (!parts) return this.config.deliver(this.delivery(ch, m, m.content, () => ch.ack(m)));
+    // The AMQP message is acked once every part is settled (its copy confirmed first, for a
+    // retry or a dead letter); a consumer that dies before then gets the whole batch again,
+    // and the parts already handled are dropped as copies.
+    let left = parts.length;
+    const settled = () => {
+      if (--left === 0) ch.ack(m);
+    };
+    return Promise.all(parts.map((part) => this.config.deliver(this.delivery(ch, m, part, settled)))).then(
+      () => {},
+    );
+  }
+
+  /** `body` of message `m` as a delivery; `done` once it is settled (for a part: the batch counts down). */
+  private delivery(ch: ConfirmChannel, m: ConsumeMessage, body: Buffer, done: () => void): Delivery {
     const props = m.properties;
     const attempt = Number(props.headers?.[ATTEMPT_HEADER] ?? 1);
     const firstFailedAt = () => props.headers?.['x-onair-first-failed-at'] ?? new Date().toISOString();
+    // A part's copy is a message of its own: it keeps every header but the batch's lengths.
+    const { [BATCH_HEADER]: _lengths, ...headers } = props.headers ?? {};
+    const copy = body === m.content ? props.headers : headers;
     // Copies (retry, dead letter) are confirmed before the original is acked: nothing is lost.
-    return this.config.deliver({
-      body: m.content,
+    return {
+      body,
       attempt,
       reply: props.replyTo
-        ? async (body) => {
-            ch.publish('', props.replyTo, Buffer.from(body), {
-              correlationId: props.correlationId,
-              contentType: CONTENT_TYPE,
-            });
-          }
+        ? (text) => this.config.reply(props.replyTo, String(props.correlationId ?? ''), text)
         : undefined,
-      ack: async () => ch.ack(m),
+      ack: async () => done(),
       retry: async (delayMs, error) => {
-        await publishConfirmed(ch, `${this.config.queue}.retry.${delayMs}`, m.content, {
+        await publishConfirmed(ch, `${this.config.queue}.retry.${delayMs}`, body, {
           ...props,
           headers: {
-            ...props.headers,
+            ...copy,
             [ATTEMPT_HEADER]: attempt + 1,
             'x-onair-last-error': error.slice(0, 1000),
             'x-onair-first-failed-at': firstFailedAt(),
           },
         });
-        ch.ack(m);
+        done();
       },
       deadLetter: async (reason, error) => {
-        await publishConfirmed(ch, `${this.config.queue}.dlq`, m.content, {
+        await publishConfirmed(ch, `${this.config.queue}.dlq`, body, {
           ...props,
           headers: {
-            ...props.headers,
+            ...copy,
             'x-onair-reason': reason,
             'x-onair-error': error.slice(0, 4000),
             'x-onair-attempts': attempt,
@@ -420,9 +542,9 @@ class RabbitConsumer implements TransportConsumer {
             'x-onair-queue': this.config.queue,
           },
         });
-        ch.ack(m);
+        done();
       },
-    });
+    };
   }
 
   /**
@@ -505,4 +627,10 @@ function publishConfirmed(
   return new Promise((resolve, reject) => {
     ch.sendToQueue(queue, body, { ...props, persistent: true }, (err) => (err ? reject(err) : resolve()));
   });
+}
+
+/** A batch call that succeeds or fails as a whole: every entry gets its outcome. */
+async function allOrNothing<E>(entries: E[], call: () => Promise<void>): Promise<Array<EntryResult<void>>> {
+  await call(); // a throw rejects every entry with it (the Batcher does that)
+  return entries.map(() => ({ ok: true, value: undefined }));
 }

@@ -29,6 +29,7 @@ import { MemoryRateLimits, type RateLimiter } from '../messages/rate-limits';
 import { MessageCommits } from '../messages/commits';
 import { type OwnedRoom, OwnedRooms, type OwnedRoomsOptions, requestKey } from '../messages/owned-rooms';
 import type { MessageStore, StoredMessage } from '../messages/store';
+import { messageIdFor } from '../table';
 
 export interface NativeEngineDeps {
   bus: Bus;
@@ -132,7 +133,10 @@ export class NativeChatEngine implements ChatEngine {
     }
     const refusal = await this.limits.check(room.roomId, userId, s, this.now().getTime());
     if (refusal) throw new AppError('RATE_LIMITED', 429, refusal);
-    const messageId = randomBytes(9).toString('base64url');
+    // The number comes before moderation: the id a review webhook sees (it carries the number,
+    // table.ts messageIdFor) is the id the message is stored and shown with.
+    const seq = await this.rooms.nextSeq(owned);
+    const messageId = messageIdFor(seq, randomBytes(6).toString('base64url'));
     const verdict = await moderate(
       s,
       { content: c.content, attributes: c.attributes, roomId: room.roomId, userId, messageId },
@@ -146,14 +150,22 @@ export class NativeChatEngine implements ChatEngine {
         }
       },
     );
-    if (verdict.result === 'DENY')
+    const base = { roomId: room.roomId, messageId, seq, requestId: c.requestId, sender: c.sender };
+    if (verdict.result === 'DENY') {
+      // Its number is kept by a tombstone, so readers and the gateways' gap fill move past it at
+      // once instead of waiting for a message that will never come.
+      this.commits
+        .commit({ ...base, content: '', deleted: true, sendTime: this.now().toISOString() })
+        .catch((err: unknown) =>
+          this.deps.logger?.warn(
+            { err, roomId: room.roomId, seq },
+            'the tombstone of a denied message was not stored',
+          ),
+        );
       throw new AppError('MESSAGE_REJECTED', 406, 'Message rejected by moderation');
+    }
     const message: StoredMessage = {
-      roomId: room.roomId,
-      messageId,
-      seq: await this.rooms.nextSeq(owned),
-      requestId: c.requestId,
-      sender: c.sender,
+      ...base,
       content: verdict.content,
       ...(verdict.attributes && Object.keys(verdict.attributes).length
         ? { attributes: verdict.attributes }

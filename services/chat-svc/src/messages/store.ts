@@ -15,7 +15,6 @@ import {
   banKey,
   leaseFromItem,
   messageFromItem,
-  messageIdItem,
   messageIdKey,
   messageItem,
   messageKey,
@@ -23,6 +22,7 @@ import {
   roomKey,
   type SequenceLease,
   type StoredMessage,
+  seqInMessageId,
 } from '../table';
 
 // Native chat data lives in chat-svc's table beside the room item (layout in ../table.ts). Every
@@ -30,8 +30,8 @@ import {
 // transactions. The item types live with the layout; the engines import them from here.
 export type { SequenceLease, StoredMessage };
 
-/** BatchWriteItem takes at most 25 items; a message is two (the message and its id -> seq item). */
-export const MESSAGES_PER_BATCH = 12;
+/** BatchWriteItem takes at most 25 items; a message is one (its id carries its seq: table.ts messageIdFor). */
+export const MESSAGES_PER_BATCH = 25;
 
 export class MessageStore {
   constructor(
@@ -123,7 +123,7 @@ export class MessageStore {
   }
 
   /**
-   * Store up to MESSAGES_PER_BATCH messages (each with its id -> seq item) in one BatchWriteItem.
+   * Store up to MESSAGES_PER_BATCH messages (an item each) in one BatchWriteItem.
    * Returns the messages DynamoDB left unprocessed (throttled): the caller sends them again.
    */
   async putMessages(ms: StoredMessage[]): Promise<StoredMessage[]> {
@@ -131,10 +131,7 @@ export class MessageStore {
     const out = await this.ddb.send(
       new BatchWriteCommand({
         RequestItems: {
-          [this.table]: ms.flatMap((m) => [
-            { PutRequest: { Item: messageItem(m) } },
-            { PutRequest: { Item: messageIdItem(m) } },
-          ]),
+          [this.table]: ms.map((m) => ({ PutRequest: { Item: messageItem(m) } })),
         },
       }),
     );
@@ -146,8 +143,7 @@ export class MessageStore {
     if (left.size === 0) return [];
     return ms.filter((m) => {
       const k = messageKey(m.roomId, m.seq);
-      const id = messageIdKey(m.roomId, m.messageId);
-      return left.has(k.PK + k.SK) || left.has(id.PK + id.SK);
+      return left.has(k.PK + k.SK);
     });
   }
 
@@ -162,7 +158,14 @@ export class MessageStore {
     return out.Item && messageFromItem(out.Item);
   }
 
+  /** The seq of a room's message by its id (undefined: no such message in the room). */
   async seqOf(roomId: string, messageId: string): Promise<number | undefined> {
+    const seq = seqInMessageId(messageId);
+    if (seq !== undefined) {
+      const m = await this.getMessage(roomId, seq);
+      return m?.messageId === messageId ? seq : undefined;
+    }
+    // An id written before ids carried their seq: its id -> seq item.
     const out = await this.ddb.send(
       new GetCommand({
         TableName: this.table,
