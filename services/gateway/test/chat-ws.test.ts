@@ -25,11 +25,16 @@ const ROOM = 'room-ws-1';
  * A minimal chat-svc for the edge's tests: stamps a sequence number and publishes what the real
  * pipeline publishes. (chat-svc's own pipeline is tested in chat-svc.)
  */
+/** Sends the fake chat-svc got (RequestIds), and a gate it holds its answers behind while set. */
+const fakeSends = { requestIds: [] as string[], hold: undefined as Promise<void> | undefined };
+
 function fakeChatSvc(bus: Awaited<ReturnType<Awaited<ReturnType<typeof testBuses>>['make']>>) {
   let seq = 0;
   return consumeOwnedCommands(bus, 'chat-svc', async (cmd: Envelope) => {
     const d = cmd.data as Record<string, unknown> & { roomId: string };
     if (cmd.type === 'onair.chat.message.send.v1') {
+      fakeSends.requestIds.push(String(d.requestId));
+      await fakeSends.hold;
       if (String(d.content).includes('badword'))
         throw new AppError('MESSAGE_REJECTED', 406, 'Message rejected by moderation');
       seq += 1;
@@ -344,6 +349,52 @@ describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging cli
     expect(frames.map((f) => f.ErrorCode)).toEqual([400, 400, 400, 400, 413, 400]);
     expect(frames.slice(2).map((f) => f.RequestId)).toEqual(['r1', 'r2', 'r3', 'r4']);
     expect(new Set(frames.map((f) => f.Id)).size).toBe(frames.length);
+    ws.close();
+  });
+
+  it('answers a resend that comes while the first send is on its way with that send: one command, one echo', async () => {
+    const port = (app.server.address() as AddressInfo).port;
+    const { token } = await mintChatToken(
+      CHAT_SECRET,
+      {
+        roomId: ROOM,
+        userId: 'slow',
+        capabilities: ['SEND_MESSAGE'],
+        attributes: {},
+        sessionExpirationTime: new Date(Date.now() + 60_000).toISOString(),
+      },
+      60,
+    );
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/v1/chat/ws`, token);
+    const frames: Array<Record<string, unknown>> = [];
+    ws.on('message', (d) => frames.push(JSON.parse(d.toString())));
+    await new Promise((r) => ws.once('open', r));
+    let release = () => {};
+    fakeSends.hold = new Promise<void>((r) => {
+      release = r;
+    });
+    const frame = JSON.stringify({ Action: 'SEND_MESSAGE', RequestId: 'twice-1', Content: 'only once' });
+    ws.send(frame);
+    await waitFor(() => fakeSends.requestIds.includes('twice-1'), { what: 'the first send at chat-svc' });
+    ws.send(frame); // the client gave up waiting and resends while the first is held
+    ws.send(frame);
+    // Both resends have been read by the gateway once a later frame's answer is back.
+    ws.send('nope');
+    await waitFor(() => frames.some((f) => f.Type === 'ERROR' && f.ErrorCode === 400), {
+      what: 'the bad frame',
+    });
+    fakeSends.hold = undefined;
+    release();
+    await waitFor(() => frames.some((f) => f.Type === 'MESSAGE' && f.RequestId === 'twice-1'), {
+      what: 'the echo',
+    });
+    // A later send proves nothing else is on its way for twice-1.
+    ws.send(JSON.stringify({ Action: 'SEND_MESSAGE', RequestId: 'after-1', Content: 'next' }));
+    await waitFor(() => frames.some((f) => f.Type === 'MESSAGE' && f.RequestId === 'after-1'), {
+      what: 'the next echo',
+    });
+    expect(fakeSends.requestIds.filter((r) => r === 'twice-1')).toHaveLength(1);
+    expect(frames.filter((f) => f.Type === 'MESSAGE' && f.RequestId === 'twice-1')).toHaveLength(1);
     ws.close();
   });
 
