@@ -73,6 +73,7 @@ export function buildService(deps: Deps) {
     now: deps.now,
     banCacheTtlMs: deps.banCacheTtlMs,
     ownership: deps.ownership,
+    onTakeOver: (roomId) => rooms.forgetRoom(roomId),
   });
   const rooms = new RoomHandlers({
     engines: { native, ivs: new IvsChatEngine({ bus: deps.bus, ivsChat: deps.ivsChat, now: deps.now }) },

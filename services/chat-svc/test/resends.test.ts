@@ -210,4 +210,28 @@ describe('resends take no sequence number', () => {
     });
     expect(await storedSeqs(roomId)).toEqual([]); // history skips the tombstone
   });
+
+  it('taking a room over drops what was cached of it: settings and bans changed by the owner meanwhile hold', async () => {
+    const roomId = await room();
+    const a = make('c-cached');
+    const b = make('c-changed');
+    const cmd = (type: string, data: Record<string, unknown>) =>
+      makeEnvelope({ type, source: 'test', data: { roomId, actor: owner, ...data } });
+    await runOn(a, sendCmd(roomId, 'bob', 'cache-1')); // a caches the room and bob's (no) ban
+    // Meanwhile b owns the room: bob is banned and messages are limited to 5 characters.
+    await runOn(b, sendCmd(roomId, 'carol', 'cache-2'));
+    await runOn(b, cmd('onair.chat.user.ban.v1', { userId: 'bob', reason: 'spam' }));
+    await runOn(
+      b,
+      cmd('onair.chat.room.update.v1', {
+        settings: { maximumMessageLength: 5, maximumMessageRatePerSecond: 100 },
+      }),
+    );
+    await b.stop();
+    clock = new Date(clock.getTime() + 11_000);
+    // a finds its lease gone, takes the room over afresh, and reads the room and bans again.
+    await expect(runOn(a, sendCmd(roomId, 'bob', 'cache-3'))).rejects.toMatchObject({ status: 403 });
+    await expect(runOn(a, sendCmd(roomId, 'dave', 'cache-4'))).rejects.toMatchObject({ status: 413 });
+    await a.stop();
+  });
 });

@@ -45,13 +45,16 @@ export interface NativeEngineDeps {
   logger?: Logger;
   now?: () => Date;
   /**
-   * How long a ban lookup is reused when nothing drops it first (default 30 s). A room's bans
-   * come on its partition, so its owner drops the entry the moment it bans; every other
-   * instance drops it on the ban event. The expiry only covers an event missed in a reconnect.
+   * How long a ban lookup is reused when nothing drops it first (default 5 min). A room's bans
+   * come on its partition, so its owner drops the entry the moment it bans, and drops all of the
+   * room's entries when it takes the room over; every other instance drops it on the ban event.
+   * The expiry only covers an event missed in a reconnect.
    */
   banCacheTtlMs?: number;
   /** How rooms are owned: numbers reserved per lease write, idle check, RequestIds remembered. */
   ownership?: OwnedRoomsOptions;
+  /** This instance took a room over (what else caches the room drops it: RoomHandlers' records). */
+  onTakeOver?: (roomId: string) => void;
 }
 
 /**
@@ -69,9 +72,17 @@ export class NativeChatEngine implements ChatEngine {
   private readonly reviewWarnings = new Throttle(60_000);
 
   constructor(private readonly deps: NativeEngineDeps) {
-    this.bans = new BanCache(deps.store, { ttlMs: deps.banCacheTtlMs ?? 30_000 });
+    this.bans = new BanCache(deps.store, { ttlMs: deps.banCacheTtlMs ?? 300_000 });
     this.limits = deps.limits ?? new MemoryRateLimits();
-    this.rooms = new OwnedRooms(deps.store, { now: () => this.now().getTime(), ...deps.ownership });
+    this.rooms = new OwnedRooms(deps.store, {
+      now: () => this.now().getTime(),
+      ...deps.ownership,
+      onTakeOver: (roomId) => {
+        this.bans.forgetRoom(roomId);
+        deps.onTakeOver?.(roomId);
+        deps.ownership?.onTakeOver?.(roomId);
+      },
+    });
     this.commits = new MessageCommits(deps.store);
   }
 
@@ -87,6 +98,8 @@ export class NativeChatEngine implements ChatEngine {
   readonly send = async (cmd: MessageOf<typeof ChatMessageSend>, room: RoomRecord): Promise<Envelope> => {
     const c = cmd.data;
     const userId = c.sender.userId;
+    // Owned first: a take-over drops what this instance cached of the room's bans.
+    const owned = await this.rooms.own(room.roomId);
     const ban = await this.bans.activeBan(room.roomId, userId, this.now());
     if (ban) {
       throw new AppError(
@@ -95,7 +108,6 @@ export class NativeChatEngine implements ChatEngine {
         ban.until ? `You are timed out in this room until ${ban.until}` : 'You are banned from this room',
       );
     }
-    const owned = await this.rooms.own(room.roomId);
     // A resend is answered with the message its first attempt made (or waits for that attempt),
     // before anything is checked or counted again: it takes no rate-limit token and no number.
     const key = requestKey(userId, c.requestId);

@@ -8,7 +8,9 @@ import { type Ban, inForce, type MessageStore } from './store';
  * an event was missed while the bus reconnected.
  */
 export class BanCache {
-  private readonly entries = new Map<string, { ban: Ban | undefined; readAt: number }>();
+  /** By room, then by user: a room's entries go at once when its owner changes (forgetRoom). */
+  private readonly entries = new Map<string, Map<string, { ban: Ban | undefined; readAt: number }>>();
+  private size = 0;
   /** Bumped by every `forget`: a read that started before one may be stale and is not kept. */
   private generation = 0;
 
@@ -19,15 +21,23 @@ export class BanCache {
 
   /** The ban in force at `now` on the user in the room, if any. */
   async activeBan(roomId: string, userId: string, now: Date): Promise<Ban | undefined> {
-    const key = `${roomId}\u0000${userId}`;
-    const hit = this.entries.get(key);
+    const hit = this.entries.get(roomId)?.get(userId);
     const at = Date.now();
     if (hit && at - hit.readAt < this.options.ttlMs) return inForce(hit.ban, now) ? hit.ban : undefined;
     const generation = this.generation;
     const ban = await this.store.banOf(roomId, userId);
     if (generation === this.generation) {
-      if (this.entries.size >= (this.options.maxEntries ?? 100_000)) this.entries.clear();
-      this.entries.set(key, { ban, readAt: at });
+      if (this.size >= (this.options.maxEntries ?? 100_000)) {
+        this.entries.clear();
+        this.size = 0;
+      }
+      let room = this.entries.get(roomId);
+      if (!room) {
+        room = new Map();
+        this.entries.set(roomId, room);
+      }
+      if (!room.has(userId)) this.size++;
+      room.set(userId, { ban, readAt: at });
     }
     return inForce(ban, now) ? ban : undefined;
   }
@@ -35,6 +45,13 @@ export class BanCache {
   /** A ban or lift happened: the next lookup for that user in that room reads the table. */
   forget(roomId: string, userId: string): void {
     this.generation++;
-    this.entries.delete(`${roomId}\u0000${userId}`);
+    if (this.entries.get(roomId)?.delete(userId)) this.size--;
+  }
+
+  /** Every entry of the room (its owner changed: bans may have come to another instance meanwhile). */
+  forgetRoom(roomId: string): void {
+    this.generation++;
+    this.size -= this.entries.get(roomId)?.size ?? 0;
+    this.entries.delete(roomId);
   }
 }

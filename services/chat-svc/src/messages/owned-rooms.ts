@@ -38,6 +38,12 @@ export interface OwnedRoomsOptions {
   /** RequestIds remembered per room, and loaded from history on a take-over (default 1000). */
   recent?: number;
   now?: () => number;
+  /**
+   * This instance took `roomId` over: what it cached of the room (its record, its bans) while it
+   * owned it before may be stale, since another instance may have owned it meanwhile. While it
+   * owns the room every change comes to it, so those caches can last as long as the ownership.
+   */
+  onTakeOver?: (roomId: string) => void;
 }
 
 const roomMoved = () =>
@@ -53,6 +59,7 @@ export class OwnedRooms {
   private readonly idleMs: number;
   readonly recent: number;
   private readonly now: () => number;
+  private readonly onTakeOver?: (roomId: string) => void;
   private sweptAt = 0;
 
   constructor(
@@ -63,6 +70,7 @@ export class OwnedRooms {
     this.idleMs = o.idleMs ?? 10_000;
     this.recent = o.recent ?? 1000;
     this.now = o.now ?? Date.now;
+    this.onTakeOver = o.onTakeOver;
   }
 
   /** The room as this instance owns it, taken over first if it does not yet. */
@@ -163,6 +171,7 @@ export class OwnedRooms {
   }
 
   private async takeOver(roomId: string): Promise<OwnedRoom> {
+    this.onTakeOver?.(roomId);
     for (let attempt = 0; attempt < 5; attempt++) {
       const lease = await this.store.takeSequence(roomId, this.block);
       if (!lease) continue; // another instance wrote the lease between our read and write

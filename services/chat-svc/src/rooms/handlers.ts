@@ -37,8 +37,12 @@ type ChatProviderName = Static<typeof ChatProvider>;
 
 export { DEFAULT_SETTINGS };
 
-/** How long a room's record is reused for its messages (the lease check of a quiet room is as long). */
-const ROOM_CACHE_MS = 10_000;
+/**
+ * How long a room's record is reused for its messages and bans. Its updates and deletes come on
+ * its partition, to its owner, which drops the copy at once, and a take-over drops it too
+ * (forgetRoom): the expiry is only a safety net.
+ */
+const ROOM_CACHE_MS = 300_000;
 
 export interface RoomHandlerDeps {
   bus: Bus;
@@ -215,11 +219,18 @@ export class RoomHandlers {
     return this.engineOf(room).ban(cmd, room);
   };
 
+  /** This instance took the room over: its record may have changed while another instance owned it. */
+  forgetRoom(roomId: string): void {
+    this.recentRooms.delete(roomId);
+  }
+
   /**
    * The active room for a send or a ban. Every message needs its room's settings, and reading
    * them per message would cost a DynamoDB read each. Updates and deletes of a room come on its
-   * partition, so its owner (this instance) drops the copy as soon as they happen; the expiry
-   * only matters when the room changed owner meanwhile.
+   * partition, so its owner (this instance) drops the copy as soon as they happen, and drops it
+   * when it takes the room over (another owner may have changed it meanwhile). A send after a
+   * take-over may still be judged by the copy read before it: one message, by settings at most
+   * ROOM_CACHE_MS old.
    */
   private async recentRoom(roomId: string): Promise<RoomRecord> {
     const now = Date.now();
