@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { recordingBus, startDynalite } from '../../../test/support';
 import { buildService } from '../src/app';
 import { FakeIvsChat } from '../src/ivs-chat/fake';
+import { MessageStore } from '../src/messages/store';
 import { CHAT_TABLE_INDEXES } from '../src/rooms/store';
 
 describe('resends take no sequence number', () => {
@@ -232,6 +233,24 @@ describe('resends take no sequence number', () => {
     // a finds its lease gone, takes the room over afresh, and reads the room and bans again.
     await expect(runOn(a, sendCmd(roomId, 'bob', 'cache-3'))).rejects.toMatchObject({ status: 403 });
     await expect(runOn(a, sendCmd(roomId, 'dave', 'cache-4'))).rejects.toMatchObject({ status: 413 });
+    await a.stop();
+  });
+
+  it('checks the leases of many rooms waking at once in a few reads (100 rooms a BatchGetItem)', async () => {
+    const ids = await Promise.all(Array.from({ length: 150 }, () => room()));
+    const a = make('c-wake');
+    const first = await Promise.all(ids.map((id) => runOn(a, sendCmd(id, 'bob', `wake-1-${id}`))));
+    expect(first.map(seqOf)).toEqual(ids.map(() => 1));
+    const reads = jest.spyOn(MessageStore.prototype, 'leasesHeld');
+    clock = new Date(clock.getTime() + 11_000); // every room quiet past the idle check
+    const second = await Promise.all(ids.map((id) => runOn(a, sendCmd(id, 'bob', `wake-2-${id}`))));
+    expect(second.map(seqOf)).toEqual(ids.map(() => 2)); // every lease held: numbers go on from memory
+    // 150 checks in a handful of reads (a full batch of 100 leaves at once, the rest a turn later).
+    expect(reads.mock.calls.length).toBeLessThanOrEqual(3);
+    expect(reads.mock.calls.flatMap(([leases]) => leases.map((l) => l.roomId)).sort()).toEqual(
+      [...ids].sort(),
+    );
+    reads.mockRestore();
     await a.stop();
   });
 });

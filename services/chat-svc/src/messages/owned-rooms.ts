@@ -1,4 +1,4 @@
-import { AppError } from '@onair/runtime';
+import { AppError, Batcher, type EntryResult, isTransientAwsError } from '@onair/runtime';
 import type { MessageStore, SequenceLease, StoredMessage } from './store';
 
 /**
@@ -61,6 +61,11 @@ export class OwnedRooms {
   private readonly now: () => number;
   private readonly onTakeOver?: (roomId: string) => void;
   private sweptAt = 0;
+  /**
+   * Lease checks of quiet rooms, many per read: after a lull (or when a burst wakes a thousand
+   * rooms at once) they cost a BatchGetItem per 100 rooms, not a call each.
+   */
+  private readonly leaseChecks: Batcher<{ roomId: string; epoch: number }, boolean>;
 
   constructor(
     private readonly store: MessageStore,
@@ -71,6 +76,19 @@ export class OwnedRooms {
     this.recent = o.recent ?? 1000;
     this.now = o.now ?? Date.now;
     this.onTakeOver = o.onTakeOver;
+    this.leaseChecks = new Batcher({
+      maxEntries: 100,
+      retryForMs: 5000,
+      isRetryable: isTransientAwsError,
+      flush: async (_key, leases): Promise<Array<EntryResult<boolean>>> => {
+        const { held, unread } = await this.store.leasesHeld(leases);
+        return leases.map((l) =>
+          unread.has(l.roomId)
+            ? { ok: false, error: new Error('DynamoDB left the lease unread'), retryable: true }
+            : { ok: true, value: held.has(l.roomId) },
+        );
+      },
+    });
   }
 
   /** The room as this instance owns it, taken over first if it does not yet. */
@@ -89,11 +107,9 @@ export class OwnedRooms {
     if (this.now() - room.usedAt > this.idleMs) {
       // Quiet for a while: another instance may have owned the room meanwhile. If the lease is
       // still this epoch nobody did, and what is in memory holds; else take it over afresh.
-      room.checking ??= this.store
-        .extendSequence(roomId, room.lease.epoch, room.lease.lastSeq)
-        .finally(() => {
-          room.checking = undefined;
-        });
+      room.checking ??= this.leaseChecks.add('leases', { roomId, epoch: room.lease.epoch }).finally(() => {
+        room.checking = undefined;
+      });
       if (!(await room.checking)) {
         if (this.rooms.get(roomId) === held) this.rooms.delete(roomId);
         return this.own(roomId);

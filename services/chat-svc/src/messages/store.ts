@@ -1,5 +1,6 @@
 import { conditionalWrite, notFound } from '@onair/runtime';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -89,6 +90,39 @@ export class MessageStore {
       }),
     );
     return done !== undefined;
+  }
+
+  /**
+   * Which of `roomIds` (at most 100, no repeats) are still held under the given epoch by an
+   * active room, in one consistent BatchGetItem: an owner checks many quiet rooms at once. A
+   * room DynamoDB left unprocessed (throttled) is in `unread`, to be asked again.
+   */
+  async leasesHeld(
+    leases: ReadonlyArray<{ roomId: string; epoch: number }>,
+  ): Promise<{ held: Set<string>; unread: Set<string> }> {
+    const out = await this.ddb.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [this.table]: {
+            Keys: leases.map((l) => roomKey(l.roomId)),
+            ConsistentRead: true,
+            ProjectionExpression: 'PK, ownerEpoch, #s',
+            ExpressionAttributeNames: { '#s': 'state' },
+          },
+        },
+      }),
+    );
+    const items = new Map((out.Responses?.[this.table] ?? []).map((item) => [String(item.PK), item]));
+    const unread = new Set((out.UnprocessedKeys?.[this.table]?.Keys ?? []).map((k) => String(k.PK)));
+    const held = new Set<string>();
+    const notRead = new Set<string>();
+    for (const l of leases) {
+      const pk = roomKey(l.roomId).PK;
+      if (unread.has(pk)) notRead.add(l.roomId);
+      const item = items.get(pk);
+      if (item && item.state === 'active' && leaseFromItem(item).epoch === l.epoch) held.add(l.roomId);
+    }
+    return { held, unread: notRead };
   }
 
   /**
