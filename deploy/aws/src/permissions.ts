@@ -35,6 +35,7 @@ export const SQS_REPLY_QUEUE = [
 export const TABLE_ACTIONS: Record<Worker, string[]> = {
   'stream-svc': ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   'chat-svc': [
+    'dynamodb:BatchGetItem',
     'dynamodb:BatchWriteItem',
     'dynamodb:DeleteItem',
     'dynamodb:GetItem',

@@ -22,9 +22,14 @@ describe('bus on RabbitMQ across a broker restart', () => {
     const consumer: Bus = await h.makeBus(target);
     const producer: Bus = await h.makeBus('producer');
     const handled = new Set<string>();
-    await consumer.consumeCommands(target, async (m: Envelope) => {
-      handled.add(m.id);
-    });
+    let detached = 0;
+    await consumer.consumeCommands(
+      target,
+      async (m: Envelope) => {
+        handled.add(m.id);
+      },
+      { onDetached: () => detached++ }, // a partition owner forgets its keys on this
+    );
 
     const sent: string[] = [];
     const N = 1500;
@@ -50,6 +55,7 @@ describe('bus on RabbitMQ across a broker restart', () => {
       expect(sent).toHaveLength(N);
       expect(sent.every((id) => handled.has(id))).toBe(true);
       expect(await producer.isReady()).toBe(true);
+      expect(detached).toBeGreaterThanOrEqual(1); // the consumer heard it lost its channel
     } finally {
       // Whatever happened above, leave the broker running for everything else.
       if (restarted) await run('rabbitmqctl', ['start_app']).catch(() => {});

@@ -96,10 +96,13 @@ export function buildService(deps: Deps) {
     .on(ChatUserBan, rooms.ban);
 
   const consumers: Consumer[] = [];
+  /** A partition's consumer lost its channel: its rooms are taken over afresh on their next command. */
+  const partitionDetached = (partition: number) => native.partitionDetached(partition);
   return {
     router,
     store,
     messages,
+    partitionDetached,
     /** The rate limiter in use (tests look at it). */
     limits,
     async start() {
@@ -120,7 +123,11 @@ export function buildService(deps: Deps) {
       // A room's commands come on its partition's queue, which one instance reads at a time:
       // that instance owns the room (its sequence, recent RequestIds and rate limits in memory).
       // Another instance stands by and takes over when this one stops or dies.
-      consumers.push(await consumeOwnedCommands(deps.bus, 'chat-svc', router.handle));
+      consumers.push(
+        await consumeOwnedCommands(deps.bus, 'chat-svc', router.handle, {
+          onPartitionDetached: partitionDetached,
+        }),
+      );
     },
     async stop() {
       await Promise.all(consumers.splice(0).map((c) => c.stop()));

@@ -2,7 +2,7 @@
 // resends interleave; issue 13: the room's owner keeps its sequence and recent RequestIds in
 // memory under a lease, a new owner recalls them from history, and no number is ever reused.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { type Envelope, makeEnvelope } from '@onair/contracts';
+import { type Envelope, makeEnvelope, partitionOf } from '@onair/contracts';
 import { createDocumentClient, ensureTable, isAppError, silentLogger } from '@onair/runtime';
 import fc from 'fast-check';
 import { recordingBus, startDynalite } from '../../../test/support';
@@ -251,6 +251,22 @@ describe('resends take no sequence number', () => {
       [...ids].sort(),
     );
     reads.mockRestore();
+    await a.stop();
+  });
+
+  it('an owner whose partition consumer lost its channel forgets the partition: no number from a stale block', async () => {
+    const roomId = await room();
+    const a = make('c-detached');
+    expect(seqOf(await runOn(a, sendCmd(roomId, 'bob', 'det-1')))).toBe(1);
+    // a's channel drops; RabbitMQ hands the partition to b, which sends and stops; a gets it back
+    // at once (no quiet period for the idle check to notice).
+    a.partitionDetached(partitionOf(roomId));
+    const b = make('c-active-meanwhile');
+    expect(seqOf(await runOn(b, sendCmd(roomId, 'carol', 'det-2')))).toBe(101);
+    await b.stop();
+    const next = await runOn(a, sendCmd(roomId, 'bob', 'det-3'));
+    expect(seqOf(next)).toBe(102); // taken over afresh, after b's numbers (without it: 2)
+    expect(await storedSeqs(roomId)).toEqual([1, 101, 102]);
     await a.stop();
   });
 });

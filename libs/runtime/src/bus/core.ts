@@ -187,6 +187,7 @@ export class MessageBus<T extends Transport = Transport> implements Bus {
             ephemeral: opts.ephemeral ?? false,
             singleActive: opts.singleActive ?? false,
             livePath: opts.livePath ?? false,
+            onDetached: opts.onDetached,
           },
           deliver,
         ),

@@ -1,4 +1,4 @@
-import { contracts } from '@onair/contracts';
+import { contracts, partitionTargets } from '@onair/contracts';
 import type { Bus, Consumer, ConsumeOptions, MessageHandler } from './types';
 
 /**
@@ -12,16 +12,29 @@ export async function consumeOwnedCommands(
   bus: Bus,
   service: string,
   handler: MessageHandler,
-  opts: ConsumeOptions = {},
+  opts: ConsumeOptions & {
+    /** Partition `i`'s consumer lost its channel: another instance may own its keys when it is back. */
+    onPartitionDetached?: (partition: number) => void;
+  } = {},
 ): Promise<Consumer> {
+  const { onPartitionDetached, ...consume } = opts;
   const consumers: Consumer[] = [];
-  for (const target of contracts.targetsOf(service))
+  for (const target of contracts.targetsOf(service)) {
+    const partition = partitionTargets(service).indexOf(target);
     consumers.push(
       await bus.consumeCommands(
         target,
         handler,
-        target === service ? opts : { ...opts, singleActive: true, livePath: true },
+        partition < 0
+          ? consume
+          : {
+              ...consume,
+              singleActive: true,
+              livePath: true,
+              onDetached: () => onPartitionDetached?.(partition),
+            },
       ),
     );
+  }
   return { stop: async () => void (await Promise.all(consumers.map((c) => c.stop()))) };
 }

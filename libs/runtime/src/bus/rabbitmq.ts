@@ -352,6 +352,7 @@ export class RabbitTransport implements Transport {
       ephemeral: opts.ephemeral,
       singleActive: opts.singleActive,
       livePath: opts.livePath,
+      onDetached: opts.onDetached,
       ephemeralExpiryMs: this.settings.instanceQueueExpiryMs ?? 60_000,
       deadLetterIndex: rabbitDeadLetterIndex(this.settings.namespace),
       retryDelays: [...new Set(this.settings.retryDelaysMs)],
@@ -396,6 +397,8 @@ interface ConsumerConfig {
   singleActive: boolean;
   /** A classic queue (durable, not replicated): the live path, whose data is durable elsewhere. */
   livePath: boolean;
+  /** The channel closed while the consumer was not stopping (see ConsumeOptions.onDetached). */
+  onDetached?: () => void;
   /** x-expires of a per-instance queue: the broker deletes it this long after its consumer left. */
   ephemeralExpiryMs: number;
   /** Where the DLQ's name is recorded for the DLQ tool (dead-letters/rabbit-index.ts). */
@@ -425,6 +428,9 @@ class RabbitConsumer implements TransportConsumer {
     const { queue, ephemeral } = this.config;
     const ch = await model.createConfirmChannel();
     ch.on('error', (err: Error) => this.config.log.warn({ err: err.message }, 'consumer channel error'));
+    ch.on('close', () => {
+      if (!this.stopped) this.config.onDetached?.();
+    });
     // Per-instance queues vanish a while after their consumer is gone; service queues are quorum.
     const expiry = ephemeral ? { 'x-expires': this.config.ephemeralExpiryMs } : {};
     const dlq: Options.AssertQueue = {

@@ -45,6 +45,8 @@ export interface QueueOptions {
   singleActive: boolean;
   /** A cheaper queue will do (see ConsumeOptions.livePath). */
   livePath: boolean;
+  /** The consumer lost its channel (see ConsumeOptions.onDetached). */
+  onDetached?: () => void;
 }
 
 /**

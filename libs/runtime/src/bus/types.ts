@@ -34,6 +34,13 @@ export interface ConsumeOptions {
    * Messages still survive a consumer's restart.
    */
   livePath?: boolean;
+  /**
+   * The consumer lost its channel (the connection dropped, or the channel failed): until it is
+   * attached again it gets nothing, and a single active consumer may then find another instance
+   * active. A partition's owner forgets what it held in memory for the partition's keys. Only
+   * transports that can lose a consumer call it (RabbitMQ).
+   */
+  onDetached?: () => void;
 }
 
 export interface Consumer {

@@ -86,6 +86,11 @@ export class NativeChatEngine implements ChatEngine {
     this.commits = new MessageCommits(deps.store);
   }
 
+  /** This instance's consumer of a partition lost its channel (see OwnedRooms.forgetPartition). */
+  partitionDetached(partition: number): void {
+    this.rooms.forgetPartition(partition);
+  }
+
   /** Some instance banned or lifted a ban on this user (an `onair.chat.user.banned.v1` event). */
   banChanged(roomId: string, userId: string): void {
     this.bans.forget(roomId, userId);

@@ -1,3 +1,4 @@
+import { partitionOf } from '@onair/contracts';
 import { AppError, Batcher, type EntryResult, isTransientAwsError } from '@onair/runtime';
 import type { MessageStore, SequenceLease, StoredMessage } from './store';
 
@@ -117,6 +118,17 @@ export class OwnedRooms {
     }
     room.usedAt = this.now();
     return room;
+  }
+
+  /**
+   * This instance's consumer of partition `partition` lost its channel: when it is back, another
+   * instance may have owned the partition's rooms meanwhile (RabbitMQ hands a single active
+   * consumer's queue to a standby). What is held of them goes, without writing anything (the
+   * leases may be another's now); their next commands take them over afresh.
+   */
+  forgetPartition(partition: number): void {
+    for (const roomId of [...this.rooms.keys()])
+      if (partitionOf(roomId) === partition) this.rooms.delete(roomId);
   }
 
   /** The room's next sequence number: from memory while the reservation lasts. */
