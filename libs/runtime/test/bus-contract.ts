@@ -47,7 +47,7 @@ const streamEvent = (streamId: string): Envelope =>
     data: { streamId, status: 'live', at: new Date().toISOString() },
   });
 /** A live event (contracts: `live`): the RabbitMQ transport sends those of one turn as one message. */
-const chatMessage = (roomId: string, seq: number): Envelope =>
+export const chatMessage = (roomId: string, seq: number): Envelope =>
   makeEnvelope({
     type: 'onair.chat.message.sent.v1',
     source: 'test',

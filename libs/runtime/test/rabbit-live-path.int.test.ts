@@ -6,6 +6,7 @@ import { contracts, makeEnvelope } from '@onair/contracts';
 import * as amqp from 'amqplib';
 import { RabbitBus } from '../src/bus';
 import { silentLogger } from '../src/logger';
+import { chatMessage } from './bus-contract';
 import { AMQP_URL, requireRabbit } from './rabbit-harness';
 import { waitFor } from './wait-for';
 
@@ -121,21 +122,6 @@ describe('the live path on RabbitMQ', () => {
     };
     expect(await queueType(`${namespace}.${target}.commands`, args)).toBe('classic');
   });
-
-  const chatMessage = (roomId: string, seq: number) =>
-    makeEnvelope({
-      type: 'onair.chat.message.sent.v1',
-      source: 'test',
-      data: {
-        roomId,
-        messageId: `m${seq}`,
-        seq,
-        requestId: `r${seq}`,
-        sender: { userId: 'bob' },
-        content: `message ${seq}`,
-        sendTime: new Date().toISOString(),
-      },
-    });
 
   it('sends the live events of one turn as one AMQP message, the parts cut apart by byte lengths', async () => {
     // A raw queue on the events exchange sees what the broker carries.

@@ -188,6 +188,31 @@ describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging cli
     return { room, messages, deletes, disconnects, states, tokenCalls: () => tokenCalls };
   };
 
+  /** A chat token for the room that may send, valid for a minute. */
+  const tokenOf = async (userId: string) =>
+    (
+      await mintChatToken(
+        CHAT_SECRET,
+        {
+          roomId: ROOM,
+          userId,
+          capabilities: ['SEND_MESSAGE'],
+          attributes: {},
+          sessionExpirationTime: new Date(Date.now() + 60_000).toISOString(),
+        },
+        60,
+      )
+    ).token;
+  /** A plain ws socket on /v1/chat/ws with such a token, and the frames it gets. */
+  const rawSocket = async (userId: string) => {
+    const token = await tokenOf(userId);
+    const ws = new WebSocket(`${url}/v1/chat/ws`, token);
+    const frames: Array<Record<string, unknown>> = [];
+    ws.on('message', (d) => frames.push(JSON.parse(d.toString())));
+    await new Promise((r) => ws.once('open', r));
+    return { ws, frames, token };
+  };
+
   beforeAll(async () => {
     buses = await testBuses({ transport: 'memory' });
     const gwBus = await buses.make('gateway', 'gw-test-1');
@@ -319,21 +344,7 @@ describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging cli
     expect(await status()).toBe(401);
     expect(await status('not-a-token')).toBe(401);
 
-    const { token } = await mintChatToken(
-      CHAT_SECRET,
-      {
-        roomId: ROOM,
-        userId: 'raw',
-        capabilities: ['SEND_MESSAGE'],
-        attributes: {},
-        sessionExpirationTime: new Date(Date.now() + 60_000).toISOString(),
-      },
-      60,
-    );
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/v1/chat/ws`, token);
-    const frames: Array<Record<string, unknown>> = [];
-    ws.on('message', (d) => frames.push(JSON.parse(d.toString())));
-    await new Promise((r) => ws.once('open', r));
+    const { ws, frames, token } = await rawSocket('raw');
     expect(ws.protocol).toBe(token);
     const bad = [
       'nope',
@@ -353,22 +364,7 @@ describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging cli
   });
 
   it('answers a resend that comes while the first send is on its way with that send: one command, one echo', async () => {
-    const port = (app.server.address() as AddressInfo).port;
-    const { token } = await mintChatToken(
-      CHAT_SECRET,
-      {
-        roomId: ROOM,
-        userId: 'slow',
-        capabilities: ['SEND_MESSAGE'],
-        attributes: {},
-        sessionExpirationTime: new Date(Date.now() + 60_000).toISOString(),
-      },
-      60,
-    );
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/v1/chat/ws`, token);
-    const frames: Array<Record<string, unknown>> = [];
-    ws.on('message', (d) => frames.push(JSON.parse(d.toString())));
-    await new Promise((r) => ws.once('open', r));
+    const { ws, frames } = await rawSocket('slow');
     let release = () => {};
     fakeSends.hold = new Promise<void>((r) => {
       release = r;
@@ -627,20 +623,6 @@ describe('native chat WebSocket edge with the real amazon-ivs-chat-messaging cli
   });
 
   it('refuses at the upgrade (403) an IVS socket whose chat token was minted before a ban or timeout', async () => {
-    const tokenOf = async (userId: string) =>
-      (
-        await mintChatToken(
-          CHAT_SECRET,
-          {
-            roomId: ROOM,
-            userId,
-            capabilities: ['SEND_MESSAGE'],
-            attributes: {},
-            sessionExpirationTime: new Date(Date.now() + 60_000).toISOString(),
-          },
-          60,
-        )
-      ).token;
     const bea = await tokenOf('bea');
     const tim = await tokenOf('tim');
     expect(await upgradeStatus('/v1/chat/ws', bea)).toBe(101);
