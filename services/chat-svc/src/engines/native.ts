@@ -86,9 +86,9 @@ export class NativeChatEngine implements ChatEngine {
     this.commits = new MessageCommits(deps.store);
   }
 
-  /** This instance's consumer of a partition lost its channel (see OwnedRooms.forgetPartition). */
+  /** This instance's consumer of a partition lost its channel (see OwnedRooms.recheckPartition). */
   partitionDetached(partition: number): void {
-    this.rooms.forgetPartition(partition);
+    this.rooms.recheckPartition(partition);
   }
 
   /** Some instance banned or lifted a ban on this user (an `onair.chat.user.banned.v1` event). */

@@ -123,12 +123,21 @@ export class OwnedRooms {
   /**
    * This instance's consumer of partition `partition` lost its channel: when it is back, another
    * instance may have owned the partition's rooms meanwhile (RabbitMQ hands a single active
-   * consumer's queue to a standby). What is held of them goes, without writing anything (the
-   * leases may be another's now); their next commands take them over afresh.
+   * consumer's queue to a standby, and may hand it back soon after). Each of them has its lease
+   * checked on its next command, as a quiet room does: held still (a broker restart, say), the
+   * owner goes on from memory and no number is lost; taken over meanwhile, it is taken over
+   * afresh instead of going on from a block the other owner has passed.
    */
-  forgetPartition(partition: number): void {
-    for (const roomId of [...this.rooms.keys()])
-      if (partitionOf(roomId) === partition) this.rooms.delete(roomId);
+  recheckPartition(partition: number): void {
+    for (const [roomId, held] of this.rooms)
+      if (partitionOf(roomId) === partition)
+        void held.then(
+          (room) => {
+            // Past the idle check, not as far as the sweep (which gives quiet rooms back).
+            room.usedAt = Math.min(room.usedAt, this.now() - this.idleMs - 1);
+          },
+          () => {},
+        );
   }
 
   /** The room's next sequence number: from memory while the reservation lasts. */
