@@ -72,8 +72,7 @@ export function buildService(deps: Deps) {
     logger: deps.logger,
     now: deps.now,
     banCacheTtlMs: deps.banCacheTtlMs,
-    ownership: deps.ownership,
-    onTakeOver: (roomId) => rooms.forgetRoom(roomId),
+    ownership: { ...deps.ownership, onTakeOver: (roomId) => rooms.forgetRoom(roomId) },
   });
   const rooms = new RoomHandlers({
     engines: { native, ivs: new IvsChatEngine({ bus: deps.bus, ivsChat: deps.ivsChat, now: deps.now }) },
@@ -96,7 +95,7 @@ export function buildService(deps: Deps) {
     .on(ChatUserBan, rooms.ban);
 
   const consumers: Consumer[] = [];
-  /** A partition's consumer lost its channel: its rooms are taken over afresh on their next command. */
+  /** A partition's consumer lost its channel: its rooms' leases are checked on their next command. */
   const partitionDetached = (partition: number) => native.partitionDetached(partition);
   return {
     router,

@@ -13,8 +13,8 @@ import type { Static } from '@sinclair/typebox';
  *     GSI1: GSI1PK = ARN#<arn>, GSI1SK = ROOM                          a room by its IVS ARN (seed 002 tokens)
  *     GSI2: GSI2PK = OWNER#<ownerId>, GSI2SK = <createdAt>#<roomId>    rooms of an owner (active only)
  *   SK = MSG#<seq, 12 digits>        a native room's message (content removed when deleted: a tombstone)
- *   SK = MID#<messageId>             message id -> seq (written by versions before 0.2: today's
- *                                    message ids carry their seq, see messageIdFor)
+ *   SK = MID#<messageId>             message id -> seq, for ids written before message ids carried
+ *                                    their seq (messageIdFor); no longer written
  *   SK = BAN#<userId>                a ban (no `until`) or a timeout (until = ISO time); `lifted` once lifted
  */
 

@@ -1,5 +1,6 @@
 // The native message pipeline with fakes: dynalite (in-process), the IVS Chat fake, a recording bus.
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
 import { type Envelope, makeEnvelope } from '@onair/contracts';
 import { createDocumentClient, ensureTable, silentLogger, verifyChatToken } from '@onair/runtime';
 import { recordingBus, startDynalite, waitFor } from '../../../test/support';
@@ -7,7 +8,7 @@ import { buildService } from '../src/app';
 import { FakeIvsChat } from '../src/ivs-chat/fake';
 import type { ReviewCall } from '../src/messages/moderation';
 import { CHAT_TABLE_INDEXES } from '../src/rooms/store';
-import { messageIdKey, messageItem } from '../src/table';
+import { messageIdFor, messageIdKey, messageItem, seqInMessageId } from '../src/table';
 
 const SECRET = 'chat-secret-for-the-tests';
 
@@ -232,6 +233,22 @@ describe('chat-svc native message pipeline', () => {
     await expect(
       run(cmd('onair.chat.message.delete.v1', { roomId: 'r11', messageId: forged, actor: mod })),
     ).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('reads back the number of any message id it makes, and none from an id of another shape', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 48 }),
+        fc.uint8Array({ minLength: 1, maxLength: 12 }),
+        fc.string(),
+        (seq, random, other) => {
+          const id = messageIdFor(seq, Buffer.from(random).toString('base64url'));
+          expect(id).toMatch(/^[A-Za-z0-9_.:-]{1,128}$/); // a valid MessageId (contracts)
+          expect(seqInMessageId(id)).toBe(seq);
+          if (!other.includes('.')) expect(seqInMessageId(other)).toBeUndefined();
+        },
+      ),
+    );
   });
 
   it('still deletes a message stored before ids carried their number (its id -> seq item)', async () => {

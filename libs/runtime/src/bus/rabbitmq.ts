@@ -232,27 +232,14 @@ export class RabbitTransport implements Transport {
     type: string,
     entries: Array<{ msg: OutgoingMessage; timeoutMs: number }>,
   ): Promise<void> {
-    const first = entries[0];
-    if (!first) return Promise.resolve();
-    const timeoutMs = Math.min(...entries.map((e) => e.timeoutMs));
-    const props = { messageId: first.msg.id, type, persistent: false };
-    if (entries.length === 1)
-      return this.confirmPublish(
-        'pub',
-        this.named('events'),
-        type,
-        Buffer.from(first.msg.body),
-        props,
-        timeoutMs,
-      );
-    const { body, lengths } = joinParts(entries.map((e) => e.msg.body));
+    const { body, headers } = framed(entries.map((e) => e.msg.body));
     return this.confirmPublish(
       'pub',
       this.named('events'),
       type,
       body,
-      { ...props, headers: { [BATCH_HEADER]: lengths } },
-      timeoutMs,
+      { messageId: entries[0]?.msg.id, type, persistent: false, headers },
+      Math.min(...entries.map((e) => e.timeoutMs)),
     );
   }
 
@@ -266,19 +253,12 @@ export class RabbitTransport implements Transport {
   ): Promise<void> {
     const ch = this.pubCh;
     if (!ch) throw new AppError('BUS_UNAVAILABLE', 503, 'RabbitMQ is not reachable; the reply was not sent');
-    const first = entries[0];
-    if (!first) return;
-    if (entries.length === 1) {
-      ch.publish('', replyTo, Buffer.from(first.body), {
-        correlationId: first.correlationId,
-        contentType: CONTENT_TYPE,
-      });
-      return;
-    }
-    const { body, lengths } = joinParts(entries.map((e) => e.body));
+    const { body, headers } = framed(entries.map((e) => e.body));
     ch.publish('', replyTo, body, {
       contentType: CONTENT_TYPE,
-      headers: { [BATCH_HEADER]: lengths, [REPLIES_HEADER]: entries.map((e) => e.correlationId) },
+      ...(headers
+        ? { headers: { ...headers, [REPLIES_HEADER]: entries.map((e) => e.correlationId) } }
+        : { correlationId: entries[0]?.correlationId }),
     });
   }
 
@@ -633,6 +613,13 @@ function publishConfirmed(
   return new Promise((resolve, reject) => {
     ch.sendToQueue(queue, body, { ...props, persistent: true }, (err) => (err ? reject(err) : resolve()));
   });
+}
+
+/** One envelope as is; several as one body with the lengths that cut it apart (rabbit-batches.ts). */
+function framed(parts: string[]): { body: Buffer; headers?: Record<string, number[]> } {
+  if (parts.length === 1) return { body: Buffer.from(parts[0] ?? '') };
+  const { body, lengths } = joinParts(parts);
+  return { body, headers: { [BATCH_HEADER]: lengths } };
 }
 
 /** A batch call that succeeds or fails as a whole: every entry gets its outcome. */

@@ -37,7 +37,7 @@ export interface ConsumeOptions {
   /**
    * The consumer lost its channel (the connection dropped, or the channel failed): until it is
    * attached again it gets nothing, and a single active consumer may then find another instance
-   * active. A partition's owner forgets what it held in memory for the partition's keys. Only
+   * active. A partition's owner re-checks what it holds in memory for the partition's keys. Only
    * transports that can lose a consumer call it (RabbitMQ).
    */
   onDetached?: () => void;

@@ -51,10 +51,11 @@ export interface NativeEngineDeps {
    * The expiry only covers an event missed in a reconnect.
    */
   banCacheTtlMs?: number;
-  /** How rooms are owned: numbers reserved per lease write, idle check, RequestIds remembered. */
+  /**
+   * How rooms are owned: numbers reserved per lease write, idle check, RequestIds remembered, and
+   * who else drops what it cached of a room this instance takes over (RoomHandlers' records).
+   */
   ownership?: OwnedRoomsOptions;
-  /** This instance took a room over (what else caches the room drops it: RoomHandlers' records). */
-  onTakeOver?: (roomId: string) => void;
 }
 
 /**
@@ -79,7 +80,6 @@ export class NativeChatEngine implements ChatEngine {
       ...deps.ownership,
       onTakeOver: (roomId) => {
         this.bans.forgetRoom(roomId);
-        deps.onTakeOver?.(roomId);
         deps.ownership?.onTakeOver?.(roomId);
       },
     });

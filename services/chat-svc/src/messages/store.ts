@@ -93,7 +93,7 @@ export class MessageStore {
   }
 
   /**
-   * Which of `roomIds` (at most 100, no repeats) are still held under the given epoch by an
+   * Which of `leases`' rooms (at most 100, no repeats) are still held under the given epoch by an
    * active room, in one consistent BatchGetItem: an owner checks many quiet rooms at once. A
    * room DynamoDB left unprocessed (throttled) is in `unread`, to be asked again.
    */
@@ -113,16 +113,16 @@ export class MessageStore {
       }),
     );
     const items = new Map((out.Responses?.[this.table] ?? []).map((item) => [String(item.PK), item]));
-    const unread = new Set((out.UnprocessedKeys?.[this.table]?.Keys ?? []).map((k) => String(k.PK)));
+    const unprocessed = new Set((out.UnprocessedKeys?.[this.table]?.Keys ?? []).map((k) => String(k.PK)));
     const held = new Set<string>();
-    const notRead = new Set<string>();
+    const unread = new Set<string>();
     for (const l of leases) {
       const pk = roomKey(l.roomId).PK;
-      if (unread.has(pk)) notRead.add(l.roomId);
+      if (unprocessed.has(pk)) unread.add(l.roomId);
       const item = items.get(pk);
       if (item && item.state === 'active' && leaseFromItem(item).epoch === l.epoch) held.add(l.roomId);
     }
-    return { held, unread: notRead };
+    return { held, unread };
   }
 
   /**
