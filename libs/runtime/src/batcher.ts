@@ -16,6 +16,13 @@ export interface BatcherOptions<E, R> {
    * and fuller calls for that much latency.
    */
   delayMs?: number;
+  /**
+   * A group commit that waits only under load (instead of delayMs): a batch that is not full
+   * leaves `paceMs` after the key's previous batch left, or at once (next turn) when that long
+   * has passed already. A lone entry after a quiet spell waits for nothing; a steady stream
+   * shares one call per `paceMs`.
+   */
+  paceMs?: number;
   /** Bytes per call (256 KiB for SQS and PutEvents); an entry is never split. */
   maxBytes?: number;
   sizeOf?: (entry: E) => number;
@@ -46,6 +53,8 @@ export class Batcher<E, R = void> {
   private readonly queues = new Map<string, Array<Pending<E, R>>>();
   private readonly scheduled = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** When each key's last batch left (only with paceMs). */
+  private readonly lastSent = new Map<string, number>();
   private readonly maxEntries: number;
   private readonly maxBytes: number;
 
@@ -96,12 +105,22 @@ export class Batcher<E, R = void> {
         if (rest && rest.length > 0) this.send(key, rest.splice(0));
         if (rest && rest.length === 0) this.queues.delete(key);
       };
-      if (this.options.delayMs) setTimeout(flush, this.options.delayMs);
+      const wait = this.waitBeforeFlush(key);
+      if (wait > 0) setTimeout(flush, wait);
       else setImmediate(flush);
     }
   }
 
+  /** How long a batch for `key` that is not full waits for more entries (ms). */
+  private waitBeforeFlush(key: string): number {
+    const { paceMs, delayMs } = this.options;
+    if (paceMs === undefined) return delayMs ?? 0;
+    const last = this.lastSent.get(key);
+    return last === undefined ? 0 : last + paceMs - Date.now();
+  }
+
   private send(key: string, batch: Array<Pending<E, R>>): void {
+    if (this.options.paceMs !== undefined) this.lastSent.set(key, Date.now());
     const run = (async () => {
       let results: Array<EntryResult<R>>;
       try {

@@ -60,6 +60,38 @@ describe('Batcher', () => {
     expect(calls).toEqual([[1, 2]]);
   });
 
+  it('with paceMs, sends a lone entry at once and collects a stream into one call per paceMs', async () => {
+    const calls: Array<{ entries: number[]; at: number }> = [];
+    const b = new Batcher<number>({
+      paceMs: 40,
+      flush: async (_k, entries) => {
+        calls.push({ entries, at: Date.now() });
+        return ok(entries);
+      },
+    });
+    const turn = () => new Promise((r) => setImmediate(r));
+    // After a quiet spell: the first entry leaves on the next turn, not after a window.
+    const first = b.add('k', 1);
+    await turn();
+    await turn();
+    expect(calls.map((c) => c.entries)).toEqual([[1]]);
+    // Entries of the next turns (the stream) wait for the pace and leave together.
+    const more = [b.add('k', 2)];
+    await turn();
+    more.push(b.add('k', 3));
+    await Promise.all([first, ...more]);
+    expect(calls.map((c) => c.entries)).toEqual([[1], [2, 3]]);
+    const [one, two] = calls;
+    expect(two && one && two.at - one.at).toBeGreaterThanOrEqual(39);
+    // Once paceMs has passed with nothing sent, the next lone entry goes at once again.
+    while (Date.now() - (two?.at ?? 0) < 45) await new Promise((r) => setTimeout(r, 5));
+    const lone = b.add('k', 4);
+    await turn();
+    await turn();
+    expect(calls.map((c) => c.entries)).toEqual([[1], [2, 3], [4]]);
+    await lone;
+  });
+
   it('keeps keys apart', async () => {
     const calls: string[] = [];
     const b = new Batcher<number>({

@@ -3,9 +3,10 @@ import { MESSAGES_PER_BATCH, type MessageStore, type StoredMessage } from './sto
 
 /**
  * Group commit of native messages: the messages sent at about the same time, of any rooms, go to
- * DynamoDB in one BatchWriteItem (up to MESSAGES_PER_BATCH). A batch leaves when it is full or
- * `windowMs` after its first message (default 10 ms): a message waits at most that long, and under
- * load each call carries many.
+ * DynamoDB in one BatchWriteItem (up to MESSAGES_PER_BATCH). A batch leaves when it is full, or
+ * `windowMs` (default 10 ms) after the previous batch left: a message after a quiet spell is
+ * written at once (waits for nothing), and under load one call every `windowMs` carries all
+ * that came meanwhile.
  * Each send resolves when its own message is durable; a throttled or failed one is written again
  * (puts are idempotent) for `retryForMs`, then its send fails and the client's retry sends it again.
  */
@@ -15,7 +16,7 @@ export class MessageCommits {
   constructor(store: MessageStore, o: { retryForMs?: number; windowMs?: number } = {}) {
     this.batcher = new Batcher<StoredMessage>({
       maxEntries: MESSAGES_PER_BATCH,
-      delayMs: o.windowMs ?? 10,
+      paceMs: o.windowMs ?? 10,
       retryForMs: o.retryForMs ?? 5000,
       isRetryable: isTransientAwsError,
       flush: async (_key, messages): Promise<Array<EntryResult<void>>> => {
