@@ -1,10 +1,11 @@
 import { PresenceLeft } from '@onair/contracts';
 import type { Bus, Logger } from '@onair/runtime';
 import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
 import type { TokenVerifier } from '../auth';
 import { busGroupRooms, type ChatAccess } from './access';
 import { authorizeUpgrade } from './authorize';
-import type { WsConnection } from './connection';
+import { connectionOf, type WsConnection } from './connection';
 import { consumeDeliveries, senderEcho } from './deliveries';
 import type { ChatEdge } from './edge';
 import { GroupNames } from './group-names';
@@ -70,6 +71,16 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
     history: o.history && roomHistory(o.history, groups),
   });
   const sockets = new Set<WsConnection>();
+  // One listener each for every socket (`this` is the socket), not closures kept per socket.
+  function onClosed(this: WebSocket): void {
+    const c = connectionOf(this);
+    if (!c) return;
+    sockets.delete(c);
+    const wasIn = c.roomId;
+    hub.remove(c);
+    if (wasIn) left(c, wasIn);
+  }
+  const onSocketError = (err: Error) => log.debug({ err: err.message }, 'socket error');
   const heartbeat = startHeartbeat(sockets, o.pingIntervalMs ?? 30_000, log);
   const answer = senderEcho(hub, groups, log);
   const access: ChatAccess = { ...o.access, groups: o.access.groups ?? busGroupRooms(o.bus, timeoutMs) };
@@ -88,13 +99,8 @@ export async function registerChatSockets(app: FastifyInstance, o: ChatSocketOpt
       sockets.add(c);
       hub.add(c);
       heartbeat.track(c);
-      c.ws.on('close', () => {
-        sockets.delete(c);
-        const wasIn = c.roomId;
-        hub.remove(c);
-        if (wasIn) left(c, wasIn);
-      });
-      c.ws.on('error', (err) => log.debug({ err: err.message }, 'socket error'));
+      c.ws.on('close', onClosed);
+      c.ws.on('error', onSocketError);
     },
     left,
     commandsFor: (c) => ({

@@ -41,6 +41,17 @@ export interface WsConnectionOptions {
   closeTimeoutMs?: number;
 }
 
+/**
+ * The connection each `ws` socket belongs to, so listeners can be one function shared by every
+ * socket (`this` is the socket) instead of a closure (and its scope) kept per socket.
+ */
+const connections = new WeakMap<WebSocket, WsConnection>();
+
+/** The connection on `ws` (undefined for a socket that never became one). */
+export function connectionOf(ws: WebSocket): WsConnection | undefined {
+  return connections.get(ws);
+}
+
 /** A frame's bytes as text (`ws` hands over one Buffer for a whole, possibly fragmented, message). */
 export function textOf(data: RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
@@ -96,6 +107,7 @@ export class WsConnection implements HubConnection {
     this.closeTimeoutMs = o.closeTimeoutMs ?? 2000;
     this.capabilities = sharedCapabilities(o.capabilities);
     this.attributes = Object.keys(o.attributes).length ? o.attributes : NO_ATTRIBUTES;
+    connections.set(this.ws, this);
   }
 
   /** Destroys the socket when the client does not finish a close in time. */

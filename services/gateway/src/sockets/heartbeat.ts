@@ -1,6 +1,12 @@
 import type { Logger } from '@onair/runtime';
 import { WebSocket } from 'ws';
-import type { WsConnection } from './connection';
+import { connectionOf, type WsConnection } from './connection';
+
+/** A pong proves its socket alive until the next ping (one listener for every socket). */
+function markAlive(this: WebSocket): void {
+  const c = connectionOf(this);
+  if (c) c.alive = true;
+}
 
 /**
  * One timer for every socket: ends sessions that expired, pings, and drops a socket that did
@@ -37,11 +43,8 @@ export function startHeartbeat(
   );
   sweep.unref();
   return {
-    /** A pong proves the socket alive until the next ping. */
     track(c) {
-      c.ws.on('pong', () => {
-        c.alive = true;
-      });
+      c.ws.on('pong', markAlive);
     },
     stop: () => clearInterval(sweep),
   };

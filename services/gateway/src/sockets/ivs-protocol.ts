@@ -56,14 +56,11 @@ export function openIvsSocket(
     recover(edge, c, grant.roomId, since).catch((err) => edge.log.warn({ err }, 'recovery failed'));
   // The connection is the socket's identity: an IVS socket is in its token's room from the start.
   const who = c as WsConnection & SocketIdentity;
-  const reply = (f: string) => c.send(f);
+  // The reply function is made per frame (not kept per socket: idle sockets are the memory).
   ws.on('message', (data, isBinary) => {
-    if (isBinary) return reply(wire.errorFrame({ code: 400, message: 'Send text frames' }));
-    handleIvsFrame(
-      textOf(data),
-      who,
-      { ...edge.commandsFor(c), limiter: c.limiter(), log: edge.log },
-      reply,
+    if (isBinary) return c.send(wire.errorFrame({ code: 400, message: 'Send text frames' }));
+    handleIvsFrame(textOf(data), who, { ...edge.commandsFor(c), limiter: c.limiter(), log: edge.log }, (f) =>
+      c.send(f),
     ).catch((err) => edge.log.warn({ err }, 'an IVS chat frame was not handled'));
   });
 }

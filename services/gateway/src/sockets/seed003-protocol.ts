@@ -50,15 +50,14 @@ export function openSeed003Socket(edge: ChatEdge, ws: WebSocket, socket: Duplex,
     await edge.presence(PresenceJoined, c, roomId);
     return roomId;
   };
-  const reply = (f: string) => c.send(f);
   const joinLimiter = () => c.joinLimiter(edge.joinsPerSecond, Math.max(1, edge.joinsPerSecond * 5));
   ws.on('message', (data, isBinary) => {
-    if (isBinary) return reply(wire.seed003ErrorFrame({ code: 400, message: 'Send text frames' }));
+    if (isBinary) return c.send(wire.seed003ErrorFrame({ code: 400, message: 'Send text frames' }));
     handleSeed003Frame(
       textOf(data),
       c,
       { ...edge.commandsFor(c), limiter: c.limiter(), joinLimiter: joinLimiter(), log: edge.log, join },
-      reply,
+      (f) => c.send(f),
     ).catch((err) => edge.log.warn({ err }, 'a seed 003 frame was not handled'));
   });
 }
