@@ -123,6 +123,34 @@ describe('the live path on RabbitMQ', () => {
     expect(await queueType(`${namespace}.${target}.commands`, args)).toBe('classic');
   });
 
+  it('a consumer whose queue is deleted under it (the connection up) declares it again and goes on', async () => {
+    const target = `svc-${randomUUID().slice(0, 6)}.p1`;
+    const got: string[] = [];
+    let detached = 0;
+    const b = await bus();
+    await b.consumeCommands(target, async (m) => void got.push(m.id), {
+      singleActive: true,
+      livePath: true,
+      onDetached: () => detached++,
+    });
+    const queue = `${namespace}.${target}.commands`;
+    const ch = await conn.createChannel();
+    await ch.deleteQueue(queue);
+    // The broker cancels the consumer; before this fix nothing consumed the queue again until
+    // the connection itself dropped, so every later command waited there for ever.
+    await waitFor(() => detached === 1, { what: 'the consumer to be told it was detached' });
+    await waitFor(async () => (await depth(queue)) !== undefined, { what: 'the queue declared again' });
+    const cmd = makeEnvelope({
+      type: 'onair.system.ping.v1',
+      source: 'test',
+      data: { service: 'svc', sentAt: new Date().toISOString() },
+    });
+    await (await bus()).send(cmd, { to: target });
+    await waitFor(() => got.length === 1, { what: 'the command after the queue came back' });
+    expect(got).toEqual([cmd.id]);
+    await ch.close();
+  });
+
   it('sends the live events of one turn as one AMQP message, the parts cut apart by byte lengths', async () => {
     // A raw queue on the events exchange sees what the broker carries.
     const ch = await conn.createChannel();

@@ -340,6 +340,7 @@ export class RabbitTransport implements Transport {
       log: this.log.child({ queue }),
       reply: (replyTo, correlationId, body) => this.replyBatches.add(replyTo, { correlationId, body }),
       onStopped: (c) => this.consumers.delete(c),
+      connection: () => this.model,
       // The quorum queue this subscription had before it moved to the live path.
       retired:
         opts.livePath && source.kind === 'events' && !opts.ephemeral
@@ -389,6 +390,8 @@ interface ConsumerConfig {
   /** Answer a request (batched with the other replies to the same requester in this turn). */
   reply: (replyTo: string, correlationId: string, body: string) => Promise<void>;
   onStopped: (c: RabbitConsumer) => void;
+  /** The connection while it is up (undefined while reconnecting: setup() attaches then). */
+  connection: () => ChannelModel | undefined;
   /** An older queue of the same subscription, unbound (and deleted when empty) at the first attach. */
   retired?: string;
 }
@@ -409,7 +412,9 @@ class RabbitConsumer implements TransportConsumer {
     const ch = await model.createConfirmChannel();
     ch.on('error', (err: Error) => this.config.log.warn({ err: err.message }, 'consumer channel error'));
     ch.on('close', () => {
-      if (!this.stopped) this.config.onDetached?.();
+      if (this.stopped) return;
+      this.config.onDetached?.();
+      this.reattachLater(ch);
     });
     // Per-instance queues vanish a while after their consumer is gone; service queues are quorum.
     const expiry = ephemeral ? { 'x-expires': this.config.ephemeralExpiryMs } : {};
@@ -461,9 +466,41 @@ class RabbitConsumer implements TransportConsumer {
     await ch.prefetch(this.config.concurrency);
     const { consumerTag } = await ch.consume(queue, (m) => {
       if (m) void this.onMessage(ch, m);
+      else this.onCancelled(ch);
     });
     this.ch = ch;
     this.tag = consumerTag;
+  }
+
+  /**
+   * The broker cancelled this consumer (its queue was deleted under it): the channel is closed,
+   * and its replacement declares the queue again and goes on consuming.
+   */
+  private onCancelled(ch: ConfirmChannel): void {
+    if (this.stopped) return;
+    this.config.log.warn('the broker cancelled this consumer (was its queue deleted?); attaching again');
+    ch.close().catch(() => {});
+  }
+
+  /**
+   * A consumer channel that closed while the connection stayed up (a channel-level error, a
+   * cancel) is replaced by a fresh one, with backoff while that fails. When the connection went
+   * down too, the reconnect's setup() attaches every consumer instead: this gives way to it.
+   */
+  private reattachLater(closed: ConfirmChannel, delayMs = 100): void {
+    const timer = setTimeout(() => {
+      const model = this.config.connection();
+      // Stopped, reconnecting (setup attaches), or attached again meanwhile.
+      if (this.stopped || !model || this.ch !== closed) return;
+      this.attach(model).then(
+        () => this.config.log.info('consumer attached again on a fresh channel'),
+        (err: Error) => {
+          this.config.log.warn({ err: err.message }, 'could not attach the consumer again; retrying');
+          this.reattachLater(closed, Math.min(delayMs * 2, 5000));
+        },
+      );
+    }, delayMs);
+    timer.unref();
   }
 
   /** A message: one envelope, or a batch of them (rabbit-batches.ts), each part settled on its own. */
