@@ -11,20 +11,38 @@ export interface Membership {
  * expires after its TTL.
  */
 export class PresenceIndex {
-  /** gatewayId -> connectionId -> membership */
+  /** gatewayId -> connectionId + roomId -> membership: what each gateway's snapshot replaces. */
   private readonly byGateway = new Map<string, Map<string, Membership>>();
+  /**
+   * roomId -> gatewayId -> userId -> sockets: what an event's routing reads, so finding a room's
+   * gateways costs what the room has, not every socket this fanout knows of (it is asked once
+   * per event; memberships change only on joins, leaves and snapshots).
+   */
+  private readonly byRoom = new Map<string, Map<string, Map<string, number>>>();
   private readonly expiresAt = new Map<string, number>();
 
   join(gatewayId: string, m: Membership): void {
-    this.gateway(gatewayId).set(key(m), m);
+    const memberships = this.gateway(gatewayId);
+    const k = key(m);
+    const was = memberships.get(k);
+    if (was?.userId === m.userId) return;
+    if (was) this.unindex(gatewayId, was);
+    memberships.set(k, m);
+    this.index(gatewayId, m);
   }
 
   leave(gatewayId: string, m: Membership): void {
-    this.byGateway.get(gatewayId)?.delete(key(m));
+    const memberships = this.byGateway.get(gatewayId);
+    const k = key(m);
+    const was = memberships?.get(k);
+    if (!memberships || !was) return;
+    memberships.delete(k);
+    this.unindex(gatewayId, was);
   }
 
   snapshot(gatewayId: string, memberships: Membership[], ttlSeconds: number, now = Date.now()): void {
-    this.byGateway.set(gatewayId, new Map(memberships.map((m) => [key(m), m])));
+    this.forget(gatewayId);
+    for (const m of memberships) this.join(gatewayId, m);
     this.expiresAt.set(gatewayId, now + ttlSeconds * 1000);
   }
 
@@ -33,7 +51,7 @@ export class PresenceIndex {
     const gone: string[] = [];
     for (const [gw, at] of this.expiresAt) {
       if (at < now) {
-        this.byGateway.delete(gw);
+        this.forget(gw);
         this.expiresAt.delete(gw);
         gone.push(gw);
       }
@@ -43,15 +61,9 @@ export class PresenceIndex {
 
   /** The gateways holding at least one socket in the room (optionally: of one of these users). */
   gatewaysFor(roomId: string, userIds?: string[]): string[] {
-    const users = userIds ? new Set(userIds) : undefined;
     const out: string[] = [];
-    for (const [gw, conns] of this.byGateway) {
-      for (const m of conns.values()) {
-        if (m.roomId === roomId && (!users || users.has(m.userId))) {
-          out.push(gw);
-          break;
-        }
-      }
+    for (const [gw, users] of this.byRoom.get(roomId) ?? []) {
+      if (!userIds || userIds.some((u) => users.has(u))) out.push(gw);
     }
     return out.sort();
   }
@@ -69,6 +81,37 @@ export class PresenceIndex {
       this.byGateway.set(id, g);
     }
     return g;
+  }
+
+  /** Drop every membership of a gateway. */
+  private forget(gatewayId: string): void {
+    for (const m of this.byGateway.get(gatewayId)?.values() ?? []) this.unindex(gatewayId, m);
+    this.byGateway.delete(gatewayId);
+  }
+
+  private index(gatewayId: string, m: Membership): void {
+    let gateways = this.byRoom.get(m.roomId);
+    if (!gateways) {
+      gateways = new Map();
+      this.byRoom.set(m.roomId, gateways);
+    }
+    let users = gateways.get(gatewayId);
+    if (!users) {
+      users = new Map();
+      gateways.set(gatewayId, users);
+    }
+    users.set(m.userId, (users.get(m.userId) ?? 0) + 1);
+  }
+
+  private unindex(gatewayId: string, m: Membership): void {
+    const gateways = this.byRoom.get(m.roomId);
+    const users = gateways?.get(gatewayId);
+    const n = users?.get(m.userId);
+    if (!gateways || !users || n === undefined) return;
+    if (n > 1) users.set(m.userId, n - 1);
+    else users.delete(m.userId);
+    if (users.size === 0) gateways.delete(gatewayId);
+    if (gateways.size === 0) this.byRoom.delete(m.roomId);
   }
 }
 

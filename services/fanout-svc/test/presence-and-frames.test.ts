@@ -1,6 +1,45 @@
 import { makeEnvelope } from '@onair/contracts';
 import { deliveryFor } from '../src/deliveries';
-import { PresenceIndex } from '../src/presence-index';
+import fc from 'fast-check';
+import { type Membership, PresenceIndex } from '../src/presence-index';
+
+/** The index as it was before rooms were indexed: every event scanned every membership. The model. */
+class ScanningIndex {
+  private readonly byGateway = new Map<string, Map<string, Membership>>();
+  private readonly expiresAt = new Map<string, number>();
+  join(gw: string, m: Membership) {
+    const g = this.byGateway.get(gw) ?? new Map<string, Membership>();
+    this.byGateway.set(gw, g.set(`${m.connectionId}/${m.roomId}`, m));
+  }
+  leave(gw: string, m: Membership) {
+    this.byGateway.get(gw)?.delete(`${m.connectionId}/${m.roomId}`);
+  }
+  snapshot(gw: string, ms: Membership[], ttlSeconds: number, now: number) {
+    this.byGateway.set(gw, new Map(ms.map((m) => [`${m.connectionId}/${m.roomId}`, m])));
+    this.expiresAt.set(gw, now + ttlSeconds * 1000);
+  }
+  expire(now: number) {
+    const gone: string[] = [];
+    for (const [gw, at] of this.expiresAt)
+      if (at < now) {
+        this.byGateway.delete(gw);
+        this.expiresAt.delete(gw);
+        gone.push(gw);
+      }
+    return gone;
+  }
+  gatewaysFor(roomId: string, userIds?: string[]) {
+    return [...this.byGateway]
+      .filter(([, conns]) =>
+        [...conns.values()].some((m) => m.roomId === roomId && (!userIds || userIds.includes(m.userId))),
+      )
+      .map(([gw]) => gw)
+      .sort();
+  }
+  size() {
+    return [...this.byGateway.values()].reduce((n, c) => n + c.size, 0);
+  }
+}
 
 describe('PresenceIndex', () => {
   it('finds the gateways of a room, or of some users in it, and forgets leaves', () => {
@@ -24,6 +63,48 @@ describe('PresenceIndex', () => {
     expect(ix.expire(5_000)).toEqual([]);
     expect(ix.expire(12_000)).toEqual(['gw-a']);
     expect(ix.gatewaysFor('r1')).toEqual([]);
+  });
+});
+
+describe('PresenceIndex against a scan of every membership', () => {
+  const gateway = fc.constantFrom('gw-a', 'gw-b', 'gw-c');
+  const membership = fc.record({
+    connectionId: fc.constantFrom('c1', 'c2', 'c3', 'c4'),
+    roomId: fc.constantFrom('r1', 'r2', 'r3'),
+    userId: fc.constantFrom('u1', 'u2', 'u3'),
+  });
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('join' as const), gw: gateway, m: membership }),
+    fc.record({ kind: fc.constant('leave' as const), gw: gateway, m: membership }),
+    fc.record({
+      kind: fc.constant('snapshot' as const),
+      gw: gateway,
+      ms: fc.array(membership, { maxLength: 6 }),
+      now: fc.integer({ min: 0, max: 30_000 }),
+    }),
+    fc.record({ kind: fc.constant('expire' as const), now: fc.integer({ min: 0, max: 30_000 }) }),
+  );
+
+  it('routes every room and user filter the same after any joins, leaves, snapshots and expiries', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        const ix = new PresenceIndex();
+        const model = new ScanningIndex();
+        for (const o of ops) {
+          for (const x of [ix, model]) {
+            if (o.kind === 'join') x.join(o.gw, o.m);
+            else if (o.kind === 'leave') x.leave(o.gw, o.m);
+            else if (o.kind === 'snapshot') x.snapshot(o.gw, o.ms, 10, o.now);
+          }
+          if (o.kind === 'expire') expect(ix.expire(o.now)).toEqual(model.expire(o.now));
+          for (const room of ['r1', 'r2', 'r3'])
+            for (const users of [undefined, ['u1'], ['u2', 'u3'], []])
+              expect(ix.gatewaysFor(room, users)).toEqual(model.gatewaysFor(room, users));
+          expect(ix.size()).toBe(model.size());
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
