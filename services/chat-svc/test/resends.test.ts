@@ -236,6 +236,32 @@ describe('resends take no sequence number', () => {
     await a.stop();
   });
 
+  it('the very send that takes a room over is judged by the room as it is now, not by the copy read before', async () => {
+    const roomId = await room();
+    const a = make('c-first-send');
+    const b = make('c-settings');
+    await runOn(a, sendCmd(roomId, 'bob', 'first-1')); // a takes the room over (and drops its copy)
+    await runOn(a, sendCmd(roomId, 'bob', 'first-1b')); // a owns the room and keeps its record
+    await runOn(b, sendCmd(roomId, 'carol', 'first-2'));
+    await runOn(
+      b,
+      makeEnvelope({
+        type: 'onair.chat.room.update.v1',
+        source: 'test',
+        data: {
+          roomId,
+          actor: owner,
+          settings: { maximumMessageLength: 5, maximumMessageRatePerSecond: 100 },
+        },
+      }),
+    );
+    await b.stop();
+    clock = new Date(clock.getTime() + 11_000);
+    // This send finds a's lease gone and takes the room over: the 5-character limit holds for it.
+    await expect(runOn(a, sendCmd(roomId, 'dave', 'first-3'))).rejects.toMatchObject({ status: 413 });
+    await a.stop();
+  });
+
   it('checks the leases of many rooms waking at once in a few reads (100 rooms a BatchGetItem)', async () => {
     const ids = await Promise.all(Array.from({ length: 150 }, () => room()));
     const a = make('c-wake');

@@ -31,7 +31,15 @@ export interface ChatEngine {
   /** Apply changed settings to the provider's side of the room. */
   applySettings(room: RoomRecord, settings: RoomSettings): Promise<void>;
   token(cmd: MessageOf<typeof ChatTokenCreate>, room: RoomRecord): Promise<Envelope>;
-  send(cmd: MessageOf<typeof ChatMessageSend>, room: RoomRecord): Promise<Envelope>;
+  /**
+   * `room` is the record as the caller had it; `current` reads it again (an engine that takes the
+   * room over on this send asks for it: the copy may predate the take-over).
+   */
+  send(
+    cmd: MessageOf<typeof ChatMessageSend>,
+    room: RoomRecord,
+    current?: () => Promise<RoomRecord>,
+  ): Promise<Envelope>;
   ban(cmd: MessageOf<typeof ChatUserBan>, room: RoomRecord): Promise<Envelope>;
   deleteMessage(cmd: MessageOf<typeof ChatMessageDelete>, room: RoomRecord): Promise<Envelope>;
   disconnectUser(cmd: MessageOf<typeof ChatUserDisconnect>, room: RoomRecord): Promise<Envelope>;

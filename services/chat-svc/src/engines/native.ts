@@ -100,11 +100,18 @@ export class NativeChatEngine implements ChatEngine {
     return this.deps.now?.() ?? new Date();
   }
 
-  readonly send = async (cmd: MessageOf<typeof ChatMessageSend>, room: RoomRecord): Promise<Envelope> => {
+  readonly send = async (
+    cmd: MessageOf<typeof ChatMessageSend>,
+    seen: RoomRecord,
+    current?: () => Promise<RoomRecord>,
+  ): Promise<Envelope> => {
     const c = cmd.data;
     const userId = c.sender.userId;
-    // Owned first: a take-over drops what this instance cached of the room's bans.
-    const owned = await this.rooms.own(room.roomId);
+    // Owned first: a take-over drops what this instance cached of the room and its bans, and
+    // the record this send came with was read before it, so it is read again.
+    const owned = await this.rooms.own(seen.roomId);
+    const room = owned.recordStale && current ? await current() : seen;
+    owned.recordStale = false;
     const ban = await this.bans.activeBan(room.roomId, userId, this.now());
     if (ban) {
       throw new AppError(

@@ -26,6 +26,8 @@ export interface OwnedRoom {
   extending?: Promise<void>;
   /** A check that the lease still holds, after the room was quiet (see OwnedRooms.own). */
   checking?: Promise<boolean>;
+  /** Taken over, and no send has read the room's record since (a copy held may predate the take-over). */
+  recordStale: boolean;
 }
 
 export interface OwnedRoomsOptions {
@@ -218,6 +220,7 @@ export class OwnedRooms {
         next: lease.first,
         usedAt: this.now(),
         requests: new Map(),
+        recordStale: true,
       };
       for (const m of await this.store.recentMessages(roomId, this.recent))
         room.requests.set(requestKey(m.sender.userId, m.requestId), m.seq);

@@ -211,7 +211,7 @@ export class RoomHandlers {
 
   readonly send = async (cmd: MessageOf<typeof ChatMessageSend>): Promise<Envelope> => {
     const room = await this.recentRoom(cmd.data.roomId);
-    return this.engineOf(room).send(cmd, room);
+    return this.engineOf(room).send(cmd, room, () => this.recentRoom(cmd.data.roomId));
   };
 
   readonly ban = async (cmd: MessageOf<typeof ChatUserBan>): Promise<Envelope> => {
@@ -228,9 +228,8 @@ export class RoomHandlers {
    * The active room for a send or a ban. Every message needs its room's settings, and reading
    * them per message would cost a DynamoDB read each. Updates and deletes of a room come on its
    * partition, so its owner (this instance) drops the copy as soon as they happen, and drops it
-   * when it takes the room over (another owner may have changed it meanwhile). A send after a
-   * take-over may still be judged by the copy read before it: one message, by settings at most
-   * ROOM_CACHE_MS old.
+   * when it takes the room over (another owner may have changed it meanwhile); the send that
+   * takes it over reads it again (`current` of ChatEngine.send).
    */
   private async recentRoom(roomId: string): Promise<RoomRecord> {
     const now = Date.now();
