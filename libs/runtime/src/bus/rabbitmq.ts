@@ -408,14 +408,25 @@ class RabbitConsumer implements TransportConsumer {
 
   async attach(model: ChannelModel): Promise<void> {
     if (this.stopped) return;
-    const { queue, ephemeral } = this.config;
     const ch = await model.createConfirmChannel();
     ch.on('error', (err: Error) => this.config.log.warn({ err: err.message }, 'consumer channel error'));
     ch.on('close', () => {
-      if (this.stopped) return;
+      // Only the channel consuming now counts (a half-set-up one failed its attach instead).
+      if (this.stopped || this.ch !== ch) return;
       this.config.onDetached?.();
       this.reattachLater(ch);
     });
+    try {
+      await this.consumeOn(ch, model);
+    } catch (err) {
+      ch.close().catch(() => {}); // not left open
+      throw err;
+    }
+  }
+
+  /** Declare the queue and its retry and dead-letter queues on `ch`, bind it, and consume. */
+  private async consumeOn(ch: ConfirmChannel, model: ChannelModel): Promise<void> {
+    const { queue, ephemeral } = this.config;
     // Per-instance queues vanish a while after their consumer is gone; service queues are quorum.
     const expiry = ephemeral ? { 'x-expires': this.config.ephemeralExpiryMs } : {};
     const dlq: Options.AssertQueue = {
