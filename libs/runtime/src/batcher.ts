@@ -53,7 +53,7 @@ export class Batcher<E, R = void> {
   private readonly queues = new Map<string, Array<Pending<E, R>>>();
   private readonly scheduled = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
-  /** When each key's last batch left (only with paceMs). */
+  /** When each key's last batch left (only with paceMs; one entry a key, so meant for a few keys). */
   private readonly lastSent = new Map<string, number>();
   private readonly maxEntries: number;
   private readonly maxBytes: number;
