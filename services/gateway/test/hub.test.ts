@@ -170,6 +170,33 @@ describe('Hub', () => {
     expect(a.got).toEqual(['m1', 'm4', 'm3']);
   });
 
+  it('a reconnected sender gets a message once: from history, not again as the answer to a resend that crossed it', async () => {
+    const hub = new Hub({ maxBufferedBytes: 1e6, gapWaitMs: 1000 });
+    const b = conn('b', 'bob', 'r1');
+    hub.add(b);
+    hub.deliver(msg(1));
+    hub.deliver(msg(2)); // written here before alice's new sockets joined
+    // The answer comes after recovery wrote seq 2 from history.
+    const a = conn('a', 'alice', 'r1');
+    a.lastSeq = 1; // since=1
+    a.pending = [];
+    hub.add(a);
+    hub.replay(a, 'h2', 2);
+    hub.answer(a, msg(2), { resentAt: Date.now() });
+    hub.flushPending(a);
+    expect(a.got).toEqual(['h2']);
+    // The answer comes while recovery is still reading history.
+    const c = conn('c', 'alice', 'r1');
+    c.lastSeq = 1;
+    c.pending = [];
+    hub.add(c);
+    hub.answer(c, msg(2), { resentAt: Date.now() });
+    hub.replay(c, 'h2', 2);
+    hub.flushPending(c);
+    expect(c.got).toEqual(['h2']);
+    expect(b.got).toEqual(['m1', 'm2']);
+  });
+
   it("answers a sender from chat-svc's reply: in order with the room when new, to the sender alone when it is a resend", async () => {
     const hub = new Hub({ maxBufferedBytes: 1e6, gapWaitMs: 1000 });
     const a = conn('a', 'alice', 'r1');

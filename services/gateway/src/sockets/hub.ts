@@ -138,6 +138,8 @@ export class Hub {
   private readonly order = new Map<string, RoomOrder>();
   /** Sockets dropped as slow consumers: nothing more is written to them. */
   private readonly dropped = new WeakSet<HubConnection>();
+  /** When history was last written to a recovering socket (the crossing check of `answer`). */
+  private readonly replayedAt = new WeakMap<HubConnection, number>();
 
   constructor(private readonly options: HubOptions) {}
 
@@ -257,7 +259,12 @@ export class Hub {
       if (opts.resentAt === undefined) return;
       const writtenAt = o.writtenAt.get(seq);
       if (writtenAt !== undefined && writtenAt > opts.resentAt - CROSSING_MS) return;
+      // Or it reached this socket from history (a reconnect's recovery) just before: crossed too.
+      const replayedAt = this.replayedAt.get(c);
+      if (replayedAt !== undefined && replayedAt > opts.resentAt - CROSSING_MS) return;
     }
+    // A socket still recovering gets it from history (it is stored, above where it recovers from).
+    if (c.pending && seq > c.lastSeq) return;
     const text = d.frames[c.protocol];
     if (text !== undefined) this.write(c, textFrame(text), undefined);
   }
@@ -447,6 +454,7 @@ export class Hub {
    */
   replay(c: HubConnection, frame: string, seq: number): boolean {
     if (this.dropped.has(c)) return false;
+    this.replayedAt.set(c, Date.now());
     return this.writeNow(c, frame, seq);
   }
 
