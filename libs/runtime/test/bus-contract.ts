@@ -268,9 +268,13 @@ export function busContract(
       await first.close(); // the queue stays; nobody consumes it now
       const client = await bus('client');
       const stale = ping(target);
+      const sentAt = Date.now();
       await expect(client.request(stale, { to: target, timeoutMs: 300 })).rejects.toMatchObject({
         code: 'TIMEOUT',
       });
+      // The requester's timer runs on the event loop's cached clock and may fire a few ms before
+      // the message's own expiry (sent just after it): the promise is about a request past it.
+      await waitFor(() => Date.now() > sentAt + 300 + 10, { what: 'the stale request to expire' });
       const seen: string[] = [];
       const server = await bus(target);
       await server.consumeCommands(target, async (m) => {
