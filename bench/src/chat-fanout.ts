@@ -804,7 +804,8 @@ export async function runChatFanoutBenchmark(opts: ChatFanoutOptions = {}): Prom
     process.off('SIGTERM', onSignal);
     if (profDir) {
       printProfiles(profDir, pids, profWindow);
-      rmSync(profDir, { recursive: true, force: true });
+      if (process.env.BENCH_CHAT_KEEP_PROFILES) console.log(`profiles kept in ${profDir}`);
+      else rmSync(profDir, { recursive: true, force: true });
     }
   }
 }

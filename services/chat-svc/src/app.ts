@@ -48,6 +48,8 @@ export interface Deps {
   banCacheTtlMs?: number;
   /** How native rooms are owned (lease block size, idle check, RequestIds remembered). */
   ownership?: OwnedRoomsOptions;
+  /** CHAT_COMMIT_PACE_MS: under load, one group commit this often (default 20 ms). */
+  commitPaceMs?: number;
 }
 
 /**
@@ -72,6 +74,7 @@ export function buildService(deps: Deps) {
     logger: deps.logger,
     now: deps.now,
     banCacheTtlMs: deps.banCacheTtlMs,
+    commitPaceMs: deps.commitPaceMs,
     ownership: { ...deps.ownership, onTakeOver: (roomId) => rooms.forgetRoom(roomId) },
   });
   const rooms = new RoomHandlers({

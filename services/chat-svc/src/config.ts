@@ -1,5 +1,6 @@
 import { CommonConfig } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
+import { DEFAULT_COMMIT_PACE_MS } from './messages/commits';
 import { ALLOWED_HOSTS_PATTERN } from './messages/review-webhook';
 
 export const Config = Type.Composite([
@@ -17,6 +18,13 @@ export const Config = Type.Composite([
       pattern: ALLOWED_HOSTS_PATTERN,
       description:
         'Comma-separated host or host:port that review webhooks may reach over http and at private addresses (local development only; empty = none)',
+    }),
+    CHAT_COMMIT_PACE_MS: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: DEFAULT_COMMIT_PACE_MS,
+      description:
+        'Group commit: under load, one batch of native messages is written this many ms after the previous one (a message after a quiet spell goes at once). Longer: fewer, bigger writes and bus messages, less CPU a message; shorter: lower latency under load',
     }),
     REDIS_URL: Type.Optional(
       Type.String({

@@ -21,6 +21,7 @@ void runService({
       chatTokenSecret: config.CHAT_TOKEN_SECRET,
       reviewWebhookAllowedHosts: config.REVIEW_WEBHOOK_ALLOWED_HOSTS,
       redisUrl: config.REDIS_URL,
+      commitPaceMs: config.CHAT_COMMIT_PACE_MS,
       redisKeyPrefix: `${config.BUS_NAMESPACE}:chat-svc:rl:`,
     });
     return {

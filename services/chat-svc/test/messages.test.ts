@@ -91,6 +91,41 @@ describe('chat-svc native message pipeline', () => {
     expect(history.messages.map((m) => m.seq)).toEqual([3, 4, 5]);
   });
 
+  it('writes the messages that come within the commit pace (CHAT_COMMIT_PACE_MS) in one call', async () => {
+    const paced = buildService({
+      bus,
+      logger: silentLogger,
+      instanceId: 'c2',
+      ddb,
+      tableName,
+      ivsChat: new FakeIvsChat(),
+      chatTokenSecret: SECRET,
+      review: (...a) => review(...a),
+      now: () => clock,
+      commitPaceMs: 500,
+    });
+    const put = jest.spyOn(paced.messages, 'putMessages');
+    const on = (e: Envelope) => paced.router.handle(e, ctx) as Promise<Envelope>;
+    const sendOn = (roomId: string) =>
+      on(
+        cmd('onair.chat.message.send.v1', {
+          roomId,
+          sender: { userId: 'bob', attributes: {} },
+          connectionId: 'c1',
+          gatewayId: 'gw-1',
+          requestId: `paced-${++rid}`,
+          content: 'hi',
+        }),
+      );
+    for (const r of ['p1', 'p2', 'p3']) await room(r);
+    await sendOn('p1'); // after a quiet spell: written at once, and the pace starts
+    const second = sendOn('p2');
+    await new Promise((r) => setTimeout(r, 100)); // a gap the default 20 ms pace would not bridge
+    const third = sendOn('p3');
+    await Promise.all([second, third]);
+    expect(put.mock.calls.map(([batch]) => batch.length)).toEqual([1, 2]);
+  });
+
   it('answers a retried RequestId with the same message and the same event id', async () => {
     await room('r2');
     const a = await send('r2', 'once', 'bob', 'same-request');

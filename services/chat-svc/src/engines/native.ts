@@ -56,6 +56,8 @@ export interface NativeEngineDeps {
    * who else drops what it cached of a room this instance takes over (RoomHandlers' records).
    */
   ownership?: OwnedRoomsOptions;
+  /** Under load, one group commit this often (MessageCommits; default 20 ms). */
+  commitPaceMs?: number;
 }
 
 /**
@@ -83,7 +85,7 @@ export class NativeChatEngine implements ChatEngine {
         deps.ownership?.onTakeOver?.(roomId);
       },
     });
-    this.commits = new MessageCommits(deps.store);
+    this.commits = new MessageCommits(deps.store, { paceMs: deps.commitPaceMs });
   }
 
   /** This instance's consumer of a partition lost its channel (see OwnedRooms.recheckPartition). */
