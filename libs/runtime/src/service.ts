@@ -61,6 +61,9 @@ export async function runService<S extends TObject>(o: RunServiceOptions<S>): Pr
   const instanceId = config.INSTANCE_ID ?? `${o.name}-${randomUUID().slice(0, 8)}`;
   const logger = createLogger({ service: o.name, level: config.LOG_LEVEL, instanceId });
   const metrics = new Metrics({ service: o.name });
+  const ddb = createDocumentClient({ region: config.AWS_REGION });
+  const table = o.table?.(config);
+  if (table) await ensureTable(ddb, table);
   const bus = createBus(config, {
     namespace: config.BUS_NAMESPACE,
     service: o.name,
@@ -68,11 +71,10 @@ export async function runService<S extends TObject>(o: RunServiceOptions<S>): Pr
     registry: contracts,
     logger,
     metrics,
+    // On SQS, a single-active queue's lease lives in the service's own table.
+    ...(table ? { queueLeases: { ddb, tableName: table.name } } : {}),
   });
   await bus.start();
-  const ddb = createDocumentClient({ region: config.AWS_REGION });
-  const table = o.table?.(config);
-  if (table) await ensureTable(ddb, table);
 
   const worker = await o.build({ config, instanceId, logger, metrics, bus, ddb });
   const app = createHttpBase({

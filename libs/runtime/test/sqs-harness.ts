@@ -11,7 +11,9 @@ import {
 } from '@aws-sdk/client-sqs';
 import { contracts } from '@onair/contracts';
 import { type EventBridgeStandIn, startEventBridgeStandIn } from '@onair/devstack/src/eventbridge';
-import { DLQ_ATTRS, SqsBus, type SqsBusClients } from '../src/bus';
+import { DLQ_ATTRS, type QueueLeaseTable, SqsBus, type SqsBusClients } from '../src/bus';
+import { createDocumentClient, ensureTable } from '../src/dynamo';
+import { startDynalite } from '../../../test/support/dynalite';
 import type { BusHarness, DeadLetter, MakeBusOptions } from './bus-contract';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -48,6 +50,11 @@ export async function sqsHarness(): Promise<SqsHarness> {
   }
   const standIn = eb;
   const namespace = `t-${randomUUID().slice(0, 8)}`;
+  // Single-active queues' leases (sqs/queue-lease.ts), short-lived so a standby takes over fast.
+  const leaseDb = await startDynalite();
+  const leaseDdb = createDocumentClient({ region, endpoint: leaseDb.endpoint });
+  const queueLeases: QueueLeaseTable = { ddb: leaseDdb, tableName: `leases-${namespace}`, ttlMs: 2000 };
+  await ensureTable(leaseDdb, { name: queueLeases.tableName });
   const clients = (): SqsBusClients => ({
     sqs: new SQSClient({ region, endpoint: fauxqs.address, credentials }),
     eventBridge: new EventBridgeClient({ region, endpoint: standIn.url, credentials }),
@@ -78,6 +85,7 @@ export async function sqsHarness(): Promise<SqsHarness> {
       maxAttempts: 3,
       retryDelaysMs: [50, 100],
       waitTimeSeconds: 1,
+      queueLeases,
     });
     await b.start();
     return b;
@@ -142,6 +150,8 @@ export async function sqsHarness(): Promise<SqsHarness> {
         }
         await standIn.close();
         await fauxqs.stop();
+        leaseDdb.destroy();
+        await leaseDb.close();
       }
     },
   };

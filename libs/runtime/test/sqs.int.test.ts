@@ -11,7 +11,7 @@ import { waitFor } from './wait-for';
 // SQS visibility has a 1 s granularity: retries take a second each.
 jest.setTimeout(60_000);
 
-busContract('sqs+eventbridge', sqsHarness, { singleActive: false });
+busContract('sqs+eventbridge', sqsHarness);
 
 describe('sqs transport: batching and recovery', () => {
   let h: SqsHarness;

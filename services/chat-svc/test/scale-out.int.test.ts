@@ -1,14 +1,24 @@
-// Issue 13, the scale-out run: two chat-svc processes on one RabbitMQ and one table; the one that
+// Issue 13, the scale-out run: two chat-svc processes on one bus and one table; the one that
 // owns the rooms is killed (SIGKILL) while messages flow. Ownership moves to the standby, every
 // message is answered (clients resend with their RequestId), none is stored twice, and no room
-// sequence number is used twice. The handover time is printed.
+// sequence number is used twice. The handover time is printed. On RabbitMQ the standby is the
+// queues' next single active consumer; on SQS (fauxqs) it takes the partition leases once the
+// killed owner's run out.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ChatMessageSent, contracts, makeEnvelope } from '@onair/contracts';
-import { createDocumentClient, isAppError, RabbitBus, replyData, silentLogger } from '@onair/runtime';
+import {
+  type Bus,
+  createDocumentClient,
+  isAppError,
+  RabbitBus,
+  replyData,
+  silentLogger,
+} from '@onair/runtime';
+import { type SqsHarness, sqsHarness } from '../../../libs/runtime/test/sqs-harness';
 import { AMQP_URL, freePort, requireRabbit, startDynalite, waitFor } from '../../../test/support';
 import { createNativeRoom } from '../../../test/support/chat';
 import { messagesOf } from '../src/table';
@@ -18,149 +28,189 @@ const ROOMS = 20;
 const RATE = 200; // messages a second, over all rooms
 const SEND_MS = 6000;
 
-describe('chat-svc scale-out: two instances, the owner killed mid-run', () => {
-  jest.setTimeout(120_000);
-  const namespace = `scale-${randomUUID().slice(0, 8)}`;
-  const table = 'onair-chat-scale';
-  const children: ChildProcess[] = [];
-  let db: Awaited<ReturnType<typeof startDynalite>>;
-  let client: RabbitBus;
+describe.each(['rabbitmq', 'sqs'] as const)(
+  'chat-svc scale-out on %s: two instances, the owner killed mid-run',
+  (transport) => {
+    jest.setTimeout(120_000);
+    let namespace = `scale-${randomUUID().slice(0, 8)}`;
+    const table = 'onair-chat-scale';
+    const children: ChildProcess[] = [];
+    let db: Awaited<ReturnType<typeof startDynalite>>;
+    let client: Bus;
+    let sqs: SqsHarness | undefined;
+    /** How the children reach the bus. */
+    const busEnv = (): Record<string, string> =>
+      sqs
+        ? { AWS_ENDPOINT_URL_SQS: sqs.sqsEndpoint, AWS_ENDPOINT_URL_EVENTBRIDGE: sqs.eventBridgeEndpoint }
+        : { AMQP_URL };
 
-  const startInstance = async (name: string) => {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'services/chat-svc/src/main.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_OPTIONS: '',
-        PORT: String(port),
-        AMQP_URL,
-        BUS_NAMESPACE: namespace,
-        INSTANCE_ID: name,
-        TABLE_NAME: table,
-        AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        CHAT_TOKEN_SECRET: 'scale-out-chat-token-secret',
-        LOG_LEVEL: 'error',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    children.push(child);
-    await waitFor(
-      async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200,
-      { timeoutMs: 60_000, what: `${name} ready` },
-    );
-    return child;
-  };
-
-  beforeAll(async () => {
-    await requireRabbit();
-    db = await startDynalite();
-    client = new RabbitBus(AMQP_URL, {
-      namespace,
-      service: 'gateway',
-      registry: contracts,
-      logger: silentLogger,
-    });
-    await client.start();
-  });
-  afterAll(async () => {
-    for (const c of children) c.kill('SIGKILL');
-    await client?.close();
-    await db?.close();
-  });
-
-  it('moves ownership to the standby: every message answered, none stored twice, no number reused', async () => {
-    const first = await startInstance('chat-first');
-    await startInstance('chat-standby'); // subscribes second: stands by on every partition
-    const rooms = Array.from({ length: ROOMS }, (_, i) => `room-${i}`);
-    for (const roomId of rooms) await createNativeRoom(client, roomId, roomId);
-
-    /** A client's send: resent with the same RequestId until answered (as the IVS client does). */
-    const answers = new Map<
-      string,
-      { roomId: string; seq: number; messageId: string; sentAt: number; at: number }
-    >();
-    let killedAt = Number.POSITIVE_INFINITY;
-    const send = async (i: number) => {
-      const roomId = rooms[i % ROOMS];
-      const requestId = `req-${i}`;
-      const sentAt = performance.now();
-      const deadline = sentAt + 60_000;
-      for (;;) {
-        try {
-          const reply = await client.request(
-            makeEnvelope({
-              type: 'onair.chat.message.send.v1',
-              source: 'gateway',
-              data: {
-                roomId,
-                sender: { userId: `user-${i % 40}` },
-                connectionId: 'c',
-                gatewayId: 'g',
-                requestId,
-                content: `m${i}`,
-              },
-            }),
-            { timeoutMs: 2000 },
-          );
-          const m = replyData(ChatMessageSent, reply);
-          answers.set(requestId, {
-            roomId,
-            seq: m.seq,
-            messageId: m.messageId,
-            sentAt,
-            at: performance.now(),
-          });
-          return;
-        } catch (e) {
-          if (!(isAppError(e) && [503, 504].includes(e.status)) || performance.now() > deadline) throw e;
-        }
-      }
+    const startInstance = async (name: string) => {
+      const port = await freePort();
+      const child = spawn(process.execPath, ['--import', 'tsx', 'services/chat-svc/src/main.ts'], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          NODE_OPTIONS: '',
+          PORT: String(port),
+          ...busEnv(),
+          BUS_NAMESPACE: namespace,
+          INSTANCE_ID: name,
+          TABLE_NAME: table,
+          AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          CHAT_TOKEN_SECRET: 'scale-out-chat-token-secret',
+          LOG_LEVEL: 'error',
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      children.push(child);
+      await waitFor(
+        async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200,
+        { timeoutMs: 60_000, what: `${name} ready` },
+      );
+      return child;
     };
 
-    const n = Math.round((RATE * SEND_MS) / 1000);
-    const sends: Promise<void>[] = [];
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) {
-      const due = t0 + (i * 1000) / RATE;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      if (i === Math.floor(n / 3)) {
-        first.kill('SIGKILL');
-        killedAt = performance.now();
+    beforeAll(async () => {
+      db = await startDynalite();
+      if (transport === 'sqs') {
+        sqs = await sqsHarness();
+        namespace = sqs.namespace;
+        client = await sqs.makeBus('gateway');
+        return;
       }
-      sends.push(send(i));
-    }
-    await Promise.all(sends);
+      await requireRabbit();
+      const rabbit = new RabbitBus(AMQP_URL, {
+        namespace,
+        service: 'gateway',
+        registry: contracts,
+        logger: silentLogger,
+      });
+      await rabbit.start();
+      client = rabbit;
+    });
+    afterAll(async () => {
+      for (const c of children) c.kill('SIGKILL');
+      await client?.close();
+      await sqs?.cleanup();
+      await db?.close();
+    });
 
-    // Every RequestId answered once, with one message; what the table holds matches.
-    expect(answers.size).toBe(n);
-    const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
-    let stored = 0;
-    for (const roomId of rooms) {
+    /** SQS: who holds each partition queue's lease (sqs/queue-lease.ts), by instance. */
+    const leaseHolders = async (): Promise<Record<string, number>> => {
+      const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
       const out = await ddb.send(
-        new QueryCommand({ TableName: table, ...messagesOf(roomId), ConsistentRead: true }),
+        new ScanCommand({
+          TableName: table,
+          FilterExpression: 'begins_with(PK, :p)',
+          ExpressionAttributeValues: { ':p': 'bus-lease#' },
+          ConsistentRead: true,
+        }),
       );
-      const items = out.Items ?? [];
-      const seqs = items.map((m) => Number(m.seq));
-      expect(new Set(seqs).size).toBe(seqs.length); // no number used twice
-      const requestIds = items.map((m) => String(m.requestId));
-      expect(new Set(requestIds).size).toBe(requestIds.length); // no message stored twice
-      for (const m of items) {
-        const a = answers.get(String(m.requestId));
-        expect(a).toMatchObject({ roomId, seq: Number(m.seq), messageId: m.messageId });
+      ddb.destroy();
+      const holders: Record<string, number> = {};
+      for (const item of out.Items ?? []) {
+        const owner = String(item.leaseOwner);
+        holders[owner] = (holders[owner] ?? 0) + 1;
       }
-      stored += items.length;
-    }
-    expect(stored).toBe(n);
-    ddb.destroy();
+      return holders;
+    };
 
-    const afterKill = [...answers.values()].filter((a) => a.sentAt > killedAt).map((a) => a.at);
-    const handoverMs = Math.min(...afterKill) - killedAt;
-    console.log(
-      `scale-out: ${n} messages, owner killed after ${Math.floor(n / 3)}; first answer from the standby ${handoverMs.toFixed(0)} ms after the kill`,
-    );
-  });
-});
+    it('moves ownership to the standby: every message answered, none stored twice, no number reused', async () => {
+      const first = await startInstance('chat-first');
+      await startInstance('chat-standby'); // subscribes second: stands by on every partition
+      const rooms = Array.from({ length: ROOMS }, (_, i) => `room-${i}`);
+      for (const roomId of rooms) await createNativeRoom(client, roomId, roomId);
+
+      /** A client's send: resent with the same RequestId until answered (as the IVS client does). */
+      const answers = new Map<
+        string,
+        { roomId: string; seq: number; messageId: string; sentAt: number; at: number }
+      >();
+      let killedAt = Number.POSITIVE_INFINITY;
+      const send = async (i: number) => {
+        const roomId = rooms[i % ROOMS];
+        const requestId = `req-${i}`;
+        const sentAt = performance.now();
+        const deadline = sentAt + 60_000;
+        for (;;) {
+          try {
+            const reply = await client.request(
+              makeEnvelope({
+                type: 'onair.chat.message.send.v1',
+                source: 'gateway',
+                data: {
+                  roomId,
+                  sender: { userId: `user-${i % 40}` },
+                  connectionId: 'c',
+                  gatewayId: 'g',
+                  requestId,
+                  content: `m${i}`,
+                },
+              }),
+              { timeoutMs: 2000 },
+            );
+            const m = replyData(ChatMessageSent, reply);
+            answers.set(requestId, {
+              roomId,
+              seq: m.seq,
+              messageId: m.messageId,
+              sentAt,
+              at: performance.now(),
+            });
+            return;
+          } catch (e) {
+            if (!(isAppError(e) && [503, 504].includes(e.status)) || performance.now() > deadline) throw e;
+          }
+        }
+      };
+
+      const n = Math.round((RATE * SEND_MS) / 1000);
+      const sends: Promise<void>[] = [];
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) {
+        const due = t0 + (i * 1000) / RATE;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        if (i === Math.floor(n / 3)) {
+          // On SQS the first instance reads every partition, the standby none (it competed before).
+          if (sqs) expect(await leaseHolders()).toEqual({ 'chat-first': 16 });
+          first.kill('SIGKILL');
+          killedAt = performance.now();
+        }
+        sends.push(send(i));
+      }
+      await Promise.all(sends);
+
+      // Every RequestId answered once, with one message; what the table holds matches.
+      expect(answers.size).toBe(n);
+      const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
+      let stored = 0;
+      for (const roomId of rooms) {
+        const out = await ddb.send(
+          new QueryCommand({ TableName: table, ...messagesOf(roomId), ConsistentRead: true }),
+        );
+        const items = out.Items ?? [];
+        const seqs = items.map((m) => Number(m.seq));
+        expect(new Set(seqs).size).toBe(seqs.length); // no number used twice
+        const requestIds = items.map((m) => String(m.requestId));
+        expect(new Set(requestIds).size).toBe(requestIds.length); // no message stored twice
+        for (const m of items) {
+          const a = answers.get(String(m.requestId));
+          expect(a).toMatchObject({ roomId, seq: Number(m.seq), messageId: m.messageId });
+        }
+        stored += items.length;
+      }
+      expect(stored).toBe(n);
+      ddb.destroy();
+      if (sqs) expect(await leaseHolders()).toEqual({ 'chat-standby': 16 });
+
+      const afterKill = [...answers.values()].filter((a) => a.sentAt > killedAt).map((a) => a.at);
+      const handoverMs = Math.min(...afterKill) - killedAt;
+      console.log(
+        `scale-out on ${transport}: ${n} messages, owner killed after ${Math.floor(n / 3)}; first answer from the standby ${handoverMs.toFixed(0)} ms after the kill`,
+      );
+    });
+  },
+);

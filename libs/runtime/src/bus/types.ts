@@ -1,6 +1,7 @@
 import type { ContractRegistry, Envelope } from '@onair/contracts';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import type { QueueLeaseTable } from './sqs/queue-lease';
 
 export interface MessageContext {
   /** 1 on the first delivery, then 2, 3, … up to maxAttempts. */
@@ -114,6 +115,12 @@ export interface BusOptions {
   instanceQueueExpiryMs?: number;
   /** SQS: how often each instance sweeps expired per-instance queues (default 5 min +-50%; 0: never). */
   sweepIntervalMs?: number;
+  /**
+   * SQS: where single-active consumers keep their leases (sqs/queue-lease.ts); runService gives
+   * the service's own table. Without it a single-active queue's instances compete. RabbitMQ has
+   * single active consumers of its own and ignores this.
+   */
+  queueLeases?: QueueLeaseTable;
 }
 
 export const DEFAULT_RETRY_DELAYS_MS = [250, 1000, 5000, 15000];

@@ -21,6 +21,7 @@ import {
   TYPE_ATTR,
   VISIBILITY_TIMEOUT_S,
 } from './names';
+import type { QueueLease } from './queue-lease';
 import type { QueueInfo } from './queues';
 
 export interface SqsConsumerOptions {
@@ -37,6 +38,8 @@ export interface SqsConsumerOptions {
   log: Logger;
   /** After the consumer stopped: delete what a per-instance queue leaves behind. */
   onStopped: (queue: QueueInfo) => Promise<void>;
+  /** A single-active queue: read only while this lease is held (started and closed here). */
+  lease?: QueueLease;
 }
 
 /**
@@ -49,6 +52,7 @@ export class SqsConsumer implements TransportConsumer {
   private slotWaiters: Array<() => void> = [];
   private loop?: Promise<void>;
   private stopped = false;
+  private readonly stopping = new AbortController();
   private queue: QueueInfo;
 
   constructor(private readonly options: SqsConsumerOptions) {
@@ -56,13 +60,18 @@ export class SqsConsumer implements TransportConsumer {
   }
 
   start(): void {
+    this.options.lease?.start();
     this.loop = this.run();
   }
 
   private async run(): Promise<void> {
-    const { sqs, log } = this.options;
+    const { sqs, log, lease } = this.options;
     let failures = 0;
     while (!this.stopped) {
+      if (lease && !lease.held) {
+        await lease.whenHeld(this.stopping.signal); // another instance reads the queue meanwhile
+        continue;
+      }
       const queue = this.queue;
       const free = this.options.concurrency - this.inFlight;
       if (free <= 0) {
@@ -101,10 +110,10 @@ export class SqsConsumer implements TransportConsumer {
         }
         continue;
       }
-      if (this.stopped) {
-        // Stopped during the long poll: hand these straight back to the other consumers.
+      if (this.stopped || (lease && !lease.held)) {
+        // Stopped, or the lease lost, during the long poll: hand these straight back.
         await this.handBack(messages);
-        break;
+        continue;
       }
       for (const m of messages) {
         this.inFlight++;
@@ -211,11 +220,14 @@ export class SqsConsumer implements TransportConsumer {
 
   async cancel(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     for (const w of this.slotWaiters.splice(0)) w();
     await this.loop;
   }
 
+  /** After the handlers finished: the lease given up (a standby reads on at once), the queue's leftovers. */
   async release(): Promise<void> {
+    await this.options.lease?.close();
     await this.options.onStopped(this.queue);
   }
 }

@@ -1,3 +1,9 @@
+export {
+  DEFAULT_QUEUE_LEASE_MS,
+  QueueLease,
+  type QueueLeaseOptions,
+  type QueueLeaseTable,
+} from './queue-lease';
 export { SqsBus, type SqsBusClients, type SqsBusOptions, SqsTransport } from './transport';
 export {
   CORRELATION_ID_ATTR,

@@ -16,6 +16,7 @@ import type {
 import type { BusOptions } from '../types';
 import { SqsBatchers } from './batchers';
 import { SqsConsumer } from './consumer';
+import { QueueLease } from './queue-lease';
 import { CORRELATION_ID_ATTR, EXPIRES_AT_ATTR, REPLY_TO_ATTR, sqsNames, str, TYPE_ATTR } from './names';
 import { type QueueInfo, SqsQueues } from './queues';
 import { ReplyPoller } from './replies';
@@ -196,10 +197,13 @@ export class SqsTransport implements Transport {
   ): Promise<TransportConsumer> {
     if (this.closed) throw closedError();
     const name = this.queueName(source);
-    if (opts.singleActive)
-      // A standard SQS queue has competing consumers only. What relies on one reader (chat-svc's
-      // room owners) fences a second one itself: its lease in the table (docs/chat.md).
-      this.log.info({ queue: name }, 'single active consumer is not an SQS feature; instances compete');
+    // SQS has competing consumers only: a single-active queue is read by the holder of its lease.
+    const leases = this.options.queueLeases;
+    if (opts.singleActive && !leases)
+      this.log.warn(
+        { queue: name },
+        'a single-active queue without a lease table (queueLeases): instances compete',
+      );
     const declare = (): Promise<QueueInfo> =>
       source.kind === 'commands'
         ? this.queues.declareCommandQueue(name, opts.ephemeral)
@@ -218,6 +222,16 @@ export class SqsTransport implements Transport {
       concurrency: opts.concurrency,
       waitTimeSeconds: this.waitTimeSeconds,
       log: this.log.child({ queue: name }),
+      lease:
+        opts.singleActive && leases
+          ? new QueueLease({
+              table: leases,
+              queue: name,
+              owner: this.options.instanceId,
+              log: this.log,
+              onLost: opts.onDetached,
+            })
+          : undefined,
       onStopped: async (q) => {
         if (!opts.ephemeral) return;
         if (source.kind === 'events') await this.queues.deleteEventQueue(q, source.subscriber);

@@ -1,0 +1,115 @@
+// The lease that makes a queue single-active on SQS (sqs/queue-lease.ts), against dynalite with
+// a clock the test moves: a crashed holder's lease is taken after its lifetime, never before, and
+// a holder that cannot renew stops counting it as its own before anyone else may take it.
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startDynalite } from '../../../test/support/dynalite';
+import { QueueLease, type QueueLeaseTable } from '../src/bus';
+import { createDocumentClient, ensureTable } from '../src/dynamo';
+import { silentLogger } from '../src/logger';
+
+const TTL = 10_000;
+
+describe('QueueLease (single-active queues on SQS)', () => {
+  let db: Awaited<ReturnType<typeof startDynalite>>;
+  let table: QueueLeaseTable;
+  let clock: number;
+  const leases: QueueLease[] = [];
+  const lease = (owner: string, t: QueueLeaseTable = table, onLost?: () => void) => {
+    const l = new QueueLease({
+      table: t,
+      queue: 'ns-chat-svc_p3-commands',
+      owner,
+      log: silentLogger,
+      now: () => clock,
+      onLost,
+    });
+    leases.push(l);
+    return l;
+  };
+
+  beforeAll(async () => {
+    db = await startDynalite();
+  });
+  afterAll(async () => db.close());
+  beforeEach(async () => {
+    const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
+    table = { ddb, tableName: `leases-${randomUUID().slice(0, 8)}`, ttlMs: TTL };
+    await ensureTable(ddb, { name: table.tableName });
+    clock = 1_000_000;
+  });
+  afterEach(async () => {
+    await Promise.all(leases.splice(0).map((l) => l.close()));
+  });
+
+  it('is held by one instance; a crashed holder is replaced only once its lease ran out', async () => {
+    let lost = 0;
+    const a = lease('a', table, () => lost++);
+    const b = lease('b');
+    expect(await a.renew()).toBe(true);
+    expect(await b.renew()).toBe(false);
+    clock += TTL / 4;
+    expect(await a.renew()).toBe(true); // renewed: the expiry moves on
+    clock += TTL - 1; // a "crashes": no renewal for almost a lifetime
+    expect(await b.renew()).toBe(false);
+    clock += 2;
+    expect(await b.renew()).toBe(true);
+    expect(b.held).toBe(true);
+    // a comes back: the lease is b's now, and a says it lost it once.
+    expect(await a.renew()).toBe(false);
+    expect(a.held).toBe(false);
+    expect(lost).toBe(1);
+  });
+
+  it('stops counting the lease as its own before it expires, when renewals fail', async () => {
+    let lost = 0;
+    const mine: QueueLeaseTable = { ...table };
+    const a = lease('a', mine, () => lost++);
+    expect(await a.renew()).toBe(true);
+    // DynamoDB becomes unreachable for a.
+    mine.ddb = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:1', maxAttempts: 1 }),
+    );
+    clock += TTL / 2;
+    expect(await a.renew()).toBe(true); // still within its own margin
+    clock += TTL * 0.3 + 1; // 0.8 of the lifetime: a fifth left for clocks that differ
+    expect(await a.renew()).toBe(false);
+    expect(lost).toBe(1);
+    // Nobody else could take it yet at that moment: a had stopped first.
+    expect(await lease('b').renew()).toBe(false);
+  });
+
+  it('is given up on close, so a standby takes over on its next try', async () => {
+    const a = lease('a');
+    const b = lease('b');
+    expect(await a.renew()).toBe(true);
+    expect(await b.renew()).toBe(false);
+    await a.close();
+    expect(a.held).toBe(false);
+    expect(await b.renew()).toBe(true);
+  });
+
+  it('wakes a waiting consumer when the lease becomes its own, or when it stops', async () => {
+    const a = lease('a');
+    const b = lease('b');
+    await a.renew();
+    const stop = new AbortController();
+    let woke = false;
+    const waiting = b.whenHeld(stop.signal).then(() => {
+      woke = true;
+    });
+    await b.renew();
+    await Promise.resolve();
+    expect(woke).toBe(false);
+    await a.close();
+    await b.renew();
+    await waiting;
+    expect(b.held).toBe(true);
+    const other = lease('c');
+    const aborted = other.whenHeld(stop.signal);
+    stop.abort();
+    await aborted; // resolves: the consumer is stopping
+    expect(other.held).toBe(false);
+  });
+});
