@@ -90,6 +90,18 @@ describe('QueueLease (single-active queues on SQS)', () => {
     expect(await b.renew()).toBe(true);
   });
 
+  it('gives the lease up after a renewal that was under way when it closed (not lost, not left behind)', async () => {
+    let lost = 0;
+    const a = lease('a', table, () => lost++);
+    const b = lease('b');
+    expect(await a.renew()).toBe(true);
+    const renewing = a.renew(); // in flight while the consumer stops
+    await a.close();
+    await renewing;
+    expect(lost).toBe(0);
+    expect(await b.renew()).toBe(true); // the item is gone, not renewed for another lifetime
+  });
+
   it('wakes a waiting consumer when the lease becomes its own, or when it stops', async () => {
     const a = lease('a');
     const b = lease('b');

@@ -44,6 +44,8 @@ export class QueueLease {
   private timer?: NodeJS.Timeout;
   private waiters: Array<() => void> = [];
   private closed = false;
+  /** The write under way, if any (close waits for it, so it cannot land after the give-up). */
+  private writing?: Promise<boolean>;
   private readonly ttlMs: number;
 
   constructor(private readonly o: QueueLeaseOptions) {
@@ -70,8 +72,15 @@ export class QueueLease {
   }
 
   /** Take the lease, or renew it while it is ours. Resolves to whether it is ours now. */
-  async renew(): Promise<boolean> {
-    if (this.closed) return false;
+  renew(): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    this.writing ??= this.write().finally(() => {
+      this.writing = undefined;
+    });
+    return this.writing;
+  }
+
+  private async write(): Promise<boolean> {
     const at = this.now();
     try {
       await this.o.table.ddb.send(
@@ -99,6 +108,7 @@ export class QueueLease {
   }
 
   private noticeChange(): void {
+    if (this.closed) return; // a stop, not a loss
     const held = this.held;
     if (held === this.holding) return;
     this.holding = held;
@@ -127,11 +137,11 @@ export class QueueLease {
   /** Stop renewing; give the lease up if it is ours, so a standby takes over at once. */
   async close(): Promise<void> {
     if (this.closed) return;
-    const wasHeld = this.held;
     this.closed = true;
     clearTimeout(this.timer);
     for (const w of this.waiters.splice(0)) w();
-    if (!wasHeld) return;
+    await this.writing;
+    if (this.heldUntil === 0) return; // never ours, or taken: nothing to give up
     await this.o.table.ddb
       .send(
         new DeleteCommand({
