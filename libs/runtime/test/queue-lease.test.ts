@@ -102,6 +102,20 @@ describe('QueueLease (single-active queues on SQS)', () => {
     expect(await b.renew()).toBe(true); // the item is gone, not renewed for another lifetime
   });
 
+  it('wakes a consumer that stopped when its window ran out between two renewals, once one lands', async () => {
+    const a = lease('a');
+    expect(await a.renew()).toBe(true);
+    clock += TTL * 0.9; // renewals slow or failing: past the holder's own window, not the expiry
+    expect(a.held).toBe(false);
+    let woke = false;
+    const waiting = a.whenHeld(new AbortController().signal).then(() => {
+      woke = true;
+    });
+    expect(await a.renew()).toBe(true); // still its own on the server: renewed
+    await waiting;
+    expect(woke).toBe(true);
+  });
+
   it('wakes a waiting consumer when the lease becomes its own, or when it stops', async () => {
     const a = lease('a');
     const b = lease('b');

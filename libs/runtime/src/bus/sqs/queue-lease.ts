@@ -110,11 +110,14 @@ export class QueueLease {
   private noticeChange(): void {
     if (this.closed) return; // a stop, not a loss
     const held = this.held;
+    // Wake a waiting consumer on every write that leaves the lease ours, not only on a change of
+    // `holding`: the consumer also stops when the local window runs out between two writes (slow
+    // or failed renewals), and the write that extends it again changes nothing here.
+    if (held) for (const w of this.waiters.splice(0)) w();
     if (held === this.holding) return;
     this.holding = held;
     if (held) {
       this.o.log.info({ queue: this.o.queue }, 'holds the queue lease: reading the queue');
-      for (const w of this.waiters.splice(0)) w();
     } else {
       this.o.log.warn({ queue: this.o.queue }, 'lost the queue lease: standing by');
       this.o.onLost?.();
