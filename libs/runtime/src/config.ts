@@ -41,14 +41,21 @@ export class ConfigError extends Error {
  */
 export function loadConfig<S extends TObject>(schema: S, env: NodeJS.ProcessEnv = process.env): Static<S> {
   const raw: Record<string, unknown> = {};
+  const problems: string[] = [];
   for (const key of Object.keys(schema.properties)) {
     const v = env[key];
-    if (v !== undefined && v !== '') raw[key] = v;
+    if (v === undefined || v === '') continue;
+    raw[key] = v;
+    // Value.Convert reads numbers leniently (`1.5` -> 1, `1e2` -> 1, `0x10` -> 16): refuse those.
+    const numeric = NUMERIC_FORMS[String(schema.properties[key]?.type)];
+    if (numeric && !numeric.pattern.test(v))
+      problems.push(`${key}=${JSON.stringify(v)} is invalid: ${numeric.expected}`);
   }
+  const misspelt = new Set(problems.map((p) => p.split('=')[0]));
   const value = Value.Convert(schema, Value.Default(schema, raw));
-  const problems: string[] = [];
   for (const e of Value.Errors(schema, value)) {
     const key = e.path.replace(/^\//, '').split('/')[0] || '(root)';
+    if (misspelt.has(key)) continue; // said above
     const given = raw[key];
     problems.push(
       given === undefined
@@ -59,6 +66,12 @@ export function loadConfig<S extends TObject>(schema: S, env: NodeJS.ProcessEnv 
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   return value as Static<S>;
 }
+
+/** How an environment variable must spell a number: plain decimal digits. */
+const NUMERIC_FORMS: Record<string, { pattern: RegExp; expected: string }> = {
+  integer: { pattern: /^[+-]?\d+$/, expected: 'Expected a whole number in decimal digits' },
+  number: { pattern: /^[+-]?(\d+(\.\d*)?|\.\d+)$/, expected: 'Expected a decimal number' },
+};
 
 function describe(s: TSchema | undefined): string {
   return (s?.description as string | undefined) ?? 'no default';

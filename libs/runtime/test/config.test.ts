@@ -27,6 +27,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig(Schema, { PORT: '1', LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL="loud"/);
   });
 
+  it('refuses a number that is not plain decimal digits instead of reading it leniently', () => {
+    for (const bad of ['1.5', '1e2', '0x10', '80 80', '12abc']) {
+      expect(() => loadConfig(Schema, { PORT: bad })).toThrow(
+        new RegExp(`PORT="${bad.replace('.', '\\.')}" is invalid: Expected a whole number`),
+      );
+    }
+    expect(loadConfig(Schema, { PORT: '+8081' }).PORT).toBe(8081);
+  });
+
   it('names a missing required key, and reports every problem at once', () => {
     try {
       loadConfig(Schema, { BUS_NAMESPACE: 'Bad Name' });
