@@ -191,7 +191,13 @@ async function main(): Promise<void> {
       // tsx as a loader, not its CLI: the pid the supervisor holds is the service itself.
       args: ['--import', 'tsx', '--import', EXIT_WITH_PARENT, `services/${svc}/src/main.ts`],
       cwd: root,
-      env: { ...common, PORT: String(port(svc)) },
+      env: {
+        ...common,
+        PORT: String(port(svc)),
+        // The same name across restarts: on SQS a restarted chat-svc takes its own partition
+        // leases back at once instead of waiting 10 s for them to run out (only one runs at a time).
+        ...(svc === 'chat-svc' ? { INSTANCE_ID: `chat-svc-stack${stack}` } : {}),
+      },
       onLine: (line) => say(formatLogLine(svc, line)),
       onStart: (run) => {
         if (run.restart === 0) return;
