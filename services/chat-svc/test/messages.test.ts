@@ -36,7 +36,12 @@ describe('chat-svc native message pipeline', () => {
     bus = recordingBus();
     clock = new Date(); // tokens are JWTs checked against the real clock
     review = async () => ({ ReviewResult: 'ALLOW' });
-    svc = buildService({
+    svc = service();
+  });
+
+  /** chat-svc on this test's table, bus, clock and review handler. */
+  const service = (o: Partial<Parameters<typeof buildService>[0]> = {}) =>
+    buildService({
       bus,
       logger: silentLogger,
       instanceId: 'c1',
@@ -46,8 +51,8 @@ describe('chat-svc native message pipeline', () => {
       chatTokenSecret: SECRET,
       review: (...a) => review(...a),
       now: () => clock,
+      ...o,
     });
-  });
 
   const cmd = (type: string, data: unknown) => makeEnvelope({ type, source: 'test', data });
   const run = (e: Envelope) => svc.router.handle(e, ctx) as Promise<Envelope>;
@@ -92,36 +97,14 @@ describe('chat-svc native message pipeline', () => {
   });
 
   it('writes the messages that come within the commit pace (CHAT_COMMIT_PACE_MS) in one call', async () => {
-    const paced = buildService({
-      bus,
-      logger: silentLogger,
-      instanceId: 'c2',
-      ddb,
-      tableName,
-      ivsChat: new FakeIvsChat(),
-      chatTokenSecret: SECRET,
-      review: (...a) => review(...a),
-      now: () => clock,
-      commitPaceMs: 500,
-    });
-    const put = jest.spyOn(paced.messages, 'putMessages');
-    const on = (e: Envelope) => paced.router.handle(e, ctx) as Promise<Envelope>;
-    const sendOn = (roomId: string) =>
-      on(
-        cmd('onair.chat.message.send.v1', {
-          roomId,
-          sender: { userId: 'bob', attributes: {} },
-          connectionId: 'c1',
-          gatewayId: 'gw-1',
-          requestId: `paced-${++rid}`,
-          content: 'hi',
-        }),
-      );
+    svc = service({ commitPaceMs: 500 });
+    const put = jest.spyOn(svc.messages, 'putMessages');
     for (const r of ['p1', 'p2', 'p3']) await room(r);
-    await sendOn('p1'); // after a quiet spell: written at once, and the pace starts
-    const second = sendOn('p2');
-    await new Promise((r) => setTimeout(r, 100)); // a gap the default 20 ms pace would not bridge
-    const third = sendOn('p3');
+    await send('p1', 'hi'); // after a quiet spell: written at once, and the pace starts
+    const second = send('p2', 'hi');
+    // Not a wait for async work: it spreads the two sends wider than the default 20 ms pace.
+    await new Promise((r) => setTimeout(r, 100));
+    const third = send('p3', 'hi');
     await Promise.all([second, third]);
     expect(put.mock.calls.map(([batch]) => batch.length)).toEqual([1, 2]);
   });
