@@ -42,16 +42,19 @@ export class ConfigError extends Error {
 export function loadConfig<S extends TObject>(schema: S, env: NodeJS.ProcessEnv = process.env): Static<S> {
   const raw: Record<string, unknown> = {};
   const problems: string[] = [];
+  /** Keys already refused for how a number is spelt (not reported twice). */
+  const misspelt = new Set<string>();
   for (const key of Object.keys(schema.properties)) {
     const v = env[key];
     if (v === undefined || v === '') continue;
     raw[key] = v;
     // Value.Convert reads numbers leniently (`1.5` -> 1, `1e2` -> 1, `0x10` -> 16): refuse those.
     const numeric = NUMERIC_FORMS[String(schema.properties[key]?.type)];
-    if (numeric && !numeric.pattern.test(v))
+    if (numeric && !numeric.pattern.test(v)) {
+      misspelt.add(key);
       problems.push(`${key}=${JSON.stringify(v)} is invalid: ${numeric.expected}`);
+    }
   }
-  const misspelt = new Set(problems.map((p) => p.split('=')[0]));
   const value = Value.Convert(schema, Value.Default(schema, raw));
   for (const e of Value.Errors(schema, value)) {
     const key = e.path.replace(/^\//, '').split('/')[0] || '(root)';
