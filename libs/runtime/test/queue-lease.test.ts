@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
 import { startDynalite } from '../../../test/support/dynalite';
 import { QueueLease, type QueueLeaseTable } from '../src/bus';
 import { createDocumentClient, ensureTable } from '../src/dynamo';
@@ -137,5 +138,57 @@ describe('QueueLease (single-active queues on SQS)', () => {
     stop.abort();
     await aborted; // resolves: the consumer is stopping
     expect(other.held).toBe(false);
+  });
+
+  it('never has two holders, whatever the renewals, failures and clocks up to a fifth of a lifetime apart (generated)', async () => {
+    // A DynamoDB that is unreachable for one instance now and then.
+    const down = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:1', maxAttempts: 1 }),
+    );
+    const step = fc.record({
+      who: fc.constantFrom(0, 1),
+      action: fc.constantFrom('renew', 'renew', 'fail', 'close'),
+      // Short steps, and steps near a lifetime (where a lease runs out and another may take it).
+      advanceMs: fc.oneof(
+        fc.integer({ min: 0, max: TTL / 4 }),
+        fc.integer({ min: TTL * 0.7, max: TTL * 1.1 }),
+      ),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: -TTL / 5, max: TTL / 5 }),
+        fc.array(step, { minLength: 1, maxLength: 25 }),
+        async (skew, steps) => {
+          const tableName = `leases-${randomUUID().slice(0, 8)}`;
+          await ensureTable(table.ddb, { name: tableName });
+          let now = 1_000_000;
+          const tables = [0, 1].map((): QueueLeaseTable => ({ ddb: table.ddb, tableName, ttlMs: TTL }));
+          const make = (i: number) =>
+            new QueueLease({
+              table: tables[i],
+              queue: 'q',
+              owner: `i${i}-${randomUUID().slice(0, 4)}`,
+              log: silentLogger,
+              now: () => now + (i === 1 ? skew : 0), // instance 1's clock is off by `skew`
+            });
+          const pair = [make(0), make(1)];
+          for (const s of steps) {
+            now += s.advanceMs;
+            const l = pair[s.who];
+            if (s.action === 'close') {
+              await l.close();
+              pair[s.who] = make(s.who); // the instance starts again
+              continue;
+            }
+            tables[s.who].ddb = s.action === 'fail' ? down : table.ddb;
+            await l.renew();
+            expect(pair[0].held && pair[1].held).toBe(false);
+          }
+          await Promise.all(pair.map((l) => l.close()));
+        },
+      ),
+      { numRuns: 100 },
+    );
+    down.destroy();
   });
 });
