@@ -5,21 +5,13 @@
 // queues' next single active consumer; on SQS (fauxqs) it takes the partition leases once the
 // killed owner's run out.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { ChatMessageSent, contracts, makeEnvelope } from '@onair/contracts';
-import {
-  type Bus,
-  createDocumentClient,
-  isAppError,
-  RabbitBus,
-  replyData,
-  silentLogger,
-} from '@onair/runtime';
+import { ChatMessageSent, makeEnvelope } from '@onair/contracts';
+import { type Bus, createDocumentClient, isAppError, replyData } from '@onair/runtime';
 import { type SqsHarness, sqsHarness } from '../../../libs/runtime/test/sqs-harness';
-import { AMQP_URL, freePort, requireRabbit, startDynalite, waitFor } from '../../../test/support';
+import { AMQP_URL, freePort, startDynalite, testBuses, waitFor } from '../../../test/support';
 import { createNativeRoom } from '../../../test/support/chat';
 import { messagesOf } from '../src/table';
 
@@ -32,12 +24,13 @@ describe.each(['rabbitmq', 'sqs'] as const)(
   'chat-svc scale-out on %s: two instances, the owner killed mid-run',
   (transport) => {
     jest.setTimeout(120_000);
-    let namespace = `scale-${randomUUID().slice(0, 8)}`;
+    let namespace = '';
     const table = 'onair-chat-scale';
     const children: ChildProcess[] = [];
     let db: Awaited<ReturnType<typeof startDynalite>>;
     let client: Bus;
     let sqs: SqsHarness | undefined;
+    let rabbit: Awaited<ReturnType<typeof testBuses>> | undefined;
     /** How the children reach the bus. */
     const busEnv = (): Record<string, string> =>
       sqs
@@ -80,19 +73,14 @@ describe.each(['rabbitmq', 'sqs'] as const)(
         client = await sqs.makeBus('gateway');
         return;
       }
-      await requireRabbit();
-      const rabbit = new RabbitBus(AMQP_URL, {
-        namespace,
-        service: 'gateway',
-        registry: contracts,
-        logger: silentLogger,
-      });
-      await rabbit.start();
-      client = rabbit;
+      rabbit = await testBuses();
+      namespace = rabbit.namespace;
+      client = await rabbit.make('gateway');
     });
     afterAll(async () => {
       for (const c of children) c.kill('SIGKILL');
-      await client?.close();
+      await rabbit?.cleanup(); // closes the client too
+      if (sqs) await client?.close();
       await sqs?.cleanup();
       await db?.close();
     });
