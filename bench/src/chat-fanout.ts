@@ -409,6 +409,9 @@ export async function runChatFanoutBenchmark(opts: ChatFanoutOptions = {}): Prom
     (process.env.BENCH_CHAT_RATES ? process.env.BENCH_CHAT_RATES.split(',').map(Number) : undefined);
   const stepMs = opts.stepMs ?? Number(process.env.BENCH_CHAT_STEP_MS ?? 8000);
   const idleN = opts.idleConnections ?? Number(process.env.BENCH_CHAT_IDLE ?? 5000);
+  // Each scenario's first rate runs this long unmeasured first: a cold process (code not yet
+  // optimised by V8) keeps a backlog for a second or two, which is a start-up cost, not a rate's.
+  const warmMs = Number(process.env.BENCH_CHAT_WARM_MS ?? 3000);
   const profile = opts.profile ?? false;
   const rawString = opts.rawString ?? false;
   const noDelay = opts.noDelay ?? false;
@@ -746,6 +749,15 @@ export async function runChatFanoutBenchmark(opts: ChatFanoutOptions = {}): Prom
     for (const s of scenarios) {
       const joined = { onair: await join('onair', s), raw: await join('raw', s) };
       console.log(`  [${elapsed()}] ${s.label}: ${s.rooms * s.perRoom} subscribers joined on each`);
+      const firstRate = ratesOf(s, rates)[0];
+      if (warmMs > 0 && firstRate !== undefined) {
+        for (const impl of ['onair', 'raw'] as const) {
+          rec.reset(nextTag++);
+          await drive(joined[impl].senders, firstRate, warmMs, rec.tag);
+          await until(() => performance.now() - rec.lastFrame > 300, 10_000);
+        }
+        console.log(`  [${elapsed()}] ${firstRate} msg/s for ${warmMs} ms on each, not measured (warm-up)`);
+      }
       for (const rate of ratesOf(s, rates)) {
         for (const impl of ['onair', 'raw'] as const) {
           const r = await step(impl, s, joined[impl].senders, rate);
@@ -1002,7 +1014,8 @@ ${r.machine.join('\n')}
 - Date: ${new Date().toISOString()}
 
 Reproduce: \`npm run bench -- chat-fanout\` (\`BENCH_CHAT_RATES=100,200,500\` replaces every scenario's steps, \`BENCH_CHAT_STEP_MS\`,
-\`BENCH_CHAT_IDLE\` change the steps, \`BENCH_CHAT_SCENARIOS=a\`, \`b\` or \`c\` runs some). Diagnosis runs
+\`BENCH_CHAT_IDLE\` change the steps, \`BENCH_CHAT_WARM_MS\` the unmeasured run at each scenario's first rate
+before its steps (3000; 0 skips it), \`BENCH_CHAT_SCENARIOS=a\`, \`b\` or \`c\` runs some). Diagnosis runs
 print instead of writing this section: \`--profile\` CPU-profiles the stack's processes (where
 their time goes during the scenarios) and diffs heap snapshots of the gateway and the raw server
 around the idle connections (what each connection keeps alive); \`--nodelay\` preloads into the
