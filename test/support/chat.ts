@@ -148,7 +148,7 @@ export async function startChatGateway(o: {
       requestTimeoutMs: o.requestTimeoutMs,
       access: { rooms: new ChatRoomsReadModel(ddb, table), bans: new ChatBansReadModel(ddb, table) },
     },
-    chatHistory: o.history ?? new ChatHistoryReadModel(ddb, table),
+    chatHistory: o.history ?? ChatHistoryReadModel.inTable(ddb, table),
     chatBans: new ChatBansReadModel(ddb, table),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startEventBridgeStandIn } from '../eventbridge';
@@ -42,6 +45,11 @@ export interface LocalInfra {
   servers: Array<{ name: string; address: () => AddressInfo | string | null }>;
   ivsEventsQueueUrl: string;
   ivsRecordingEventsQueueUrl: string;
+  /**
+   * CHAT_MESSAGE_LOG for chat-svc and the gateway: native chat messages in one SQLite file that
+   * lives as long as the in-memory DynamoDB beside it (a fresh folder each start, removed on close).
+   */
+  chatMessageLog: string;
   close(): Promise<void>;
 }
 
@@ -62,6 +70,15 @@ export async function startLocalInfra(opts: {
   const closers: Array<() => Promise<unknown>> = [];
   const servers: LocalInfra['servers'] = [];
   try {
+    // The message log of native chat: with the in-memory tables, dynalite was the stack's
+    // limit at 1,000 chat messages a second (docs/chat.md, "The message log").
+    const dataDir = mkdtempSync(join(tmpdir(), 'onair-stack-'));
+    const removeData = () => rmSync(dataDir, { recursive: true, force: true });
+    process.once('exit', removeData);
+    closers.push(async () => {
+      process.off('exit', removeData);
+      removeData();
+    });
     const dynalite = require('dynalite') as (o: object) => import('node:http').Server;
     const ddb = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await naming('dynamodb', ports.dynamodb, () => listen(ddb, ports.dynamodb, host));
@@ -159,6 +176,7 @@ export async function startLocalInfra(opts: {
       servers,
       ivsEventsQueueUrl,
       ivsRecordingEventsQueueUrl,
+      chatMessageLog: `sqlite:${join(dataDir, 'chat-messages.sqlite')}`,
       async close() {
         for (const c of closers.reverse()) await c().catch(() => {});
       },

@@ -22,6 +22,7 @@ import { MemoryRateLimits, type RateLimiter } from './messages/rate-limits';
 import { RedisRateLimits } from './messages/redis-rate-limits';
 import { createHttpReview, parseAllowedHosts, WebhookUrlPolicy } from './messages/review-webhook';
 import type { OwnedRoomsOptions } from './messages/owned-rooms';
+import type { MessageLog } from './message-log';
 import { MessageStore } from './messages/store';
 import { RoomHandlers } from './rooms/handlers';
 import { RoomStore } from './rooms/store';
@@ -50,6 +51,8 @@ export interface Deps {
   ownership?: OwnedRoomsOptions;
   /** CHAT_COMMIT_PACE_MS: under load, one group commit this often (default 20 ms). */
   commitPaceMs?: number;
+  /** CHAT_MESSAGE_LOG: where native messages are stored (default: the table); its opener closes it. */
+  messageLog?: MessageLog;
 }
 
 /**
@@ -58,7 +61,7 @@ export interface Deps {
  */
 export function buildService(deps: Deps) {
   const store = new RoomStore(deps.ddb, deps.tableName);
-  const messages = new MessageStore(deps.ddb, deps.tableName);
+  const messages = new MessageStore(deps.ddb, deps.tableName, deps.messageLog);
   const webhooks = new WebhookUrlPolicy(parseAllowedHosts(deps.reviewWebhookAllowedHosts));
   const httpReview = createHttpReview({ policy: webhooks });
   const redisLimits = deps.redisUrl

@@ -1,5 +1,6 @@
 import { CommonConfig } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
+import { MESSAGE_LOG_PATTERN } from './message-log';
 import { DEFAULT_COMMIT_PACE_MS } from './messages/commits';
 import { ALLOWED_HOSTS_PATTERN } from './messages/review-webhook';
 
@@ -25,6 +26,12 @@ export const Config = Type.Composite([
       default: DEFAULT_COMMIT_PACE_MS,
       description:
         'Group commit: under load, one batch of native messages is written this many ms after the previous one (a message after a quiet spell goes at once). Longer: fewer, bigger writes and bus messages, less CPU a message; shorter: lower latency under load',
+    }),
+    CHAT_MESSAGE_LOG: Type.String({
+      default: 'dynamodb',
+      pattern: MESSAGE_LOG_PATTERN,
+      description:
+        "Where native chat messages are stored: dynamodb (chat-svc's table) or sqlite:<file> (one local file; every chat-svc and gateway of the machine must name the same one)",
     }),
     REDIS_URL: Type.Optional(
       Type.String({

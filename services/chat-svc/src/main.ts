@@ -2,6 +2,7 @@ import { runService } from '@onair/runtime';
 import { buildService } from './app';
 import { Config } from './config';
 import { SdkIvsChat } from './ivs-chat/sdk-adapter';
+import { openMessageLog } from './message-log';
 import { CHAT_TABLE_INDEXES } from './rooms/store';
 
 void runService({
@@ -11,6 +12,7 @@ void runService({
   build: async ({ bus, logger, instanceId, ddb, config }) => {
     // The endpoint comes from AWS_ENDPOINT_URL_IVSCHAT when set (the SDK reads it natively).
     const ivsChat = new SdkIvsChat({ region: config.AWS_REGION });
+    const messageLog = openMessageLog(config.CHAT_MESSAGE_LOG, ddb, config.TABLE_NAME);
     const svc = buildService({
       bus,
       logger,
@@ -22,6 +24,7 @@ void runService({
       reviewWebhookAllowedHosts: config.REVIEW_WEBHOOK_ALLOWED_HOSTS,
       redisUrl: config.REDIS_URL,
       commitPaceMs: config.CHAT_COMMIT_PACE_MS,
+      messageLog,
       redisKeyPrefix: `${config.BUS_NAMESPACE}:chat-svc:rl:`,
     });
     return {
@@ -29,6 +32,7 @@ void runService({
       async stop() {
         await svc.stop(); // closes the Redis connection too
         ivsChat.destroy();
+        messageLog.close();
       },
     };
   },

@@ -1,3 +1,4 @@
+import { MESSAGE_LOG_PATTERN } from '@onair/chat-svc/message-log';
 import { CommonConfig } from '@onair/runtime';
 import { Type } from '@sinclair/typebox';
 import { LiveKitGatewayConfig } from './livekit/config';
@@ -91,6 +92,12 @@ export const Config = Type.Composite([
     CHAT_TABLE: Type.String({
       default: 'onair-chat-svc',
       description: "chat-svc's table (read model of chat rooms)",
+    }),
+    CHAT_MESSAGE_LOG: Type.String({
+      default: 'dynamodb',
+      pattern: MESSAGE_LOG_PATTERN,
+      description:
+        "Where native chat messages are stored: dynamodb (chat-svc's table) or sqlite:<file> (one local file; every chat-svc and gateway of the machine must name the same one)",
     }),
     CHAT_DEFAULT_PROVIDER: Type.Union([Type.Literal('ivs'), Type.Literal('native')], {
       default: 'native',

@@ -46,7 +46,7 @@ export async function buildDocumentsApp(
   const ddb = createDocumentClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
   const chatRooms = new ChatRoomsReadModel(ddb, 'chat');
   const bans = new ChatBansReadModel(ddb, 'chat');
-  const history = new ChatHistoryReadModel(ddb, 'chat');
+  const history = ChatHistoryReadModel.inTable(ddb, 'chat');
   const app = await buildApp({
     bus,
     logger: silentLogger,

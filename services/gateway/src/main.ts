@@ -1,3 +1,4 @@
+import { openMessageLog } from '@onair/chat-svc/message-log';
 import { createDeadLetters, runService } from '@onair/runtime';
 import { Redis } from 'ioredis';
 import { createBudget } from './sockets/group-budget';
@@ -27,6 +28,7 @@ void runService({
     await redis?.connect().catch(() => {});
     const chatRooms = new ChatRoomsReadModel(ddb, config.CHAT_TABLE);
     const chatBans = new ChatBansReadModel(ddb, config.CHAT_TABLE);
+    const messageLog = openMessageLog(config.CHAT_MESSAGE_LOG, ddb, config.CHAT_TABLE);
     const mediaSecret = mediaUrlSecret(config);
     const deadLetters = createDeadLetters(config);
     const dev = devRoutesEnabled(config);
@@ -37,6 +39,7 @@ void runService({
       async stop() {
         redis?.disconnect();
         await deadLetters.close();
+        messageLog.close();
       },
       routes: (app) =>
         registerApi(app, {
@@ -77,7 +80,7 @@ void runService({
                 gapWaitMs: config.CHAT_GAP_WAIT_MS,
               }
             : undefined,
-          chatHistory: new ChatHistoryReadModel(ddb, config.CHAT_TABLE),
+          chatHistory: new ChatHistoryReadModel(messageLog),
           chatBans,
           deadLetters,
           mediaUrls: mediaSecret ? new MediaUrlSigner(mediaSecret, config.RECORDING_URL_TTL) : undefined,

@@ -4,6 +4,7 @@
 // Real parts: chat-svc (dynalite), one gateway, the bus core on its memory transport; in place of fanout-svc, a router in
 // this test that routes every message event like fanout does but loses the ones it is told to
 // (as if fanout had sent them to a gateway instance that died).
+import { DynamoMessageLog } from '@onair/chat-svc/message-log';
 import { follow, GatewayDeliver, makeEnvelope } from '@onair/contracts';
 import type { FastifyInstance } from 'fastify';
 import { type startDynalite, type testBuses, waitFor } from '../../../test/support';
@@ -110,7 +111,7 @@ describe('deliveries with a gap, and refusals during an outage', () => {
         { to: `gateway.${GW}` },
       );
     });
-    history = new GatedHistory(ddb, table);
+    history = new GatedHistory(new DynamoMessageLog(ddb, table));
     gateway = await startChatGateway({
       history,
       bus: await buses.make('gateway', GW),

@@ -125,7 +125,7 @@ describe('a socket that stops reading', () => {
         closeTimeoutMs: 500,
         access: { rooms: new ChatRoomsReadModel(ddb, table), bans: new ChatBansReadModel(ddb, table) },
       },
-      chatHistory: new ChatHistoryReadModel(ddb, table),
+      chatHistory: ChatHistoryReadModel.inTable(ddb, table),
       chatBans: new ChatBansReadModel(ddb, table),
     });
     await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,13 +1,12 @@
 import { conditionalWrite, notFound } from '@onair/runtime';
 import {
   BatchGetCommand,
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { DynamoMessageLog, MESSAGES_PER_BATCH, type MessageLog } from '../message-log';
 import {
   type ChatBan,
   banFromItem,
@@ -15,29 +14,27 @@ import {
   banItem,
   banKey,
   leaseFromItem,
-  messageFromItem,
-  messageIdKey,
-  messageItem,
-  messageKey,
-  messagesBetween,
+  MAX_SEQ,
   roomKey,
   type SequenceLease,
   type StoredMessage,
   seqInMessageId,
 } from '../table';
 
-// Native chat data lives in chat-svc's table beside the room item (layout in ../table.ts). Every
+// Native chat data lives in chat-svc's table beside the room item (layout in ../table.ts), the
+// messages in the message log (../message-log: the same table, or a local SQLite file). Every
 // write is a single-item write (conditional where it must be) or a batch of independent puts; no
 // transactions. The item types live with the layout; the engines import them from here.
 export type { SequenceLease, StoredMessage };
 
-/** BatchWriteItem takes at most 25 items; a message is one (its id carries its seq: table.ts messageIdFor). */
-export const MESSAGES_PER_BATCH = 25;
+export { MESSAGES_PER_BATCH };
 
 export class MessageStore {
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
     private readonly table: string,
+    /** Where the messages are (sequence leases and bans stay in the table): DynamoDB unless told. */
+    private readonly log: MessageLog = new DynamoMessageLog(ddb, table),
   ) {}
 
   /**
@@ -143,84 +140,33 @@ export class MessageStore {
   }
 
   /** The room's newest `limit` messages (tombstones too), oldest first: what a new owner recalls resends by. */
-  async recentMessages(roomId: string, limit: number): Promise<StoredMessage[]> {
-    const out = await this.ddb.send(
-      new QueryCommand({
-        TableName: this.table,
-        ...messagesBetween(roomId, 1),
-        ScanIndexForward: false,
-        Limit: limit,
-        ConsistentRead: true,
-      }),
-    );
-    return (out.Items ?? []).map(messageFromItem).reverse();
+  recentMessages(roomId: string, limit: number): Promise<StoredMessage[]> {
+    return this.log.newest(roomId, limit);
   }
 
   /**
-   * Store up to MESSAGES_PER_BATCH messages (an item each) in one BatchWriteItem.
-   * Returns the messages DynamoDB left unprocessed (throttled): the caller sends them again.
+   * Store up to MESSAGES_PER_BATCH messages (an item each) in one write.
+   * Returns the messages the log left unprocessed (throttled): the caller sends them again.
    */
-  async putMessages(ms: StoredMessage[]): Promise<StoredMessage[]> {
-    if (ms.length > MESSAGES_PER_BATCH) throw new Error(`at most ${MESSAGES_PER_BATCH} messages per batch`);
-    const out = await this.ddb.send(
-      new BatchWriteCommand({
-        RequestItems: {
-          [this.table]: ms.map((m) => ({ PutRequest: { Item: messageItem(m) } })),
-        },
-      }),
-    );
-    const left = new Set(
-      (out.UnprocessedItems?.[this.table] ?? []).map(
-        (r) => String(r.PutRequest?.Item?.PK) + String(r.PutRequest?.Item?.SK),
-      ),
-    );
-    if (left.size === 0) return [];
-    return ms.filter((m) => {
-      const k = messageKey(m.roomId, m.seq);
-      return left.has(k.PK + k.SK);
-    });
+  putMessages(ms: StoredMessage[]): Promise<StoredMessage[]> {
+    return this.log.put(ms);
   }
 
-  async getMessage(roomId: string, seq: number): Promise<StoredMessage | undefined> {
-    const out = await this.ddb.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: messageKey(roomId, seq),
-        ConsistentRead: true,
-      }),
-    );
-    return out.Item && messageFromItem(out.Item);
+  getMessage(roomId: string, seq: number): Promise<StoredMessage | undefined> {
+    return this.log.get(roomId, seq);
   }
 
   /** The seq of a room's message by its id (undefined: no such message in the room). */
   async seqOf(roomId: string, messageId: string): Promise<number | undefined> {
     const seq = seqInMessageId(messageId);
-    if (seq !== undefined) {
-      const m = await this.getMessage(roomId, seq);
-      return m?.messageId === messageId ? seq : undefined;
-    }
-    // An id written before ids carried their seq: its id -> seq item.
-    const out = await this.ddb.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: messageIdKey(roomId, messageId),
-        ConsistentRead: true,
-      }),
-    );
-    return out.Item ? Number(out.Item.seq) : undefined;
+    if (seq === undefined) return this.log.legacySeqOf(roomId, messageId);
+    const m = await this.log.get(roomId, seq);
+    return m?.messageId === messageId ? seq : undefined;
   }
 
   /** Remove the content, keep the place in the sequence. Idempotent. */
-  async tombstone(roomId: string, seq: number): Promise<void> {
-    await this.ddb.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: messageKey(roomId, seq),
-        UpdateExpression: 'SET deleted = :t, content = :empty REMOVE attributes',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeValues: { ':t': true, ':empty': '' },
-      }),
-    );
+  tombstone(roomId: string, seq: number): Promise<void> {
+    return this.log.tombstone(roomId, seq);
   }
 
   /** Messages after `afterSeq`, oldest first, deleted ones left out. */
@@ -229,16 +175,13 @@ export class MessageStore {
     afterSeq: number,
     limit: number,
   ): Promise<{ messages: StoredMessage[]; more: boolean }> {
-    const out = await this.ddb.send(
-      new QueryCommand({
-        TableName: this.table,
-        ...messagesBetween(roomId, afterSeq + 1),
-        Limit: limit,
-        ConsistentRead: true,
-      }),
-    );
-    const messages = (out.Items ?? []).map(messageFromItem).filter((m) => !m.deleted);
-    return { messages, more: Boolean(out.LastEvaluatedKey) };
+    const { messages, more } = await this.log.range(roomId, afterSeq + 1, MAX_SEQ, limit);
+    return { messages: messages.filter((m) => !m.deleted), more };
+  }
+
+  /** Let go of the message log (its file, for SQLite). */
+  close(): void {
+    this.log.close();
   }
 
   async ban(roomId: string, userId: string, until: string | undefined, reason?: string): Promise<void> {

@@ -1,24 +1,32 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { queryAll, TableAccess } from '@onair/runtime';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoMessageLog, type MessageLog } from '@onair/chat-svc/message-log';
+import { MAX_SEQ, type StoredMessage } from '@onair/chat-svc/table';
 import { type ChatMessageSent, wire } from '@onair/contracts';
-import { messageFromItem, messagesBetween, messagesOf, type StoredMessage } from '@onair/chat-svc/table';
 import type { Static } from '@sinclair/typebox';
 import type { HistoryReader } from '../sockets/recovery';
 
 export type HistoryMessage = Static<(typeof ChatMessageSent)['schema']>;
 
 /** A stored message as the history shows it: tombstones have no message. */
-function shown(item: Record<string, unknown>): { seq: number; message?: HistoryMessage } {
-  const { deleted, ...message }: StoredMessage = messageFromItem(item);
+function shown(stored: StoredMessage): { seq: number; message?: HistoryMessage } {
+  const { deleted, ...message } = stored;
   const seq = Number(message.seq);
   return deleted ? { seq } : { seq, message };
 }
 
 /**
- * A native room's message history, read from chat-svc's table through its table module (chat-svc
- * writes it). Deleted messages are tombstones and are left out.
+ * A native room's message history, read from chat-svc's message log (chat-svc writes it: its
+ * table, or the local SQLite file of the embedded stack). Deleted messages are tombstones and
+ * are left out.
  */
-export class ChatHistoryReadModel extends TableAccess implements HistoryReader {
+export class ChatHistoryReadModel implements HistoryReader {
+  constructor(private readonly log: MessageLog) {}
+
+  /** The history in chat-svc's DynamoDB table. */
+  static inTable(ddb: DynamoDBDocumentClient, table: string): ChatHistoryReadModel {
+    return new ChatHistoryReadModel(new DynamoMessageLog(ddb, table));
+  }
+
   /** Messages with seq > afterSeq, oldest first; `hasMore` when the page was cut at `limit`. */
   async page(
     roomId: string,
@@ -27,26 +35,18 @@ export class ChatHistoryReadModel extends TableAccess implements HistoryReader {
   ): Promise<{ messages: HistoryMessage[]; hasMore: boolean }> {
     const messages: HistoryMessage[] = [];
     let from = afterSeq + 1;
-    // Tombstones take places in the key range: keep reading until `limit` live messages or the end.
+    // Tombstones take places in the range: keep reading until `limit` live messages or the end.
     for (;;) {
-      const out = await this.ddb.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          ...messagesBetween(roomId, from),
-          Limit: limit + 1 - messages.length,
-          // A reconnecting client's recovery must see what was stored before it asked.
-          ConsistentRead: true,
-        }),
-      );
-      const items = out.Items ?? [];
-      for (const it of items) {
-        const { message } = shown(it);
+      const out = await this.log.range(roomId, from, MAX_SEQ, limit + 1 - messages.length);
+      for (const stored of out.messages) {
+        const { message } = shown(stored);
         if (message) messages.push(message);
       }
       const hasMore = messages.length > limit;
       if (hasMore) return { messages: messages.slice(0, limit), hasMore };
-      if (!out.LastEvaluatedKey || items.length === 0) return { messages, hasMore: false };
-      from = Number(items[items.length - 1].seq) + 1;
+      const last = out.messages.at(-1);
+      if (!out.more || !last) return { messages, hasMore: false };
+      from = Number(last.seq) + 1;
     }
   }
 
@@ -62,20 +62,8 @@ export class ChatHistoryReadModel extends TableAccess implements HistoryReader {
    * The room's last stored sequence number (0 when nothing was stored): where a socket joining
    * now starts. Not the room's counter: a number taken and not yet stored is still to come.
    */
-  async lastStoredSeq(roomId: string): Promise<number> {
-    const out = await this.ddb.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        ...messagesOf(roomId),
-        ExpressionAttributeNames: { '#seq': 'seq' },
-        ProjectionExpression: '#seq',
-        ScanIndexForward: false,
-        Limit: 1,
-        ConsistentRead: true,
-      }),
-    );
-    const n = Number(out.Items?.[0]?.seq ?? 0);
-    return Number.isSafeInteger(n) && n > 0 ? n : 0;
+  lastStoredSeq(roomId: string): Promise<number> {
+    return this.log.lastSeq(roomId);
   }
 
   /**
@@ -89,13 +77,9 @@ export class ChatHistoryReadModel extends TableAccess implements HistoryReader {
   ): Promise<Array<{ seq: number; frames?: { ivs: string; seed003: string } }>> {
     const out: Array<{ seq: number; frames?: { ivs: string; seed003: string } }> = [];
     if (uptoSeq <= afterSeq) return out;
-    const items = await queryAll(this.ddb, {
-      TableName: this.tableName,
-      ...messagesBetween(roomId, afterSeq + 1, uptoSeq),
-      ConsistentRead: true,
-    });
-    for (const it of items) {
-      const { seq, message } = shown(it);
+    const { messages } = await this.log.range(roomId, afterSeq + 1, uptoSeq);
+    for (const stored of messages) {
+      const { seq, message } = shown(stored);
       if (!Number.isSafeInteger(seq)) continue;
       out.push(message ? { seq, frames: wire.chatMessageFrames(message) } : { seq });
     }
