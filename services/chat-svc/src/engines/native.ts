@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   type ChatEventSend,
   ChatEventSent,
@@ -30,6 +29,7 @@ import { MessageCommits } from '../messages/commits';
 import { type OwnedRoom, OwnedRooms, type OwnedRoomsOptions, requestKey } from '../messages/owned-rooms';
 import type { MessageStore, StoredMessage } from '../messages/store';
 import { messageIdFor } from '../table';
+import { randomIdPart } from '../messages/random-ids';
 
 export interface NativeEngineDeps {
   bus: Bus;
@@ -162,7 +162,7 @@ export class NativeChatEngine implements ChatEngine {
     // The number comes before moderation: the id a review webhook sees (it carries the number,
     // table.ts messageIdFor) is the id the message is stored and shown with.
     const seq = await this.rooms.nextSeq(owned);
-    const messageId = messageIdFor(seq, randomBytes(6).toString('base64url'));
+    const messageId = messageIdFor(seq, randomIdPart());
     const verdict = await moderate(
       s,
       { content: c.content, attributes: c.attributes, roomId: room.roomId, userId, messageId },
