@@ -1,5 +1,5 @@
 // npm start: the whole local stack. In-memory DynamoDB, fauxqs (SQS, S3), the EventBridge, IVS
-// and LiveKit stand-ins in this process; the five services as separate processes, exactly as
+// and LiveKit stand-ins in this process (and native chat's message log in a SQLite file); the five services as separate processes, exactly as
 // they run in production (only endpoints differ). The bus is RabbitMQ when AMQP_URL is set,
 // else SQS + EventBridge on the embedded fauxqs. A service that exits unasked is restarted with
 // backoff (./supervisor) while the stand-ins and their data stay up. Ctrl-C stops everything:

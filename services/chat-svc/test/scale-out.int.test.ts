@@ -3,27 +3,37 @@
 // message is answered (clients resend with their RequestId), none is stored twice, and no room
 // sequence number is used twice. The handover time is printed. On RabbitMQ the standby is the
 // queues' next single active consumer; on SQS (fauxqs) it takes the partition leases once the
-// killed owner's run out.
+// killed owner's run out. On RabbitMQ it runs again with the message log in a SQLite file, as
+// `npm start` has it: both instances write one file.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ChatMessageSent, makeEnvelope } from '@onair/contracts';
 import { type Bus, createDocumentClient, isAppError, replyData } from '@onair/runtime';
 import { type SqsHarness, sqsHarness } from '../../../libs/runtime/test/sqs-harness';
 import { AMQP_URL, freePort, startDynalite, testBuses, waitFor } from '../../../test/support';
 import { createNativeRoom } from '../../../test/support/chat';
-import { messagesOf } from '../src/table';
+import { openMessageLog } from '../src/message-log';
+import { MAX_SEQ } from '../src/table';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const ROOMS = 20;
 const RATE = 200; // messages a second, over all rooms
 const SEND_MS = 6000;
 
-describe.each(['rabbitmq', 'sqs'] as const)(
-  'chat-svc scale-out on %s: two instances, the owner killed mid-run',
-  (transport) => {
+describe.each([
+  ['rabbitmq', 'dynamodb'],
+  ['sqs', 'dynamodb'],
+  ['rabbitmq', 'sqlite'],
+] as const)(
+  'chat-svc scale-out on %s, messages on %s: two instances, the owner killed mid-run',
+  (transport, logKind) => {
     jest.setTimeout(120_000);
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'onair-scale-out-'));
+    const messageLog = logKind === 'sqlite' ? `sqlite:${path.join(dataDir, 'chat-messages.sqlite')}` : 'dynamodb';
     let namespace = '';
     const table = 'onair-chat-scale';
     const children: ChildProcess[] = [];
@@ -49,6 +59,7 @@ describe.each(['rabbitmq', 'sqs'] as const)(
           BUS_NAMESPACE: namespace,
           INSTANCE_ID: name,
           TABLE_NAME: table,
+          CHAT_MESSAGE_LOG: messageLog,
           AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
           AWS_ACCESS_KEY_ID: 'test',
           AWS_SECRET_ACCESS_KEY: 'test',
@@ -83,6 +94,7 @@ describe.each(['rabbitmq', 'sqs'] as const)(
       if (sqs) await client?.close();
       await sqs?.cleanup();
       await db?.close();
+      rmSync(dataDir, { recursive: true, force: true });
     });
 
     /** SQS: who holds each partition queue's lease (sqs/queue-lease.ts), by instance. */
@@ -171,15 +183,13 @@ describe.each(['rabbitmq', 'sqs'] as const)(
       }
       await Promise.all(sends);
 
-      // Every RequestId answered once, with one message; what the table holds matches.
+      // Every RequestId answered once, with one message; what the log holds matches.
       expect(answers.size).toBe(n);
       const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
+      const log = openMessageLog(messageLog, ddb, table);
       let stored = 0;
       for (const roomId of rooms) {
-        const out = await ddb.send(
-          new QueryCommand({ TableName: table, ...messagesOf(roomId), ConsistentRead: true }),
-        );
-        const items = out.Items ?? [];
+        const items = (await log.range(roomId, 1, MAX_SEQ)).messages;
         const seqs = items.map((m) => Number(m.seq));
         expect(new Set(seqs).size).toBe(seqs.length); // no number used twice
         const requestIds = items.map((m) => String(m.requestId));
@@ -191,13 +201,14 @@ describe.each(['rabbitmq', 'sqs'] as const)(
         stored += items.length;
       }
       expect(stored).toBe(n);
+      log.close();
       ddb.destroy();
       if (sqs) expect(await leaseHolders()).toEqual({ 'chat-standby': 16 });
 
       const afterKill = [...answers.values()].filter((a) => a.sentAt > killedAt).map((a) => a.at);
       const handoverMs = Math.min(...afterKill) - killedAt;
       console.log(
-        `scale-out on ${transport}: ${n} messages, owner killed after ${Math.floor(n / 3)}; first answer from the standby ${handoverMs.toFixed(0)} ms after the kill`,
+        `scale-out on ${transport}, messages on ${logKind}: ${n} messages, owner killed after ${Math.floor(n / 3)}; first answer from the standby ${handoverMs.toFixed(0)} ms after the kill`,
       );
     });
   },
