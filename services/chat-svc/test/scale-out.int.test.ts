@@ -33,7 +33,8 @@ describe.each([
   (transport, logKind) => {
     jest.setTimeout(120_000);
     const dataDir = mkdtempSync(path.join(tmpdir(), 'onair-scale-out-'));
-    const messageLog = logKind === 'sqlite' ? `sqlite:${path.join(dataDir, 'chat-messages.sqlite')}` : 'dynamodb';
+    const messageLog =
+      logKind === 'sqlite' ? `sqlite:${path.join(dataDir, 'chat-messages.sqlite')}` : 'dynamodb';
     let namespace = '';
     const table = 'onair-chat-scale';
     const children: ChildProcess[] = [];
