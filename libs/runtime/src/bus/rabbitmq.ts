@@ -304,7 +304,12 @@ export class RabbitTransport implements Transport {
    * (its reply was lost with the channel). A request handled twice is answered alike: commands
    * are deduplicated by envelope id and chat sends by RequestId.
    */
-  async sendRequest(target: string, msg: OutgoingMessage, correlationId: string, timeoutMs: number): Promise<void> {
+  async sendRequest(
+    target: string,
+    msg: OutgoingMessage,
+    correlationId: string,
+    timeoutMs: number,
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const ch = await this.channel('reply', deadline);
     this.forgetExpired();
