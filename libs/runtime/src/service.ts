@@ -76,7 +76,18 @@ export async function runService<S extends TObject>(o: RunServiceOptions<S>): Pr
   });
   await bus.start();
 
-  const worker = await o.build({ config, instanceId, logger, metrics, bus, ddb });
+  let worker: Worker;
+  try {
+    worker = await o.build({ config, instanceId, logger, metrics, bus, ddb });
+  } catch (e) {
+    // A setting that only shows itself bad when used (a file that cannot be opened): refused
+    // like any bad setting, not restarted as a crash.
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${o.name}: ${e.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw e;
+  }
   const app = createHttpBase({
     service: o.name,
     logger,

@@ -31,7 +31,7 @@ export const Config = Type.Composite([
       default: 'dynamodb',
       pattern: MESSAGE_LOG_PATTERN,
       description:
-        "Where native chat messages are stored: dynamodb (chat-svc's table) or sqlite:<file> (one local file; every chat-svc and gateway of the machine must name the same one)",
+        "Where native chat messages are stored: dynamodb (chat-svc's table) or sqlite:<absolute path> (one local file in a folder that exists; every chat-svc and gateway of the machine must name the same one)",
     }),
     REDIS_URL: Type.Optional(
       Type.String({

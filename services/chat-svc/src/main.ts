@@ -2,7 +2,7 @@ import { runService } from '@onair/runtime';
 import { buildService } from './app';
 import { Config } from './config';
 import { SdkIvsChat } from './ivs-chat/sdk-adapter';
-import { openMessageLog } from './message-log';
+import { openMessageLog, recordMessageLogSetting } from './message-log';
 import { CHAT_TABLE_INDEXES } from './rooms/store';
 
 void runService({
@@ -13,6 +13,8 @@ void runService({
     // The endpoint comes from AWS_ENDPOINT_URL_IVSCHAT when set (the SDK reads it natively).
     const ivsChat = new SdkIvsChat({ region: config.AWS_REGION });
     const messageLog = openMessageLog(config.CHAT_MESSAGE_LOG, ddb, config.TABLE_NAME);
+    // Gateways compare it with theirs: one reading another log would show empty histories.
+    await recordMessageLogSetting(ddb, config.TABLE_NAME, config.CHAT_MESSAGE_LOG, instanceId);
     const svc = buildService({
       bus,
       logger,

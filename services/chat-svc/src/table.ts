@@ -16,6 +16,8 @@ import type { Static } from '@sinclair/typebox';
  *   SK = MID#<messageId>             message id -> seq, for ids written before message ids carried
  *                                    their seq (messageIdFor); no longer written
  *   SK = BAN#<userId>                a ban (no `until`) or a timeout (until = ISO time); `lifted` once lifted
+ * And one item outside every room: PK = CONFIG, SK = MESSAGE_LOG, where chat-svc last said its
+ * messages are (its CHAT_MESSAGE_LOG), so a gateway reading another log can say so.
  */
 
 // ---- rooms ----
@@ -138,6 +140,16 @@ export function seqInMessageId(messageId: string): number | undefined {
 export function messageFromItem(item: Record<string, unknown>): StoredMessage {
   const { PK: _pk, SK: _sk, ...rest } = item;
   return rest as unknown as StoredMessage;
+}
+
+// ---- where the messages are ----
+
+/** The item in which chat-svc records its CHAT_MESSAGE_LOG setting (`setting`, `instanceId`, `at`). */
+export const messageLogSettingKey = { PK: 'CONFIG', SK: 'MESSAGE_LOG' } as const;
+
+/** The setting a stored item records, if any. */
+export function messageLogSettingFromItem(item: Record<string, unknown> | undefined): string | undefined {
+  return typeof item?.setting === 'string' ? item.setting : undefined;
 }
 
 // ---- the sequence lease ----

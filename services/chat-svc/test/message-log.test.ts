@@ -8,8 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { createDocumentClient, ensureTable } from '@onair/runtime';
-import { startDynalite, waitFor } from '../../../test/support';
-import { DynamoMessageLog, type MessageLog, openMessageLog, SqliteMessageLog } from '../src/message-log';
+import { AMQP_URL, freePort, requireRabbit, startDynalite, waitFor } from '../../../test/support';
+import {
+  compareMessageLogSetting,
+  DynamoMessageLog,
+  type MessageLog,
+  openMessageLog,
+  recordMessageLogSetting,
+  SqliteMessageLog,
+} from '../src/message-log';
 import { CHAT_TABLE_INDEXES } from '../src/rooms/store';
 import { MAX_SEQ, messageIdFor, type StoredMessage } from '../src/table';
 
@@ -38,7 +45,7 @@ const dirs: string[] = [];
 const tempFile = () => {
   const dir = mkdtempSync(join(tmpdir(), 'onair-message-log-'));
   dirs.push(dir);
-  return join(dir, 'nested', 'chat-messages.sqlite');
+  return join(dir, 'chat-messages.sqlite');
 };
 beforeAll(async () => {
   db = await startDynalite();
@@ -224,13 +231,75 @@ describe('message log in a SQLite file', () => {
     }
   });
 
-  it('is named by CHAT_MESSAGE_LOG: dynamodb or sqlite:<file>, nothing else', () => {
+  it('is named by CHAT_MESSAGE_LOG: dynamodb or sqlite:<absolute path>, nothing else', () => {
     const ddb = createDocumentClient({ region: 'us-east-1' });
     expect(openMessageLog('dynamodb', ddb, 't')).toBeInstanceOf(DynamoMessageLog);
     const file = tempFile();
     const log = openMessageLog(`sqlite:${file}`, ddb, 't');
     expect(log).toBeInstanceOf(SqliteMessageLog);
     log.close();
-    expect(() => openMessageLog('postgres://x', ddb, 't')).toThrow('dynamodb or sqlite:<file>');
+    for (const bad of ['postgres://x', 'sqlite:', 'sqlite:relative.db'])
+      expect(() => openMessageLog(bad, ddb, 't')).toThrow(
+        expect.objectContaining({
+          name: 'ConfigError',
+          message: expect.stringContaining('sqlite:<absolute path>'),
+        }),
+      );
+    // A folder that cannot exist or cannot be made: refused at once, naming the setting (a
+    // recursive mkdir of /proc/nope never returned).
+    for (const file of ['/proc/nope/x.db', '/dev/null/x.db', join(tempFile(), 'missing', 'x.db')])
+      expect(() => openMessageLog(`sqlite:${file}`, ddb, 't')).toThrow(
+        expect.objectContaining({
+          name: 'ConfigError',
+          message: expect.stringContaining(`cannot open the SQLite file ${file}`),
+        }),
+      );
+  });
+
+  it('that cannot be opened stops chat-svc at start with exit 78 and the reason, not a crash to restart', async () => {
+    await requireRabbit();
+    for (const setting of ['sqlite:/proc/nope/x.db', 'sqlite:/dev/null/x.db']) {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'services/chat-svc/src/main.ts'], {
+        cwd: join(__dirname, '../../..'),
+        env: {
+          ...process.env,
+          NODE_OPTIONS: '',
+          PORT: String(await freePort()),
+          AMQP_URL,
+          BUS_NAMESPACE: `t-log-${Math.random().toString(36).slice(2, 8)}`,
+          TABLE_NAME: 'onair-chat-log-open',
+          AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          CHAT_MESSAGE_LOG: setting,
+          LOG_LEVEL: 'error',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let err = '';
+      child.stderr.on('data', (b: Buffer) => {
+        err += b.toString();
+      });
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect({ setting, code }).toEqual({ setting, code: 78 });
+      expect(err).toContain('CHAT_MESSAGE_LOG: cannot open the SQLite file');
+    }
+  });
+});
+
+describe('where chat-svc says its messages are', () => {
+  it('lets a gateway see that it reads another log than chat-svc writes', async () => {
+    const ddb = createDocumentClient({ region: 'us-east-1', endpoint: db.endpoint });
+    const table = `cfg-${Math.random().toString(36).slice(2)}`;
+    // No table yet (chat-svc not started) and no record yet: nothing to compare.
+    expect(await compareMessageLogSetting(ddb, table, 'dynamodb')).toEqual({});
+    await ensureTable(ddb, { name: table, indexes: CHAT_TABLE_INDEXES });
+    expect(await compareMessageLogSetting(ddb, table, 'dynamodb')).toEqual({});
+    await recordMessageLogSetting(ddb, table, 'sqlite:/tmp/a.sqlite', 'chat-1');
+    expect(await compareMessageLogSetting(ddb, table, 'sqlite:/tmp/a.sqlite')).toEqual({});
+    expect(await compareMessageLogSetting(ddb, table, 'dynamodb')).toEqual({
+      mismatch: 'sqlite:/tmp/a.sqlite',
+    });
+    ddb.destroy();
   });
 });

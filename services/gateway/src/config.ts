@@ -97,7 +97,7 @@ export const Config = Type.Composite([
       default: 'dynamodb',
       pattern: MESSAGE_LOG_PATTERN,
       description:
-        "Where native chat messages are stored: dynamodb (chat-svc's table) or sqlite:<file> (one local file; every chat-svc and gateway of the machine must name the same one)",
+        "Where native chat messages are stored: dynamodb (chat-svc's table) or sqlite:<absolute path> (one local file in a folder that exists; every chat-svc and gateway of the machine must name the same one)",
     }),
     CHAT_DEFAULT_PROVIDER: Type.Union([Type.Literal('ivs'), Type.Literal('native')], {
       default: 'native',

@@ -1,5 +1,5 @@
-import { openMessageLog } from '@onair/chat-svc/message-log';
-import { createDeadLetters, runService } from '@onair/runtime';
+import { compareMessageLogSetting, openMessageLog } from '@onair/chat-svc/message-log';
+import { createDeadLetters, periodicJob, runService } from '@onair/runtime';
 import { Redis } from 'ioredis';
 import { createBudget } from './sockets/group-budget';
 import { registerApi } from './app';
@@ -29,14 +29,35 @@ void runService({
     const chatRooms = new ChatRoomsReadModel(ddb, config.CHAT_TABLE);
     const chatBans = new ChatBansReadModel(ddb, config.CHAT_TABLE);
     const messageLog = openMessageLog(config.CHAT_MESSAGE_LOG, ddb, config.CHAT_TABLE);
+    // A gateway that reads another log than chat-svc writes shows empty histories and recovers
+    // nothing: say so, loudly, once per setting seen (chat-svc may start after the gateway).
+    let reported: string | undefined;
+    const logCheck = periodicJob({
+      everyMs: 30_000,
+      runAtStart: true,
+      logger,
+      failureMessage: "could not read chat-svc's CHAT_MESSAGE_LOG",
+      run: async () => {
+        const { mismatch } = await compareMessageLogSetting(ddb, config.CHAT_TABLE, config.CHAT_MESSAGE_LOG);
+        if (!mismatch || mismatch === reported) return;
+        reported = mismatch;
+        logger.error(
+          { gateway: config.CHAT_MESSAGE_LOG, chatSvc: mismatch },
+          "CHAT_MESSAGE_LOG differs from chat-svc's: this gateway reads native chat messages from another log than chat-svc writes them to (histories look empty, recovery replays nothing); give both the same value",
+        );
+      },
+    });
     const mediaSecret = mediaUrlSecret(config);
     const deadLetters = createDeadLetters(config);
     const dev = devRoutesEnabled(config);
     if (config.DEV_ROUTES && !dev)
       logger.warn('DEV_ROUTES is ignored: JWT_SECRET is not the local development secret');
     return {
-      async start() {},
+      async start() {
+        logCheck.start();
+      },
       async stop() {
+        await logCheck.stop();
         redis?.disconnect();
         await deadLetters.close();
         messageLog.close();

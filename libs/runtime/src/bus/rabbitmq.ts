@@ -315,7 +315,13 @@ export class RabbitTransport implements Transport {
     this.forgetExpired();
     const request: UnansweredRequest = { target, msg, deadline, ch };
     this.unanswered.set(correlationId, request);
-    this.publishRequest(correlationId, request);
+    try {
+      this.publishRequest(correlationId, request);
+    } catch (e) {
+      // Refused at once (a channel closing under it): the caller hears of it, nothing is re-sent.
+      this.unanswered.delete(correlationId);
+      throw e;
+    }
   }
 
   private publishRequest(correlationId: string, r: UnansweredRequest): void {

@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { notFound } from '@onair/runtime';
 import { messageFromItem, type StoredMessage } from '../table';
@@ -27,8 +25,8 @@ export class SqliteMessageLog implements MessageLog {
   private readonly newestOf: StatementSync;
   private readonly last: StatementSync;
 
+  /** Opens (creates) the file; its folder must exist. */
   constructor(readonly file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file, { timeout: 5000 });
     this.db.exec('PRAGMA journal_mode = WAL');
     this.db.exec('PRAGMA synchronous = NORMAL');
