@@ -204,7 +204,6 @@ export class RabbitTransport implements Transport {
 
   /** Publish with a broker confirm, re-sending on a new channel if the old one dies first. */
   private async confirmPublish(
-    which: 'pub',
     exchange: string,
     routingKey: string,
     body: Buffer,
@@ -213,7 +212,7 @@ export class RabbitTransport implements Transport {
   ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const ch = await this.channel(which, deadline);
+      const ch = await this.channel('pub', deadline);
       try {
         await new Promise<void>((resolve, reject) => {
           ch.publish(
@@ -234,7 +233,6 @@ export class RabbitTransport implements Transport {
 
   sendCommand(target: string, msg: OutgoingMessage, timeoutMs: number): Promise<void> {
     return this.confirmPublish(
-      'pub',
       this.named('commands'),
       target,
       Buffer.from(msg.body),
@@ -246,7 +244,6 @@ export class RabbitTransport implements Transport {
   publishEvent(msg: OutgoingMessage, timeoutMs: number): Promise<void> {
     if (!msg.persistent) return this.liveEvents.add(msg.type, { msg, timeoutMs });
     return this.confirmPublish(
-      'pub',
       this.named('events'),
       msg.type,
       Buffer.from(msg.body),
@@ -262,7 +259,6 @@ export class RabbitTransport implements Transport {
   ): Promise<void> {
     const { body, headers } = framed(entries.map((e) => e.msg.body));
     return this.confirmPublish(
-      'pub',
       this.named('events'),
       type,
       body,
