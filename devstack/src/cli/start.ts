@@ -1,9 +1,10 @@
 // npm start: the whole local stack. In-memory DynamoDB, fauxqs (SQS, S3), the EventBridge, IVS
-// and LiveKit stand-ins in this process (and native chat's message log in a SQLite file); the five services as separate processes, exactly as
-// they run in production (only endpoints differ). The bus is RabbitMQ when AMQP_URL is set,
-// else SQS + EventBridge on the embedded fauxqs. A service that exits unasked is restarted with
-// backoff (./supervisor) while the stand-ins and their data stay up. Ctrl-C stops everything:
-// each service gets one SIGTERM and drains.
+// and LiveKit stand-ins in this process (and native chat's message log in a SQLite file); the
+// five services as separate processes, exactly as they run in production (only endpoints
+// differ). The bus is RabbitMQ when AMQP_URL is set, else SQS + EventBridge on the embedded
+// fauxqs. A service that exits unasked is restarted with backoff (./supervisor) while the
+// stand-ins and their data stay up. Ctrl-C stops everything: each service gets one SIGTERM and
+// drains.
 // `npm start -- --help` lists the options (the spec below).
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

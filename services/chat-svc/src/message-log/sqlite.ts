@@ -21,7 +21,6 @@ export class SqliteMessageLog implements MessageLog {
   private readonly one: StatementSync;
   private readonly update: StatementSync;
   private readonly between: StatementSync;
-  private readonly betweenLimited: StatementSync;
   private readonly newestOf: StatementSync;
   private readonly last: StatementSync;
 
@@ -36,10 +35,8 @@ export class SqliteMessageLog implements MessageLog {
     this.insert = this.db.prepare('INSERT OR REPLACE INTO chat_messages (room, seq, body) VALUES (?, ?, ?)');
     this.one = this.db.prepare('SELECT body FROM chat_messages WHERE room = ? AND seq = ?');
     this.update = this.db.prepare('UPDATE chat_messages SET body = ? WHERE room = ? AND seq = ?');
+    // LIMIT -1 is SQLite's "no limit".
     this.between = this.db.prepare(
-      'SELECT body FROM chat_messages WHERE room = ? AND seq BETWEEN ? AND ? ORDER BY seq',
-    );
-    this.betweenLimited = this.db.prepare(
       'SELECT body FROM chat_messages WHERE room = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?',
     );
     this.newestOf = this.db.prepare(
@@ -79,10 +76,10 @@ export class SqliteMessageLog implements MessageLog {
   }
 
   async range(roomId: string, fromSeq: number, toSeq: number, limit?: number) {
-    if (limit === undefined)
-      return { messages: this.between.all(roomId, fromSeq, toSeq).map((r) => parse(r.body)), more: false };
-    const rows = this.betweenLimited.all(roomId, fromSeq, toSeq, limit + 1);
-    return { messages: rows.slice(0, limit).map((r) => parse(r.body)), more: rows.length > limit };
+    // One row past the limit says whether there is more.
+    const rows = this.between.all(roomId, fromSeq, toSeq, limit === undefined ? -1 : limit + 1);
+    const more = limit !== undefined && rows.length > limit;
+    return { messages: rows.slice(0, limit).map((r) => parse(r.body)), more };
   }
 
   async newest(roomId: string, limit: number): Promise<StoredMessage[]> {

@@ -179,11 +179,6 @@ export class MessageStore {
     return { messages: messages.filter((m) => !m.deleted), more };
   }
 
-  /** Let go of the message log (its file, for SQLite). */
-  close(): void {
-    this.log.close();
-  }
-
   async ban(roomId: string, userId: string, until: string | undefined, reason?: string): Promise<void> {
     await this.ddb.send(
       new PutCommand({ TableName: this.table, Item: banItem(roomId, userId, { until, reason }) }),
