@@ -148,7 +148,8 @@ async function main(): Promise<void> {
     RECORDINGS_PATH: 'recordings/',
     CHAT_DEFAULT_PROVIDER: process.env.CHAT_DEFAULT_PROVIDER ?? 'native',
     CHAT_TOKEN_SECRET: process.env.CHAT_TOKEN_SECRET ?? DEV_CHAT_TOKEN_SECRET,
-    CHAT_MESSAGE_LOG: process.env.CHAT_MESSAGE_LOG ?? infra.chatMessageLog,
+    // Empty counts as unset, as in the services' own config.
+    CHAT_MESSAGE_LOG: process.env.CHAT_MESSAGE_LOG || infra.chatMessageLog,
     CORS_ORIGINS: process.env.CORS_ORIGINS ?? '*',
     // The gateway's development routes (console sign-in, simulated broadcasts): on with the dev secret only.
     DEV_ROUTES: process.env.DEV_ROUTES ?? 'true',
